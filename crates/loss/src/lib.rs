@@ -1,0 +1,1 @@
+//! Binary cross-entropy computed from logits.

@@ -1,0 +1,1 @@
+//! Logistic regression estimators, metrics, data splits, statistical inference and persistence.

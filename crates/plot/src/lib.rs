@@ -1,0 +1,1 @@
+//! Dependency-free SVG charts for loss curves, decision boundaries and ROC curves.

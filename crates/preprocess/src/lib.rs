@@ -1,0 +1,1 @@
+//! Tables from CSV and fitted preprocessing steps that turn them into a feature matrix.

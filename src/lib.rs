@@ -1,0 +1,1 @@
+//! logreg: logistic regression from first principles.
