@@ -1,0 +1,1 @@
+//! Evaluation of binary classifiers: metrics, ROC curves, seeded splits and k-fold cross-validation.
