@@ -7,6 +7,18 @@
 //! says where it ended, how it got there, and why it stopped ([`Stop`]). An [`Observer`] sees every
 //! iteration and may stop the run early.
 //!
+//! The solvers:
+//! - [`GradientDescent`]: a fixed learning rate, as "from scratch" tutorials run it.
+//! - [`Sgd`]: mini-batch stochastic gradient descent over a [`MiniBatchObjective`], with seeded
+//!   shuffling, [`LearningRate`] schedules, momentum and optional iterate averaging.
+//! - [`Lbfgs`]: limited-memory BFGS with a strong Wolfe line search; the general-purpose choice.
+//! - [`Newton`]: Cholesky-solved Newton steps with backtracking, for few parameters and many
+//!   samples; needs [`Objective::hessian`].
+//!
+//! Every solver validates its parameters before touching the objective, never returns non-finite
+//! numbers, and says in [`Report::stop`] why it stopped (including [`Stop::Diverged`] when a learning
+//! rate is too large).
+//!
 //! ```
 //! use logreg_optim::{Objective, Solver, GradientDescent, NoObserver};
 //! use nalgebra::DVector;
@@ -28,6 +40,18 @@
 //! ```
 
 use nalgebra::{DMatrix, DVector};
+
+mod check;
+mod gd;
+mod lbfgs;
+mod line_search;
+mod newton;
+mod sgd;
+
+pub use gd::GradientDescent;
+pub use lbfgs::Lbfgs;
+pub use newton::Newton;
+pub use sgd::{LearningRate, Sgd};
 
 /// A smooth function to minimize, described by what it can compute.
 pub trait Objective {
@@ -66,7 +90,12 @@ pub trait MiniBatchObjective: Objective {
 /// Something that minimizes objectives of type `O`.
 pub trait Solver<O: ?Sized> {
     /// Minimize `f` starting from `x0`, telling `obs` about every iteration.
-    fn minimize(&self, f: &O, x0: DVector<f64>, obs: &mut dyn Observer) -> Result<Report, OptimError>;
+    fn minimize(
+        &self,
+        f: &O,
+        x0: DVector<f64>,
+        obs: &mut dyn Observer,
+    ) -> Result<Report, OptimError>;
 }
 
 /// Why a solver stopped.
@@ -91,7 +120,10 @@ pub enum Stop {
 impl Stop {
     /// Whether this stop reason means a convergence test passed.
     pub fn is_converged(self) -> bool {
-        matches!(self, Stop::GradientTolerance | Stop::LossChangeBelowThreshold)
+        matches!(
+            self,
+            Stop::GradientTolerance | Stop::LossChangeBelowThreshold
+        )
     }
 
     /// A short human-readable description.
@@ -100,7 +132,9 @@ impl Stop {
             Stop::GradientTolerance => "converged (gradient norm below tolerance)",
             Stop::LossChangeBelowThreshold => "converged (objective stopped changing)",
             Stop::MaxIterations => "not converged (iteration budget spent)",
-            Stop::Diverged => "diverged (non-finite or exploding objective; lower the learning rate)",
+            Stop::Diverged => {
+                "diverged (non-finite or exploding objective; lower the learning rate)"
+            }
             Stop::LineSearchFailed => "stopped (line search found no decrease)",
             Stop::ObserverRequested => "stopped by observer",
         }
@@ -204,8 +238,8 @@ pub enum OptimError {
         /// The starting point's length.
         found: usize,
     },
-    /// The objective is not finite at the starting point.
-    #[error("objective is not finite at the starting point (value {value})")]
+    /// The objective or its gradient is not finite at the starting point (or the point itself is not).
+    #[error("objective or its gradient is not finite at the starting point (value {value})")]
     NonFiniteStart {
         /// The value at the starting point.
         value: f64,
