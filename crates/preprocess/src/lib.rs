@@ -1,1 +1,74 @@
 //! Tables from CSV and fitted preprocessing steps that turn them into a feature matrix.
+//!
+//! ```
+//! use logreg_preprocess::{read_csv_from, CsvOptions, OneHotEncoder, Pipeline};
+//!
+//! let csv = "age,city,bought\n31,Paris,yes\n45,Lyon,no\nNA,Paris,yes\n";
+//! let table = read_csv_from(csv.as_bytes(), &CsvOptions::new())?;
+//! assert_eq!(table.column_names(), ["age", "city", "bought"]);
+//! assert_eq!(table.column("age")?.n_missing(), 1);            // "NA" is missing
+//!
+//! let (x, y) = table.split_target("bought")?;
+//! let x = x.take(&[0, 1])?;                                    // rows with an age
+//! let mut pipeline = Pipeline::new()
+//!     .step(OneHotEncoder::new(["city"]))
+//!     .standardize_all();
+//! let features = pipeline.fit_transform(&x)?;
+//! assert_eq!(features.names, ["age", "city_Lyon", "city_Paris"]);
+//! assert_eq!(features.matrix[(0, 0)], -1.0);                  // (31 − 38) / 7
+//!
+//! let saved = pipeline.to_json()?;                             // fitted parameters included
+//! let again = Pipeline::from_json(&saved)?.transform(&x)?;
+//! assert_eq!(again, features);
+//! # let _ = y;
+//! # Ok::<(), logreg_preprocess::PreprocessError>(())
+//! ```
+//!
+//! The pieces, in the order data flows:
+//! - [`Table`]: named [`Column`]s, numeric or categorical, `None` for missing. Read with
+//!   [`read_csv`] / [`read_csv_from`] (rules in [`read`]), or in bounded memory with
+//!   [`read_csv_chunks`]. Select, drop, take rows, split off the target.
+//! - Steps ([`steps`]), each `fit` on training rows then `transform`: [`StandardScaler`],
+//!   [`MinMaxScaler`], [`OneHotEncoder`], [`Binner`], [`BooleanEncoder`], [`Imputer`],
+//!   [`DropColumns`]; all share the [`Transformer`] trait and are `Serialize + Deserialize`.
+//! - [`Pipeline`]: input columns + ordered [`Step`]s → [`Features`] (an `n × d`
+//!   `nalgebra::DMatrix<f64>` and `d` names); remembers its input [`Schema`]; JSON round trip.
+//! - [`recipes`]: the bank-marketing tutorial's pipeline in one call.
+//!
+//! Errors are one enum, [`PreprocessError`]. Rows in messages are 1-based *data rows*: the
+//! header is not counted, and for an in-memory table data row `r` is index `r − 1`.
+//!
+//! # Missing values and the bank data's age 18
+//!
+//! Only the [`Imputer`] accepts missing values; every other step reports the first one by row
+//! and column. Two opt-ins reproduce pandas where it produces missing values on purpose:
+//! [`OutOfRange::Missing`] (values outside a [`Binner`]'s edges become missing, as `pd.cut`
+//! gives NaN) and [`HandleMissing::AllZero`] (a missing category becomes an all-zero row, as
+//! `pd.get_dummies` does).
+//!
+//! By default a `Binner` rejects out-of-range values. `bank.csv` has 8 clients aged exactly 18,
+//! the left edge of the first interval `(18, 25]`, which `pd.cut` leaves outside every bin. The
+//! bank recipe sets [`Binner::include_lowest`] so they land in `18-24`; that level is dropped by
+//! `drop_first`, so they get the same all-zero row pandas gives them and the feature matrix is
+//! identical. See [`recipes`] for the details.
+
+pub mod error;
+mod exact;
+pub mod pipeline;
+pub mod read;
+pub mod recipes;
+pub mod steps;
+pub mod table;
+
+pub use error::PreprocessError;
+pub use pipeline::{Pipeline, FORMAT_VERSION};
+pub use read::{
+    read_csv, read_csv_chunks, read_csv_chunks_from, read_csv_from, CsvChunks, CsvOptions,
+    DEFAULT_NA_VALUES,
+};
+pub use steps::{
+    Binner, BooleanEncoder, ColumnScaling, Columns, DropColumns, EncodedColumn, Fill, FittedFill,
+    HandleMissing, HandleUnknown, ImputeStrategy, Imputer, MinMaxScaler, OneHotEncoder, OutOfRange,
+    StandardScaler, Step, Transformer,
+};
+pub use table::{Column, ColumnType, Features, Field, Schema, Table};

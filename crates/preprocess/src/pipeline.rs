@@ -1,0 +1,218 @@
+//! `Pipeline`: input columns → ordered steps → feature matrix with names; saved as JSON.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PreprocessError;
+use crate::steps::{DropColumns, StandardScaler, Step, Transformer};
+use crate::table::{Features, Schema, Table};
+
+/// The `format_version` this library writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What fitting a pipeline learned besides its steps' parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct FittedShape {
+    /// The input columns (after `select`/`drop`) and their types.
+    input_schema: Schema,
+    /// One name per output feature.
+    feature_names: Vec<String>,
+}
+
+/// Column selection plus an ordered list of steps, fitted on training rows and then applied to
+/// any table with the same input columns.
+///
+/// - [`select`](Self::select) / [`drop`](Self::drop) choose the input columns; the fitted
+///   pipeline remembers their names and types (its [`input_schema`](Self::input_schema)), and
+///   `transform` reads exactly those, ignoring any other column (such as the target) and
+///   failing with [`PreprocessError::SchemaMismatch`] if one is missing or of another type.
+/// - Steps run in order; see [`crate::steps`] for where their output columns go.
+/// - After the steps every column must be numeric and complete; they become the matrix columns.
+///
+/// Fitting uses only the rows it is given: fit on the training split, transform the test split.
+/// Serialized with serde (see [`to_json`](Self::to_json)), a pipeline transforms bit-identically
+/// after a round trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    format_version: u32,
+    select: Option<Vec<String>>,
+    drop: Vec<String>,
+    steps: Vec<Step>,
+    fitted: Option<FittedShape>,
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Pipeline::new()
+    }
+}
+
+impl Pipeline {
+    /// An empty pipeline: every input column, no steps.
+    pub fn new() -> Self {
+        Pipeline {
+            format_version: FORMAT_VERSION,
+            select: None,
+            drop: Vec::new(),
+            steps: Vec::new(),
+            fitted: None,
+        }
+    }
+
+    /// Uses only these input columns, in this order.
+    pub fn select<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.select = Some(columns.into_iter().map(Into::into).collect());
+        self.fitted = None;
+        self
+    }
+
+    /// Leaves these input columns out (each must exist at fit).
+    pub fn drop<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.drop.extend(columns.into_iter().map(Into::into));
+        self.fitted = None;
+        self
+    }
+
+    /// Appends a step.
+    pub fn step(mut self, step: impl Into<Step>) -> Self {
+        self.steps.push(step.into());
+        self.fitted = None;
+        self
+    }
+
+    /// Appends a step dropping columns made unnecessary by earlier steps.
+    pub fn drop_columns<S: Into<String>>(self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.step(DropColumns::new(columns))
+    }
+
+    /// Appends a [`StandardScaler`] over every column present at that point: standardizes all
+    /// output features (call it last).
+    pub fn standardize_all(self) -> Self {
+        self.step(StandardScaler::all())
+    }
+
+    /// The steps, fitted or not.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Whether `fit` has succeeded.
+    pub fn is_fitted(&self) -> bool {
+        self.fitted.is_some()
+    }
+
+    /// The input columns and types learned at fit.
+    pub fn input_schema(&self) -> Option<&Schema> {
+        self.fitted.as_ref().map(|f| &f.input_schema)
+    }
+
+    /// The output feature names learned at fit, one per matrix column.
+    pub fn feature_names(&self) -> Option<&[String]> {
+        self.fitted.as_ref().map(|f| f.feature_names.as_slice())
+    }
+
+    /// Learns every step from `table` (training rows only). On error the pipeline is left as
+    /// it was.
+    pub fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+        self.fit_transform(table).map(|_| ())
+    }
+
+    /// Fits on `table` and returns its features.
+    pub fn fit_transform(&mut self, table: &Table) -> Result<Features, PreprocessError> {
+        let input = self.input_columns(table)?;
+        let input_schema = input.schema();
+        let mut steps = self.steps.clone();
+        let mut work = input;
+        for step in &mut steps {
+            step.fit(&work)?;
+            work = step.transform_owned(work)?;
+        }
+        let features = work.to_features()?;
+        self.steps = steps;
+        self.fitted = Some(FittedShape {
+            input_schema,
+            feature_names: features.names.clone(),
+        });
+        Ok(features)
+    }
+
+    /// Applies the fitted pipeline: one matrix row per table row.
+    pub fn transform(&self, table: &Table) -> Result<Features, PreprocessError> {
+        let fitted = self.fitted_shape()?;
+        let out = self.transform_table(table)?;
+        if out.column_names() != fitted.feature_names {
+            return Err(PreprocessError::param(
+                "pipeline",
+                format!(
+                    "the steps produced columns {:?}, but the pipeline was fitted to produce \
+                     {:?} (is the saved pipeline corrupt?)",
+                    out.column_names(),
+                    fitted.feature_names
+                ),
+            ));
+        }
+        out.to_features()
+    }
+
+    /// Applies the fitted pipeline but stops before the matrix: the table after the last step.
+    pub fn transform_table(&self, table: &Table) -> Result<Table, PreprocessError> {
+        let fitted = self.fitted_shape()?;
+        let schema = &fitted.input_schema;
+        let mut missing = Vec::new();
+        let mut mistyped = Vec::new();
+        for field in &schema.fields {
+            match table.column(&field.name) {
+                Err(_) => missing.push(field.name.clone()),
+                Ok(c) if c.column_type() != field.column_type => {
+                    mistyped.push((field.name.clone(), field.column_type, c.column_type()))
+                }
+                Ok(_) => {}
+            }
+        }
+        if !missing.is_empty() || !mistyped.is_empty() {
+            return Err(PreprocessError::SchemaMismatch { missing, mistyped });
+        }
+        let mut work = table.select(&schema.names())?;
+        for step in &self.steps {
+            work = step.transform_owned(work)?;
+        }
+        Ok(work)
+    }
+
+    /// Saves the pipeline (configuration and fitted parameters) as pretty-printed JSON.
+    pub fn to_json(&self) -> Result<String, PreprocessError> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
+    /// Loads a pipeline saved by [`to_json`](Self::to_json), checking its `format_version`.
+    pub fn from_json(json: &str) -> Result<Pipeline, PreprocessError> {
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: u32,
+        }
+        let version: Version = serde_json::from_str(json)?;
+        if version.format_version != FORMAT_VERSION {
+            return Err(PreprocessError::UnsupportedVersion {
+                found: version.format_version,
+                expected: FORMAT_VERSION,
+            });
+        }
+        Ok(serde_json::from_str(json)?)
+    }
+
+    fn fitted_shape(&self) -> Result<&FittedShape, PreprocessError> {
+        self.fitted
+            .as_ref()
+            .ok_or_else(|| PreprocessError::NotFitted {
+                step: "Pipeline".to_string(),
+            })
+    }
+
+    /// The table restricted by `select` and `drop`.
+    fn input_columns(&self, table: &Table) -> Result<Table, PreprocessError> {
+        let selected = match &self.select {
+            Some(names) => table.select(names)?,
+            None => table.clone(),
+        };
+        selected.drop(&self.drop)
+    }
+}

@@ -1,0 +1,519 @@
+//! `OneHotEncoder` (categories → indicator columns) and `BooleanEncoder` (yes/no → 1/0).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::{categorical_position, check_column_list, quoted_list, Transformer};
+use crate::error::PreprocessError;
+use crate::table::{Column, ColumnType, Table};
+
+/// What [`OneHotEncoder::transform`](Transformer::transform) does with a category not seen in
+/// fit (scikit-learn's `handle_unknown`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandleUnknown {
+    /// An error naming the row, column and value (the default).
+    #[default]
+    Error,
+    /// An all-zero row for that column (scikit-learn's `handle_unknown="ignore"`).
+    Ignore,
+}
+
+/// What [`OneHotEncoder`] does with a missing value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandleMissing {
+    /// An error naming the row and column (the default).
+    #[default]
+    Error,
+    /// An all-zero row for that column, as pandas `get_dummies(dummy_na=False)` does.
+    AllZero,
+}
+
+/// The categories learned for one column, sorted; with `drop_first` the first one gets no
+/// indicator column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncodedColumn {
+    /// Source column name.
+    pub column: String,
+    /// All categories seen in fit, sorted by byte order (as Python sorts `str`).
+    pub categories: Vec<String>,
+}
+
+/// Replaces categorical columns by 0/1 indicator columns named `column_category`, like pandas
+/// `get_dummies` and scikit-learn's `OneHotEncoder`.
+///
+/// Categories are the distinct non-missing values seen in fit, sorted. With
+/// [`drop_first`](Self::drop_first) the first sorted category is dropped (pandas
+/// `drop_first=True`, scikit-learn `drop="first"`). Source columns are removed; indicator
+/// columns are appended at the end in the order the columns were listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneHotEncoder {
+    columns: Vec<String>,
+    drop_first: bool,
+    handle_unknown: HandleUnknown,
+    handle_missing: HandleMissing,
+    max_categories: usize,
+    fitted: Option<Vec<EncodedColumn>>,
+}
+
+impl OneHotEncoder {
+    const NAME: &'static str = "OneHotEncoder";
+
+    /// Encodes the named categorical columns; keeps every category, errors on unknown or
+    /// missing values, and refuses columns with more than 1000 categories.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        OneHotEncoder {
+            columns: columns.into_iter().map(Into::into).collect(),
+            drop_first: false,
+            handle_unknown: HandleUnknown::Error,
+            handle_missing: HandleMissing::Error,
+            max_categories: 1000,
+            fitted: None,
+        }
+    }
+
+    /// Drops the first category in sorted order (pandas `drop_first=True`).
+    pub fn drop_first(mut self, yes: bool) -> Self {
+        self.drop_first = yes;
+        self
+    }
+
+    /// What to do with categories not seen in fit.
+    pub fn handle_unknown(mut self, policy: HandleUnknown) -> Self {
+        self.handle_unknown = policy;
+        self
+    }
+
+    /// What to do with missing values.
+    pub fn handle_missing(mut self, policy: HandleMissing) -> Self {
+        self.handle_missing = policy;
+        self
+    }
+
+    /// The most categories a column may have (default 1000): fit fails beyond it, which catches
+    /// an identifier column encoded by mistake before it becomes a huge matrix.
+    pub fn max_categories(mut self, limit: usize) -> Self {
+        self.max_categories = limit;
+        self
+    }
+
+    /// The fitted categories per column.
+    pub fn categories(&self) -> Option<&[EncodedColumn]> {
+        self.fitted.as_deref()
+    }
+
+    /// Output column names, once fitted.
+    pub fn feature_names(&self) -> Option<Vec<String>> {
+        self.fitted
+            .as_deref()
+            .map(|fitted| output_names(fitted, self.drop_first))
+    }
+
+    /// Indicator columns for one source column.
+    fn encode(
+        &self,
+        encoded: &EncodedColumn,
+        values: &[Option<String>],
+    ) -> Result<Vec<Column>, PreprocessError> {
+        let skip = usize::from(self.drop_first);
+        let cats = &encoded.categories;
+        let width = cats.len().saturating_sub(skip);
+        let mut out = vec![vec![Some(0.0); values.len()]; width];
+        for (row, value) in values.iter().enumerate() {
+            let Some(value) = value else {
+                match self.handle_missing {
+                    HandleMissing::Error => {
+                        return Err(PreprocessError::missing(row, &encoded.column, Self::NAME))
+                    }
+                    HandleMissing::AllZero => continue,
+                }
+            };
+            match cats.binary_search_by(|c| c.as_str().cmp(value)) {
+                Ok(j) => {
+                    if j >= skip {
+                        out[j - skip][row] = Some(1.0);
+                    }
+                }
+                Err(_) => match self.handle_unknown {
+                    HandleUnknown::Error => {
+                        return Err(PreprocessError::value(
+                            row,
+                            &encoded.column,
+                            format!("one of the categories seen in fit: {}", quoted_list(cats)),
+                            value.clone(),
+                        ))
+                    }
+                    HandleUnknown::Ignore => {}
+                },
+            }
+        }
+        Ok(out.into_iter().map(Column::Numeric).collect())
+    }
+}
+
+impl Transformer for OneHotEncoder {
+    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+        check_column_list(&self.columns, Self::NAME)?;
+        let mut fitted = Vec::with_capacity(self.columns.len());
+        for name in &self.columns {
+            let i = categorical_position(table, name, Self::NAME)?;
+            let values = table.column_at(i).as_categorical().unwrap_or_default();
+            let mut seen = BTreeSet::new();
+            for (row, v) in values.iter().enumerate() {
+                match v {
+                    Some(v) => {
+                        seen.insert(v.as_str());
+                    }
+                    None if self.handle_missing == HandleMissing::Error => {
+                        return Err(PreprocessError::missing(row, name, Self::NAME))
+                    }
+                    None => {}
+                }
+            }
+            let cannot = |reason: String| PreprocessError::CannotFit {
+                step: Self::NAME.to_string(),
+                column: name.clone(),
+                reason,
+            };
+            if seen.is_empty() {
+                return Err(cannot(
+                    "it has no non-missing values to learn categories from".into(),
+                ));
+            }
+            if seen.len() > self.max_categories {
+                return Err(cannot(format!(
+                    "it has {} distinct values, more than max_categories = {}; is it an \
+                     identifier? (raise the limit with max_categories if not)",
+                    seen.len(),
+                    self.max_categories
+                )));
+            }
+            fitted.push(EncodedColumn {
+                column: name.clone(),
+                categories: seen.into_iter().map(str::to_string).collect(),
+            });
+        }
+        // Output names must not collide with each other or with columns that stay.
+        let names = output_names(&fitted, self.drop_first);
+        let kept: Vec<&str> = table
+            .column_names()
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !self.columns.iter().any(|c| c == n))
+            .collect();
+        for (k, n) in names.iter().enumerate() {
+            if names[..k].contains(n) || kept.contains(&n.as_str()) {
+                return Err(PreprocessError::DuplicateColumn {
+                    path: None,
+                    column: n.clone(),
+                });
+            }
+        }
+        self.fitted = Some(fitted);
+        Ok(())
+    }
+
+    fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {
+        let fitted = self
+            .fitted
+            .as_ref()
+            .ok_or_else(|| PreprocessError::NotFitted {
+                step: Self::NAME.to_string(),
+            })?;
+        let mut new_columns = Vec::new();
+        for encoded in fitted {
+            let sorted = encoded.categories.windows(2).all(|w| w[0] < w[1]);
+            if !sorted {
+                return Err(PreprocessError::param(
+                    "categories",
+                    format!(
+                        "the categories of column {:?} are not sorted and distinct (is the saved \
+                         pipeline corrupt?)",
+                        encoded.column
+                    ),
+                ));
+            }
+            let i = categorical_position(&table, &encoded.column, Self::NAME)?;
+            let values = table.column_at(i).as_categorical().unwrap_or_default();
+            new_columns.push(self.encode(encoded, values)?);
+        }
+        for encoded in fitted {
+            table.remove(&encoded.column)?;
+        }
+        let skip = usize::from(self.drop_first);
+        for (encoded, columns) in fitted.iter().zip(new_columns) {
+            for (category, column) in encoded.categories.iter().skip(skip).zip(columns) {
+                table.push_derived(format!("{}_{category}", encoded.column), column)?;
+            }
+        }
+        Ok(table)
+    }
+
+    fn is_fitted(&self) -> bool {
+        self.fitted.is_some()
+    }
+}
+
+/// `column_category` for every kept category, column by column.
+fn output_names(fitted: &[EncodedColumn], drop_first: bool) -> Vec<String> {
+    let skip = usize::from(drop_first);
+    fitted
+        .iter()
+        .flat_map(|e| {
+            e.categories
+                .iter()
+                .skip(skip)
+                .map(move |c| format!("{}_{c}", e.column))
+        })
+        .collect()
+}
+
+/// Maps flag columns such as `yes`/`no` to 1/0 in place (pandas `.map({"yes": 1, "no": 0})`).
+///
+/// Tokens match exactly (case and spaces count); any other value is an error naming its row,
+/// column and value, and so is a missing value. Nothing is learned in fit, which only checks
+/// the columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BooleanEncoder {
+    columns: Vec<String>,
+    true_values: Vec<String>,
+    false_values: Vec<String>,
+}
+
+impl BooleanEncoder {
+    const NAME: &'static str = "BooleanEncoder";
+
+    /// Maps `yes` → 1 and `no` → 0 in the named categorical columns.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        BooleanEncoder {
+            columns: columns.into_iter().map(Into::into).collect(),
+            true_values: vec!["yes".to_string()],
+            false_values: vec!["no".to_string()],
+        }
+    }
+
+    /// The tokens read as 1 (replacing the default `yes`).
+    pub fn true_values<S: Into<String>>(mut self, tokens: impl IntoIterator<Item = S>) -> Self {
+        self.true_values = tokens.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The tokens read as 0 (replacing the default `no`).
+    pub fn false_values<S: Into<String>>(mut self, tokens: impl IntoIterator<Item = S>) -> Self {
+        self.false_values = tokens.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Maps one column to 1/0 without a table (e.g. a yes/no target); `name` is for messages.
+    pub fn encode_column(&self, name: &str, column: &Column) -> Result<Vec<f64>, PreprocessError> {
+        self.check_tokens()?;
+        let values = column
+            .as_categorical()
+            .ok_or_else(|| PreprocessError::ColumnType {
+                column: name.to_string(),
+                expected: ColumnType::Categorical,
+                found: column.column_type(),
+                context: Self::NAME.to_string(),
+            })?;
+        values
+            .iter()
+            .enumerate()
+            .map(|(row, v)| {
+                let v = v
+                    .as_deref()
+                    .ok_or_else(|| PreprocessError::missing(row, name, Self::NAME))?;
+                if self.true_values.iter().any(|t| t == v) {
+                    Ok(1.0)
+                } else if self.false_values.iter().any(|t| t == v) {
+                    Ok(0.0)
+                } else {
+                    Err(PreprocessError::value(
+                        row,
+                        name,
+                        format!(
+                            "{} (→ 1) or {} (→ 0)",
+                            quoted_list(&self.true_values),
+                            quoted_list(&self.false_values)
+                        ),
+                        v,
+                    ))
+                }
+            })
+            .collect()
+    }
+
+    fn check_tokens(&self) -> Result<(), PreprocessError> {
+        if self.true_values.is_empty() || self.false_values.is_empty() {
+            return Err(PreprocessError::param(
+                "true_values/false_values",
+                "both need at least one token",
+            ));
+        }
+        if let Some(t) = self
+            .true_values
+            .iter()
+            .find(|t| self.false_values.contains(t))
+        {
+            return Err(PreprocessError::param(
+                "true_values/false_values",
+                format!("{t:?} is listed as both true and false"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Transformer for BooleanEncoder {
+    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+        check_column_list(&self.columns, Self::NAME)?;
+        self.check_tokens()?;
+        for name in &self.columns {
+            categorical_position(table, name, Self::NAME)?;
+        }
+        Ok(())
+    }
+
+    fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {
+        for name in &self.columns {
+            let i = categorical_position(&table, name, Self::NAME)?;
+            let flags = self.encode_column(name, table.column_at(i))?;
+            table.replace_at(i, Column::numeric(flags));
+        }
+        Ok(table)
+    }
+
+    fn is_fitted(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn colors() -> Table {
+        Table::new([
+            ("n", Column::numeric([1.0, 2.0, 3.0])),
+            ("color", Column::categorical(["red", "blue", "green"])),
+            ("flag", Column::categorical(["yes", "no", "yes"])),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn one_hot_sorted_and_appended() {
+        // python3 -c "import pandas as pd; df=pd.DataFrame({'n':[1,2,3],
+        //   'color':['red','blue','green'],'flag':['yes','no','yes']});
+        //   print(pd.get_dummies(df, columns=['color'], drop_first=True).columns.tolist())"
+        // ['n', 'flag', 'color_green', 'color_red']
+        let mut enc = OneHotEncoder::new(["color"]).drop_first(true);
+        let out = enc.fit_transform(&colors()).unwrap();
+        assert_eq!(
+            out.column_names(),
+            ["n", "flag", "color_green", "color_red"]
+        );
+        assert_eq!(out.numeric_values("color_green").unwrap(), [0.0, 0.0, 1.0]);
+        assert_eq!(out.numeric_values("color_red").unwrap(), [1.0, 0.0, 0.0]);
+        let full = OneHotEncoder::new(["color"])
+            .fit_transform(&colors())
+            .unwrap();
+        assert_eq!(full.n_cols(), 5);
+        assert_eq!(full.numeric_values("color_blue").unwrap(), [0.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn unknown_category_error_or_zero() {
+        let mut enc = OneHotEncoder::new(["color"]);
+        enc.fit(&colors()).unwrap();
+        let test = Table::new([("color", Column::categorical(["red", "purple"]))]).unwrap();
+        let msg = enc.transform(&test).unwrap_err().to_string();
+        assert!(
+            msg.contains("data row 2") && msg.contains("\"color\"") && msg.contains("\"purple\""),
+            "{msg}"
+        );
+        let mut enc = enc.handle_unknown(HandleUnknown::Ignore);
+        enc.fit(&colors()).unwrap();
+        let out = enc.transform(&test).unwrap();
+        for c in ["color_blue", "color_green", "color_red"] {
+            assert_eq!(out.numeric_values(c).unwrap()[1], 0.0);
+        }
+    }
+
+    #[test]
+    fn missing_is_error_unless_all_zero() {
+        let t = Table::new([(
+            "c",
+            Column::Categorical(vec![Some("a".into()), None, Some("b".into())]),
+        )])
+        .unwrap();
+        let msg = OneHotEncoder::new(["c"]).fit(&t).unwrap_err().to_string();
+        assert!(msg.contains("data row 2") && msg.contains("\"c\""), "{msg}");
+        let out = OneHotEncoder::new(["c"])
+            .handle_missing(HandleMissing::AllZero)
+            .fit_transform(&t)
+            .unwrap();
+        assert_eq!(out.numeric_values("c_a").unwrap(), [1.0, 0.0, 0.0]);
+        assert_eq!(out.numeric_values("c_b").unwrap(), [0.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn fit_refuses_bad_columns() {
+        let msg = OneHotEncoder::new(["n"])
+            .fit(&colors())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("\"n\"") && msg.contains("numeric"), "{msg}");
+        let msg = OneHotEncoder::new(["x"])
+            .fit(&colors())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("no column named \"x\""), "{msg}");
+        let msg = OneHotEncoder::new(["color"])
+            .max_categories(2)
+            .fit(&colors())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("3 distinct values"), "{msg}");
+        // `a` + `b_c` and `a_b` + `c` would both be called `a_b_c`.
+        let clash = Table::new([
+            ("a", Column::categorical(["b_c"])),
+            ("a_b", Column::categorical(["c"])),
+        ])
+        .unwrap();
+        let err = OneHotEncoder::new(["a", "a_b"]).fit(&clash).unwrap_err();
+        assert!(err.to_string().contains("a_b_c"), "{err}");
+    }
+
+    #[test]
+    fn boolean_encoder() {
+        let out = BooleanEncoder::new(["flag"])
+            .fit_transform(&colors())
+            .unwrap();
+        assert_eq!(out.column_names(), ["n", "color", "flag"]);
+        assert_eq!(out.numeric_values("flag").unwrap(), [1.0, 0.0, 1.0]);
+        let t = Table::new([("f", Column::categorical(["Y", "n", "maybe"]))]).unwrap();
+        let enc = BooleanEncoder::new(["f"])
+            .true_values(["Y"])
+            .false_values(["n", "N"]);
+        let msg = enc.transform(&t).unwrap_err().to_string();
+        assert!(
+            msg.contains("data row 3") && msg.contains("\"f\"") && msg.contains("\"maybe\""),
+            "{msg}"
+        );
+        let missing = Table::new([("f", Column::Categorical(vec![None]))]).unwrap();
+        let msg = BooleanEncoder::new(["f"])
+            .transform(&missing)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("data row 1") && msg.contains("missing"),
+            "{msg}"
+        );
+        let both = BooleanEncoder::new(["f"])
+            .true_values(["x"])
+            .false_values(["x"]);
+        assert!(both.encode_column("f", t.column("f").unwrap()).is_err());
+    }
+}

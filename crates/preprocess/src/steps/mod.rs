@@ -1,0 +1,250 @@
+//! Preprocessing steps: each learns from training rows with `fit` and rewrites tables with
+//! `transform` afterwards.
+//!
+//! Where output columns go (so a pipeline reproduces pandas' column order):
+//! - steps that rewrite a column (scalers, [`BooleanEncoder`], [`Imputer`], a [`Binner`] whose
+//!   output name is its input) keep it in place;
+//! - a [`Binner`] with another output name appends the new column at the end, like
+//!   `df["age_group"] = pd.cut(...)`;
+//! - [`OneHotEncoder`] removes its source columns and appends the indicator columns at the end,
+//!   column by column in the order given, like `pd.get_dummies(df, columns=[...])`.
+//!
+//! A missing value reaching any step but the [`Imputer`] is an error naming its row and column
+//! (unless a step is told otherwise: [`OutOfRange::Missing`], [`HandleMissing::AllZero`]).
+
+mod bin;
+mod encode;
+mod impute;
+mod scale;
+
+pub use bin::{Binner, OutOfRange};
+pub use encode::{BooleanEncoder, EncodedColumn, HandleMissing, HandleUnknown, OneHotEncoder};
+pub use impute::{Fill, FittedFill, ImputeStrategy, Imputer};
+pub use scale::{ColumnScaling, Columns, MinMaxScaler, StandardScaler};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PreprocessError;
+use crate::table::{Column, ColumnType, Table};
+
+/// The interface every step shares: learn from training rows, then transform any rows.
+pub trait Transformer {
+    /// Learns the step's parameters from `table` (training rows only); replaces any earlier fit.
+    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError>;
+
+    /// Applies the fitted step to a table it takes over, reusing its column buffers where no
+    /// other table shares them.
+    fn transform_owned(&self, table: Table) -> Result<Table, PreprocessError>;
+
+    /// Whether `fit` has succeeded (steps with nothing to learn are always fitted).
+    fn is_fitted(&self) -> bool;
+
+    /// Applies the fitted step; `table` is left as it was.
+    fn transform(&self, table: &Table) -> Result<Table, PreprocessError> {
+        self.transform_owned(table.clone())
+    }
+
+    /// `fit` then `transform` on the same rows.
+    fn fit_transform(&mut self, table: &Table) -> Result<Table, PreprocessError> {
+        self.fit(table)?;
+        self.transform(table)
+    }
+}
+
+/// Removes columns mid-pipeline (e.g. `age` once `age_group` is derived from it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DropColumns {
+    columns: Vec<String>,
+}
+
+impl DropColumns {
+    /// Drops the named columns; each must exist.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        DropColumns {
+            columns: columns.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// The columns it drops.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+}
+
+impl Transformer for DropColumns {
+    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+        table.drop(&self.columns).map(|_| ())
+    }
+
+    fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {
+        for name in &self.columns {
+            table.remove(name)?;
+        }
+        Ok(table)
+    }
+
+    fn is_fitted(&self) -> bool {
+        true
+    }
+}
+
+/// One step of a [`crate::Pipeline`]; serializes as `{"step": "standard_scaler", ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// See [`DropColumns`].
+    DropColumns(DropColumns),
+    /// See [`StandardScaler`].
+    StandardScaler(StandardScaler),
+    /// See [`MinMaxScaler`].
+    MinMaxScaler(MinMaxScaler),
+    /// See [`OneHotEncoder`].
+    OneHotEncoder(OneHotEncoder),
+    /// See [`Binner`].
+    Binner(Binner),
+    /// See [`BooleanEncoder`].
+    BooleanEncoder(BooleanEncoder),
+    /// See [`Imputer`].
+    Imputer(Imputer),
+}
+
+impl Step {
+    fn inner(&self) -> &dyn Transformer {
+        match self {
+            Step::DropColumns(s) => s,
+            Step::StandardScaler(s) => s,
+            Step::MinMaxScaler(s) => s,
+            Step::OneHotEncoder(s) => s,
+            Step::Binner(s) => s,
+            Step::BooleanEncoder(s) => s,
+            Step::Imputer(s) => s,
+        }
+    }
+
+    fn inner_mut(&mut self) -> &mut dyn Transformer {
+        match self {
+            Step::DropColumns(s) => s,
+            Step::StandardScaler(s) => s,
+            Step::MinMaxScaler(s) => s,
+            Step::OneHotEncoder(s) => s,
+            Step::Binner(s) => s,
+            Step::BooleanEncoder(s) => s,
+            Step::Imputer(s) => s,
+        }
+    }
+}
+
+impl Transformer for Step {
+    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+        self.inner_mut().fit(table)
+    }
+
+    fn transform_owned(&self, table: Table) -> Result<Table, PreprocessError> {
+        self.inner().transform_owned(table)
+    }
+
+    fn is_fitted(&self) -> bool {
+        self.inner().is_fitted()
+    }
+}
+
+macro_rules! into_step {
+    ($($t:ident),*) => {$(
+        impl From<$t> for Step {
+            fn from(s: $t) -> Step {
+                Step::$t(s)
+            }
+        }
+    )*};
+}
+into_step!(
+    DropColumns,
+    StandardScaler,
+    MinMaxScaler,
+    OneHotEncoder,
+    Binner,
+    BooleanEncoder,
+    Imputer
+);
+
+// ---- helpers shared by the steps ------------------------------------------------------------
+
+/// Position of a numeric column, or an error naming what `step` needed.
+fn numeric_position(table: &Table, name: &str, step: &str) -> Result<usize, PreprocessError> {
+    typed_position(table, name, step, ColumnType::Numeric)
+}
+
+/// Position of a categorical column, or an error naming what `step` needed.
+fn categorical_position(table: &Table, name: &str, step: &str) -> Result<usize, PreprocessError> {
+    typed_position(table, name, step, ColumnType::Categorical)
+}
+
+fn typed_position(
+    table: &Table,
+    name: &str,
+    step: &str,
+    expected: ColumnType,
+) -> Result<usize, PreprocessError> {
+    let i = table.position(name).ok_or_else(|| table.not_found(name))?;
+    let found = table.column_at(i).column_type();
+    if found != expected {
+        return Err(PreprocessError::ColumnType {
+            column: name.to_string(),
+            expected,
+            found,
+            context: step.to_string(),
+        });
+    }
+    Ok(i)
+}
+
+/// The non-missing values of a numeric column, or an error at the first missing one.
+fn dense_values(column: &Column, name: &str, step: &str) -> Result<Vec<f64>, PreprocessError> {
+    match column {
+        Column::Numeric(v) => v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| x.ok_or_else(|| PreprocessError::missing(i, name, step)))
+            .collect(),
+        Column::Categorical(_) => Err(PreprocessError::ColumnType {
+            column: name.to_string(),
+            expected: ColumnType::Numeric,
+            found: ColumnType::Categorical,
+            context: step.to_string(),
+        }),
+    }
+}
+
+/// Errors if a list of column names is empty or repeats a name.
+fn check_column_list(columns: &[String], step: &str) -> Result<(), PreprocessError> {
+    if columns.is_empty() {
+        return Err(PreprocessError::param(
+            "columns",
+            format!("{step} needs at least one column"),
+        ));
+    }
+    for (i, c) in columns.iter().enumerate() {
+        if columns[..i].contains(c) {
+            return Err(PreprocessError::param(
+                "columns",
+                format!("{step} lists column {c:?} twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Quoted, comma-separated, cut short after a few.
+fn quoted_list(items: &[String]) -> String {
+    const SHOW: usize = 20;
+    let mut out = items
+        .iter()
+        .take(SHOW)
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOW {
+        out.push_str(&format!(", ... ({} more)", items.len() - SHOW));
+    }
+    out
+}
