@@ -29,6 +29,9 @@
 use logreg_linalg_core::{sigmoid, softplus, LinalgError, PassSums, SampleMajor};
 use nalgebra::{DMatrix, DVector};
 
+mod multinomial;
+pub use multinomial::MultinomialLogLoss;
+
 /// Errors from building a loss: the data do not fit together or are not usable numbers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LossError {

@@ -1,1 +1,252 @@
-//! Logistic regression estimators, metrics, data splits, statistical inference and persistence.
+//! Logistic regression estimators: binary (with statistical inference), multinomial and
+//! one-vs-rest, plus persistence and a seeded blob generator.
+//!
+//! Parameters are built unchecked, validated by `check()`, and only then fitted, which returns a
+//! separate fitted type, so nothing can predict before it is fitted and no invalid setting
+//! reaches a solver. This crate wires the sibling crates together: the `loss` is adapted to an
+//! `optim` objective in a few lines (see `solve.rs`).
+//!
+//! ```
+//! use logreg_model::{LogisticRegression, Penalty};
+//! use nalgebra::DMatrix;
+//!
+//! let x = DMatrix::from_row_slice(6, 1, &[0.5, 1.0, 1.5, 3.0, 3.5, 4.0]);
+//! let y = [0, 0, 1, 0, 1, 1];
+//! let fitted = LogisticRegression::params().penalty(Penalty::None).check()?.fit(&x, &y)?;
+//! println!("{}", fitted.summary()?);                       // statsmodels-style table
+//! let saved = fitted.to_json()?;
+//! let back = logreg_model::FittedLogisticRegression::<i32>::from_json(&saved)?;
+//! assert_eq!(back.predict_proba(&x)?, fitted.predict_proba(&x)?);
+//! # Ok::<(), logreg_model::ModelError>(())
+//! ```
+
+mod binary;
+pub mod datasets;
+mod inference;
+mod labels;
+mod multiclass;
+mod params;
+mod persist;
+mod solve;
+
+pub use binary::{
+    ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression, LogisticRegression,
+};
+pub use inference::{erfc, two_sided_p_value, Summary};
+pub use labels::{encode, sorted_classes, Label};
+pub use multiclass::{FittedMultinomial, FittedOneVsRest};
+pub use params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
+pub use persist::{from_versioned_json, to_versioned_json, FORMAT_VERSION};
+
+use nalgebra::DMatrix;
+
+/// Everything that can go wrong configuring, fitting, using or loading a model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// A setting is out of range.
+    #[error("invalid parameter `{name}` = {value}: expected {expected}")]
+    InvalidParam {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// What is allowed.
+        expected: &'static str,
+    },
+    /// X has no rows.
+    #[error("no samples: X has 0 rows")]
+    Empty,
+    /// X has no columns.
+    #[error("no features: X has 0 columns (at least 1 is needed)")]
+    NoFeatures,
+    /// Two inputs whose sizes must agree do not.
+    #[error("{what}: expected {expected}, found {found}")]
+    Shape {
+        /// Which input.
+        what: &'static str,
+        /// The size required.
+        expected: usize,
+        /// The size given.
+        found: usize,
+    },
+    /// A feature value is NaN or infinite.
+    #[error("feature value at row {row}, column {column} is {value}, expected a finite number")]
+    NonFiniteFeature {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// A feature value is so large that products of features overflow (|x| must stay below 1e150).
+    #[error("feature value at row {row}, column {column} is {value:e}; values this large overflow the fit (|x| must be below 1e150): rescale or standardize the column")]
+    FeatureTooLarge {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// A logit is not a number (feature magnitudes whose products overflow to ∞ − ∞).
+    #[error("the logit of row {row} is not a number: the features' products with the coefficients overflow")]
+    NonFiniteLogit {
+        /// 0-based row.
+        row: usize,
+    },
+    /// A label cannot be compared with others (e.g. NaN).
+    #[error("label at row {row} is {value}, which cannot be ordered against the other labels")]
+    InvalidLabel {
+        /// 0-based row.
+        row: usize,
+        /// The label found.
+        value: String,
+    },
+    /// Every label is the same.
+    #[error("only one class in the labels ({class}); a classifier needs two")]
+    SingleClass {
+        /// The one class present.
+        class: String,
+    },
+    /// More than two classes where a binary model was asked for.
+    #[error("binary logistic regression needs exactly 2 classes, found {}: {}; use the multinomial or one-vs-rest model", classes.len(), classes.join(", "))]
+    NotBinary {
+        /// The classes found (at most ten listed).
+        classes: Vec<String>,
+    },
+    /// The requested positive class is not among the labels.
+    #[error("positive class {given} is not among the labels ({})", classes.join(", "))]
+    UnknownPositiveClass {
+        /// The class asked for.
+        given: String,
+        /// The classes present.
+        classes: Vec<String>,
+    },
+    /// Data given to a model do not have the columns it was fitted on.
+    #[error("feature names do not match the model: {detail}")]
+    FeatureNames {
+        /// Which names are missing, unexpected or out of order.
+        detail: String,
+    },
+    /// Standard errors and p-values cannot be computed for this fit.
+    #[error("inference unavailable: {reason}")]
+    InferenceUnavailable {
+        /// Why.
+        reason: String,
+    },
+    /// A saved model is not valid JSON or has the wrong structure.
+    #[error("model file is not valid: {message} (line {line}, column {column})")]
+    Json {
+        /// What the parser said.
+        message: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A saved model was written by another format version.
+    #[error("model file has format version {found}, this program reads version {supported}")]
+    FormatVersion {
+        /// The version in the file (0 when absent).
+        found: u64,
+        /// The version this program reads.
+        supported: u64,
+    },
+    /// A saved model holds something other than the kind expected.
+    #[error("model file holds a `{found}`, expected a `{expected}`")]
+    WrongKind {
+        /// The kind asked for.
+        expected: String,
+        /// The kind in the file.
+        found: String,
+    },
+    /// A saved model parses but is internally inconsistent.
+    #[error("model file is inconsistent: {reason}")]
+    CorruptModel {
+        /// What is wrong.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// From building the loss (bad labels, weights or feature values).
+    #[error(transparent)]
+    Loss(#[from] logreg_loss::LossError),
+    /// From configuring or starting a solver.
+    #[error(transparent)]
+    Optim(#[from] logreg_optim::OptimError),
+}
+
+impl ModelError {
+    /// Describe how `found` column names differ from `expected`.
+    pub fn feature_mismatch(expected: &[String], found: &[String]) -> Self {
+        let missing: Vec<&str> = expected
+            .iter()
+            .filter(|e| !found.contains(e))
+            .map(String::as_str)
+            .collect();
+        let unexpected: Vec<&str> = found
+            .iter()
+            .filter(|f| !expected.contains(f))
+            .map(String::as_str)
+            .collect();
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("missing {}", missing.join(", ")));
+        }
+        if !unexpected.is_empty() {
+            parts.push(format!("unexpected {}", unexpected.join(", ")));
+        }
+        if parts.is_empty() {
+            parts.push(format!(
+                "same names in another order (expected {})",
+                expected.join(", ")
+            ));
+        }
+        ModelError::FeatureNames {
+            detail: parts.join("; "),
+        }
+    }
+}
+
+/// Largest feature magnitude a fit accepts: its square, summed over a million rows, stays finite.
+pub(crate) const MAX_FEATURE_MAGNITUDE: f64 = 1e150;
+
+/// Check that no feature is so large that the Hessian or the logits would overflow.
+pub(crate) fn check_magnitudes(x: &DMatrix<f64>) -> Result<(), ModelError> {
+    for column in 0..x.ncols() {
+        for row in 0..x.nrows() {
+            let value = x[(row, column)];
+            if value.abs() > MAX_FEATURE_MAGNITUDE {
+                return Err(ModelError::FeatureTooLarge { row, column, value });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Check that X has `d` columns and only finite values, naming the first bad cell.
+pub(crate) fn check_features(x: &DMatrix<f64>, d: usize) -> Result<(), ModelError> {
+    if x.ncols() != d {
+        return Err(ModelError::Shape {
+            what: "columns of X (features the model was fitted on)",
+            expected: d,
+            found: x.ncols(),
+        });
+    }
+    for row in 0..x.nrows() {
+        for column in 0..d {
+            let value = x[(row, column)];
+            if !value.is_finite() {
+                return Err(ModelError::NonFiniteFeature { row, column, value });
+            }
+        }
+    }
+    Ok(())
+}

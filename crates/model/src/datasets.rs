@@ -1,0 +1,105 @@
+//! Seeded synthetic data, like scikit-learn's `make_blobs`.
+
+use crate::ModelError;
+use nalgebra::DMatrix;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// `n_samples` points in Gaussian clusters around `centers` (each of the same dimension), with
+/// standard deviation `cluster_std`, spread as evenly as possible over the clusters (the first
+/// `n % k` clusters get one more, as scikit-learn). Returns the points (one per row) and each
+/// point's cluster index. The same seed gives the same data.
+///
+/// ```
+/// let (x, y) = logreg_model::datasets::make_blobs(150, &[[-2.0, -2.0], [2.0, 2.0]], 1.0, 42).unwrap();
+/// assert_eq!(x.shape(), (150, 2));
+/// assert_eq!(y.iter().filter(|&&c| c == 1).count(), 75);
+/// ```
+pub fn make_blobs<const D: usize>(
+    n_samples: usize,
+    centers: &[[f64; D]],
+    cluster_std: f64,
+    seed: u64,
+) -> Result<(DMatrix<f64>, Vec<usize>), ModelError> {
+    if centers.is_empty() || D == 0 {
+        return Err(ModelError::InvalidParam {
+            name: "centers",
+            value: format!("{} centers of dimension {D}", centers.len()),
+            expected: "at least one center of dimension >= 1",
+        });
+    }
+    if let Some(c) = centers.iter().flatten().find(|v| !v.is_finite()) {
+        return Err(ModelError::InvalidParam {
+            name: "centers",
+            value: c.to_string(),
+            expected: "finite coordinates",
+        });
+    }
+    if !(cluster_std.is_finite() && cluster_std >= 0.0) {
+        return Err(ModelError::InvalidParam {
+            name: "cluster_std",
+            value: cluster_std.to_string(),
+            expected: "a finite number >= 0",
+        });
+    }
+    let k = centers.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut labels = Vec::with_capacity(n_samples);
+    for c in 0..k {
+        let count = n_samples / k + usize::from(c < n_samples % k);
+        labels.extend(std::iter::repeat_n(c, count));
+    }
+    let mut x = DMatrix::zeros(n_samples, D);
+    for (i, &c) in labels.iter().enumerate() {
+        for j in 0..D {
+            x[(i, j)] = centers[c][j] + cluster_std * standard_normal(&mut rng);
+        }
+    }
+    Ok((x, labels))
+}
+
+/// A standard normal draw by the Box–Muller transform (u₁ ∈ (0, 1], so the log is finite).
+fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blobs_are_reproducible_and_centered() {
+        let centers = [[-3.0, 1.0], [4.0, -2.0]];
+        let (a, ya) = make_blobs(2000, &centers, 0.5, 7).unwrap();
+        let (b, yb) = make_blobs(2000, &centers, 0.5, 7).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(ya, yb);
+        let (c, _) = make_blobs(2000, &centers, 0.5, 8).unwrap();
+        assert_ne!(a, c);
+        for (k, center) in centers.iter().enumerate() {
+            let rows: Vec<usize> = (0..2000).filter(|&i| ya[i] == k).collect();
+            assert_eq!(rows.len(), 1000);
+            for (j, &cj) in center.iter().enumerate() {
+                let mean = rows.iter().map(|&i| a[(i, j)]).sum::<f64>() / 1000.0;
+                let var = rows
+                    .iter()
+                    .map(|&i| (a[(i, j)] - mean).powi(2))
+                    .sum::<f64>()
+                    / 999.0;
+                assert!((mean - cj).abs() < 0.06, "mean {mean} vs {cj}");
+                assert!((var.sqrt() - 0.5).abs() < 0.04, "sd {}", var.sqrt());
+            }
+        }
+    }
+
+    #[test]
+    fn uneven_counts_and_bad_arguments() {
+        let (_, y) = make_blobs(7, &[[0.0], [1.0], [2.0]], 1.0, 0).unwrap();
+        assert_eq!(y, [0, 0, 0, 1, 1, 2, 2]);
+        assert!(make_blobs::<2>(10, &[], 1.0, 0).is_err());
+        assert!(make_blobs(10, &[[0.0, 1.0]], -1.0, 0).is_err());
+        assert!(make_blobs(10, &[[f64::NAN, 1.0]], 1.0, 0).is_err());
+    }
+}

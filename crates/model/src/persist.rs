@@ -1,0 +1,123 @@
+//! Saving and loading models as JSON with a format version, checked before anything else is read.
+
+use crate::binary::FittedLogisticRegression;
+use crate::labels::Label;
+use crate::ModelError;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::path::Path;
+
+/// The format version this program writes and reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+#[derive(Serialize)]
+struct Envelope<'a, T> {
+    format_version: u64,
+    kind: &'a str,
+    content: &'a T,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format_version: Option<u64>,
+    kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Owned<T> {
+    content: T,
+}
+
+fn json_error(e: serde_json::Error) -> ModelError {
+    let message = if e.is_eof() {
+        format!("the file is truncated ({e})")
+    } else {
+        e.to_string()
+    };
+    ModelError::Json {
+        message,
+        line: e.line(),
+        column: e.column(),
+    }
+}
+
+/// Serialize `value` as pretty JSON inside `{format_version, kind, content}`.
+pub fn to_versioned_json<T: Serialize>(kind: &str, value: &T) -> Result<String, ModelError> {
+    serde_json::to_string_pretty(&Envelope {
+        format_version: FORMAT_VERSION,
+        kind,
+        content: value,
+    })
+    .map_err(json_error)
+}
+
+/// Read what [`to_versioned_json`] wrote: the version and kind are checked before the content.
+pub fn from_versioned_json<T: DeserializeOwned>(kind: &str, text: &str) -> Result<T, ModelError> {
+    let header: Header = serde_json::from_str(text).map_err(json_error)?;
+    let found = header.format_version.unwrap_or(0);
+    if found != FORMAT_VERSION {
+        return Err(ModelError::FormatVersion {
+            found,
+            supported: FORMAT_VERSION,
+        });
+    }
+    match header.kind {
+        Some(k) if k == kind => {}
+        other => {
+            return Err(ModelError::WrongKind {
+                expected: kind.into(),
+                found: other.unwrap_or_else(|| "(no kind)".into()),
+            })
+        }
+    }
+    let owned: Owned<T> = serde_json::from_str(text).map_err(json_error)?;
+    Ok(owned.content)
+}
+
+const BINARY_KIND: &str = "binary_logistic_regression";
+
+impl<L: Label + Serialize + DeserializeOwned> FittedLogisticRegression<L> {
+    /// The model as versioned JSON.
+    pub fn to_json(&self) -> Result<String, ModelError> {
+        to_versioned_json(BINARY_KIND, self)
+    }
+
+    /// A model from versioned JSON, checked for internal consistency.
+    pub fn from_json(text: &str) -> Result<Self, ModelError> {
+        let model: Self = from_versioned_json(BINARY_KIND, text)?;
+        model.validate()?;
+        Ok(model)
+    }
+
+    /// Write the model to a new file; an existing file is never overwritten.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ModelError> {
+        write_new(path.as_ref(), &self.to_json()?)
+    }
+
+    /// Read a model written by [`save`](Self::save).
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, ModelError> {
+        Self::from_json(&read(path.as_ref())?)
+    }
+}
+
+/// Write `text` to a file that must not exist yet.
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), ModelError> {
+    use std::io::Write;
+    let io = |e: std::io::Error| ModelError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io)?;
+    f.write_all(text.as_bytes()).map_err(io)
+}
+
+/// Read a whole text file, naming it on failure.
+pub(crate) fn read(path: &Path) -> Result<String, ModelError> {
+    std::fs::read_to_string(path).map_err(|e| ModelError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}

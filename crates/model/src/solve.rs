@@ -1,0 +1,96 @@
+//! The seam between the loss and the solvers: adapt a loss to `optim`'s traits and run the chosen
+//! solver with the configured settings.
+
+use crate::params::{SolverKind, ValidParams};
+use crate::ModelError;
+use logreg_loss::{LogLoss, MultinomialLogLoss};
+use logreg_optim::{
+    GradientDescent, Lbfgs, LearningRate, MiniBatchObjective, Newton, Objective, Observer, Report,
+    Sgd, Solver,
+};
+use nalgebra::{DMatrix, DVector};
+
+/// A loss seen as an `optim` objective. Shapes are fixed at construction, so the loss's shape
+/// errors cannot occur; were one to, the value becomes NaN and the solver reports divergence
+/// rather than the process panicking.
+pub(crate) struct AsObjective<'a, T>(pub &'a T);
+
+macro_rules! impl_objective {
+    ($loss:ty, $hessian:expr) => {
+        impl Objective for AsObjective<'_, $loss> {
+            fn dim(&self) -> usize {
+                self.0.dim()
+            }
+            fn value_grad(&self, x: &DVector<f64>, grad: &mut DVector<f64>) -> f64 {
+                let r = self.0.value_grad(x, grad);
+                debug_assert!(r.is_ok(), "loss shape error inside a solver: {r:?}");
+                r.unwrap_or(f64::NAN)
+            }
+            fn hessian(&self, x: &DVector<f64>) -> Option<DMatrix<f64>> {
+                let h: fn(&$loss, &DVector<f64>) -> Option<DMatrix<f64>> = $hessian;
+                h(self.0, x)
+            }
+        }
+
+        impl MiniBatchObjective for AsObjective<'_, $loss> {
+            fn n_samples(&self) -> usize {
+                self.0.n_samples()
+            }
+            fn value_grad_batch(
+                &self,
+                x: &DVector<f64>,
+                rows: &[usize],
+                grad: &mut DVector<f64>,
+            ) -> f64 {
+                let r = self.0.value_grad_rows(x, rows, grad);
+                debug_assert!(r.is_ok(), "loss shape error inside a solver: {r:?}");
+                r.unwrap_or(f64::NAN)
+            }
+        }
+    };
+}
+
+impl_objective!(LogLoss, |l, x| l.hessian(x).ok());
+impl_objective!(MultinomialLogLoss, |l, x| l.hessian(x).ok());
+
+/// Run the concrete solver `kind` (never `Auto`) on `f` from `x0`.
+pub(crate) fn run<O>(
+    kind: SolverKind,
+    params: &ValidParams,
+    f: &O,
+    x0: DVector<f64>,
+    obs: &mut dyn Observer,
+) -> Result<Report, ModelError>
+where
+    O: MiniBatchObjective,
+{
+    let p = params.params();
+    let max_iter = params.max_iter_for(kind);
+    let report = match kind {
+        SolverKind::Gd => GradientDescent::new(p.learning_rate.unwrap_or(0.1))
+            .max_iter(max_iter)
+            .threshold(p.loss_change_threshold)
+            .tol(p.tol)
+            .minimize(f, x0, obs)?,
+        SolverKind::Sgd => {
+            let mut sgd = Sgd::default()
+                .batch_size(p.batch_size)
+                .max_epochs(max_iter)
+                .tol(p.tol)
+                .seed(p.seed);
+            if let Some(eta0) = p.learning_rate {
+                sgd = sgd.learning_rate(LearningRate::Adaptive { eta0 });
+            }
+            sgd.minimize(f, x0, obs)?
+        }
+        SolverKind::Lbfgs | SolverKind::Auto => Lbfgs::default()
+            .max_iter(max_iter)
+            .tol(p.tol)
+            .minimize(f, x0, obs)?,
+        SolverKind::Newton => Newton::default()
+            .max_iter(max_iter)
+            .tol(p.tol)
+            .minimize(f, x0, obs)?,
+    };
+    Ok(report)
+}
