@@ -155,7 +155,8 @@ impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
 /// descent finds no lower point.
 fn step<O: Objective + ?Sized>(f: &O, cur: &Point, memory: &mut Memory) -> Option<Point> {
     let mut d = memory.direction(&cur.grad);
-    if !(cur.grad.dot(&d) < 0.0) || !check::all_finite(&d) {
+    let descent = cur.grad.dot(&d) < 0.0 && check::all_finite(&d);
+    if !descent {
         memory.clear();
         d = -&cur.grad;
     }
@@ -214,7 +215,8 @@ impl Memory {
     /// would make the approximation indefinite or ill-conditioned.
     fn push(&mut self, s: DVector<f64>, y: DVector<f64>) {
         let sy = s.dot(&y);
-        if !(sy > f64::EPSILON * s.norm() * y.norm()) || !sy.is_finite() {
+        let curved = sy.is_finite() && sy > f64::EPSILON * s.norm() * y.norm();
+        if !curved {
             return;
         }
         let rho = 1.0 / sy;

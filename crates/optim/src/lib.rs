@@ -196,6 +196,10 @@ pub enum Control {
 }
 
 /// Watches iterations: progress bars, logging every N iterations, early stopping.
+///
+/// Any `FnMut(&Iteration<'_>) -> Control` closure is an observer; annotate its argument
+/// (`&mut |it: &Iteration<'_>| ...`), or Rust infers a closure tied to one lifetime that does not
+/// qualify.
 pub trait Observer {
     /// Called after every iteration.
     fn observe(&mut self, it: &Iteration<'_>) -> Control;

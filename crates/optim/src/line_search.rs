@@ -206,7 +206,7 @@ fn interpolate(lo: &Trial, hi: &Trial) -> f64 {
 fn cubic_minimizer(a0: f64, f0: f64, g0: f64, a1: f64, f1: f64, g1: f64) -> Option<f64> {
     let d1 = g0 + g1 - 3.0 * (f0 - f1) / (a0 - a1);
     let disc = d1 * d1 - g0 * g1;
-    if !(disc >= 0.0) {
+    if disc.is_nan() || disc < 0.0 {
         return None;
     }
     let d2 = (a1 - a0).signum() * disc.sqrt();

@@ -168,7 +168,7 @@ fn solve(h: DMatrix<f64>, g: &DVector<f64>) -> Option<DVector<f64>> {
 /// Halve the step along `p` from 1 until it is acceptable; `None` if no step is.
 fn backtrack<O: Objective + ?Sized>(f: &O, cur: &Point, p: &DVector<f64>) -> Option<Point> {
     let slope = cur.grad.dot(p);
-    if !(slope < 0.0) {
+    if slope.is_nan() || slope >= 0.0 {
         return None;
     }
     let slack = check::noise(cur.value);

@@ -55,7 +55,9 @@ impl LearningRate {
 /// (that is the history and what the observer sees). The run stops when the full objective has
 /// failed to improve on its best value by `tol` for `n_iter_no_change` epochs in a row (for the
 /// adaptive schedule: when that has brought η below 1e-6), after `max_epochs` epochs, or when the
-/// objective blows up. The report holds the epoch-end point with the lowest full objective.
+/// objective blows up (non-finite, rising above its start for several epochs, or stalled above its
+/// start: [`Stop::Diverged`]). The report holds the epoch-end point (or x0) with the lowest full
+/// objective.
 ///
 /// With `average(true)` the point evaluated and returned at each epoch's end is the average of that
 /// epoch's iterates, which cancels most of the noise a constant step leaves behind; the iteration
@@ -73,18 +75,20 @@ pub struct Sgd {
 }
 
 impl Default for Sgd {
-    /// Adaptive schedule from η = 0.1, batches of 32, 1000 epochs, seed 0, no momentum,
-    /// tol 1e-4 over 5 epochs, no averaging.
+    /// Adaptive schedule from η = 1, batches of 16, 1000 epochs, seed 0, no momentum, tol 1e-5 over
+    /// 5 epochs, epoch averaging on: chosen so that a mean logistic loss over standardized
+    /// features lands within 1e-3 of its optimum without tuning, even with strongly correlated
+    /// features (the averaging is what makes the large first step safe).
     fn default() -> Self {
         Self {
-            learning_rate: LearningRate::Adaptive { eta0: 0.1 },
-            batch_size: 32,
+            learning_rate: LearningRate::Adaptive { eta0: 1.0 },
+            batch_size: 16,
             max_epochs: 1000,
             seed: 0,
             momentum: 0.0,
-            tol: 1e-4,
+            tol: 1e-5,
             n_iter_no_change: 5,
-            average: false,
+            average: true,
         }
     }
 }
@@ -95,13 +99,13 @@ impl Sgd {
         Self::default()
     }
 
-    /// Learning-rate schedule (default `Adaptive { eta0: 0.1 }`).
+    /// Learning-rate schedule (default `Adaptive { eta0: 1.0 }`).
     pub fn learning_rate(mut self, learning_rate: LearningRate) -> Self {
         self.learning_rate = learning_rate;
         self
     }
 
-    /// Samples per step (default 32; 1 is classic SGD; must be ≥ 1, capped at the sample count).
+    /// Samples per step (default 16; 1 is classic SGD; must be ≥ 1, capped at the sample count).
     pub fn batch_size(mut self, batch_size: usize) -> Self {
         self.batch_size = batch_size;
         self
@@ -125,7 +129,7 @@ impl Sgd {
         self
     }
 
-    /// Improvement of the full objective that counts as progress (default 1e-4; finite, ≥ 0).
+    /// Improvement of the full objective that counts as progress (default 1e-5; finite, ≥ 0).
     pub fn tol(mut self, tol: f64) -> Self {
         self.tol = tol;
         self
@@ -138,7 +142,7 @@ impl Sgd {
         self
     }
 
-    /// Return each epoch's average iterate instead of its last one (default false).
+    /// Return each epoch's average iterate instead of its last one (default true).
     pub fn average(mut self, average: bool) -> Self {
         self.average = average;
         self
@@ -175,8 +179,9 @@ impl<O: MiniBatchObjective + ?Sized> Solver<O> for Sgd {
         self.validate()?;
         let start = check::start(f, x0)?;
         let dim = start.x.len();
-        let mut history = vec![start.value];
-        let mut watch = DivergenceWatch::new(start.value);
+        let start_value = start.value;
+        let mut history = vec![start_value];
+        let mut watch = DivergenceWatch::new(start_value);
         let mut best_value = start.value;
         let mut x = start.x.clone();
         let mut best = start;
@@ -259,6 +264,7 @@ impl<O: MiniBatchObjective + ?Sized> Solver<O> for Sgd {
             }
             best_value = best_value.min(p.value);
             let diverging = watch.diverged(p.value);
+            let p_value = p.value;
             if p.value < best.value {
                 best = p;
             }
@@ -267,17 +273,21 @@ impl<O: MiniBatchObjective + ?Sized> Solver<O> for Sgd {
             if diverging {
                 stop = Some(Stop::Diverged);
             } else if bad_epochs >= self.n_iter_no_change {
-                match self.learning_rate {
+                let give_up = match self.learning_rate {
                     LearningRate::Adaptive { .. } => {
                         eta /= ADAPTIVE_DIVISOR;
                         bad_epochs = 0;
-                        if eta < MIN_ADAPTIVE_ETA {
-                            stop = Some(Stop::LossChangeBelowThreshold);
-                        }
+                        eta < MIN_ADAPTIVE_ETA
                     }
-                    LearningRate::Constant { .. } | LearningRate::InvScaling { .. } => {
-                        stop = Some(Stop::LossChangeBelowThreshold);
-                    }
+                    LearningRate::Constant { .. } | LearningRate::InvScaling { .. } => true,
+                };
+                if give_up {
+                    // No progress while above the start is a step too large, not convergence.
+                    stop = Some(if p_value > start_value {
+                        Stop::Diverged
+                    } else {
+                        Stop::LossChangeBelowThreshold
+                    });
                 }
             }
             if stop.is_none() && control == Control::Stop {
