@@ -108,7 +108,7 @@ pub enum Stop {
     /// The iteration (or epoch) budget was spent before any convergence test passed.
     MaxIterations,
     /// The objective or parameters became non-finite or grew without bound; the report holds the
-    /// last finite point.
+    /// best finite point seen.
     Diverged,
     /// The line search could not find a step that decreases the objective (usually: already at the
     /// optimum to machine precision).
