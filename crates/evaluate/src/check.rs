@@ -45,7 +45,7 @@ pub(crate) fn both_classes(y_true: &[bool]) -> Result<(), EvalError> {
 
 /// `num / den` as a float, with 0/0 (and anything over 0) taken as 0 like scikit-learn's
 /// `zero_division` default.
-pub(crate) fn ratio(num: usize, den: usize) -> f64 {
+pub(crate) fn ratio(num: u128, den: u128) -> f64 {
     if den == 0 {
         0.0
     } else {

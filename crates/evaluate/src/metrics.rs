@@ -35,42 +35,53 @@ pub struct ConfusionMatrix {
 }
 
 impl ConfusionMatrix {
-    /// Number of samples counted, `tn + fp + fn + tp`.
+    /// The four counts widened so that sums of hand-made (huge) fields cannot overflow.
+    fn wide(&self) -> [u128; 4] {
+        [self.tn, self.fp, self.fn_, self.tp].map(|c| c as u128)
+    }
+
+    /// Number of samples counted, `tn + fp + fn + tp` (saturating at `usize::MAX`).
     pub fn total(&self) -> usize {
-        self.tn + self.fp + self.fn_ + self.tp
+        let [tn, fp, fn_, tp] = self.wide();
+        usize::try_from(tn + fp + fn_ + tp).unwrap_or(usize::MAX)
     }
 
     /// Number of actual positives, `tp + fn` (scikit-learn's support of the positive class).
     pub fn support(&self) -> usize {
-        self.tp + self.fn_
+        self.tp.saturating_add(self.fn_)
     }
 
     /// Fraction of correct predictions, `(tp + tn) / total`; 0 for an all-zero matrix.
     pub fn accuracy(&self) -> f64 {
-        ratio(self.tp + self.tn, self.total())
+        let [tn, fp, fn_, tp] = self.wide();
+        ratio(tp + tn, tn + fp + fn_ + tp)
     }
 
     /// Precision `tp / (tp + fp)`; 0 when nothing is predicted positive.
     pub fn precision(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fp)
+        let [_, fp, _, tp] = self.wide();
+        ratio(tp, tp + fp)
     }
 
     /// Recall (sensitivity, true positive rate) `tp / (tp + fn)`; 0 when there are no positives.
     pub fn recall(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fn_)
+        let [_, _, fn_, tp] = self.wide();
+        ratio(tp, tp + fn_)
     }
 
     /// F1 score `2tp / (2tp + fp + fn)`, the harmonic mean of precision and recall; 0 when
     /// `tp + fp + fn = 0`.
     pub fn f1(&self) -> f64 {
         // Computed from counts, as scikit-learn does, rather than from the rounded ratios.
-        ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn_)
+        let [_, fp, fn_, tp] = self.wide();
+        ratio(2 * tp, 2 * tp + fp + fn_)
     }
 
     /// Specificity (true negative rate, recall of the negative class) `tn / (tn + fp)`; 0 when
     /// there are no negatives.
     pub fn specificity(&self) -> f64 {
-        ratio(self.tn, self.tn + self.fp)
+        let [tn, fp, _, _] = self.wide();
+        ratio(tn, tn + fp)
     }
 
     /// The metrics of the negative class: the same matrix with the roles of the classes swapped.
@@ -96,7 +107,7 @@ impl fmt::Display for ConfusionMatrix {
             .max()
             .unwrap_or(0);
         let row = "actual".len() + 1 + "negative".len();
-        writeln!(f, "{:row$}  {:<w$}", "", "predicted")?;
+        writeln!(f, "{:row$}  predicted", "")?;
         writeln!(f, "{:row$}  {:>w$}  {:>w$}", "", "negative", "positive")?;
         writeln!(f, "actual negative  {:>w$}  {:>w$}", cells[0], cells[1])?;
         write!(f, "       positive  {:>w$}  {:>w$}", cells[2], cells[3])

@@ -89,7 +89,11 @@ pub fn classification_report(
 impl ClassificationReport {
     /// The text report with `digits` decimals, character for character as scikit-learn's
     /// `classification_report(..., digits=digits)` prints it.
+    ///
+    /// `digits` is capped at 17, past which an `f64` carries no further information (and a huge
+    /// value would only make a huge string).
     pub fn to_text(&self, digits: usize) -> String {
+        let digits = digits.min(17);
         // Port of scikit-learn's layout: a right-aligned name column at least as wide as
         // "weighted avg", then 9-character columns each preceded by a space.
         let name_width = self
@@ -106,7 +110,7 @@ impl ClassificationReport {
         out += "\n\n";
         let line = |r: &ReportRow| {
             format!(
-                "{:>width$}  {:>9.digits$}  {:>9.digits$}  {:>9.digits$}  {:>9}\n",
+                "{:>width$}  {:>9.digits$} {:>9.digits$} {:>9.digits$} {:>9}\n",
                 r.label, r.precision, r.recall, r.f1, r.support
             )
         };
@@ -115,7 +119,7 @@ impl ClassificationReport {
         }
         out += "\n";
         out += &format!(
-            "{:>width$}  {:>9}  {:>9}  {:>9.digits$}  {:>9}\n",
+            "{:>width$}  {:>9} {:>9} {:>9.digits$} {:>9}\n",
             "accuracy", "", "", self.accuracy, self.macro_avg.support
         );
         out += &line(&self.macro_avg);

@@ -78,7 +78,7 @@ fn steps(y_true: &[bool], scores: &[f64]) -> Result<Steps, EvalError> {
             fp += 1;
         }
         // A threshold closes where the next score differs (−0.0 == 0.0, as numpy's diff says).
-        let last_of_group = order.get(k + 1).map_or(true, |&j| scores[j] != scores[i]);
+        let last_of_group = !matches!(order.get(k + 1), Some(&j) if scores[j] == scores[i]);
         if last_of_group {
             out.fps.push(fp);
             out.tps.push(tp);
