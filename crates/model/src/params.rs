@@ -74,17 +74,18 @@ pub enum ClassWeight {
 }
 
 /// Logistic-regression settings as given, not yet checked. Defaults mirror scikit-learn's, except
-/// that the exact solvers are run to a much tighter tolerance.
+/// that the exact solvers are run to a much tighter tolerance; settings left unset take the
+/// chosen solver's own default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticRegressionParams {
     pub(crate) penalty: Penalty,
     pub(crate) fit_intercept: bool,
     pub(crate) solver: SolverKind,
     pub(crate) max_iter: Option<usize>,
-    pub(crate) tol: f64,
+    pub(crate) tol: Option<f64>,
     pub(crate) learning_rate: Option<f64>,
     pub(crate) loss_change_threshold: f64,
-    pub(crate) batch_size: usize,
+    pub(crate) batch_size: Option<usize>,
     pub(crate) class_weight: ClassWeight,
     pub(crate) seed: u64,
 }
@@ -96,10 +97,10 @@ impl Default for LogisticRegressionParams {
             fit_intercept: true,
             solver: SolverKind::Auto,
             max_iter: None,
-            tol: 1e-10,
+            tol: None,
             learning_rate: None,
             loss_change_threshold: 0.0,
-            batch_size: 32,
+            batch_size: None,
             class_weight: ClassWeight::None,
             seed: 0,
         }
@@ -142,10 +143,11 @@ impl LogisticRegressionParams {
         self
     }
 
-    /// Convergence tolerance on the gradient norm of the mean objective (default 1e-10; for SGD,
-    /// the least per-epoch improvement of the objective, default 1e-10 as well).
+    /// Convergence tolerance: for gd, lbfgs and newton the gradient norm of the mean objective
+    /// (defaults 1e-8, 1e-10, 1e-10); for sgd the least per-epoch improvement of the objective
+    /// that counts as progress (default 1e-5). Unset, each solver uses its own default.
     pub fn tol(mut self, tol: f64) -> Self {
-        self.tol = tol;
+        self.tol = Some(tol);
         self
     }
 
@@ -162,9 +164,9 @@ impl LogisticRegressionParams {
         self
     }
 
-    /// sgd only: samples per mini-batch (default 32; 1 is classic SGD).
+    /// sgd only: samples per mini-batch (default: the SGD solver's, 16; 1 is classic SGD).
     pub fn batch_size(mut self, n: usize) -> Self {
-        self.batch_size = n;
+        self.batch_size = Some(n);
         self
     }
 
@@ -197,8 +199,10 @@ impl LogisticRegressionParams {
         if self.max_iter == Some(0) {
             return bad("max_iter", "0".into(), "at least 1");
         }
-        if !(self.tol.is_finite() && self.tol >= 0.0) {
-            return bad("tol", self.tol.to_string(), "a finite number >= 0");
+        if let Some(tol) = self.tol {
+            if !(tol.is_finite() && tol >= 0.0) {
+                return bad("tol", tol.to_string(), "a finite number >= 0");
+            }
         }
         if let Some(rate) = self.learning_rate {
             if !(rate.is_finite() && rate > 0.0) {
@@ -212,7 +216,7 @@ impl LogisticRegressionParams {
                 "a finite number >= 0",
             );
         }
-        if self.batch_size == 0 {
+        if self.batch_size == Some(0) {
             return bad("batch_size", "0".into(), "at least 1");
         }
         Ok(ValidParams(self))

@@ -67,30 +67,42 @@ where
     let p = params.params();
     let max_iter = params.max_iter_for(kind);
     let report = match kind {
-        SolverKind::Gd => GradientDescent::new(p.learning_rate.unwrap_or(0.1))
-            .max_iter(max_iter)
-            .threshold(p.loss_change_threshold)
-            .tol(p.tol)
-            .minimize(f, x0, obs)?,
+        SolverKind::Gd => {
+            let mut gd = GradientDescent::new(p.learning_rate.unwrap_or(0.1))
+                .max_iter(max_iter)
+                .threshold(p.loss_change_threshold);
+            if let Some(tol) = p.tol {
+                gd = gd.tol(tol);
+            }
+            gd.minimize(f, x0, obs)?
+        }
         SolverKind::Sgd => {
-            let mut sgd = Sgd::default()
-                .batch_size(p.batch_size)
-                .max_epochs(max_iter)
-                .tol(p.tol)
-                .seed(p.seed);
+            let mut sgd = Sgd::default().max_epochs(max_iter).seed(p.seed);
             if let Some(eta0) = p.learning_rate {
                 sgd = sgd.learning_rate(LearningRate::Adaptive { eta0 });
             }
+            if let Some(n) = p.batch_size {
+                sgd = sgd.batch_size(n);
+            }
+            if let Some(tol) = p.tol {
+                sgd = sgd.tol(tol);
+            }
             sgd.minimize(f, x0, obs)?
         }
-        SolverKind::Lbfgs | SolverKind::Auto => Lbfgs::default()
-            .max_iter(max_iter)
-            .tol(p.tol)
-            .minimize(f, x0, obs)?,
-        SolverKind::Newton => Newton::default()
-            .max_iter(max_iter)
-            .tol(p.tol)
-            .minimize(f, x0, obs)?,
+        SolverKind::Lbfgs | SolverKind::Auto => {
+            let mut lbfgs = Lbfgs::default().max_iter(max_iter);
+            if let Some(tol) = p.tol {
+                lbfgs = lbfgs.tol(tol);
+            }
+            lbfgs.minimize(f, x0, obs)?
+        }
+        SolverKind::Newton => {
+            let mut newton = Newton::default().max_iter(max_iter);
+            if let Some(tol) = p.tol {
+                newton = newton.tol(tol);
+            }
+            newton.minimize(f, x0, obs)?
+        }
     };
     Ok(report)
 }
