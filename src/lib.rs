@@ -1,25 +1,43 @@
 //! logreg: logistic regression from first principles.
 //!
-//! The facade over the workspace's crates: each is re-exported under a short name, their errors
-//! convert into one [`Error`], and [`prelude`] brings in what a typical program uses.
+//! The facade over the workspace's crates. Each is re-exported under a short name, their errors
+//! convert into one [`Error`], [`Classifier`] joins a preprocessing pipeline and a model into one
+//! saved artifact, and [`prelude`] brings in what a typical program uses.
 //!
 //! ```
 //! use logreg::prelude::*;
-//! use nalgebra::{DMatrix, DVector};
+//! use nalgebra::DMatrix;
 //!
-//! let x = DMatrix::from_row_slice(4, 1, &[1.0, 2.0, 3.0, 4.0]);
-//! let loss = LogLoss::new(&x, &[0.0, 0.0, 1.0, 1.0])?;
-//! assert!((loss.value(&DVector::zeros(2))? - std::f64::consts::LN_2).abs() < 1e-15);
+//! let x = DMatrix::from_row_slice(6, 1, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+//! let y = [0, 0, 1, 0, 1, 1];
+//! let model = LogisticRegression::params().c(1.0).check()?.fit(&x, &y)?;
+//! let p = model.predict_proba(&x)?;
+//! assert!(p[5] > p[0]);
 //! # Ok::<(), logreg::Error>(())
 //! ```
+//!
+//! | crate | re-exported as | what it does |
+//! |---|---|---|
+//! | `logreg-linalg-core` | [`linalg`] | sigmoid, softplus, dot, fused gradient passes |
+//! | `logreg-loss` | [`loss`] | log loss from logits, gradient, Hessian, L2 |
+//! | `logreg-optim` | [`optim`] | gradient descent, SGD, L-BFGS, Newton |
+//! | `logreg-preprocess` | [`preprocess`] | CSV tables, scalers, one-hot, binning, pipelines |
+//! | `logreg-model` | [`model`] | estimators, inference, persistence |
+//! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
+//! | `logreg-plot` | [`plot`] | SVG charts |
 
+mod classifier;
+
+pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation};
+pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
 pub use logreg_loss as loss;
 pub use logreg_model as model;
 pub use logreg_optim as optim;
+pub use logreg_plot as plot;
 pub use logreg_preprocess as preprocess;
 
-/// Any error from the logreg crates.
+/// Any error from the logreg crates, each carrying what is wrong and where.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// From the numerical kernels.
@@ -31,12 +49,49 @@ pub enum Error {
     /// From configuring or running a solver.
     #[error(transparent)]
     Optim(#[from] optim::OptimError),
+    /// From reading tables or preprocessing them.
+    #[error(transparent)]
+    Preprocess(#[from] preprocess::PreprocessError),
+    /// From configuring, fitting, using or loading a model.
+    #[error(transparent)]
+    Model(#[from] model::ModelError),
+    /// From computing metrics or splits.
+    #[error(transparent)]
+    Evaluate(#[from] evaluate::EvalError),
+    /// From drawing or saving a chart.
+    #[error(transparent)]
+    Plot(#[from] plot::PlotError),
+    /// A label is missing in the target column.
+    #[error("column {column:?}, row {row}: the label is missing")]
+    MissingLabel {
+        /// The target column.
+        column: String,
+        /// 1-based data row.
+        row: usize,
+    },
+    /// A label the model was not trained on.
+    #[error("column {column:?}, row {row}: label {value:?} is not one of the model's classes ({})", classes.join(", "))]
+    UnknownLabel {
+        /// The target column.
+        column: String,
+        /// 1-based data row.
+        row: usize,
+        /// The label found.
+        value: String,
+        /// The model's classes.
+        classes: Vec<String>,
+    },
 }
 
 /// The names most programs need.
 pub mod prelude {
+    pub use crate::evaluate::{accuracy, roc_auc, train_test_split, KFold};
     pub use crate::linalg::{log_sigmoid, sigmoid, softplus};
     pub use crate::loss::LogLoss;
-    pub use crate::optim::{NoObserver, Objective, Report, Solver, Stop};
-    pub use crate::Error;
+    pub use crate::model::{LogisticRegression, Penalty, SolverKind};
+    pub use crate::optim::{
+        GradientDescent, Lbfgs, Newton, NoObserver, Objective, Report, Sgd, Solver, Stop,
+    };
+    pub use crate::preprocess::{read_csv, CsvOptions, Pipeline, Table};
+    pub use crate::{ClassLabel, Classifier, Error, Evaluation};
 }

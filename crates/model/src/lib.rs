@@ -36,7 +36,7 @@ pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, Label};
 pub use multiclass::{FittedMultinomial, FittedOneVsRest};
 pub use params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
-pub use persist::{from_versioned_json, to_versioned_json, FORMAT_VERSION};
+pub use persist::{from_versioned_json, read_text, to_versioned_json, write_new, FORMAT_VERSION};
 
 use nalgebra::DMatrix;
 

@@ -95,12 +95,12 @@ impl<L: Label + Serialize + DeserializeOwned> FittedLogisticRegression<L> {
 
     /// Read a model written by [`save`](Self::save).
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ModelError> {
-        Self::from_json(&read(path.as_ref())?)
+        Self::from_json(&read_text(path.as_ref())?)
     }
 }
 
-/// Write `text` to a file that must not exist yet.
-pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), ModelError> {
+/// Write `text` to a file that must not exist yet (nothing a user has is ever overwritten).
+pub fn write_new(path: &Path, text: &str) -> Result<(), ModelError> {
     use std::io::Write;
     let io = |e: std::io::Error| ModelError::Io {
         path: path.display().to_string(),
@@ -115,7 +115,7 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), ModelError> {
 }
 
 /// Read a whole text file, naming it on failure.
-pub(crate) fn read(path: &Path) -> Result<String, ModelError> {
+pub fn read_text(path: &Path) -> Result<String, ModelError> {
     std::fs::read_to_string(path).map_err(|e| ModelError::Io {
         path: path.display().to_string(),
         message: e.to_string(),

@@ -1,0 +1,324 @@
+//! A table in, a decision out: a fitted preprocessing pipeline and a logistic regression saved as
+//! one artifact, and the metrics a user reads after training.
+
+use crate::evaluate::{confusion_matrix, roc_auc, ConfusionMatrix};
+use crate::model::{
+    from_versioned_json, read_text, to_versioned_json, write_new, FitOptions,
+    FittedLogisticRegression, ModelError, Summary, ValidParams,
+};
+use crate::preprocess::{Column, Features, Pipeline, Table};
+use crate::Error;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::path::Path;
+
+/// A class label read from a table column: a number (from a numeric column) or text.
+///
+/// Numbers order numerically and before text, so labels sort as scikit-learn sorts them and the
+/// positive class is the larger one by default (1 over 0, 4 over 2, "yes" over "no").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ClassLabel {
+    /// A label from a numeric column.
+    Number(f64),
+    /// A label from a text column.
+    Text(String),
+}
+
+impl PartialOrd for ClassLabel {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        match (self, other) {
+            (ClassLabel::Number(a), ClassLabel::Number(b)) => a.partial_cmp(b),
+            (ClassLabel::Text(a), ClassLabel::Text(b)) => Some(a.cmp(b)),
+            (ClassLabel::Number(_), ClassLabel::Text(_)) => Some(Ordering::Less),
+            (ClassLabel::Text(_), ClassLabel::Number(_)) => Some(Ordering::Greater),
+        }
+    }
+}
+
+impl std::fmt::Display for ClassLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            // Integral labels print without a fraction: "1", not "1.0".
+            ClassLabel::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => {
+                write!(f, "{}", *v as i64)
+            }
+            ClassLabel::Number(v) => write!(f, "{v}"),
+            ClassLabel::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<&str> for ClassLabel {
+    fn from(s: &str) -> Self {
+        ClassLabel::Text(s.to_string())
+    }
+}
+
+impl From<f64> for ClassLabel {
+    fn from(v: f64) -> Self {
+        ClassLabel::Number(v)
+    }
+}
+
+/// The labels of column `target`, or an error naming the first missing one (1-based data row).
+pub fn labels_of(table: &Table, target: &str) -> Result<Vec<ClassLabel>, Error> {
+    let missing = |i: usize| Error::MissingLabel {
+        column: target.to_string(),
+        row: i + 1,
+    };
+    match table.column(target)? {
+        Column::Numeric(v) => v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| x.map(ClassLabel::Number).ok_or_else(|| missing(i)))
+            .collect(),
+        Column::Categorical(v) => v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                x.as_ref()
+                    .map(|s| ClassLabel::Text(s.clone()))
+                    .ok_or_else(|| missing(i))
+            })
+            .collect(),
+    }
+}
+
+/// How well a binary classifier did on labelled data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Number of samples.
+    pub n: usize,
+    /// Fraction classified correctly.
+    pub accuracy: f64,
+    /// tp / (tp + fp), 0 when nothing is predicted positive.
+    pub precision: f64,
+    /// tp / (tp + fn), 0 when nothing is positive.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+    /// Area under the ROC curve; `None` when only one class is present.
+    pub roc_auc: Option<f64>,
+    /// Mean log loss, computed exactly from the logits.
+    pub log_loss: f64,
+    /// Counts of true/false positives/negatives.
+    pub confusion: ConfusionMatrix,
+}
+
+impl Evaluation {
+    /// Evaluate logits `z` (positive when z > 0) against the truth (`true` = positive class).
+    pub fn from_logits(y_true: &[bool], z: &[f64]) -> Result<Self, Error> {
+        let y_pred: Vec<bool> = z.iter().map(|&v| v > 0.0).collect();
+        let confusion = confusion_matrix(y_true, &y_pred)?;
+        let y01: Vec<f64> = y_true.iter().map(|&b| f64::from(u8::from(b))).collect();
+        let roc_auc = match roc_auc(y_true, z) {
+            Ok(a) => Some(a),
+            Err(crate::evaluate::EvalError::SingleClass { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Evaluation {
+            n: y_true.len(),
+            accuracy: confusion.accuracy(),
+            precision: confusion.precision(),
+            recall: confusion.recall(),
+            f1: confusion.f1(),
+            roc_auc,
+            log_loss: crate::loss::mean_log_loss(z, &y01, None)?,
+            confusion,
+        })
+    }
+}
+
+/// A fitted preprocessing pipeline and logistic regression, saved and loaded as one file.
+///
+/// ```
+/// use logreg::preprocess::{read_csv_from, CsvOptions, OneHotEncoder, Pipeline};
+/// use logreg::{model::LogisticRegression, Classifier};
+///
+/// let csv = "size,colour,sold\n1,red,no\n2,blue,no\n3,red,yes\n4,blue,no\n5,red,yes\n6,blue,yes\n";
+/// let table = read_csv_from(csv.as_bytes(), &CsvOptions::new())?;
+/// let pipeline = Pipeline::new().step(OneHotEncoder::new(["colour"]).drop_first(true)).standardize_all();
+/// let params = LogisticRegression::params().check()?;
+/// let clf = Classifier::fit(&table, "sold", pipeline, &params)?;
+/// assert_eq!(clf.feature_names(), ["size", "colour_red"]);
+/// let again = Classifier::from_json(&clf.to_json()?)?;
+/// assert_eq!(again.predict_proba(&table)?, clf.predict_proba(&table)?);
+/// # Ok::<(), logreg::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classifier {
+    target: String,
+    pipeline: Pipeline,
+    model: FittedLogisticRegression<ClassLabel>,
+}
+
+const CLASSIFIER_KIND: &str = "logreg_classifier";
+
+impl Classifier {
+    /// Fit `pipeline` on the table's feature columns and `params` on its output, predicting
+    /// column `target` (excluded from the features).
+    pub fn fit(
+        table: &Table,
+        target: &str,
+        pipeline: Pipeline,
+        params: &ValidParams,
+    ) -> Result<Self, Error> {
+        Self::fit_with(table, target, pipeline, params, FitOptions::default())
+    }
+
+    /// [`fit`](Self::fit) with a positive class (matched by its printed form, so "1" finds the
+    /// number 1), sample weights, a warm start or an observer; feature names are set here.
+    pub fn fit_with(
+        table: &Table,
+        target: &str,
+        mut pipeline: Pipeline,
+        params: &ValidParams,
+        mut opts: FitOptions<'_, ClassLabel>,
+    ) -> Result<Self, Error> {
+        let labels = labels_of(table, target)?;
+        let features_table = table.drop(&[target])?;
+        let features = pipeline.fit_transform(&features_table)?;
+        if let Some(wanted) = opts.positive_class.take() {
+            let name = wanted.to_string();
+            let found = labels.iter().find(|l| l.to_string() == name).cloned();
+            opts.positive_class = Some(found.ok_or_else(|| {
+                let mut classes: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+                classes.sort();
+                classes.dedup();
+                Error::Model(ModelError::UnknownPositiveClass {
+                    given: name,
+                    classes: classes.into_iter().take(10).collect(),
+                })
+            })?);
+        }
+        opts.feature_names = Some(features.names.clone());
+        let model = params.fit_with(&features.matrix, &labels, opts)?;
+        Ok(Classifier {
+            target: target.to_string(),
+            pipeline,
+            model,
+        })
+    }
+
+    /// The fitted model.
+    pub fn model(&self) -> &FittedLogisticRegression<ClassLabel> {
+        &self.model
+    }
+
+    /// The fitted preprocessing pipeline.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The name of the label column.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The class whose probability is predicted.
+    pub fn positive_class(&self) -> &ClassLabel {
+        self.model.positive_class()
+    }
+
+    /// Names of the model's features, after preprocessing.
+    pub fn feature_names(&self) -> &[String] {
+        self.model.feature_names().unwrap_or(&[])
+    }
+
+    /// The feature matrix the model sees for `table` (the target column, if present, is ignored).
+    pub fn features(&self, table: &Table) -> Result<Features, Error> {
+        let features = self.pipeline.transform(table)?;
+        self.model.check_feature_names(&features.names)?;
+        Ok(features)
+    }
+
+    /// Logits, one per row of `table`.
+    pub fn decision_function(&self, table: &Table) -> Result<Vec<f64>, Error> {
+        let f = self.features(table)?;
+        Ok(self
+            .model
+            .decision_function(&f.matrix)?
+            .iter()
+            .copied()
+            .collect())
+    }
+
+    /// P(positive class), one per row of `table`.
+    pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>, Error> {
+        let f = self.features(table)?;
+        Ok(self
+            .model
+            .predict_proba(&f.matrix)?
+            .iter()
+            .copied()
+            .collect())
+    }
+
+    /// Predicted class of each row of `table`.
+    pub fn predict(&self, table: &Table) -> Result<Vec<ClassLabel>, Error> {
+        let f = self.features(table)?;
+        Ok(self.model.predict(&f.matrix)?)
+    }
+
+    /// Metrics on a table that holds the target column.
+    pub fn evaluate(&self, table: &Table) -> Result<Evaluation, Error> {
+        let labels = labels_of(table, &self.target)?;
+        let positive = self.positive_class();
+        let negative = &self.model.classes()[0];
+        if let Some((i, l)) = labels
+            .iter()
+            .enumerate()
+            .find(|(_, l)| *l != positive && *l != negative)
+        {
+            return Err(Error::UnknownLabel {
+                column: self.target.clone(),
+                row: i + 1,
+                value: l.to_string(),
+                classes: vec![negative.to_string(), positive.to_string()],
+            });
+        }
+        let truth: Vec<bool> = labels.iter().map(|l| l == positive).collect();
+        Evaluation::from_logits(&truth, &self.decision_function(table)?)
+    }
+
+    /// The statsmodels-style coefficient table (unpenalized fits only).
+    pub fn summary(&self) -> Result<Summary, Error> {
+        Ok(self.model.summary()?)
+    }
+
+    /// The classifier as versioned JSON.
+    pub fn to_json(&self) -> Result<String, Error> {
+        Ok(to_versioned_json(CLASSIFIER_KIND, self)?)
+    }
+
+    /// A classifier from versioned JSON, checked for internal consistency.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let c: Classifier = from_versioned_json(CLASSIFIER_KIND, text)?;
+        c.model.validate()?;
+        match c.pipeline.feature_names() {
+            Some(names) => c.model.check_feature_names(names)?,
+            None => {
+                return Err(Error::Model(ModelError::CorruptModel {
+                    reason: "the preprocessing pipeline is not fitted".into(),
+                }))
+            }
+        }
+        if c.model.feature_names().is_none() {
+            return Err(Error::Model(ModelError::CorruptModel {
+                reason: "the model has no feature names".into(),
+            }));
+        }
+        Ok(c)
+    }
+
+    /// Write to a new file; an existing file is never overwritten.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        Ok(write_new(path.as_ref(), &self.to_json()?)?)
+    }
+
+    /// Read a file written by [`save`](Self::save).
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::from_json(&read_text(path.as_ref())?)
+    }
+}
