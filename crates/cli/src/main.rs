@@ -1,0 +1,2 @@
+//! The `logreg` command-line tool.
+fn main() {}
