@@ -21,6 +21,7 @@
 //! ```
 
 mod binary;
+mod cv;
 pub mod datasets;
 mod inference;
 mod labels;
@@ -32,6 +33,7 @@ mod solve;
 pub use binary::{
     ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression, LogisticRegression,
 };
+pub use cv::cross_val_accuracy;
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, Label};
 pub use multiclass::{FittedMultinomial, FittedOneVsRest};
