@@ -1,6 +1,7 @@
 //! `Table`: named, typed columns with missing values, and the feature matrix it turns into.
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -160,16 +161,201 @@ impl Schema {
     }
 }
 
+/// How a table holds a column: as values, or (numeric only) as a recipe evaluated when read.
+///
+/// Scaling and one-hot encoding produce recipes, so a pipeline's transform allocates no column
+/// per step: values are computed once, straight into the feature matrix, and materialized as a
+/// [`Column`] only if someone asks for one.
+#[derive(Clone)]
+pub(crate) enum Stored {
+    Plain(Column),
+    Lazy(Lazy),
+}
+
+impl Stored {
+    /// The values (computing and caching them for a recipe).
+    pub(crate) fn column(&self) -> &Column {
+        match self {
+            Stored::Plain(c) => c,
+            Stored::Lazy(l) => l.cache.get_or_init(|| l.materialize()),
+        }
+    }
+
+    fn column_type(&self) -> ColumnType {
+        match self {
+            Stored::Plain(c) => c.column_type(),
+            Stored::Lazy(_) => ColumnType::Numeric,
+        }
+    }
+
+    fn into_column(self) -> Column {
+        match self {
+            Stored::Plain(c) => c,
+            Stored::Lazy(mut l) => l.cache.take().unwrap_or_else(|| l.materialize()),
+        }
+    }
+}
+
+impl fmt::Debug for Stored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.column().fmt(f)
+    }
+}
+
+/// `x ← (x − offset) / scale`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Affine {
+    pub(crate) offset: f64,
+    pub(crate) scale: f64,
+}
+
+/// Where a recipe's values start.
+#[derive(Clone)]
+pub(crate) enum Base {
+    /// A stored numeric column.
+    Values(Arc<Stored>),
+    /// 1 where `codes[i] == code`, else 0.
+    Indicator { codes: Arc<Vec<u32>>, code: u32 },
+}
+
+/// A numeric column computed on demand: a base, then affine maps applied in order (exactly the
+/// operations, in the same order, an eager step would do, so results are bit-identical).
+#[derive(Clone)]
+pub(crate) struct Lazy {
+    base: Base,
+    ops: Vec<Affine>,
+    cache: OnceLock<Column>,
+}
+
+impl Lazy {
+    /// Indicator column of `code`.
+    pub(crate) fn indicator(codes: Arc<Vec<u32>>, code: u32) -> Lazy {
+        Lazy {
+            base: Base::Indicator { codes, code },
+            ops: Vec::new(),
+            cache: OnceLock::new(),
+        }
+    }
+
+    /// `stored` (a numeric column) followed by one more affine map.
+    pub(crate) fn scaled(stored: &Arc<Stored>, op: Affine) -> Lazy {
+        let (base, mut ops) = match &**stored {
+            Stored::Lazy(l) => (l.base.clone(), l.ops.clone()),
+            Stored::Plain(_) => (Base::Values(Arc::clone(stored)), Vec::new()),
+        };
+        ops.push(op);
+        Lazy {
+            base,
+            ops,
+            cache: OnceLock::new(),
+        }
+    }
+
+    /// The value of `row` with the first `n_ops` maps applied (`None` if missing or past the
+    /// end).
+    pub(crate) fn value(&self, row: usize, n_ops: usize) -> Option<f64> {
+        let x = match &self.base {
+            Base::Values(stored) => stored.column().as_numeric()?.get(row).copied().flatten()?,
+            Base::Indicator { codes, code } => indicator(*codes.get(row)?, *code),
+        };
+        Some(apply(&self.ops[..n_ops.min(self.ops.len())], x))
+    }
+
+    /// The first row that is missing or not finite after all maps.
+    pub(crate) fn first_bad_row(&self) -> Option<usize> {
+        let ops = &self.ops[..];
+        match &self.base {
+            Base::Values(stored) => match stored.column() {
+                Column::Numeric(v) => v
+                    .iter()
+                    .position(|x| !matches!(x, Some(x) if apply(ops, *x).is_finite())),
+                Column::Categorical(v) => (!v.is_empty()).then_some(0),
+            },
+            Base::Indicator { codes, code } => codes
+                .iter()
+                .position(|&c| !apply(ops, indicator(c, *code)).is_finite()),
+        }
+    }
+
+    /// Appends every value to `out`; `Err(row)` at the first missing one.
+    fn extend_into(&self, out: &mut Vec<f64>) -> Result<(), usize> {
+        let ops = &self.ops[..];
+        match &self.base {
+            Base::Values(stored) => match stored.column() {
+                Column::Numeric(v) => {
+                    if let Some(row) = v.iter().position(Option::is_none) {
+                        return Err(row);
+                    }
+                    out.extend(v.iter().map(|x| apply(ops, x.unwrap_or_default())));
+                }
+                Column::Categorical(v) => return if v.is_empty() { Ok(()) } else { Err(0) },
+            },
+            Base::Indicator { codes, code } => {
+                out.extend(codes.iter().map(|&c| apply(ops, indicator(c, *code))));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of affine maps.
+    pub(crate) fn n_ops(&self) -> usize {
+        self.ops.len()
+    }
+
+    fn len(&self) -> usize {
+        match &self.base {
+            Base::Values(stored) => stored.column().len(),
+            Base::Indicator { codes, .. } => codes.len(),
+        }
+    }
+
+    fn materialize(&self) -> Column {
+        let n_ops = self.ops.len();
+        Column::Numeric((0..self.len()).map(|i| self.value(i, n_ops)).collect())
+    }
+}
+
+/// The affine maps in order.
+#[inline]
+fn apply(ops: &[Affine], mut x: f64) -> f64 {
+    for op in ops {
+        x = (x - op.offset) / op.scale;
+    }
+    x
+}
+
+#[inline]
+fn indicator(c: u32, code: u32) -> f64 {
+    if c == code {
+        1.0
+    } else {
+        0.0
+    }
+}
+
 /// Named, typed columns of equal length: what a CSV file reads into and steps transform.
 ///
 /// Column names are unique and non-empty, every column has [`Table::n_rows`] rows, and numeric
 /// values are finite. Columns are shared between a table and the tables derived from it
 /// (`select`, `drop`, steps' output), so those are cheap.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Table {
     names: Vec<String>,
-    columns: Vec<Arc<Column>>,
+    columns: Vec<Arc<Stored>>,
     n_rows: usize,
+}
+
+impl PartialEq for Table {
+    /// Same names, rows and values.
+    fn eq(&self, other: &Table) -> bool {
+        self.names == other.names
+            && self.n_rows == other.n_rows
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(a, b)| a.column() == b.column())
+    }
 }
 
 impl Table {
@@ -200,7 +386,10 @@ impl Table {
         debug_assert!(columns.iter().all(|c| c.len() == n_rows));
         Table {
             names,
-            columns: columns.into_iter().map(Arc::new).collect(),
+            columns: columns
+                .into_iter()
+                .map(|c| Arc::new(Stored::Plain(c)))
+                .collect(),
             n_rows,
         }
     }
@@ -243,7 +432,7 @@ impl Table {
     /// The named column; the error lists the available names.
     pub fn column(&self, name: &str) -> Result<&Column, PreprocessError> {
         match self.position(name) {
-            Some(i) => Ok(&self.columns[i]),
+            Some(i) => Ok(self.columns[i].column()),
             None => Err(self.not_found(name)),
         }
     }
@@ -253,7 +442,7 @@ impl Table {
         self.names
             .iter()
             .map(String::as_str)
-            .zip(self.columns.iter().map(|c| &**c))
+            .zip(self.columns.iter().map(|c| c.column()))
     }
 
     /// A table with only the named columns, in the given order.
@@ -297,7 +486,7 @@ impl Table {
             columns: self
                 .columns
                 .iter()
-                .map(|c| Arc::new(c.take_unchecked(indices)))
+                .map(|c| Arc::new(Stored::Plain(c.column().take_unchecked(indices))))
                 .collect(),
             n_rows: indices.len(),
         })
@@ -308,7 +497,9 @@ impl Table {
         let i = self.position(name).ok_or_else(|| self.not_found(name))?;
         self.names.remove(i);
         let column = self.columns.remove(i);
-        Ok(Arc::try_unwrap(column).unwrap_or_else(|shared| (*shared).clone()))
+        Ok(Arc::try_unwrap(column)
+            .map(Stored::into_column)
+            .unwrap_or_else(|shared| shared.column().clone()))
     }
 
     /// Splits off the target column: `(features, target)`.
@@ -344,13 +535,9 @@ impl Table {
         column: Column,
     ) -> Result<(), PreprocessError> {
         let name = name.into();
-        self.check_new(&name, &column)?;
+        self.check_new(&name, column.len())?;
         column.check_finite(&name)?;
-        if self.names.is_empty() {
-            self.n_rows = column.len();
-        }
-        self.names.push(name);
-        self.columns.push(Arc::new(column));
+        self.push_stored(name, column.len(), Stored::Plain(column));
         Ok(())
     }
 
@@ -359,19 +546,17 @@ impl Table {
     pub fn to_features(&self) -> Result<Features, PreprocessError> {
         let n = self.n_rows;
         let mut data = Vec::with_capacity(n.saturating_mul(self.n_cols()));
-        for (name, column) in self.iter() {
-            match column {
-                Column::Numeric(v) => {
-                    for (i, x) in v.iter().enumerate() {
-                        match x {
-                            Some(x) => data.push(*x),
-                            None => {
-                                return Err(PreprocessError::missing(i, name, "the feature matrix"))
-                            }
-                        }
+        for (name, stored) in self.names.iter().zip(&self.columns) {
+            let missing = |i| PreprocessError::missing(i, name, "the feature matrix");
+            match &**stored {
+                Stored::Plain(Column::Numeric(v)) => {
+                    if let Some(row) = v.iter().position(Option::is_none) {
+                        return Err(missing(row));
                     }
+                    data.extend(v.iter().map(|x| x.unwrap_or_default()));
                 }
-                Column::Categorical(_) => {
+                Stored::Lazy(l) => l.extend_into(&mut data).map_err(missing)?,
+                Stored::Plain(Column::Categorical(_)) => {
                     return Err(PreprocessError::ColumnType {
                         column: name.to_string(),
                         expected: ColumnType::Numeric,
@@ -382,6 +567,14 @@ impl Table {
                     })
                 }
             }
+        }
+        if data.len() != n.saturating_mul(self.n_cols()) {
+            // Only a column of the wrong length could cause this; the table invariants forbid it.
+            return Err(PreprocessError::LengthMismatch {
+                column: "(feature matrix)".to_string(),
+                expected: n.saturating_mul(self.n_cols()),
+                found: data.len(),
+            });
         }
         Ok(Features {
             // Column-major, as nalgebra stores it: one column after another.
@@ -403,7 +596,7 @@ impl Table {
         }
     }
 
-    fn check_new(&self, name: &str, column: &Column) -> Result<(), PreprocessError> {
+    fn check_new(&self, name: &str, len: usize) -> Result<(), PreprocessError> {
         if name.trim().is_empty() {
             return Err(PreprocessError::param(
                 "column name",
@@ -416,14 +609,22 @@ impl Table {
                 column: name.to_string(),
             });
         }
-        if !self.names.is_empty() && column.len() != self.n_rows {
+        if !self.names.is_empty() && len != self.n_rows {
             return Err(PreprocessError::LengthMismatch {
                 column: name.to_string(),
                 expected: self.n_rows,
-                found: column.len(),
+                found: len,
             });
         }
         Ok(())
+    }
+
+    fn push_stored(&mut self, name: String, len: usize, stored: Stored) {
+        if self.names.is_empty() {
+            self.n_rows = len;
+        }
+        self.names.push(name);
+        self.columns.push(Arc::new(stored));
     }
 
     /// Appends a column a step produced (finite by construction).
@@ -432,29 +633,45 @@ impl Table {
         name: String,
         column: Column,
     ) -> Result<(), PreprocessError> {
-        self.check_new(&name, &column)?;
+        self.check_new(&name, column.len())?;
         debug_assert!(column.check_finite(&name).is_ok());
-        if self.names.is_empty() {
-            self.n_rows = column.len();
-        }
-        self.names.push(name);
-        self.columns.push(Arc::new(column));
+        self.push_stored(name, column.len(), Stored::Plain(column));
+        Ok(())
+    }
+
+    /// Appends a recipe column a step produced.
+    pub(crate) fn push_lazy(&mut self, name: String, lazy: Lazy) -> Result<(), PreprocessError> {
+        let len = lazy.len();
+        self.check_new(&name, len)?;
+        self.push_stored(name, len, Stored::Lazy(lazy));
         Ok(())
     }
 
     /// Replaces the column at `i` with one a step produced.
     pub(crate) fn replace_at(&mut self, i: usize, column: Column) {
         debug_assert_eq!(column.len(), self.n_rows);
-        self.columns[i] = Arc::new(column);
+        self.columns[i] = Arc::new(Stored::Plain(column));
     }
 
-    /// Mutable access to the column at `i`, copying it first if another table shares it.
-    pub(crate) fn column_mut_at(&mut self, i: usize) -> &mut Column {
-        Arc::make_mut(&mut self.columns[i])
+    /// Replaces the column at `i` with a recipe.
+    pub(crate) fn replace_lazy(&mut self, i: usize, lazy: Lazy) {
+        debug_assert_eq!(lazy.len(), self.n_rows);
+        self.columns[i] = Arc::new(Stored::Lazy(lazy));
     }
 
+    /// The values of the column at `i` (computed if it is a recipe).
     pub(crate) fn column_at(&self, i: usize) -> &Column {
+        self.columns[i].column()
+    }
+
+    /// The storage of the column at `i`.
+    pub(crate) fn stored_at(&self, i: usize) -> &Arc<Stored> {
         &self.columns[i]
+    }
+
+    /// The type of the column at `i`, without computing a recipe.
+    pub(crate) fn type_at(&self, i: usize) -> ColumnType {
+        self.columns[i].column_type()
     }
 
     /// Removes the named column, returning its position.

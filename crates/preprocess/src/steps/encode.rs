@@ -1,12 +1,13 @@
 //! `OneHotEncoder` (categories → indicator columns) and `BooleanEncoder` (yes/no → 1/0).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::{categorical_position, check_column_list, quoted_list, Transformer};
 use crate::error::PreprocessError;
-use crate::table::{Column, ColumnType, Table};
+use crate::table::{Column, ColumnType, Lazy, Table};
 
 /// What [`OneHotEncoder::transform`](Transformer::transform) does with a category not seen in
 /// fit (scikit-learn's `handle_unknown`).
@@ -111,32 +112,32 @@ impl OneHotEncoder {
             .map(|fitted| output_names(fitted, self.drop_first))
     }
 
-    /// Indicator columns for one source column.
-    fn encode(
+    /// The index of each row's category in `encoded.categories` ([`NO_CATEGORY`] for an
+    /// all-zero row).
+    fn codes(
         &self,
         encoded: &EncodedColumn,
         values: &[Option<String>],
-    ) -> Result<Vec<Column>, PreprocessError> {
-        let skip = usize::from(self.drop_first);
+    ) -> Result<Vec<u32>, PreprocessError> {
         let cats = &encoded.categories;
-        let width = cats.len().saturating_sub(skip);
-        let mut out = vec![vec![Some(0.0); values.len()]; width];
+        let lookup = Lookup::new(cats);
+        let mut codes = Vec::with_capacity(values.len());
         for (row, value) in values.iter().enumerate() {
             let Some(value) = value else {
                 match self.handle_missing {
                     HandleMissing::Error => {
                         return Err(PreprocessError::missing(row, &encoded.column, Self::NAME))
                     }
-                    HandleMissing::AllZero => continue,
-                }
-            };
-            match cats.binary_search_by(|c| c.as_str().cmp(value)) {
-                Ok(j) => {
-                    if j >= skip {
-                        out[j - skip][row] = Some(1.0);
+                    HandleMissing::AllZero => {
+                        codes.push(NO_CATEGORY);
+                        continue;
                     }
                 }
-                Err(_) => match self.handle_unknown {
+            };
+            match lookup.find(value) {
+                // Fit caps the number of categories far below u32::MAX (checked again below).
+                Some(j) => codes.push(u32::try_from(j).unwrap_or(NO_CATEGORY)),
+                None => match self.handle_unknown {
                     HandleUnknown::Error => {
                         return Err(PreprocessError::value(
                             row,
@@ -145,11 +146,54 @@ impl OneHotEncoder {
                             value.clone(),
                         ))
                     }
-                    HandleUnknown::Ignore => {}
+                    HandleUnknown::Ignore => codes.push(NO_CATEGORY),
                 },
             }
         }
-        Ok(out.into_iter().map(Column::Numeric).collect())
+        Ok(codes)
+    }
+}
+
+/// The code of a row that gets no indicator (missing or unknown, by option).
+const NO_CATEGORY: u32 = u32::MAX;
+
+/// Finds a label among sorted categories: a linear scan over (length, first 8 bytes) keys for
+/// a few categories (cheaper than string comparisons), binary search for many.
+struct Lookup<'a> {
+    cats: &'a [String],
+    keys: Vec<(usize, u64)>,
+}
+
+impl<'a> Lookup<'a> {
+    const LINEAR: usize = 16;
+
+    fn new(cats: &'a [String]) -> Self {
+        let keys = if cats.len() <= Self::LINEAR {
+            cats.iter().map(|c| Self::key(c)).collect()
+        } else {
+            Vec::new()
+        };
+        Lookup { cats, keys }
+    }
+
+    fn key(s: &str) -> (usize, u64) {
+        let b = s.as_bytes();
+        let mut prefix = [0u8; 8];
+        let n = b.len().min(8);
+        prefix[..n].copy_from_slice(&b[..n]);
+        (b.len(), u64::from_le_bytes(prefix))
+    }
+
+    fn find(&self, value: &str) -> Option<usize> {
+        if self.cats.len() > Self::LINEAR {
+            return self.cats.binary_search_by(|c| c.as_str().cmp(value)).ok();
+        }
+        let key = Self::key(value);
+        self.keys
+            .iter()
+            .enumerate()
+            .find(|&(j, k)| *k == key && (key.0 <= 8 || self.cats[j] == value))
+            .map(|(j, _)| j)
     }
 }
 
@@ -222,30 +266,35 @@ impl Transformer for OneHotEncoder {
             .ok_or_else(|| PreprocessError::NotFitted {
                 step: Self::NAME.to_string(),
             })?;
-        let mut new_columns = Vec::new();
+        let mut all_codes = Vec::with_capacity(fitted.len());
         for encoded in fitted {
-            let sorted = encoded.categories.windows(2).all(|w| w[0] < w[1]);
-            if !sorted {
+            let cats = &encoded.categories;
+            let sorted = cats.windows(2).all(|w| w[0] < w[1]);
+            if !sorted || cats.len() >= NO_CATEGORY as usize {
                 return Err(PreprocessError::param(
                     "categories",
                     format!(
-                        "the categories of column {:?} are not sorted and distinct (is the saved \
-                         pipeline corrupt?)",
+                        "the categories of column {:?} are not sorted and distinct, or too many \
+                         (is the saved pipeline corrupt?)",
                         encoded.column
                     ),
                 ));
             }
             let i = categorical_position(&table, &encoded.column, Self::NAME)?;
             let values = table.column_at(i).as_categorical().unwrap_or_default();
-            new_columns.push(self.encode(encoded, values)?);
+            all_codes.push(Arc::new(self.codes(encoded, values)?));
         }
         for encoded in fitted {
             table.remove(&encoded.column)?;
         }
         let skip = usize::from(self.drop_first);
-        for (encoded, columns) in fitted.iter().zip(new_columns) {
-            for (category, column) in encoded.categories.iter().skip(skip).zip(columns) {
-                table.push_derived(format!("{}_{category}", encoded.column), column)?;
+        for (encoded, codes) in fitted.iter().zip(all_codes) {
+            for (code, category) in encoded.categories.iter().enumerate().skip(skip) {
+                let code = u32::try_from(code).unwrap_or(NO_CATEGORY);
+                table.push_lazy(
+                    format!("{}_{category}", encoded.column),
+                    Lazy::indicator(Arc::clone(&codes), code),
+                )?;
             }
         }
         Ok(table)
@@ -484,6 +533,23 @@ mod tests {
         .unwrap();
         let err = OneHotEncoder::new(["a", "a_b"]).fit(&clash).unwrap_err();
         assert!(err.to_string().contains("a_b_c"), "{err}");
+    }
+
+    #[test]
+    fn lookup_finds_exactly_the_category() {
+        let few: Vec<String> = ["", "a", "ab", "abcdefgh", "abcdefghi", "abcdefghj"]
+            .map(String::from)
+            .to_vec();
+        let many: Vec<String> = (0..40).map(|i| format!("level-{i:02}")).collect();
+        for cats in [few, many] {
+            let lookup = Lookup::new(&cats);
+            for (j, c) in cats.iter().enumerate() {
+                assert_eq!(lookup.find(c), Some(j), "{c:?}");
+            }
+            for other in ["abcdefghk", "b", "level-40", "abcdefg", "abcdefgh\0"] {
+                assert_eq!(lookup.find(other), None, "{other:?}");
+            }
+        }
     }
 
     #[test]

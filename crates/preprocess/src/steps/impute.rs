@@ -187,7 +187,7 @@ impl Transformer for Imputer {
             let i = table
                 .position(&f.column)
                 .ok_or_else(|| table.not_found(&f.column))?;
-            let found = table.column_at(i).column_type();
+            let found = table.type_at(i);
             if table.column_at(i).n_missing() == 0 {
                 // Still check the type, so a fitted imputer fails the same way on every table.
                 let expected = match f.value {
@@ -199,7 +199,7 @@ impl Transformer for Imputer {
                 }
                 continue;
             }
-            match (&f.value, table.column_mut_at(i)) {
+            let filled = match (&f.value, table.column_at(i)) {
                 (Fill::Number(x), Column::Numeric(v)) => {
                     if !x.is_finite() {
                         return Err(PreprocessError::param(
@@ -207,22 +207,21 @@ impl Transformer for Imputer {
                             format!("fill value {x} for column {:?} is not finite", f.column),
                         ));
                     }
-                    v.iter_mut()
-                        .filter(|c| c.is_none())
-                        .for_each(|c| *c = Some(*x));
+                    Column::Numeric(v.iter().map(|c| c.or(Some(*x))).collect())
                 }
-                (Fill::Label(s), Column::Categorical(v)) => {
-                    v.iter_mut()
-                        .filter(|c| c.is_none())
-                        .for_each(|c| *c = Some(s.clone()));
-                }
+                (Fill::Label(s), Column::Categorical(v)) => Column::Categorical(
+                    v.iter()
+                        .map(|c| c.clone().or_else(|| Some(s.clone())))
+                        .collect(),
+                ),
                 (Fill::Number(_), _) => {
                     return Err(type_error(&f.column, ColumnType::Numeric, found))
                 }
                 (Fill::Label(_), _) => {
                     return Err(type_error(&f.column, ColumnType::Categorical, found))
                 }
-            }
+            };
+            table.replace_at(i, filled);
         }
         Ok(table)
     }

@@ -186,7 +186,7 @@ fn typed_position(
     expected: ColumnType,
 ) -> Result<usize, PreprocessError> {
     let i = table.position(name).ok_or_else(|| table.not_found(name))?;
-    let found = table.column_at(i).column_type();
+    let found = table.type_at(i);
     if found != expected {
         return Err(PreprocessError::ColumnType {
             column: name.to_string(),

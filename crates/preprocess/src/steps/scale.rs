@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{check_column_list, dense_values, numeric_position, Transformer};
 use crate::error::PreprocessError;
-use crate::table::{Column, Table};
+use crate::table::{Affine, Column, Lazy, Table};
 
 /// Which columns a scaler applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,24 +259,28 @@ fn apply_scaling(
             ));
         }
         let i = numeric_position(&table, &p.column, step)?;
-        if let Column::Numeric(values) = table.column_mut_at(i) {
-            for (row, cell) in values.iter_mut().enumerate() {
-                let x = cell.ok_or_else(|| PreprocessError::missing(row, &p.column, step))?;
-                let y = (x - p.offset) / p.scale;
-                if !y.is_finite() {
-                    return Err(PreprocessError::value(
-                        row,
-                        &p.column,
-                        format!(
-                            "a value whose scaled result is finite (offset {}, scale {})",
-                            p.offset, p.scale
-                        ),
-                        x.to_string(),
-                    ));
-                }
-                *cell = Some(y);
-            }
+        let op = Affine {
+            offset: p.offset,
+            scale: p.scale,
+        };
+        let lazy = Lazy::scaled(table.stored_at(i), op);
+        // Check every row now, so errors come from this step; values are computed later, once.
+        if let Some(row) = lazy.first_bad_row() {
+            let before = lazy.value(row, lazy.n_ops().saturating_sub(1));
+            return Err(match before {
+                None => PreprocessError::missing(row, &p.column, step),
+                Some(x) => PreprocessError::value(
+                    row,
+                    &p.column,
+                    format!(
+                        "a value whose scaled result is finite (offset {}, scale {})",
+                        p.offset, p.scale
+                    ),
+                    x.to_string(),
+                ),
+            });
         }
+        table.replace_lazy(i, lazy);
     }
     Ok(table)
 }
@@ -396,6 +400,30 @@ mod tests {
         let xs = [1e16, 1.0, -1e16, 1.0];
         assert_eq!(xs.iter().sum::<f64>(), 1.0);
         assert_eq!(accurate_sum(xs.into_iter()), 2.0);
+    }
+
+    #[test]
+    fn chained_scalers_compute_like_eager_steps() {
+        let x = [0.3, -7.1, 2.2, 1e-3, 5.5];
+        let t = table(&x);
+        let mut s = StandardScaler::new(["x"]);
+        let mut m = MinMaxScaler::new(["x"]);
+        let once = s.fit_transform(&t).unwrap();
+        let twice = m.fit_transform(&once).unwrap();
+        let (a, b) = (&s.params().unwrap()[0], &m.params().unwrap()[0]);
+        let eager: Vec<f64> = x
+            .iter()
+            .map(|v| (v - a.offset) / a.scale)
+            .map(|v| (v - b.offset) / b.scale)
+            .collect();
+        // Through `Column` (materialized) and through the matrix (computed directly).
+        let got = values(&twice);
+        let matrix = twice.to_features().unwrap().matrix;
+        for i in 0..x.len() {
+            assert_eq!(got[i].to_bits(), eager[i].to_bits());
+            assert_eq!(matrix[(i, 0)].to_bits(), eager[i].to_bits());
+        }
+        assert_eq!(twice, Table::new([("x", Column::numeric(eager))]).unwrap());
     }
 
     #[test]
