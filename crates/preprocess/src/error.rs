@@ -87,8 +87,9 @@ pub enum PreprocessError {
 
     /// A data row has a different number of fields than the header.
     #[error(
-        "{}data row {row} has {found} fields, expected {expected} (one per header column)",
-        at(path)
+        "{}data row {row} has {}, expected {expected} (one per header column)",
+        at(path),
+        fields(*found)
     )]
     RaggedRow {
         /// The file, when reading from a path.
@@ -334,6 +335,14 @@ fn at(path: &Option<PathBuf>) -> String {
     match path {
         Some(p) => format!("{}: ", p.display()),
         None => String::new(),
+    }
+}
+
+fn fields(n: usize) -> String {
+    if n == 1 {
+        "1 field".to_string()
+    } else {
+        format!("{n} fields")
     }
 }
 

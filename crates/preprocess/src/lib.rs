@@ -52,6 +52,8 @@
 //! `drop_first`, so they get the same all-zero row pandas gives them and the feature matrix is
 //! identical. See [`recipes`] for the details.
 
+#![warn(missing_docs)]
+
 pub mod error;
 mod exact;
 pub mod pipeline;

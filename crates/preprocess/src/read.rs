@@ -260,6 +260,7 @@ impl<R: Read> Records<R> {
             return Err(PreprocessError::NoHeader { path: records.path });
         }
         let mut header = Vec::with_capacity(records.record.len());
+        let mut seen = HashSet::new();
         for (i, field) in records.record.iter().enumerate() {
             let name = std::str::from_utf8(field).map_err(|_| PreprocessError::HeaderNotUtf8 {
                 path: records.path.clone(),
@@ -271,7 +272,7 @@ impl<R: Read> Records<R> {
                     position: i + 1,
                 });
             }
-            if header.iter().any(|h| h == name) {
+            if !seen.insert(name) {
                 return Err(PreprocessError::DuplicateColumn {
                     path: records.path.clone(),
                     column: name.to_string(),

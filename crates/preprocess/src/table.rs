@@ -706,6 +706,14 @@ mod tests {
     }
 
     #[test]
+    fn shareable_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Table>();
+        send_sync::<crate::Pipeline>();
+        send_sync::<PreprocessError>();
+    }
+
+    #[test]
     fn accessors() {
         let t = sample();
         assert_eq!(t.n_rows(), 3);

@@ -113,7 +113,7 @@ fn errors_carry_file_rows_and_end_the_iteration() {
         .unwrap_err()
         .to_string();
     assert!(
-        msg.contains("data row 2") && msg.contains("1 fields"),
+        msg.contains("data row 2") && msg.contains("has 1 field,"),
         "{msg}"
     );
     let msg = chunks("city,x\nParis,inf\n", 10).unwrap_err().to_string();

@@ -26,6 +26,7 @@ pub enum OutOfRange {
 /// outside every interval by default. What happens then is [`OutOfRange`]'s choice. The output
 /// replaces the source column in place, or is appended as a new column named by
 /// [`output`](Self::output). Edges and labels are given, so fit only checks them.
+#[doc(alias = "cut")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binner {
     column: String,

@@ -49,6 +49,7 @@ pub struct EncodedColumn {
 /// [`drop_first`](Self::drop_first) the first sorted category is dropped (pandas
 /// `drop_first=True`, scikit-learn `drop="first"`). Source columns are removed; indicator
 /// columns are appended at the end in the order the columns were listed.
+#[doc(alias = "get_dummies")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneHotEncoder {
     columns: Vec<String>,
@@ -324,6 +325,7 @@ fn output_names(fitted: &[EncodedColumn], drop_first: bool) -> Vec<String> {
 /// Tokens match exactly (case and spaces count); any other value is an error naming its row,
 /// column and value, and so is a missing value. Nothing is learned in fit, which only checks
 /// the columns.
+#[doc(alias = "map")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BooleanEncoder {
     columns: Vec<String>,
