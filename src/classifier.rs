@@ -85,6 +85,25 @@ pub fn labels_of(table: &Table, target: &str) -> Result<Vec<ClassLabel>, Error> 
     }
 }
 
+/// The model's own check, with labels quoted as written (`"yes"`, `"1"`) rather than debug-printed.
+fn check_two_classes(labels: &[ClassLabel]) -> Result<(), Error> {
+    let classes = crate::model::sorted_classes(labels)?;
+    let quoted = |l: &ClassLabel| format!("{:?}", l.to_string());
+    match classes.len() {
+        2 => Ok(()),
+        1 => Err(Error::Model(ModelError::SingleClass {
+            class: quoted(&classes[0]),
+        })),
+        n => {
+            let mut shown: Vec<String> = classes.iter().take(10).map(quoted).collect();
+            if n > 10 {
+                shown.push(format!("… ({n} in all)"));
+            }
+            Err(Error::Model(ModelError::NotBinary { classes: shown }))
+        }
+    }
+}
+
 /// How well a binary classifier did on labelled data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -177,6 +196,7 @@ impl Classifier {
         mut opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Self, Error> {
         let labels = labels_of(table, target)?;
+        check_two_classes(&labels)?;
         let features_table = table.drop(&[target])?;
         let features = pipeline.fit_transform(&features_table)?;
         if let Some(wanted) = opts.positive_class.take() {

@@ -27,6 +27,7 @@
 //! | `logreg-plot` | [`plot`] | SVG charts |
 
 mod classifier;
+mod stream;
 
 pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation};
 pub use logreg_evaluate as evaluate;
@@ -36,6 +37,7 @@ pub use logreg_model as model;
 pub use logreg_optim as optim;
 pub use logreg_plot as plot;
 pub use logreg_preprocess as preprocess;
+pub use stream::{CsvPredictions, PredictedChunk};
 
 /// Any error from the logreg crates, each carrying what is wrong and where.
 #[derive(Debug, thiserror::Error)]
