@@ -1,0 +1,767 @@
+//! The command line: clap definitions, and the checks that turn arguments into a plan before any
+//! file is read (so a bad argument fails at once, with exit code 2).
+
+use crate::error::CliError;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use logreg::model::{
+    ClassWeight, LogisticRegression, LogisticRegressionParams, Penalty, SolverKind, ValidParams,
+};
+use logreg::preprocess::ImputeStrategy;
+use std::path::PathBuf;
+
+const ABOUT: &str = "Logistic regression on CSV files: train, evaluate, predict, summarize.";
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  logreg                                        train on the bundled banknote data
+  logreg train data.csv --target y --standardize --out model.json
+  logreg evaluate --model model.json test.csv
+  logreg predict --model model.json new.csv --proba --id id --output predictions.csv
+  logreg summary --model model.json
+
+Run `logreg <COMMAND> --help` for each command's options.";
+
+const TRAIN_EXAMPLES: &str = "\
+Examples:
+  logreg train                                  the bundled banknote data, standardized, 80/20 split
+  logreg train datasets/bank.csv --target deposit --one-hot auto --drop-first --standardize \\
+      --c 1 --test-size 0 --json
+  logreg train datasets/bank.csv --target deposit --drop day --bin age:18,25,35,45,55,65,100 \\
+      --one-hot auto --drop-first --standardize --out bank.json --plot plots/";
+
+const EVALUATE_EXAMPLES: &str = "\
+Example:
+  logreg evaluate --model model.json test.csv --json";
+
+const PREDICT_EXAMPLES: &str = "\
+Examples:
+  logreg predict --model model.json new.csv                       classes to stdout
+  logreg predict --model model.json new.csv --proba --id customer_id --output scores.csv";
+
+const SUMMARY_EXAMPLES: &str = "\
+Example:
+  logreg train data.csv --target y --penalty none --out model.json
+  logreg summary --model model.json";
+
+/// The `logreg` command line.
+#[derive(Debug, Parser)]
+#[command(name = "logreg", version, about = ABOUT, after_help = MAIN_EXAMPLES)]
+pub struct Cli {
+    /// No progress bars on stderr (they only appear on a terminal, for runs that take a moment).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// What to do; without a command, `train` on the bundled banknote data.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fit a preprocessing pipeline and a logistic regression on a CSV file and report how it did.
+    #[command(after_help = TRAIN_EXAMPLES)]
+    Train(Box<TrainArgs>),
+    /// Metrics of a saved model on a labelled CSV file.
+    #[command(after_help = EVALUATE_EXAMPLES)]
+    Evaluate(EvaluateArgs),
+    /// Predict every row of a CSV file with a saved model, streaming (bounded memory).
+    #[command(after_help = PREDICT_EXAMPLES)]
+    Predict(PredictArgs),
+    /// Coefficient table of a saved model: standard errors, z, p-values, 95% intervals.
+    #[command(after_help = SUMMARY_EXAMPLES)]
+    Summary(SummaryArgs),
+}
+
+/// The penalty on the coefficients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PenaltyArg {
+    /// Maximum likelihood (needed for standard errors and p-values).
+    None,
+    /// ½‖w‖² added to C·Σ loss, as scikit-learn.
+    L2,
+}
+
+/// How missing feature values are filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImputeArg {
+    /// Numeric columns: the training mean.
+    Mean,
+    /// Numeric columns: the training median.
+    Median,
+    /// Every column: the most frequent training value.
+    MostFrequent,
+}
+
+/// How classes are weighted in the loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassWeightArg {
+    /// Every row counts once.
+    None,
+    /// Each class weighted by n / (2 · its count), as scikit-learn's "balanced".
+    Balanced,
+}
+
+/// Options of `logreg train`.
+#[derive(Debug, Clone, Args)]
+pub struct TrainArgs {
+    /// CSV file with a header row [default: the bundled datasets/banknote.csv, target `class`,
+    /// standardized].
+    #[arg(value_name = "DATA.csv", requires = "target")]
+    pub data: Option<PathBuf>,
+
+    /// The label column (two distinct values).
+    #[arg(long, short, value_name = "COL")]
+    pub target: Option<String>,
+
+    /// The label whose probability is predicted [default: the larger label, as scikit-learn].
+    #[arg(long, value_name = "LABEL")]
+    pub positive: Option<String>,
+
+    /// Fraction of rows held out for testing, in [0, 1); 0 trains on every row.
+    #[arg(
+        long,
+        value_name = "F",
+        default_value_t = 0.2,
+        allow_negative_numbers = true
+    )]
+    pub test_size: f64,
+
+    /// Keep each class's proportion in the train/test split.
+    #[arg(long)]
+    pub stratify: bool,
+
+    /// Seed of the train/test split and of SGD's shuffling.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub seed: u64,
+
+    /// Solver: auto (Newton for few features, else L-BFGS), gd, sgd, lbfgs or newton.
+    #[arg(long, value_name = "NAME", default_value = "auto",
+          value_parser = ["auto", "gd", "sgd", "lbfgs", "newton"])]
+    pub solver: String,
+
+    /// Penalty on the coefficients (never on the intercept).
+    #[arg(long, value_enum, default_value_t = PenaltyArg::L2)]
+    pub penalty: PenaltyArg,
+
+    /// Inverse regularization strength, scikit-learn's C (> 0; smaller = stronger) [default: 1].
+    #[arg(long = "c", value_name = "C", allow_negative_numbers = true)]
+    pub c: Option<f64>,
+
+    /// Iteration budget (epochs for sgd) [default: 100 for newton, 1000 otherwise].
+    #[arg(long, value_name = "N")]
+    pub max_iter: Option<usize>,
+
+    /// Convergence tolerance [default: the solver's own].
+    #[arg(long, value_name = "TOL", allow_negative_numbers = true)]
+    pub tol: Option<f64>,
+
+    /// Learning rate of gd (default 0.1) and initial rate of sgd.
+    #[arg(long, value_name = "RATE", allow_negative_numbers = true)]
+    pub learning_rate: Option<f64>,
+
+    /// Rows per mini-batch for sgd [default: 16].
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<usize>,
+
+    /// Class weighting in the loss.
+    #[arg(long, value_enum, default_value_t = ClassWeightArg::None)]
+    pub class_weight: ClassWeightArg,
+
+    /// Fit without an intercept.
+    #[arg(long)]
+    pub no_intercept: bool,
+
+    /// Standardize every feature column after encoding (mean 0, standard deviation 1).
+    #[arg(long)]
+    pub standardize: bool,
+
+    /// Columns to one-hot encode (comma-separated), or `auto` for every non-numeric column.
+    #[arg(long, value_name = "COLS|auto", value_delimiter = ',')]
+    pub one_hot: Option<Vec<String>>,
+
+    /// Drop each one-hot column's first category (pandas get_dummies(drop_first=True)).
+    #[arg(long)]
+    pub drop_first: bool,
+
+    /// Bin a numeric column at comma-separated edges into intervals (first one closed), e.g.
+    /// `age:18,25,35,100` or `age:18,25,35,100:young,adult,older`; the bins are one-hot encoded.
+    /// Repeatable.
+    #[arg(long = "bin", value_name = "COL:EDGES[:LABELS]", value_parser = parse_bin)]
+    pub bins: Vec<BinSpec>,
+
+    /// Columns that are not features (comma-separated; repeatable).
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    pub drop: Vec<String>,
+
+    /// Fill missing feature values, learned on the training rows; categorical columns always get
+    /// their most frequent value.
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    pub impute: Option<ImputeArg>,
+
+    /// Save the model (pipeline included) to this JSON file.
+    #[arg(long, short, value_name = "MODEL.json")]
+    pub out: Option<PathBuf>,
+
+    /// Write SVG charts to this directory: loss.svg, roc.svg, and boundary.svg with two features.
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+
+    /// Overwrite an existing model file or chart.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the report as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `logreg evaluate`.
+#[derive(Debug, Clone, Args)]
+pub struct EvaluateArgs {
+    /// A model saved by `logreg train --out`.
+    #[arg(long, short, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// CSV file with the model's input columns and its target column.
+    #[arg(value_name = "DATA.csv")]
+    pub data: PathBuf,
+
+    /// Print the report as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `logreg predict`.
+#[derive(Debug, Clone, Args)]
+pub struct PredictArgs {
+    /// A model saved by `logreg train --out`.
+    #[arg(long, short, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// CSV file with the model's input columns (other columns are ignored).
+    #[arg(value_name = "DATA.csv")]
+    pub data: PathBuf,
+
+    /// Add a `probability` column: P(positive class).
+    #[arg(long)]
+    pub proba: bool,
+
+    /// Copy this column (e.g. an id) to the output, as written.
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+
+    /// Write CSV here instead of to stdout.
+    #[arg(long, short, value_name = "OUT.csv")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Rows read and predicted at a time (bounds memory).
+    #[arg(long, value_name = "N", default_value_t = 8192,
+          value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub chunk_size: u64,
+}
+
+/// Options of `logreg summary`.
+#[derive(Debug, Clone, Args)]
+pub struct SummaryArgs {
+    /// A model saved by `logreg train --out`.
+    #[arg(long, short, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// Print the report as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--bin COL:EDGES[:LABELS]`, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinSpec {
+    /// The numeric column to bin.
+    pub column: String,
+    /// Strictly increasing, finite, at least two.
+    pub edges: Vec<f64>,
+    /// One per interval.
+    pub labels: Vec<String>,
+}
+
+/// Parses `COL:EDGES[:LABELS]`; without labels the intervals are named as pandas prints them.
+pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
+    let mut parts = spec.splitn(3, ':');
+    let column = parts.next().unwrap_or_default().trim();
+    let edges_text = parts.next().ok_or_else(|| {
+        format!("expected COL:EDGES[:LABELS] such as age:18,30,65, found {spec:?}")
+    })?;
+    if column.is_empty() {
+        return Err(format!("the column name before ':' is empty in {spec:?}"));
+    }
+    let mut edges = Vec::new();
+    for e in edges_text.split(',') {
+        let x: f64 = e
+            .trim()
+            .parse()
+            .map_err(|_| format!("edge {e:?} is not a number (in {spec:?})"))?;
+        if !x.is_finite() {
+            return Err(format!("edge {e:?} is not finite (in {spec:?})"));
+        }
+        edges.push(x);
+    }
+    if edges.len() < 2 {
+        return Err(format!("at least two edges are needed (in {spec:?})"));
+    }
+    if edges.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(format!("edges must be strictly increasing (in {spec:?})"));
+    }
+    let labels: Vec<String> = match parts.next() {
+        Some(text) => text.split(',').map(|l| l.trim().to_string()).collect(),
+        None => edges
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| {
+                let open = if i == 0 { '[' } else { '(' };
+                format!("{open}{}, {}]", w[0], w[1])
+            })
+            .collect(),
+    };
+    if labels.len() != edges.len() - 1 {
+        return Err(format!(
+            "{} edges make {} intervals, but {} labels were given (in {spec:?})",
+            edges.len(),
+            edges.len() - 1,
+            labels.len()
+        ));
+    }
+    if let Some(l) = labels.iter().find(|l| l.is_empty()) {
+        return Err(format!("a label is empty {l:?} (in {spec:?})"));
+    }
+    for (i, l) in labels.iter().enumerate() {
+        if labels[..i].contains(l) {
+            return Err(format!("label {l:?} is repeated (in {spec:?})"));
+        }
+    }
+    Ok(BinSpec {
+        column: column.to_string(),
+        edges,
+        labels,
+    })
+}
+
+/// Which columns are one-hot encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OneHot {
+    /// None (binned columns still are).
+    Off,
+    /// Every non-numeric feature column.
+    Auto,
+    /// These, in this order.
+    Columns(Vec<String>),
+}
+
+/// `train`'s arguments, checked.
+#[derive(Debug, Clone)]
+pub struct TrainPlan {
+    /// The CSV file, or `None` for the bundled banknote data.
+    pub data: Option<PathBuf>,
+    /// The label column.
+    pub target: String,
+    /// Validated estimator settings.
+    pub params: ValidParams,
+    /// Standardize every output feature.
+    pub standardize: bool,
+    /// One-hot encoding.
+    pub one_hot: OneHot,
+    /// Drop each encoded column's first category.
+    pub drop_first: bool,
+    /// Bins, applied before encoding.
+    pub bins: Vec<BinSpec>,
+    /// Columns left out.
+    pub drop: Vec<String>,
+    /// Missing-value filling.
+    pub impute: Option<ImputeStrategy>,
+}
+
+/// The bundled data's label column.
+pub const DEMO_TARGET: &str = "class";
+
+/// Checks `train`'s arguments without reading anything.
+pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
+    let usage = |m: String| CliError::usage(m);
+    let demo = a.data.is_none();
+    let target = match (&a.target, demo) {
+        (Some(t), _) => t.clone(),
+        (None, true) => DEMO_TARGET.to_string(),
+        (None, false) => return Err(usage("--target COL is required with a data file".into())),
+    };
+    if target.is_empty() {
+        return Err(usage("--target: the column name is empty".into()));
+    }
+    if !(0.0..1.0).contains(&a.test_size) {
+        return Err(usage(format!(
+            "--test-size {} is out of range: expected a fraction in [0, 1) (0 trains on every row)",
+            a.test_size
+        )));
+    }
+    if a.penalty == PenaltyArg::None && a.c.is_some() {
+        return Err(usage(
+            "--c sets the strength of the L2 penalty; it has no meaning with --penalty none".into(),
+        ));
+    }
+    if a.positive.as_deref() == Some("") {
+        return Err(usage("--positive: the label is empty".into()));
+    }
+    let params = estimator(a)?;
+    let one_hot = match a.one_hot.as_deref() {
+        None => OneHot::Off,
+        Some([only]) if only == "auto" => OneHot::Auto,
+        Some(cols) => {
+            check_names("--one-hot", cols)?;
+            OneHot::Columns(cols.to_vec())
+        }
+    };
+    check_names("--drop", &a.drop)?;
+    if a.drop.contains(&target) {
+        return Err(usage(format!(
+            "--drop: {target:?} is the target column, which is never a feature"
+        )));
+    }
+    let mut others: Vec<(&str, &str)> = Vec::new();
+    if let OneHot::Columns(cols) = &one_hot {
+        others.extend(cols.iter().map(|c| ("--one-hot", c.as_str())));
+    }
+    others.extend(a.bins.iter().map(|b| ("--bin", b.column.as_str())));
+    for (flag, col) in &others {
+        if *col == target {
+            return Err(usage(format!(
+                "{flag}: {col:?} is the target column, which is never a feature"
+            )));
+        }
+        if a.drop.iter().any(|d| d == col) {
+            return Err(usage(format!(
+                "{flag}: column {col:?} is also dropped by --drop"
+            )));
+        }
+    }
+    for (i, b) in a.bins.iter().enumerate() {
+        if a.bins[..i].iter().any(|o| o.column == b.column) {
+            return Err(usage(format!(
+                "--bin: column {:?} is binned twice",
+                b.column
+            )));
+        }
+    }
+    Ok(TrainPlan {
+        data: a.data.clone(),
+        target,
+        params,
+        standardize: a.standardize || demo,
+        one_hot,
+        drop_first: a.drop_first,
+        bins: a.bins.clone(),
+        drop: a.drop.clone(),
+        impute: a.impute.map(|s| match s {
+            ImputeArg::Mean => ImputeStrategy::Mean,
+            ImputeArg::Median => ImputeStrategy::Median,
+            ImputeArg::MostFrequent => ImputeStrategy::MostFrequent,
+        }),
+    })
+}
+
+/// The estimator settings, validated by the library; a setting out of range names its flag.
+fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
+    let solver = SolverKind::from_name(&a.solver).ok_or_else(|| {
+        CliError::usage(format!(
+            "--solver {:?}: expected auto, gd, sgd, lbfgs or newton",
+            a.solver
+        ))
+    })?;
+    let mut p: LogisticRegressionParams = LogisticRegression::params()
+        .solver(solver)
+        .seed(a.seed)
+        .fit_intercept(!a.no_intercept)
+        .class_weight(match a.class_weight {
+            ClassWeightArg::None => ClassWeight::None,
+            ClassWeightArg::Balanced => ClassWeight::Balanced,
+        })
+        .penalty(match a.penalty {
+            PenaltyArg::None => Penalty::None,
+            PenaltyArg::L2 => Penalty::L2 {
+                c: a.c.unwrap_or(1.0),
+            },
+        });
+    if let Some(n) = a.max_iter {
+        p = p.max_iter(n);
+    }
+    if let Some(t) = a.tol {
+        p = p.tol(t);
+    }
+    if let Some(r) = a.learning_rate {
+        p = p.learning_rate(r);
+    }
+    if let Some(b) = a.batch_size {
+        p = p.batch_size(b);
+    }
+    p.check().map_err(|e| match e {
+        logreg::model::ModelError::InvalidParam {
+            name,
+            value,
+            expected,
+        } => CliError::usage(format!(
+            "--{} {value} is out of range: expected {expected}",
+            name.replace('_', "-")
+        )),
+        other => CliError::usage(other.to_string()),
+    })
+}
+
+/// Column lists must name each column once, with non-empty names.
+fn check_names(flag: &str, names: &[String]) -> Result<(), CliError> {
+    for (i, n) in names.iter().enumerate() {
+        if n.trim().is_empty() {
+            return Err(CliError::usage(format!(
+                "{flag}: an empty column name (check the commas)"
+            )));
+        }
+        if names[..i].contains(n) {
+            return Err(CliError::usage(format!(
+                "{flag}: column {n:?} is listed twice"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `train`'s arguments when no command is given: the bundled-data demo.
+pub fn default_train() -> TrainArgs {
+    match Cli::try_parse_from(["logreg", "train"]) {
+        Ok(Cli {
+            command: Some(Command::Train(a)),
+            ..
+        }) => *a,
+        // The definitions above make `logreg train` always parse; this arm keeps main panic-free.
+        _ => TrainArgs {
+            data: None,
+            target: None,
+            positive: None,
+            test_size: 0.2,
+            stratify: false,
+            seed: 42,
+            solver: "auto".into(),
+            penalty: PenaltyArg::L2,
+            c: None,
+            max_iter: None,
+            tol: None,
+            learning_rate: None,
+            batch_size: None,
+            class_weight: ClassWeightArg::None,
+            no_intercept: false,
+            standardize: false,
+            one_hot: None,
+            drop_first: false,
+            bins: Vec::new(),
+            drop: Vec::new(),
+            impute: None,
+            out: None,
+            plot: None,
+            force: false,
+            json: false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use proptest::prelude::*;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn default_train_is_the_banknote_demo() {
+        let a = default_train();
+        let plan = plan_train(&a).unwrap();
+        assert_eq!(plan.target, "class");
+        assert!(plan.standardize && plan.data.is_none());
+        assert_eq!(a.test_size, 0.2);
+    }
+
+    #[test]
+    fn bins_parse_with_and_without_labels() {
+        let b = parse_bin("age:18,25,35:young,mid").unwrap();
+        assert_eq!(b.column, "age");
+        assert_eq!(b.edges, [18.0, 25.0, 35.0]);
+        assert_eq!(b.labels, ["young", "mid"]);
+        let b = parse_bin("x:0,1.5,3").unwrap();
+        assert_eq!(b.labels, ["[0, 1.5]", "(1.5, 3]"]);
+        for bad in [
+            "age",
+            ":1,2",
+            "age:1",
+            "age:2,1",
+            "age:1,x",
+            "age:1,inf",
+            "age:1,2:a,b",
+            "age:1,2,3:a,a",
+            "age:1,2:",
+        ] {
+            assert!(parse_bin(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn train_plan(args: &[&str]) -> Result<TrainPlan, String> {
+        let mut v = vec!["logreg", "train"];
+        v.extend_from_slice(args);
+        match Cli::try_parse_from(v) {
+            Ok(Cli {
+                command: Some(Command::Train(a)),
+                ..
+            }) => plan_train(&a).map_err(|e| e.message),
+            Ok(_) => Err("not train".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn arguments_out_of_range_name_their_flag() {
+        for (args, flag) in [
+            (&["--c", "0"][..], "--c"),
+            (&["--c", "-1"][..], "--c"),
+            (&["--c", "NaN"][..], "--c"),
+            (&["--max-iter", "0"][..], "--max-iter"),
+            (&["--tol", "-1"][..], "--tol"),
+            (&["--learning-rate", "0"][..], "--learning-rate"),
+            (&["--batch-size", "0"][..], "--batch-size"),
+            (&["--test-size", "1"][..], "--test-size"),
+            (&["--test-size", "-0.1"][..], "--test-size"),
+            (&["--penalty", "none", "--c", "2"][..], "--c"),
+            (&["--drop", "a,,b"][..], "--drop"),
+            (&["--one-hot", "a,a"][..], "--one-hot"),
+            (&["--drop", "class"][..], "--drop"),
+            (&["--bin", "a:1,2", "--bin", "a:3,4"][..], "--bin"),
+        ] {
+            let e = train_plan(args).unwrap_err();
+            assert!(e.contains(flag), "{args:?}: {e}");
+        }
+        assert!(train_plan(&["data.csv"]).unwrap_err().contains("--target"));
+        let p = train_plan(&["d.csv", "-t", "y", "--one-hot", "auto"]).unwrap();
+        assert_eq!(p.one_hot, OneHot::Auto);
+        assert!(
+            !p.standardize,
+            "only the bundled demo standardizes by default"
+        );
+    }
+
+    const WORDS: &[&str] = &[
+        "train",
+        "evaluate",
+        "predict",
+        "summary",
+        "help",
+        "--help",
+        "-h",
+        "--version",
+        "-V",
+        "--quiet",
+        "-q",
+        "--target",
+        "-t",
+        "--positive",
+        "--test-size",
+        "--stratify",
+        "--seed",
+        "--solver",
+        "--penalty",
+        "--c",
+        "--max-iter",
+        "--tol",
+        "--learning-rate",
+        "--batch-size",
+        "--class-weight",
+        "--no-intercept",
+        "--standardize",
+        "--one-hot",
+        "--drop-first",
+        "--bin",
+        "--drop",
+        "--impute",
+        "--out",
+        "-o",
+        "--plot",
+        "--force",
+        "--json",
+        "--model",
+        "-m",
+        "--proba",
+        "--id",
+        "--output",
+        "--chunk-size",
+        "auto",
+        "none",
+        "l2",
+        "gd",
+        "sgd",
+        "lbfgs",
+        "newton",
+        "mean",
+        "median",
+        "most-frequent",
+        "balanced",
+        "0",
+        "1",
+        "-1",
+        "0.5",
+        "1e308",
+        "1e999",
+        "NaN",
+        "inf",
+        "-inf",
+        "18446744073709551616",
+        "",
+        ",",
+        ":",
+        "a:1,2",
+        "a:2,1",
+        "a:1,2,3:x,y",
+        "a:1,2:x,y",
+        "x,y",
+        "data.csv",
+        "model.json",
+        "é",
+        "--",
+        "-",
+        "=",
+        "--c=1",
+        "--test-size=0",
+    ];
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => prop::sample::select(WORDS).prop_map(str::to_string),
+            1 => ".{0,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any argument vector parses to a plan or to an error; nothing panics.
+        #[test]
+        fn random_arguments_never_panic(words in prop::collection::vec(word(), 0..10)) {
+            let argv = std::iter::once("logreg".to_string()).chain(words);
+            match Cli::try_parse_from(argv) {
+                Ok(cli) => match cli.command {
+                    None => { let _ = plan_train(&default_train()); }
+                    Some(Command::Train(a)) => { let _ = plan_train(&a); }
+                    Some(_) => {}
+                },
+                Err(e) => { let _ = e.render().to_string(); }
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Files: the bundled data, model files, outputs that must not be overwritten, and error rows
+//! translated back to the file's rows.
+
+use crate::error::{CliError, CliResult};
+use logreg::model::ModelError;
+use logreg::preprocess::PreprocessError;
+use logreg::{Classifier, Error};
+use std::path::{Path, PathBuf};
+
+/// A file of the bundled `datasets/` directory: under the current directory if there is one
+/// there (a fresh clone's root), else where it was at build time.
+pub fn bundled(name: &str) -> CliResult<PathBuf> {
+    let local = Path::new("datasets").join(name);
+    if local.is_file() {
+        return Ok(local);
+    }
+    let built = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets")).join(name);
+    if built.is_file() {
+        return Ok(built.canonicalize().unwrap_or(built));
+    }
+    Err(CliError::failed(format!(
+        "the bundled data set {name} is in neither ./datasets nor {}; give a CSV file: \
+         logreg train DATA.csv --target COL",
+        built.display()
+    )))
+}
+
+/// Refuses to replace an existing file unless `force` is set.
+pub fn check_writable(path: &Path, force: bool, flag: &str) -> CliResult<()> {
+    if !force && path.exists() {
+        return Err(CliError::failed(format!(
+            "{} already exists; pass --force to overwrite it (or choose another {flag})",
+            path.display()
+        )));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(CliError::failed(format!(
+                "{flag} {}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            )));
+        }
+    }
+    if path.is_dir() {
+        return Err(CliError::failed(format!(
+            "{} is a directory, expected a file path for {flag}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path`: to a new file, or replacing one with `force`.
+pub fn write_text(path: &Path, text: &str, force: bool) -> CliResult<()> {
+    use std::io::Write;
+    let io = |e: std::io::Error| CliError::failed(format!("{}: cannot write: {e}", path.display()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut f = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::failed(format!(
+                "{} already exists; pass --force to overwrite it",
+                path.display()
+            ))
+        } else {
+            io(e)
+        }
+    })?;
+    f.write_all(text.as_bytes()).map_err(io)
+}
+
+/// Loads a saved classifier, naming the file in any error.
+pub fn load_model(path: &Path) -> CliResult<Classifier> {
+    Classifier::load(path).map_err(|e| match e {
+        // I/O errors already start with the path.
+        Error::Model(ModelError::Io { .. }) => CliError::from(e),
+        other => CliError::from(other).context(path.display()),
+    })
+}
+
+/// Translates the rows an error names in a table made of file rows `rows` (0-based indices,
+/// as a train/test split gives them) into the file's data rows.
+pub fn in_file(e: Error, rows: Option<&[usize]>, path: &Path) -> Error {
+    // 1-based row of the table → 1-based data row of the file.
+    let row1 = |r: usize| -> usize {
+        match rows {
+            Some(rows) => r
+                .checked_sub(1)
+                .and_then(|i| rows.get(i))
+                .map_or(r, |&i| i + 1),
+            None => r,
+        }
+    };
+    // 0-based row of the table → 0-based row of the file.
+    let row0 = |r: usize| -> usize {
+        match rows {
+            Some(rows) => rows.get(r).copied().unwrap_or(r),
+            None => r,
+        }
+    };
+    match e {
+        Error::Preprocess(p) => Error::Preprocess(match p {
+            PreprocessError::MissingValue { row, column, step } => PreprocessError::MissingValue {
+                row: row1(row),
+                column,
+                step,
+            },
+            PreprocessError::InvalidValue {
+                row,
+                column,
+                expected,
+                found,
+                ..
+            } => PreprocessError::InvalidValue {
+                path: Some(path.to_path_buf()),
+                row: row1(row),
+                column,
+                expected,
+                found,
+            },
+            other => other.with_path(path),
+        }),
+        Error::MissingLabel { column, row } => Error::MissingLabel {
+            column,
+            row: row1(row),
+        },
+        Error::UnknownLabel {
+            column,
+            row,
+            value,
+            classes,
+        } => Error::UnknownLabel {
+            column,
+            row: row1(row),
+            value,
+            classes,
+        },
+        Error::Model(ModelError::NonFiniteFeature { row, column, value }) => {
+            Error::Model(ModelError::NonFiniteFeature {
+                row: row0(row),
+                column,
+                value,
+            })
+        }
+        other => other,
+    }
+}
+
+/// `e` as a CLI error whose message names the file (unless it already does).
+pub fn about_file(e: Error, path: &Path) -> CliError {
+    let shown = path.display().to_string();
+    let message = e.to_string();
+    if message.contains(&shown) {
+        CliError::failed(message)
+    } else {
+        CliError::failed(format!("{shown}: {message}"))
+    }
+}
+
+/// A CSV field, quoted when it has to be.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("abc"), "abc");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn rows_are_translated_to_the_file() {
+        let e = Error::MissingLabel {
+            column: "y".into(),
+            row: 2,
+        };
+        let back = in_file(e, Some(&[7, 3, 9]), Path::new("d.csv"));
+        assert!(matches!(back, Error::MissingLabel { row: 4, .. }), "{back}");
+    }
+}

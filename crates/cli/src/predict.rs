@@ -1,0 +1,121 @@
+//! `logreg predict`: a CSV file of any size through a saved model, chunk by chunk.
+
+use crate::args::PredictArgs;
+use crate::error::{CliError, CliResult};
+use crate::files::{about_file, check_writable, csv_field, load_model};
+use crate::progress::Progress;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Runs `predict`, writing to `--output` or to stdout.
+pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
+    if let Some(path) = &args.output {
+        check_writable(path, args.force, "--output")?;
+        if same_file(path, &args.data) {
+            return Err(CliError::failed(format!(
+                "--output {} is the input file; choose another output",
+                path.display()
+            )));
+        }
+    }
+    let clf = load_model(&args.model)?;
+    let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
+    let chunk_size = usize::try_from(args.chunk_size).unwrap_or(8192);
+    let chunks = clf
+        .predict_csv(&args.data, &keep, chunk_size)
+        .map_err(|e| about_file(e, &args.data))?;
+    match &args.output {
+        None => write_all(chunks, args, quiet, stdout),
+        Some(path) => {
+            let file = open_output(path, args.force)?;
+            let mut w = BufWriter::with_capacity(1 << 16, file);
+            let result = write_all(chunks, args, quiet, &mut w)
+                .and_then(|()| w.flush().map_err(CliError::from));
+            if result.is_err() {
+                // A partial file would pass for a complete one; this run created it.
+                drop(w);
+                let _ = std::fs::remove_file(path);
+            }
+            result.map_err(|e| {
+                if e.broken_pipe {
+                    e
+                } else {
+                    CliError {
+                        message: e.message.replace(
+                            "cannot write output",
+                            &format!("cannot write {}", path.display()),
+                        ),
+                        ..e
+                    }
+                }
+            })
+        }
+    }
+}
+
+fn write_all(
+    chunks: logreg::CsvPredictions<'_>,
+    args: &PredictArgs,
+    quiet: bool,
+    w: &mut dyn Write,
+) -> CliResult<()> {
+    let mut header = Vec::new();
+    if let Some(id) = &args.id {
+        header.push(csv_field(id).into_owned());
+    }
+    header.push("prediction".to_string());
+    if args.proba {
+        header.push("probability".to_string());
+    }
+    writeln!(w, "{}", header.join(","))?;
+    let mut progress = Progress::rows(quiet);
+    let mut done: u64 = 0;
+    let mut line = String::new();
+    for chunk in chunks {
+        let chunk = chunk.map_err(|e| about_file(e, &args.data))?;
+        let ids = args.id.as_deref().and_then(|id| chunk.kept.column(id).ok());
+        for (i, (label, p)) in chunk.labels.iter().zip(&chunk.proba).enumerate() {
+            line.clear();
+            if let Some(col) = ids {
+                line.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
+                line.push(',');
+            }
+            line.push_str(&csv_field(&label.to_string()));
+            if args.proba {
+                line.push(',');
+                line.push_str(&format!("{p:?}"));
+            }
+            line.push('\n');
+            w.write_all(line.as_bytes())?;
+        }
+        done += chunk.labels.len() as u64;
+        progress.set(done);
+    }
+    progress.finish();
+    w.flush()?;
+    Ok(())
+}
+
+fn open_output(path: &Path, force: bool) -> CliResult<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options.open(path).map_err(|e| {
+        CliError::failed(format!(
+            "{}: cannot create the output file: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

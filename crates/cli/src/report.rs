@@ -1,0 +1,419 @@
+//! The report `train`, `evaluate` and `summary` print: one struct, shown as text or as JSON.
+//!
+//! The JSON schema is documented in the README ("Command-line tool"); scripts depend on it, so
+//! fields are only ever added.
+
+use logreg::model::{Penalty, Summary};
+use logreg::{Classifier, Evaluation};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Everything a run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `train`, `evaluate` or `summary`.
+    pub command: &'static str,
+    /// The model file read (evaluate, summary) or written (train), if any.
+    pub model_file: Option<String>,
+    /// The CSV file read, if any.
+    pub data: Option<DataInfo>,
+    /// The label column.
+    pub target: String,
+    /// [negative, positive], as text.
+    pub classes: [String; 2],
+    /// The class whose probability is predicted, as text.
+    pub positive_class: String,
+    /// Feature names in model order, after preprocessing.
+    pub features: Vec<String>,
+    /// One per feature, in the space the model sees (after encoding and standardization).
+    pub coefficients: Vec<f64>,
+    /// The intercept (0 when none is fitted).
+    pub intercept: f64,
+    /// Whether an intercept was fitted.
+    pub fit_intercept: bool,
+    /// The solver that ran.
+    pub solver: &'static str,
+    /// `none` or `l2`.
+    pub penalty: &'static str,
+    /// scikit-learn's C, for `l2`.
+    pub c: Option<f64>,
+    /// `C·Σ loss_i + ½‖w‖²`, or `Σ loss_i` without a penalty, at the solution.
+    pub objective: f64,
+    /// Solver iterations (sgd: optimizer steps).
+    pub iterations: usize,
+    /// Passes over the data (sgd only).
+    pub epochs: Option<usize>,
+    /// Whether a convergence test passed and no warning applies.
+    pub converged: bool,
+    /// Why the solver stopped.
+    pub stop: String,
+    /// Why the coefficients should not be trusted as an optimum, if they should not.
+    pub warning: Option<String>,
+    /// How the rows were split (train only).
+    pub split: Option<SplitInfo>,
+    /// Metrics on the training rows (train only).
+    pub train: Option<Metrics>,
+    /// Metrics on the test rows (train) or on DATA (evaluate).
+    pub test: Option<Metrics>,
+    /// Charts written (train with --plot).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plots: Vec<String>,
+    /// The coefficient table (summary only).
+    #[serde(flatten)]
+    pub inference: Option<Inference>,
+}
+
+/// The CSV file read.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataInfo {
+    /// As given on the command line.
+    pub path: String,
+    /// Data rows.
+    pub rows: usize,
+    /// Columns, target included.
+    pub columns: usize,
+}
+
+/// How `train` split the rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct SplitInfo {
+    /// Fraction held out.
+    pub test_size: f64,
+    /// Seed of the shuffle.
+    pub seed: u64,
+    /// Whether class proportions were kept.
+    pub stratified: bool,
+    /// Rows fitted on.
+    pub train_rows: usize,
+    /// Rows held out.
+    pub test_rows: usize,
+}
+
+/// Metrics of the model on a set of labelled rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    /// Rows.
+    pub n: usize,
+    /// Fraction classified correctly.
+    pub accuracy: f64,
+    /// tp / (tp + fp), 0 when nothing is predicted positive.
+    pub precision: f64,
+    /// tp / (tp + fn), 0 when no row is positive.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+    /// Area under the ROC curve; `null` when the rows hold one class only.
+    pub roc_auc: Option<f64>,
+    /// Mean log loss.
+    pub log_loss: f64,
+    /// Counts.
+    pub confusion: Confusion,
+}
+
+/// The confusion matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Confusion {
+    /// True negatives.
+    pub tn: usize,
+    /// False positives.
+    pub fp: usize,
+    /// False negatives.
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+    /// True positives.
+    pub tp: usize,
+}
+
+impl From<&Evaluation> for Metrics {
+    fn from(e: &Evaluation) -> Self {
+        Metrics {
+            n: e.n,
+            accuracy: e.accuracy,
+            precision: e.precision,
+            recall: e.recall,
+            f1: e.f1,
+            roc_auc: e.roc_auc,
+            log_loss: e.log_loss,
+            confusion: Confusion {
+                tn: e.confusion.tn,
+                fp: e.confusion.fp,
+                fn_: e.confusion.fn_,
+                tp: e.confusion.tp,
+            },
+        }
+    }
+}
+
+/// The statsmodels-style table; the arrays follow `names` (features, then `intercept` last).
+#[derive(Debug, Clone, Serialize)]
+pub struct Inference {
+    /// Parameter names: the features, then `intercept` when one is fitted.
+    pub names: Vec<String>,
+    /// Estimates, in `names` order.
+    pub estimates: Vec<f64>,
+    /// Standard errors, or `null` when the fit does not allow them.
+    pub std_errors: Option<Vec<f64>>,
+    /// z = estimate / standard error.
+    pub z: Option<Vec<f64>>,
+    /// Two-sided p-values.
+    pub p_values: Option<Vec<f64>>,
+    /// Lower ends of the 95% confidence intervals.
+    pub ci_low: Option<Vec<f64>>,
+    /// Upper ends of the 95% confidence intervals.
+    pub ci_high: Option<Vec<f64>>,
+    /// Why there are no standard errors, when there are none.
+    pub inference_note: Option<String>,
+}
+
+impl Inference {
+    /// From the model's table, or from its coefficients and the reason there is no table.
+    pub fn new(clf: &Classifier, summary: Result<Summary, String>) -> Self {
+        match summary {
+            Ok(s) => Inference {
+                names: s.names,
+                estimates: s.coef,
+                std_errors: Some(s.std_errors),
+                z: Some(s.z),
+                p_values: Some(s.p_values),
+                ci_low: Some(s.ci_low),
+                ci_high: Some(s.ci_high),
+                inference_note: None,
+            },
+            Err(note) => {
+                let model = clf.model();
+                let mut names = clf.feature_names().to_vec();
+                let mut estimates: Vec<f64> = model.coefficients().iter().copied().collect();
+                if model.params().fit_intercept() {
+                    names.push("intercept".into());
+                    estimates.push(model.intercept());
+                }
+                Inference {
+                    names,
+                    estimates,
+                    std_errors: None,
+                    z: None,
+                    p_values: None,
+                    ci_low: None,
+                    ci_high: None,
+                    inference_note: Some(note),
+                }
+            }
+        }
+    }
+}
+
+impl Report {
+    /// The model's part of the report; the caller fills in data, split, metrics, inference.
+    pub fn of_model(command: &'static str, clf: &Classifier) -> Self {
+        let model = clf.model();
+        let fit = model.report();
+        let params = model.params();
+        let (penalty, c) = match params.penalty() {
+            Penalty::None => ("none", None),
+            Penalty::L2 { c } => ("l2", Some(c)),
+        };
+        let [neg, pos] = model.classes();
+        Report {
+            command,
+            model_file: None,
+            data: None,
+            target: clf.target().to_string(),
+            classes: [neg.to_string(), pos.to_string()],
+            positive_class: pos.to_string(),
+            features: clf.feature_names().to_vec(),
+            coefficients: model.coefficients().iter().copied().collect(),
+            intercept: model.intercept(),
+            fit_intercept: params.fit_intercept(),
+            solver: fit.solver.name(),
+            penalty,
+            c,
+            objective: fit.objective,
+            iterations: fit.iterations,
+            epochs: fit.epochs,
+            converged: fit.converged,
+            stop: fit.stop.clone(),
+            warning: fit.warning.as_ref().map(|w| w.to_string()),
+            split: None,
+            train: None,
+            test: None,
+            plots: Vec::new(),
+            inference: None,
+        }
+    }
+
+    /// One JSON object, one line.
+    pub fn to_json(&self) -> String {
+        // Every field is a plain number, string, list or option: serialization cannot fail.
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            serde_json::json!({ "error": format!("cannot serialize the report: {e}") }).to_string()
+        })
+    }
+
+    /// The readable report.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        // `write!` to a String cannot fail.
+        let w = &mut s;
+        if let Some(d) = &self.data {
+            let _ = writeln!(
+                w,
+                "data        {}: {} rows, {} columns",
+                d.path, d.rows, d.columns
+            );
+        }
+        if let Some(m) = &self.model_file {
+            let verb = if self.command == "train" {
+                "saved to"
+            } else {
+                "read from"
+            };
+            let _ = writeln!(w, "model       {verb} {m}");
+        }
+        let _ = writeln!(
+            w,
+            "target      {:?}: classes {:?} and {:?}, positive class {:?}",
+            self.target, self.classes[0], self.classes[1], self.positive_class
+        );
+        if let Some(sp) = &self.split {
+            if sp.test_rows == 0 {
+                let _ = writeln!(
+                    w,
+                    "split       all {} rows train the model (test size 0)",
+                    sp.train_rows
+                );
+            } else {
+                let _ = writeln!(
+                    w,
+                    "split       {} training rows, {} test rows (test size {}, seed {}{})",
+                    sp.train_rows,
+                    sp.test_rows,
+                    sp.test_size,
+                    sp.seed,
+                    if sp.stratified { ", stratified" } else { "" }
+                );
+            }
+        }
+        let _ = writeln!(w, "features    {} after preprocessing", self.features.len());
+        let iters = match self.epochs {
+            Some(e) => format!("{} steps in {e} epochs", self.iterations),
+            None => format!("{} iterations", self.iterations),
+        };
+        let _ = writeln!(w, "solver      {}: {iters}, {}", self.solver, self.stop);
+        let (penalty, formula) = match self.c {
+            Some(c) => (format!("L2, C = {c}"), "C·Σ loss + ½‖w‖²"),
+            None => ("none".to_string(), "Σ loss"),
+        };
+        let _ = writeln!(w, "penalty     {penalty}");
+        let _ = writeln!(w, "objective   {:?} ({formula})", self.objective);
+        let _ = writeln!(
+            w,
+            "converged   {}",
+            if self.converged { "yes" } else { "no" }
+        );
+        if let Some(warning) = &self.warning {
+            let _ = writeln!(w, "warning     {warning}");
+        }
+        let rows: Vec<(&str, &Metrics)> = [("train", &self.train), ("test", &self.test)]
+            .into_iter()
+            .filter_map(|(name, m)| m.as_ref().map(|m| (name, m)))
+            .collect();
+        if !rows.is_empty() {
+            let _ = writeln!(
+                w,
+                "\n{:<8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>8} {:>9}",
+                "metrics", "n", "accuracy", "precision", "recall", "f1", "roc_auc", "log_loss"
+            );
+            for (name, m) in rows {
+                let auc = m
+                    .roc_auc
+                    .map_or_else(|| "-".to_string(), |a| format!("{a:.4}"));
+                let name = if self.command == "evaluate" {
+                    "data"
+                } else {
+                    name
+                };
+                let _ = writeln!(
+                    w,
+                    "{:<8} {:>8} {:>9.4} {:>9.4} {:>7.4} {:>7.4} {:>8} {:>9.4}",
+                    name, m.n, m.accuracy, m.precision, m.recall, m.f1, auc, m.log_loss
+                );
+            }
+        }
+        match &self.inference {
+            Some(inf) => write_inference(w, inf),
+            None => {
+                let _ = writeln!(
+                    w,
+                    "\ncoefficients (features as the model sees them, after preprocessing)"
+                );
+                let width = self
+                    .features
+                    .iter()
+                    .map(|f| f.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(9);
+                for (name, c) in self.features.iter().zip(&self.coefficients) {
+                    let _ = writeln!(w, "  {name:<width$}  {c:>14.6}");
+                }
+                if self.fit_intercept {
+                    let _ = writeln!(w, "  {:<width$}  {:>14.6}", "intercept", self.intercept);
+                }
+            }
+        }
+        if !self.plots.is_empty() {
+            let _ = writeln!(w, "\ncharts      {}", self.plots.join(", "));
+        }
+        s
+    }
+}
+
+fn write_inference(w: &mut String, inf: &Inference) {
+    let width = inf
+        .names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    let _ = writeln!(w);
+    match (
+        &inf.std_errors,
+        &inf.z,
+        &inf.p_values,
+        &inf.ci_low,
+        &inf.ci_high,
+    ) {
+        (Some(se), Some(z), Some(p), Some(lo), Some(hi)) => {
+            let _ = writeln!(
+                w,
+                "{:<width$} {:>12} {:>10} {:>8} {:>9} {:>10} {:>10}",
+                "", "coef", "std err", "z", "P>|z|", "[0.025", "0.975]"
+            );
+            let _ = writeln!(w, "{}", "-".repeat(width + 65));
+            for i in 0..inf.names.len() {
+                let _ = writeln!(
+                    w,
+                    "{:<width$} {:>12.6} {:>10.4} {:>8.3} {:>9.3e} {:>10.4} {:>10.4}",
+                    inf.names[i],
+                    inf.estimates.get(i).copied().unwrap_or(f64::NAN),
+                    se.get(i).copied().unwrap_or(f64::NAN),
+                    z.get(i).copied().unwrap_or(f64::NAN),
+                    p.get(i).copied().unwrap_or(f64::NAN),
+                    lo.get(i).copied().unwrap_or(f64::NAN),
+                    hi.get(i).copied().unwrap_or(f64::NAN),
+                );
+            }
+        }
+        _ => {
+            let _ = writeln!(w, "{:<width$} {:>12}", "", "coef");
+            let _ = writeln!(w, "{}", "-".repeat(width + 13));
+            for (name, c) in inf.names.iter().zip(&inf.estimates) {
+                let _ = writeln!(w, "{name:<width$} {c:>12.6}");
+            }
+            if let Some(note) = &inf.inference_note {
+                let _ = writeln!(w, "\nno standard errors, z, p-values or intervals: {note}");
+            }
+        }
+    }
+}

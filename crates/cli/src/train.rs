@@ -1,0 +1,410 @@
+//! `logreg train`: read, split, build the pipeline the flags describe, fit, report, save, plot.
+
+use crate::args::{OneHot, TrainArgs, TrainPlan};
+use crate::error::{CliError, CliResult};
+use crate::files::{about_file, bundled, check_writable, in_file, write_text};
+use crate::progress::Progress;
+use crate::report::{DataInfo, Metrics, Report, SplitInfo};
+use crate::Out;
+use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
+use logreg::model::{sorted_classes, FitOptions};
+use logreg::plot::{decision_boundary_chart, loss_chart, roc_chart};
+use logreg::preprocess::{
+    read_csv, Binner, Column, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder,
+    Pipeline, PreprocessError, Table,
+};
+use logreg::{labels_of, ClassLabel, Classifier};
+use std::path::{Path, PathBuf};
+
+/// Chart files `--plot` writes.
+const LOSS_SVG: &str = "loss.svg";
+const ROC_SVG: &str = "roc.svg";
+const BOUNDARY_SVG: &str = "boundary.svg";
+
+/// Runs `train`.
+pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+    let plan = crate::args::plan_train(args)?;
+    let path = match &plan.data {
+        Some(p) => p.clone(),
+        None => bundled("banknote.csv")?,
+    };
+    // Refuse to overwrite before spending time on a fit.
+    if let Some(model) = &args.out {
+        check_writable(model, args.force, "--out")?;
+    }
+    if let Some(dir) = &args.plot {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CliError::failed(format!(
+                "--plot {}: exists and is not a directory",
+                dir.display()
+            )));
+        }
+        if dir.is_dir() {
+            for name in [LOSS_SVG, ROC_SVG, BOUNDARY_SVG] {
+                check_writable(&dir.join(name), args.force, "--plot directory")?;
+            }
+        }
+    }
+
+    let table = read_table(&path, &plan)?;
+    let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
+    check_binary(&labels, &plan.target, &path)?;
+    check_numeric_and_complete(&path, &table, &plan)?;
+    let pipeline = build_pipeline(&plan, &table);
+
+    let n = table.n_rows();
+    let split = if args.test_size > 0.0 {
+        let s = if args.stratify {
+            stratified_train_test_split(&labels, args.test_size, args.seed)
+        } else {
+            train_test_split(n, args.test_size, args.seed)
+        };
+        let flag = if args.stratify {
+            "--stratify"
+        } else {
+            "--test-size"
+        };
+        Some(s.map_err(|e| CliError::failed(e.to_string()).context(flag))?)
+    } else {
+        None
+    };
+    let (train, test) = match &split {
+        Some(s) => (
+            table.take(&s.train).map_err(logreg::Error::from)?,
+            Some(table.take(&s.test).map_err(logreg::Error::from)?),
+        ),
+        None => (table.clone(), None),
+    };
+    let train_rows = split.as_ref().map(|s| s.train.as_slice());
+    let test_rows = split.as_ref().map(|s| s.test.as_slice());
+
+    let mut progress = Progress::fit(quiet);
+    let fitted = Classifier::fit_with(
+        &train,
+        &plan.target,
+        pipeline,
+        &plan.params,
+        FitOptions {
+            positive_class: args.positive.as_deref().map(ClassLabel::from),
+            observer: Some(&mut progress),
+            ..FitOptions::default()
+        },
+    );
+    progress.finish();
+    let clf = fitted.map_err(|e| about_file(in_file(e, train_rows, &path), &path))?;
+
+    let train_eval = clf
+        .evaluate(&train)
+        .map_err(|e| about_file(in_file(e, train_rows, &path), &path))?;
+    let test_eval = match &test {
+        Some(t) => Some(
+            clf.evaluate(t)
+                .map_err(|e| about_file(in_file(e, test_rows, &path), &path))?,
+        ),
+        None => None,
+    };
+
+    let mut report = Report::of_model("train", &clf);
+    report.data = Some(DataInfo {
+        path: path.display().to_string(),
+        rows: n,
+        columns: table.n_cols(),
+    });
+    report.split = Some(SplitInfo {
+        test_size: args.test_size,
+        seed: args.seed,
+        stratified: args.stratify && split.is_some(),
+        train_rows: train.n_rows(),
+        test_rows: test.as_ref().map_or(0, Table::n_rows),
+    });
+    report.train = Some(Metrics::from(&train_eval));
+    report.test = test_eval.as_ref().map(Metrics::from);
+
+    if let Some(model) = &args.out {
+        write_text(model, &clf.to_json()?, args.force)?;
+        report.model_file = Some(model.display().to_string());
+    }
+    if let Some(dir) = &args.plot {
+        report.plots = plot(&clf, dir, &train, test.as_ref())?
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+    }
+
+    if args.json {
+        out.line(&report.to_json())
+    } else {
+        out.text(&report.to_text())
+    }
+}
+
+/// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
+fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
+    let mut options = CsvOptions::new();
+    if let OneHot::Columns(cols) = &plan.one_hot {
+        for c in cols {
+            if !plan.bins.iter().any(|b| &b.column == c) {
+                options = options.column_type(c.clone(), ColumnType::Categorical);
+            }
+        }
+    }
+    let in_flag = |flag: &str, e| CliError::failed(format!("{}: {flag}: {e}", path.display()));
+    let table = read_csv(path, &options).map_err(|e| match e {
+        PreprocessError::ColumnNotFound { .. } => in_flag("--one-hot", e),
+        other => about_file(other.into(), path),
+    })?;
+    table
+        .column(&plan.target)
+        .map_err(|e| in_flag("--target", e))?;
+    for (flag, col) in plan
+        .drop
+        .iter()
+        .map(|c| ("--drop", c))
+        .chain(plan.bins.iter().map(|b| ("--bin", &b.column)))
+    {
+        if let Err(e) = table.column(col) {
+            return Err(in_flag(flag, e));
+        }
+    }
+    Ok(table)
+}
+
+/// The label column must hold exactly two values; the error lists what it holds.
+fn check_binary(labels: &[ClassLabel], target: &str, path: &Path) -> CliResult<()> {
+    let classes = sorted_classes(labels).map_err(|e| about_file(e.into(), path))?;
+    if classes.len() == 2 {
+        return Ok(());
+    }
+    let mut shown: Vec<String> = classes
+        .iter()
+        .take(10)
+        .map(|c| format!("{:?}", c.to_string()))
+        .collect();
+    if classes.len() > 10 {
+        shown.push(format!("… ({} in all)", classes.len()));
+    }
+    let what = if classes.len() == 1 {
+        "only one class".to_string()
+    } else {
+        format!("{} distinct values", classes.len())
+    };
+    Err(CliError::failed(format!(
+        "{}: target column {target:?} has {what} ({}); a binary classifier needs exactly two",
+        path.display(),
+        shown.join(", ")
+    )))
+}
+
+/// The columns that become features (file order): all but the target and the dropped ones.
+fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
+    table
+        .column_names()
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != plan.target && !plan.drop.iter().any(|d| d == c))
+        .collect()
+}
+
+/// Which feature columns are one-hot encoded, in output order.
+fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<String> {
+    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
+    let mut cols: Vec<String> = match &plan.one_hot {
+        OneHot::Off => Vec::new(),
+        OneHot::Auto => features
+            .iter()
+            .filter(|c| {
+                binned(c)
+                    || table
+                        .column(c)
+                        .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
+            })
+            .map(|c| c.to_string())
+            .collect(),
+        OneHot::Columns(cols) => cols.clone(),
+    };
+    // Binned columns hold labels: they are always encoded.
+    for c in features {
+        if binned(c) && !cols.iter().any(|k| k == c) {
+            cols.push(c.to_string());
+        }
+    }
+    cols
+}
+
+/// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
+/// Both errors name the file, row, column and value.
+fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> CliResult<()> {
+    let features = feature_columns(table, plan);
+    let encoded = one_hot_columns(plan, table, &features);
+    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
+    let must_be_numeric: Vec<&str> = features
+        .iter()
+        .copied()
+        .filter(|c| binned(c) || !encoded.iter().any(|e| e == c))
+        .filter(|c| {
+            table
+                .column(c)
+                .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
+        })
+        .collect();
+    if let Some(first) = must_be_numeric.first() {
+        // Reading them as numbers makes the reader name the first cell that is not one.
+        let mut options = CsvOptions::new();
+        for c in &must_be_numeric {
+            options = options.column_type(c.to_string(), ColumnType::Numeric);
+        }
+        let hint = if binned(first) {
+            format!("--bin needs a numeric column; {first:?} is not")
+        } else {
+            format!(
+                "to use {first:?} as categories pass --one-hot {first} (or --one-hot auto); \
+                 to leave it out, --drop {first}"
+            )
+        };
+        return match read_csv(path, &options) {
+            Err(e) => Err(CliError::failed(format!(
+                "{}; {hint}",
+                about_file(e.into(), path).message
+            ))),
+            Ok(_) => Err(CliError::failed(format!(
+                "{}: column {first:?} is not numeric; {hint}",
+                path.display()
+            ))),
+        };
+    }
+    if plan.impute.is_none() {
+        let first_missing = features
+            .iter()
+            .filter_map(|c| {
+                let col = table.column(c).ok()?;
+                let row = match col {
+                    Column::Numeric(v) => v.iter().position(Option::is_none),
+                    Column::Categorical(v) => v.iter().position(Option::is_none),
+                }?;
+                Some((row, *c))
+            })
+            .min_by_key(|(row, _)| *row);
+        if let Some((row, column)) = first_missing {
+            return Err(CliError::failed(format!(
+                "{}: data row {}, column {column:?}: the value is missing; fill missing values \
+                 with --impute mean|median|most-frequent, or remove the row",
+                path.display(),
+                row + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize.
+fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
+    let features = feature_columns(table, plan);
+    let mut pipeline = Pipeline::new().drop(plan.drop.iter().cloned());
+    if let Some(strategy) = &plan.impute {
+        let of_type = |t: ColumnType| -> Vec<String> {
+            features
+                .iter()
+                .filter(|c| table.column(c).is_ok_and(|col| col.column_type() == t))
+                .map(|c| c.to_string())
+                .collect()
+        };
+        let numeric = of_type(ColumnType::Numeric);
+        let categorical = of_type(ColumnType::Categorical);
+        if !numeric.is_empty() {
+            pipeline = pipeline.step(Imputer::new(numeric, strategy.clone()));
+        }
+        if !categorical.is_empty() {
+            pipeline = pipeline.step(Imputer::new(categorical, ImputeStrategy::MostFrequent));
+        }
+    }
+    for b in &plan.bins {
+        pipeline = pipeline.step(
+            Binner::new(b.column.clone(), b.edges.clone(), b.labels.clone()).include_lowest(true),
+        );
+    }
+    let encoded = one_hot_columns(plan, table, &features);
+    if !encoded.is_empty() {
+        pipeline = pipeline.step(OneHotEncoder::new(encoded).drop_first(plan.drop_first));
+    }
+    if plan.standardize {
+        pipeline = pipeline.standardize_all();
+    }
+    pipeline
+}
+
+/// Writes the charts; returns the files written.
+fn plot(
+    clf: &Classifier,
+    dir: &Path,
+    train: &Table,
+    test: Option<&Table>,
+) -> CliResult<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::failed(format!(
+            "--plot {}: cannot create the directory: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut written = Vec::new();
+    let fit = clf.model().report();
+    let loss = dir.join(LOSS_SVG);
+    loss_chart(&fit.history)
+        .title(format!("Training loss ({})", fit.solver.name()))
+        .y_label("mean objective")
+        .save(&loss)
+        .map_err(logreg::Error::from)?;
+    written.push(loss);
+
+    // ROC on the held-out rows when there are any.
+    let (rows, which) = match test {
+        Some(t) => (t, "test"),
+        None => (train, "training"),
+    };
+    let positive = clf.positive_class();
+    let truth: Vec<bool> = labels_of(rows, clf.target())?
+        .iter()
+        .map(|l| l == positive)
+        .collect();
+    let z = clf.decision_function(rows)?;
+    if let Ok(curve) = roc_curve(&truth, &z) {
+        let roc = dir.join(ROC_SVG);
+        roc_chart(&curve.points(), curve.auc())
+            .title(format!("ROC curve ({which} rows)"))
+            .save(&roc)
+            .map_err(logreg::Error::from)?;
+        written.push(roc);
+    }
+
+    let names = clf.feature_names();
+    if let [x_name, y_name] = names {
+        let model = clf.model();
+        let w = model.coefficients();
+        let w = [w.get(0).copied(), w.get(1).copied()];
+        let mut points: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+        for t in std::iter::once(train).chain(test) {
+            let f = clf.features(t)?;
+            let labels = labels_of(t, clf.target())?;
+            for (i, l) in labels.iter().enumerate() {
+                if let (Some(&x), Some(&y)) = (f.matrix.get((i, 0)), f.matrix.get((i, 1))) {
+                    points[usize::from(l == positive)].push((x, y));
+                }
+            }
+        }
+        let [neg, pos] = model.classes();
+        let (neg, pos) = (neg.to_string(), pos.to_string());
+        let boundary = dir.join(BOUNDARY_SVG);
+        decision_boundary_chart(
+            &points[0],
+            &points[1],
+            [neg.as_str(), pos.as_str()],
+            [w[0].unwrap_or(0.0), w[1].unwrap_or(0.0)],
+            model.intercept(),
+        )
+        .x_label(x_name.as_str())
+        .y_label(y_name.as_str())
+        .save(&boundary)
+        .map_err(logreg::Error::from)?;
+        written.push(boundary);
+    }
+    Ok(written)
+}

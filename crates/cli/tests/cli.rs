@@ -1,0 +1,859 @@
+//! The real `logreg` binary on every command, every documented error, and the bank reference.
+//! Reference numbers: `python3 tests/reference_bank.py` from the repository root.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn dataset(name: &str) -> String {
+    root().join("datasets").join(name).display().to_string()
+}
+
+fn logreg() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_logreg"))
+}
+
+/// Runs the binary in `dir`; returns (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = logreg().current_dir(dir).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Succeeds with nothing on stderr (no progress bar when stderr is not a terminal).
+fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let (code, out, err) = run_in(dir, args);
+    assert_eq!(code, 0, "{args:?} failed: {err}");
+    assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
+    out
+}
+
+fn json_in(dir: &Path, args: &[&str]) -> Value {
+    let out = ok_in(dir, args);
+    assert_eq!(out.lines().count(), 1, "one JSON object on one line: {out}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// Fails with exit code `code` and one `error: ...` line on stderr; returns that line.
+fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
+    let (got, out, err) = run_in(dir, args);
+    assert_eq!(got, code, "{args:?}: stdout {out} stderr {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    if code == 1 {
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+    }
+    err
+}
+
+fn tmp() -> TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+const METRICS: [&str; 7] = [
+    "n",
+    "accuracy",
+    "precision",
+    "recall",
+    "f1",
+    "roc_auc",
+    "log_loss",
+];
+
+#[test]
+fn bare_run_trains_on_the_bundled_banknote_data() {
+    // From a fresh clone's root, as the README's first command runs it.
+    let out = ok_in(&root(), &[]);
+    for want in [
+        "datasets/banknote.csv: 1372 rows, 5 columns",
+        "1097 training rows, 275 test rows",
+        "newton",
+        "variance",
+        "intercept",
+        "test ",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+    // `train` without data, from elsewhere: the data set is found where it was built.
+    let dir = tmp();
+    let r = json_in(dir.path(), &["train", "--json", "--quiet"]);
+    assert_eq!(r["target"], "class");
+    assert_eq!(r["data"]["rows"], 1372);
+    assert_eq!(r["test"]["n"], 275);
+    assert!(f(&r["test"]["accuracy"]) > 0.97, "{r}");
+}
+
+#[test]
+fn train_json_has_the_documented_schema() {
+    let dir = tmp();
+    let r = json_in(
+        dir.path(),
+        &[
+            "train",
+            &dataset("banknote.csv"),
+            "--target",
+            "class",
+            "--standardize",
+            "--json",
+        ],
+    );
+    assert_eq!(r["command"], "train");
+    let features: Vec<&str> = r["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(features, ["variance", "skewness", "curtosis", "entropy"]);
+    assert_eq!(r["coefficients"].as_array().unwrap().len(), 4);
+    f(&r["intercept"]);
+    assert_eq!(r["positive_class"], "1");
+    assert_eq!(r["classes"], serde_json::json!(["0", "1"]));
+    assert!(f(&r["objective"]) > 0.0);
+    assert!(r["iterations"].as_u64().unwrap() >= 1);
+    assert_eq!(r["converged"], true);
+    assert_eq!(r["solver"], "newton");
+    assert_eq!(r["penalty"], "l2");
+    assert_eq!(f(&r["c"]), 1.0);
+    for set in ["train", "test"] {
+        for k in METRICS {
+            f(&r[set][k]);
+        }
+        for k in ["tn", "fp", "fn", "tp"] {
+            assert!(r[set]["confusion"][k].is_u64(), "{set}.confusion.{k}");
+        }
+    }
+    assert_eq!(
+        r["train"]["n"].as_u64().unwrap() + r["test"]["n"].as_u64().unwrap(),
+        1372
+    );
+    assert_eq!(r["split"]["test_rows"], 275);
+
+    // --test-size 0 trains on every row and has no test metrics.
+    let r = json_in(
+        dir.path(),
+        &[
+            "train",
+            &dataset("banknote.csv"),
+            "-t",
+            "class",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(r["train"]["n"], 1372);
+    assert!(r["test"].is_null());
+}
+
+#[test]
+fn bank_one_hot_auto_reaches_scikit_learns_objective() {
+    let dir = tmp();
+    let r = json_in(
+        dir.path(),
+        &[
+            "train",
+            &dataset("bank.csv"),
+            "--target",
+            "deposit",
+            "--one-hot",
+            "auto",
+            "--drop-first",
+            "--standardize",
+            "--c",
+            "1",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    let features = r["features"].as_array().unwrap();
+    assert_eq!(features.len(), 42);
+    // pandas get_dummies order: numeric columns in file order, then each category column's dummies.
+    assert_eq!(features[0], "age");
+    assert_eq!(features[7], "job_blue-collar");
+    assert_eq!(features[23], "default_yes");
+    assert_eq!(features[41], "poutcome_unknown");
+    // tests/reference_bank.py: "auto features 42 J 4558.042919387312"
+    let want = 4_558.042_919_387_312;
+    let j = f(&r["objective"]);
+    assert!(((j - want) / want).abs() < 1e-6, "J = {j}");
+    assert_eq!(r["positive_class"], "yes");
+}
+
+#[test]
+fn evaluate_summary_and_predict_use_the_saved_model() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = dataset("banknote.csv");
+    ok_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "class",
+            "--standardize",
+            "--penalty",
+            "none",
+            "--out",
+            "m.json",
+        ],
+    );
+    assert!(d.join("m.json").is_file());
+
+    let r = json_in(d, &["evaluate", "--model", "m.json", &data, "--json"]);
+    assert_eq!(r["command"], "evaluate");
+    assert_eq!(r["test"]["n"], 1372);
+    assert!(r["train"].is_null());
+    assert!(f(&r["test"]["accuracy"]) > 0.97);
+    let text = ok_in(d, &["evaluate", "-m", "m.json", &data]);
+    assert!(
+        text.contains("accuracy") && text.contains("data "),
+        "{text}"
+    );
+
+    let s = json_in(d, &["summary", "--model", "m.json", "--json"]);
+    assert_eq!(s["command"], "summary");
+    let names = s["names"].as_array().unwrap();
+    assert_eq!(names.len(), 5);
+    assert_eq!(names[4], "intercept");
+    for k in [
+        "estimates",
+        "std_errors",
+        "z",
+        "p_values",
+        "ci_low",
+        "ci_high",
+    ] {
+        let v = s[k].as_array().unwrap_or_else(|| panic!("{k}: {s}"));
+        assert_eq!(v.len(), 5, "{k}");
+    }
+    for i in 0..5 {
+        let (lo, c, hi) = (
+            f(&s["ci_low"][i]),
+            f(&s["estimates"][i]),
+            f(&s["ci_high"][i]),
+        );
+        assert!(lo < c && c < hi);
+        let p = f(&s["p_values"][i]);
+        assert!((0.0..=1.0).contains(&p));
+    }
+    assert_eq!(s["coefficients"][0], s["estimates"][0]);
+    let text = ok_in(d, &["summary", "-m", "m.json"]);
+    assert!(text.contains("std err") && text.contains("P>|z|"), "{text}");
+
+    // A penalized model has no standard errors: the table says why, and the run succeeds.
+    ok_in(d, &["train", &data, "-t", "class", "--out", "l2.json"]);
+    let s = json_in(d, &["summary", "-m", "l2.json", "--json"]);
+    assert!(s["std_errors"].is_null() && s["p_values"].is_null());
+    assert!(s["inference_note"]
+        .as_str()
+        .unwrap()
+        .contains("penalty none"));
+    assert_eq!(s["estimates"].as_array().unwrap().len(), 5);
+
+    // predict: one row per input row, with the id column kept, to stdout and to a file.
+    let out = ok_in(d, &["predict", "-m", "m.json", &data]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "prediction");
+    assert_eq!(lines.len(), 1373);
+    assert!(lines[1..].iter().all(|l| *l == "0" || *l == "1"));
+
+    let csv = "id,variance,skewness,curtosis,entropy\n\
+               a,3.6216,8.6661,-2.8073,-0.44699\n\
+               \"b,2\",-1.3971,3.3191,-1.3927,-1.9948\n\
+               c,0.3292,-4.4552,4.5718,-0.9888\n";
+    let new = write(d, "new.csv", csv);
+    ok_in(
+        d,
+        &[
+            "predict", "-m", "m.json", &new, "--proba", "--id", "id", "--output", "p.csv",
+        ],
+    );
+    let p = std::fs::read_to_string(d.join("p.csv")).unwrap();
+    let rows: Vec<&str> = p.lines().collect();
+    assert_eq!(rows[0], "id,prediction,probability");
+    assert_eq!(rows.len(), 4);
+    assert!(rows[1].starts_with("a,0,"), "{p}");
+    assert!(rows[2].starts_with("\"b,2\",1,"), "{p}");
+    for r in &rows[1..] {
+        let prob: f64 = r.rsplit(',').next().unwrap().parse().unwrap();
+        let class = r.rsplit(',').nth(1).unwrap();
+        assert!((0.0..=1.0).contains(&prob));
+        assert_eq!(class == "1", prob > 0.5, "{r}");
+    }
+    // Chunk size does not change the output.
+    let small = ok_in(
+        d,
+        &[
+            "predict",
+            "-m",
+            "m.json",
+            &new,
+            "--proba",
+            "--id",
+            "id",
+            "--chunk-size",
+            "1",
+        ],
+    );
+    assert_eq!(small, p);
+}
+
+#[test]
+fn existing_files_are_not_overwritten_without_force() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = dataset("discount.csv");
+    write(d, "m.json", "precious");
+    let e = fails_in(
+        d,
+        &["train", &data, "-t", "send_discount", "--out", "m.json"],
+        1,
+    );
+    assert!(e.contains("m.json") && e.contains("--force"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("m.json")).unwrap(),
+        "precious"
+    );
+    ok_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--out",
+            "m.json",
+            "--force",
+        ],
+    );
+    assert!(std::fs::read_to_string(d.join("m.json"))
+        .unwrap()
+        .contains("format_version"));
+
+    write(d, "p.csv", "precious");
+    let e = fails_in(
+        d,
+        &["predict", "-m", "m.json", &data, "--output", "p.csv"],
+        1,
+    );
+    assert!(e.contains("p.csv") && e.contains("--force"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("p.csv")).unwrap(),
+        "precious"
+    );
+    ok_in(
+        d,
+        &[
+            "predict", "-m", "m.json", &data, "--output", "p.csv", "--force",
+        ],
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("p.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        10
+    );
+
+    // Never the input file itself.
+    let copy = write(d, "in.csv", &std::fs::read_to_string(&data).unwrap());
+    let e = fails_in(
+        d,
+        &[
+            "predict", "-m", "m.json", &copy, "--output", &copy, "--force",
+        ],
+        1,
+    );
+    assert!(e.contains("input file"), "{e}");
+
+    // Charts too.
+    std::fs::create_dir(d.join("plots")).unwrap();
+    write(&d.join("plots"), "loss.svg", "precious");
+    let e = fails_in(
+        d,
+        &["train", &data, "-t", "send_discount", "--plot", "plots"],
+        1,
+    );
+    assert!(e.contains("loss.svg") && e.contains("--force"), "{e}");
+}
+
+#[test]
+fn plots_are_svg_with_a_boundary_for_two_features() {
+    let dir = tmp();
+    let d = dir.path();
+    let r = json_in(
+        d,
+        &[
+            "train",
+            &dataset("toy.csv"),
+            "-t",
+            "label",
+            "--test-size",
+            "0",
+            "--plot",
+            "charts",
+            "--json",
+        ],
+    );
+    assert_eq!(r["plots"].as_array().unwrap().len(), 3);
+    for name in ["loss.svg", "roc.svg", "boundary.svg"] {
+        let svg = std::fs::read_to_string(d.join("charts").join(name)).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+    }
+    // Four features: no boundary.
+    let r = json_in(
+        d,
+        &[
+            "train",
+            &dataset("banknote.csv"),
+            "-t",
+            "class",
+            "--plot",
+            "four",
+            "--json",
+        ],
+    );
+    assert_eq!(r["plots"].as_array().unwrap().len(), 2);
+    assert!(!d.join("four/boundary.svg").exists());
+}
+
+#[test]
+fn pipeline_flags_bin_one_hot_drop_impute_and_positive() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = dataset("discount.csv");
+    let r = json_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--positive",
+            "0",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(r["positive_class"], "0");
+    let e = fails_in(
+        d,
+        &["train", &data, "-t", "send_discount", "--positive", "7"],
+        1,
+    );
+    assert!(e.contains("positive class 7") && e.contains("0, 1"), "{e}");
+
+    let r = json_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--bin",
+            "amount_spent:0,30,100,200:low,mid,high",
+            "--drop-first",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        r["features"],
+        serde_json::json!(["amount_spent_low", "amount_spent_mid"])
+    );
+    let r = json_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--bin",
+            "amount_spent:0,50,200",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        r["features"],
+        serde_json::json!(["amount_spent_(50, 200]", "amount_spent_[0, 50]"])
+    );
+
+    // Numbers one-hot encoded as categories, as written; a dropped column is not a feature.
+    let csv =
+        "id,code,x,y\n1,10,0.5,a\n2,20,1.5,b\n3,10,2.5,a\n4,30,0.1,b\n5,20,2.0,a\n6,30,1.0,b\n";
+    let t = write(d, "t.csv", csv);
+    let r = json_in(
+        d,
+        &[
+            "train",
+            &t,
+            "-t",
+            "y",
+            "--one-hot",
+            "code",
+            "--drop",
+            "id",
+            "--standardize",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        r["features"],
+        serde_json::json!(["x", "code_10", "code_20", "code_30"])
+    );
+    assert_eq!(r["positive_class"], "b");
+
+    // Missing values: an error naming row and column, or filled with --impute.
+    let gaps = "x,c,y\n1,u,0\n,v,1\n3,,0\n4,u,1\n5,v,0\n6,u,1\n";
+    let g = write(d, "gaps.csv", gaps);
+    let e = fails_in(d, &["train", &g, "-t", "y", "--one-hot", "auto"], 1);
+    assert!(
+        e.contains("gaps.csv")
+            && e.contains("data row 2")
+            && e.contains("\"x\"")
+            && e.contains("--impute"),
+        "{e}"
+    );
+    for strategy in ["mean", "median", "most-frequent"] {
+        ok_in(
+            d,
+            &[
+                "train",
+                &g,
+                "-t",
+                "y",
+                "--one-hot",
+                "auto",
+                "--impute",
+                strategy,
+                "--test-size",
+                "0",
+            ],
+        );
+    }
+    ok_in(
+        d,
+        &[
+            "train",
+            &g,
+            "-t",
+            "y",
+            "--one-hot",
+            "auto",
+            "--impute",
+            "median",
+            "--test-size",
+            "0",
+            "-o",
+            "imp.json",
+        ],
+    );
+    let out = ok_in(d, &["predict", "-m", "imp.json", &g, "--proba"]);
+    assert_eq!(out.lines().count(), 7);
+
+    // Every solver runs from the command line.
+    for solver in ["auto", "gd", "sgd", "lbfgs", "newton"] {
+        let r = json_in(
+            d,
+            &[
+                "train",
+                &data,
+                "-t",
+                "send_discount",
+                "--standardize",
+                "--solver",
+                solver,
+                "--max-iter",
+                "50",
+                "--tol",
+                "1e-6",
+                "--test-size",
+                "0",
+                "--json",
+            ],
+        );
+        assert_eq!(
+            r["solver"],
+            if solver == "auto" { "newton" } else { solver }
+        );
+    }
+    let r = json_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--standardize",
+            "--solver",
+            "gd",
+            "--learning-rate",
+            "0.5",
+            "--max-iter",
+            "3",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(r["iterations"], 3);
+    assert_eq!(r["converged"], false);
+}
+
+#[test]
+fn data_errors_name_the_file_row_column_and_value() {
+    let dir = tmp();
+    let d = dir.path();
+    let e = fails_in(d, &["train", "nope.csv", "--target", "y"], 1);
+    assert!(e.contains("nope.csv") && e.contains("No such file"), "{e}");
+
+    let e = fails_in(d, &["train", &dataset("toy.csv"), "--target", "nope"], 1);
+    assert!(
+        e.contains("--target") && e.contains("\"nope\"") && e.contains("\"x1\", \"x2\", \"label\""),
+        "{e}"
+    );
+
+    let one = write(d, "one.csv", "x,y\n1,a\n2,a\n3,a\n");
+    let e = fails_in(d, &["train", &one, "-t", "y"], 1);
+    assert!(e.contains("only one class") && e.contains("\"a\""), "{e}");
+
+    let three = write(d, "three.csv", "x,y\n1,a\n2,b\n3,c\n4,a\n");
+    let e = fails_in(d, &["train", &three, "-t", "y"], 1);
+    assert!(
+        e.contains("3 distinct values") && e.contains("\"a\", \"b\", \"c\""),
+        "{e}"
+    );
+
+    let word = write(d, "word.csv", "x,y\n1,0\n2,1\nabc,0\n4,1\n");
+    let e = fails_in(d, &["train", &word, "-t", "y"], 1);
+    assert!(
+        e.contains("word.csv")
+            && e.contains("data row 3")
+            && e.contains("\"x\"")
+            && e.contains("\"abc\""),
+        "{e}"
+    );
+
+    let label_gap = write(d, "label_gap.csv", "x,y\n1,0\n2,\n3,1\n");
+    let e = fails_in(d, &["train", &label_gap, "-t", "y"], 1);
+    assert!(e.contains("row 2") && e.contains("label is missing"), "{e}");
+
+    let ragged = write(d, "ragged.csv", "x,y\n1,0\n2,1,7\n");
+    let e = fails_in(d, &["train", &ragged, "-t", "y"], 1);
+    assert!(e.contains("data row 2") && e.contains("3 fields"), "{e}");
+
+    let empty = write(d, "empty.csv", "");
+    fails_in(d, &["train", &empty, "-t", "y"], 1);
+}
+
+#[test]
+fn model_errors_and_prediction_errors() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = dataset("discount.csv");
+    ok_in(d, &["train", &data, "-t", "send_discount", "-o", "m.json"]);
+    let text = std::fs::read_to_string(d.join("m.json")).unwrap();
+
+    let e = fails_in(d, &["summary", "-m", "missing.json"], 1);
+    assert!(e.contains("missing.json"), "{e}");
+    let v2 = write(
+        d,
+        "v2.json",
+        &text.replacen("\"format_version\": 1", "\"format_version\": 2", 1),
+    );
+    for args in [
+        vec!["summary", "-m", &v2],
+        vec!["evaluate", "-m", &v2, &data],
+        vec!["predict", "-m", &v2, &data],
+    ] {
+        let e = fails_in(d, &args, 1);
+        assert!(
+            e.contains("v2.json") && e.contains("format version 2"),
+            "{e}"
+        );
+    }
+    let cut = write(d, "cut.json", &text[..text.len() / 2]);
+    let e = fails_in(d, &["summary", "-m", &cut], 1);
+    assert!(e.contains("cut.json") && e.contains("truncated"), "{e}");
+
+    // Predictions: a missing input column, a word in a numeric column, a missing value.
+    let no_col = write(d, "no_col.csv", "other\n1\n");
+    let e = fails_in(d, &["predict", "-m", "m.json", &no_col], 1);
+    assert!(e.contains("amount_spent"), "{e}");
+    let bad = write(d, "bad.csv", "amount_spent\n1\n2\nlots\n");
+    let e = fails_in(
+        d,
+        &["predict", "-m", "m.json", &bad, "--chunk-size", "2"],
+        1,
+    );
+    assert!(
+        e.contains("bad.csv") && e.contains("data row 3") && e.contains("\"lots\""),
+        "{e}"
+    );
+    let gap = write(d, "gap.csv", "amount_spent,note\n1,a\n2,b\n3,c\n,d\n5,e\n");
+    let e = fails_in(
+        d,
+        &["predict", "-m", "m.json", &gap, "--chunk-size", "3"],
+        1,
+    );
+    assert!(
+        e.contains("gap.csv") && e.contains("data row 4") && e.contains("amount_spent"),
+        "{e}"
+    );
+    let e = fails_in(
+        d,
+        &["predict", "-m", "m.json", &data, "--id", "customer"],
+        1,
+    );
+    assert!(e.contains("customer"), "{e}");
+    // A failed prediction leaves no partial output file.
+    fails_in(
+        d,
+        &[
+            "predict",
+            "-m",
+            "m.json",
+            &bad,
+            "--chunk-size",
+            "1",
+            "-o",
+            "out.csv",
+        ],
+        1,
+    );
+    assert!(!d.join("out.csv").exists());
+
+    // Evaluate: a label the model does not know.
+    let other = write(d, "other.csv", "amount_spent,send_discount\n1,0\n2,5\n");
+    let e = fails_in(d, &["evaluate", "-m", "m.json", &other], 1);
+    assert!(e.contains("row 2") && e.contains("\"5\""), "{e}");
+}
+
+#[test]
+fn bad_arguments_exit_2_and_help_has_examples() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = dataset("discount.csv");
+    for args in [
+        vec!["train", &data, "-t", "send_discount", "--c", "0"],
+        vec!["train", &data, "-t", "send_discount", "--c", "abc"],
+        vec!["train", &data, "-t", "send_discount", "--solver", "adam"],
+        vec!["train", &data, "-t", "send_discount", "--penalty", "l1"],
+        vec!["train", &data, "-t", "send_discount", "--test-size", "1"],
+        vec!["train", &data, "-t", "send_discount", "--max-iter", "0"],
+        vec![
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--learning-rate",
+            "-1",
+        ],
+        vec![
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--bin",
+            "amount_spent:5,1",
+        ],
+        vec![
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--penalty",
+            "none",
+            "--c",
+            "3",
+        ],
+        vec!["train", &data],
+        vec!["train", "--nope"],
+        vec!["evaluate", &data],
+        vec!["predict", "-m", "m.json"],
+        vec!["predict", "-m", "m.json", &data, "--chunk-size", "0"],
+        vec!["frobnicate"],
+    ] {
+        fails_in(d, &args, 2);
+    }
+    for cmd in ["train", "evaluate", "predict", "summary"] {
+        let out = ok_in(d, &[cmd, "--help"]);
+        assert!(
+            out.contains("Example"),
+            "{cmd} --help has an example:\n{out}"
+        );
+        assert!(out.contains("logreg "), "{out}");
+    }
+    assert!(ok_in(d, &["--help"]).contains("Examples"));
+    assert!(ok_in(d, &["--version"]).starts_with("logreg "));
+}
+
+#[test]
+fn a_closed_stdout_stops_predict_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tmp();
+    let d = dir.path();
+    ok_in(
+        d,
+        &[
+            "train",
+            &dataset("discount.csv"),
+            "-t",
+            "send_discount",
+            "-o",
+            "m.json",
+        ],
+    );
+    let big: String = std::iter::once("amount_spent\n".to_string())
+        .chain((0..100_000).map(|i| format!("{}\n", i % 250)))
+        .collect();
+    let big = write(d, "big.csv", &big);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_logreg"))
+        .current_dir(d)
+        .args(["predict", "-m", "m.json", &big, "--proba"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "prediction,probability\n");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.code().is_some(), "not killed by a signal");
+}
