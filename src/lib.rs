@@ -28,6 +28,8 @@
 
 mod classifier;
 mod stream;
+/// The "from scratch" tutorials retold with this library: the steps `examples/` run and print.
+pub mod tutorials;
 
 pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation};
 pub use logreg_evaluate as evaluate;

@@ -1,0 +1,189 @@
+//! Each submodule is one tutorial. Its functions are the tutorial's steps (load the data, train,
+//! predict, evaluate, draw), written to be read top to bottom next to the example that runs them:
+//! the example (`cargo run --release --example NAME`) prints what the tutorial printed, and
+//! `tests/tutorials.rs` calls the very same functions and checks the numbers. Every chart is an
+//! SVG file in a directory the caller chooses.
+//!
+//! | module | example | the story |
+//! |---|---|---|
+//! | [`sigmoid`](crate::tutorials::sigmoid) | `sigmoid` | the S-curve, and why the library computes it from logits |
+//! | [`discount`](crate::tutorials::discount) | `discount` | 9 customers; the missing intercept that keeps the loss at 0.419 |
+//! | [`toy_and_banknote`](crate::tutorials::toy_and_banknote) | `toy_and_banknote` | dummy weights, gradient descent, 99% on banknotes |
+//! | [`blobs`](crate::tutorials::blobs) | `blobs` | two Gaussian clusters, a random start, the decision boundary |
+//! | [`step_by_step`](crate::tutorials::step_by_step) | `step_by_step` | initialize → propagate → optimize → predict → model |
+//! | [`bank_marketing`](crate::tutorials::bank_marketing) | `bank_marketing` | cleaning, standardizing, evaluating; GD against L-BFGS and Newton |
+
+use crate::loss::LogLoss;
+use crate::model::{FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
+use crate::optim::Objective;
+use crate::plot::{Chart, PlotError};
+use crate::preprocess::{read_csv, CsvOptions, Table};
+use crate::Error;
+use nalgebra::{DMatrix, DVector};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+pub mod bank_marketing;
+pub mod blobs;
+pub mod discount;
+pub mod sigmoid;
+pub mod step_by_step;
+pub mod toy_and_banknote;
+
+/// The path of a bundled data set, `datasets/NAME` in this repository.
+pub fn dataset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets")
+        .join(name)
+}
+
+/// Features (one sample per row) and 0/1 labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Data {
+    /// n × d features.
+    pub x: DMatrix<f64>,
+    /// n labels, 0 or 1.
+    pub y: Vec<f64>,
+}
+
+impl Data {
+    /// The numeric columns of `table` other than `target` as features, `target` (0/1) as labels.
+    pub fn from_table(table: &Table, target: &str) -> Result<Data, Error> {
+        Ok(Data {
+            x: table.drop(&[target])?.to_features()?.matrix,
+            y: table.numeric_values(target)?,
+        })
+    }
+}
+
+/// Read the bundled data set `datasets/FILE`.
+pub fn read(file: &str) -> Result<Table, Error> {
+    Ok(read_csv(dataset(file), &CsvOptions::new())?)
+}
+
+/// The exact unpenalized optimum on `data` (with an intercept), by the library's Newton solver:
+/// what gradient descent is approaching.
+pub fn exact_fit(data: &Data) -> Result<FittedLogisticRegression<f64>, Error> {
+    Ok(LogisticRegression::params()
+        .penalty(Penalty::None)
+        .solver(SolverKind::Newton)
+        .check()?
+        .fit(&data.x, &data.y)?)
+}
+
+/// Where tutorial `name` writes its charts: `arg` (an example's first command-line argument) if
+/// given, else `target/tutorial-plots/NAME` in this repository.
+pub fn output_dir(name: &str, arg: Option<OsString>) -> PathBuf {
+    match arg {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("tutorial-plots")
+            .join(name),
+    }
+}
+
+/// Write `chart` to `dir/file` (creating `dir` if needed) and return the file's path.
+pub fn save(chart: &Chart, dir: &Path, file: &str) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(dir).map_err(|source| PlotError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let path = dir.join(file);
+    chart.save(&path)?;
+    Ok(path)
+}
+
+/// A log loss seen as an `optim` objective, so any solver can start it from any point.
+///
+/// `logreg::model` has the same adapter inside (`LogisticRegression` fits always start from zeros
+/// or a previous model); the tutorials that start from dummy or random weights need their own.
+/// The loss validated its data when it was built, so an evaluation can only fail on a parameter
+/// vector of the wrong length, which the solvers never pass; were it to happen the value is NaN
+/// and the solver reports divergence.
+#[derive(Debug, Clone, Copy)]
+pub struct LossObjective<'a>(pub &'a LogLoss);
+
+impl Objective for LossObjective<'_> {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+
+    fn value_grad(&self, x: &DVector<f64>, grad: &mut DVector<f64>) -> f64 {
+        self.0.value_grad(x, grad).unwrap_or(f64::NAN)
+    }
+}
+
+/// Accuracy of the parameters `theta = (w₁…w_d, b)` (the intercept `b` optional) on `x` and 0/1
+/// labels `y`: the fraction of rows whose logit `x·w + b` is positive exactly when the label is 1.
+pub fn accuracy_of(theta: &DVector<f64>, x: &DMatrix<f64>, y: &[f64]) -> f64 {
+    let d = x.ncols();
+    let b = theta.get(d).copied().unwrap_or(0.0);
+    let right = x
+        .row_iter()
+        .zip(y)
+        .filter(|(row, &yi)| {
+            let z: f64 = row
+                .iter()
+                .zip(theta.iter())
+                .map(|(a, c)| a * c)
+                .sum::<f64>()
+                + b;
+            (z > 0.0) == (yi == 1.0)
+        })
+        .count();
+    right as f64 / y.len().max(1) as f64
+}
+
+/// `(i, v)` points of a series indexed from 0, for a line chart.
+pub fn indexed(values: &[f64]) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (i as f64, v))
+        .collect()
+}
+
+/// The rows of a two-column `x` as `(x₁, x₂)` points, those labelled 0 and those labelled 1.
+pub fn points_by_label(x: &DMatrix<f64>, y: &[f64]) -> [Vec<(f64, f64)>; 2] {
+    let mut out = [Vec::new(), Vec::new()];
+    for (row, &label) in x.row_iter().zip(y) {
+        if let (Some(&a), Some(&b)) = (row.get(0), row.get(1)) {
+            out[usize::from(label == 1.0)].push((a, b));
+        }
+    }
+    out
+}
+
+/// The range of `values` widened by 5% on each side (`(-1, 1)` when there are none).
+pub fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
+        return (-1.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-9);
+    (lo - pad, hi + pad)
+}
+
+/// `chart` with the line `w[0]·x + w[1]·y + b = 0` drawn as a coloured series named `name`
+/// inside `x_range × y_range`, or unchanged if the line misses that box. Unlike
+/// [`Chart::boundary`](crate::plot::Chart::boundary), which draws every boundary in the same
+/// dashed black, this lets several boundaries be told apart.
+pub fn with_boundary_line(
+    chart: Chart,
+    name: &str,
+    w: [f64; 2],
+    b: f64,
+    x_range: (f64, f64),
+    y_range: (f64, f64),
+) -> Chart {
+    match crate::plot::boundary_segment(w, b, x_range, y_range) {
+        Some(segment) => chart.line(name, &segment),
+        None => chart,
+    }
+}
