@@ -30,7 +30,7 @@ pub mod sigmoid;
 pub mod step_by_step;
 pub mod toy_and_banknote;
 
-/// The path of a bundled data set, `datasets/NAME` in this repository.
+/// The path of a bundled data set, `datasets/NAME` in this repository (fixed at compile time).
 pub fn dataset(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("datasets")
@@ -99,8 +99,8 @@ pub fn save(chart: &Chart, dir: &Path, file: &str) -> Result<PathBuf, Error> {
 /// `logreg::model` has the same adapter inside (`LogisticRegression` fits always start from zeros
 /// or a previous model); the tutorials that start from dummy or random weights need their own.
 /// The loss validated its data when it was built, so an evaluation can only fail on a parameter
-/// vector of the wrong length, which the solvers never pass; were it to happen the value is NaN
-/// and the solver reports divergence.
+/// vector of the wrong length, which the solvers never pass; were it to happen the value would be
+/// NaN, which a solver reports as a non-finite start or as divergence, never as a result.
 #[derive(Debug, Clone, Copy)]
 pub struct LossObjective<'a>(pub &'a LogLoss);
 
