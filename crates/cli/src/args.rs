@@ -259,9 +259,9 @@ pub struct PredictArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Rows read and predicted at a time (bounds memory).
+    /// Rows read and predicted at a time, 1 to 1000000 (bounds memory).
     #[arg(long, value_name = "N", default_value_t = 8192,
-          value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub chunk_size: u64,
 }
 
