@@ -1,4 +1,5 @@
-//! Seeded synthetic data, like scikit-learn's `make_blobs`.
+//! Seeded synthetic data: Gaussian blobs like scikit-learn's `make_blobs`, and labels drawn from a
+//! true logistic model for benchmarks.
 
 use crate::ModelError;
 use nalgebra::DMatrix;
@@ -58,6 +59,45 @@ pub fn make_blobs<const D: usize>(
     Ok((x, labels))
 }
 
+/// `n_samples` rows of `n_features` standard-normal features and labels drawn from a true logistic
+/// model: `y ~ Bernoulli(σ(x·β))` with `β_j = (-1)^j · 2/√n_features` (so the logits have standard
+/// deviation 2 whatever the width, and the classes overlap: the optimum is finite). The benchmark
+/// and comparison data; the same seed gives the same data.
+///
+/// ```
+/// let (x, y) = logreg_model::datasets::make_logistic(1000, 5, 1).unwrap();
+/// assert_eq!(x.shape(), (1000, 5));
+/// assert!(y.iter().all(|&v| v == 0.0 || v == 1.0));
+/// ```
+pub fn make_logistic(
+    n_samples: usize,
+    n_features: usize,
+    seed: u64,
+) -> Result<(DMatrix<f64>, Vec<f64>), ModelError> {
+    if n_samples == 0 || n_features == 0 {
+        return Err(ModelError::InvalidParam {
+            name: "shape",
+            value: format!("{n_samples} x {n_features}"),
+            expected: "at least one sample and one feature",
+        });
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let scale = 2.0 / (n_features as f64).sqrt();
+    let mut x = DMatrix::zeros(n_samples, n_features);
+    let mut y = Vec::with_capacity(n_samples);
+    for i in 0..n_samples {
+        let mut z = 0.0;
+        for j in 0..n_features {
+            let v = standard_normal(&mut rng);
+            x[(i, j)] = v;
+            z += if j % 2 == 0 { scale } else { -scale } * v;
+        }
+        let p = logreg_linalg_core::sigmoid(z);
+        y.push(f64::from(rng.random::<f64>() < p));
+    }
+    Ok((x, y))
+}
+
 /// A standard normal draw by the Box–Muller transform (u₁ ∈ (0, 1], so the log is finite).
 fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
     let u1: f64 = 1.0 - rng.random::<f64>();
@@ -101,5 +141,20 @@ mod tests {
         assert!(make_blobs::<2>(10, &[], 1.0, 0).is_err());
         assert!(make_blobs(10, &[[0.0, 1.0]], -1.0, 0).is_err());
         assert!(make_blobs(10, &[[f64::NAN, 1.0]], 1.0, 0).is_err());
+    }
+
+    #[test]
+    fn logistic_data_is_reproducible_and_balanced() {
+        let (a, ya) = make_logistic(4000, 6, 3).unwrap();
+        let (b, yb) = make_logistic(4000, 6, 3).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(ya, yb);
+        let pos = ya.iter().sum::<f64>() / 4000.0;
+        assert!((pos - 0.5).abs() < 0.05, "{pos}");
+        // The label follows the first feature's sign more often than not (β₀ > 0).
+        let agree = (0..4000).filter(|&i| (a[(i, 0)] > 0.0) == (ya[i] == 1.0)).count();
+        assert!(agree > 2200, "{agree}");
+        assert!(make_logistic(0, 3, 1).is_err());
+        assert!(make_logistic(3, 0, 1).is_err());
     }
 }
