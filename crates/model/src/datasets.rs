@@ -152,7 +152,9 @@ mod tests {
         let pos = ya.iter().sum::<f64>() / 4000.0;
         assert!((pos - 0.5).abs() < 0.05, "{pos}");
         // The label follows the first feature's sign more often than not (β₀ > 0).
-        let agree = (0..4000).filter(|&i| (a[(i, 0)] > 0.0) == (ya[i] == 1.0)).count();
+        let agree = (0..4000)
+            .filter(|&i| (a[(i, 0)] > 0.0) == (ya[i] == 1.0))
+            .count();
         assert!(agree > 2200, "{agree}");
         assert!(make_logistic(0, 3, 1).is_err());
         assert!(make_logistic(3, 0, 1).is_err());
