@@ -97,9 +97,12 @@ fn check_two_classes(labels: &[ClassLabel]) -> Result<(), Error> {
         n => {
             let mut shown: Vec<String> = classes.iter().take(10).map(quoted).collect();
             if n > 10 {
-                shown.push(format!("… ({n} in all)"));
+                shown.push("…".to_owned());
             }
-            Err(Error::Model(ModelError::NotBinary { classes: shown }))
+            Err(Error::Model(ModelError::NotBinary {
+                count: n,
+                classes: shown,
+            }))
         }
     }
 }

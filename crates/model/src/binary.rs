@@ -124,9 +124,11 @@ pub struct FittedLogisticRegression<L> {
     /// [negative, positive].
     pub(crate) classes: [L; 2],
     pub(crate) feature_names: Option<Vec<String>>,
+    #[serde(with = "crate::persist::vector_as_list")]
     pub(crate) coefficients: DVector<f64>,
     pub(crate) intercept: f64,
     /// Standard errors of (coefficients…, intercept) for unpenalized fits.
+    #[serde(with = "crate::persist::vector_as_list::option")]
     pub(crate) std_errors: Option<DVector<f64>>,
     pub(crate) inference_note: Option<String>,
     pub(crate) report: FitReport,
@@ -250,7 +252,8 @@ fn two_classes<L: Label>(y: &[L], positive: Option<L>) -> Result<[L; 2], ModelEr
                 }),
             }
         }
-        _ => Err(ModelError::NotBinary {
+        count => Err(ModelError::NotBinary {
+            count,
             classes: describe(&classes),
         }),
     }

@@ -112,9 +112,11 @@ pub enum ModelError {
         class: String,
     },
     /// More than two classes where a binary model was asked for.
-    #[error("binary logistic regression needs exactly 2 classes, found {}: {}; use the multinomial or one-vs-rest model", classes.len(), classes.join(", "))]
+    #[error("binary logistic regression needs exactly 2 classes, found {count}: {}; use the multinomial or one-vs-rest model", classes.join(", "))]
     NotBinary {
-        /// The classes found (at most ten listed).
+        /// How many distinct classes there are.
+        count: usize,
+        /// The first classes in sorted order (at most ten, then `…`).
         classes: Vec<String>,
     },
     /// The requested positive class is not among the labels.

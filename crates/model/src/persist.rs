@@ -28,10 +28,14 @@ struct Owned<T> {
 }
 
 fn json_error(e: serde_json::Error) -> ModelError {
+    // serde_json's text ends with " at line L column C"; the error states the position itself.
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let bare = text.strip_suffix(&suffix).unwrap_or(&text);
     let message = if e.is_eof() {
-        format!("the file is truncated ({e})")
+        format!("the file is truncated ({bare})")
     } else {
-        e.to_string()
+        bare.to_string()
     };
     ModelError::Json {
         message,
@@ -104,7 +108,12 @@ pub fn write_new(path: &Path, text: &str) -> Result<(), ModelError> {
     use std::io::Write;
     let io = |e: std::io::Error| ModelError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
+        message: if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "already exists; choose another path or remove it first (nothing is overwritten)"
+                .to_string()
+        } else {
+            e.to_string()
+        },
     };
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -120,4 +129,39 @@ pub fn read_text(path: &Path) -> Result<String, ModelError> {
         path: path.display().to_string(),
         message: e.to_string(),
     })
+}
+
+/// A vector saved as a plain JSON list of numbers (`[0.5, -1.25]`), which scripts can read and a
+/// wrong count is caught by the model's own checks, instead of nalgebra's `[[…], rows, null]`.
+pub(crate) mod vector_as_list {
+    use nalgebra::DVector;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes the vector's entries as a list.
+    pub fn serialize<S: Serializer>(v: &DVector<f64>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_slice().serialize(s)
+    }
+
+    /// Reads a list of numbers into a vector.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DVector<f64>, D::Error> {
+        Ok(DVector::from_vec(Vec::<f64>::deserialize(d)?))
+    }
+
+    /// The same for an optional vector (`null` when absent).
+    pub mod option {
+        use nalgebra::DVector;
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        /// Writes the entries as a list, or `null`.
+        pub fn serialize<S: Serializer>(v: &Option<DVector<f64>>, s: S) -> Result<S::Ok, S::Error> {
+            v.as_ref().map(|v| v.as_slice()).serialize(s)
+        }
+
+        /// Reads a list of numbers, or `null`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DVector<f64>>, D::Error> {
+            Ok(Option::<Vec<f64>>::deserialize(d)?.map(DVector::from_vec))
+        }
+    }
 }

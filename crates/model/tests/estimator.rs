@@ -717,17 +717,20 @@ fn broken_model_files_give_clear_errors() {
     );
     let e = load(&json.replace("binary_logistic_regression", "pipeline"));
     assert!(matches!(e, ModelError::WrongKind { .. }), "{e}");
-    // One coefficient too many: nalgebra stores [data, nrows, ncols]; corrupt the data length.
+    // One coefficient too many for the model's four feature names (coefficients are a plain list).
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let mut v2 = v.clone();
-    let coefs = &mut v2["content"]["coefficients"];
-    coefs[0]
+    v2["content"]["feature_names"] = serde_json::json!(["a", "b", "c", "d"]);
+    let named: Result<FittedLogisticRegression<u8>, _> =
+        FittedLogisticRegression::from_json(&v2.to_string());
+    assert!(named.is_ok(), "four names for four coefficients load");
+    v2["content"]["coefficients"]
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!(1.0));
     let e = load(&v2.to_string());
     assert!(
-        matches!(e, ModelError::Json { .. } | ModelError::CorruptModel { .. }),
+        e.to_string().contains("5 coefficients but 4 feature names"),
         "{e}"
     );
     // Feature names that disagree with the coefficients.
