@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PreprocessError;
 use crate::steps::{DropColumns, StandardScaler, Step, Transformer};
-use crate::table::{Features, Schema, Table};
+use crate::table::{Column, ColumnType, Features, Schema, Table};
 
 /// The `format_version` this library writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -163,6 +163,9 @@ impl Pipeline {
             match table.column(&field.name) {
                 Err(_) => missing.push(field.name.clone()),
                 Ok(c) if c.column_type() != field.column_type => {
+                    if let Some(e) = first_non_number(&field.name, c, field.column_type) {
+                        return Err(e);
+                    }
                     mistyped.push((field.name.clone(), field.column_type, c.column_type()))
                 }
                 Ok(_) => {}
@@ -215,4 +218,29 @@ impl Pipeline {
         };
         selected.drop(&self.drop)
     }
+}
+
+/// Where a numeric column arrived as text: the first cell that is not a number, as the CSV reader
+/// reports it (a column the pipeline reads as numbers, given as text, fails on that cell).
+fn first_non_number(name: &str, column: &Column, expected: ColumnType) -> Option<PreprocessError> {
+    if expected != ColumnType::Numeric {
+        return None;
+    }
+    let values = column.as_categorical()?;
+    let (row, text) = values.iter().enumerate().find_map(|(i, v)| {
+        let v = v.as_deref()?;
+        v.trim()
+            .parse::<f64>()
+            .is_err()
+            .then(|| (i + 1, v.to_string()))
+    })?;
+    Some(PreprocessError::InvalidValue {
+        path: None,
+        row,
+        column: name.to_string(),
+        expected: "a number (the pipeline was fitted on a numeric column; read new files with \
+                   CsvOptions::with_schema(pipeline.input_schema()))"
+            .to_string(),
+        found: text,
+    })
 }
