@@ -1,0 +1,413 @@
+//! The README's "Bad input" catalogue, one test per row: each kind of bad input, and the exact
+//! error a library user sees. If a message changes here, change the README's table with it.
+
+use logreg::model::{FitOptions, FittedLogisticRegression, LogisticRegression, SolverKind};
+use logreg::preprocess::{
+    read_csv, read_csv_from, ColumnType, CsvOptions, OneHotEncoder, Pipeline,
+};
+use logreg::{Classifier, Error};
+use nalgebra::DMatrix;
+
+fn csv(text: &str) -> Result<logreg::preprocess::Table, Error> {
+    Ok(read_csv_from(text.as_bytes(), &CsvOptions::new())?)
+}
+
+fn message<T: std::fmt::Debug>(r: Result<T, impl Into<Error>>) -> String {
+    r.map_err(Into::into)
+        .expect_err("bad input must be an error")
+        .to_string()
+}
+
+fn toy_classifier() -> Classifier {
+    let table =
+        csv("x,colour,y\n1,red,no\n2,blue,no\n3,red,yes\n4,blue,yes\n0.5,red,yes\n2.5,red,no\n")
+            .unwrap();
+    let pipeline = Pipeline::new().step(OneHotEncoder::new(["colour"]));
+    let params = LogisticRegression::params().check().unwrap();
+    Classifier::fit(&table, "y", pipeline, &params).unwrap()
+}
+
+fn xy() -> (DMatrix<f64>, Vec<f64>) {
+    let x = DMatrix::from_row_slice(4, 2, &[1.0, 0.0, 2.0, 1.0, 3.0, 0.0, 4.0, 1.0]);
+    (x, vec![0.0, 1.0, 0.0, 1.0])
+}
+
+// ---- CSV files ----
+
+#[test]
+fn file_that_does_not_exist() {
+    let m = message(read_csv("no/such.csv", &CsvOptions::new()));
+    assert!(m.starts_with("no/such.csv: cannot read input: "), "{m}");
+}
+
+#[test]
+fn row_with_too_few_fields() {
+    let m = message(csv("a,b\n1,2\n3\n"));
+    assert_eq!(
+        m,
+        "data row 2 has 1 field, expected 2 (one per header column)"
+    );
+}
+
+#[test]
+fn header_but_no_rows() {
+    assert_eq!(
+        message(csv("a,b\n")),
+        "the input has a header but no data rows"
+    );
+}
+
+#[test]
+fn duplicate_column_name() {
+    assert_eq!(
+        message(csv("a,a\n1,2\n")),
+        "column name \"a\" appears more than once"
+    );
+}
+
+#[test]
+fn text_in_a_column_declared_numeric() {
+    let opts = CsvOptions::new().column_type("x", ColumnType::Numeric);
+    let m = message(read_csv_from("x\n1\nabc\n".as_bytes(), &opts));
+    assert_eq!(
+        m,
+        "data row 2, column \"x\": expected a number (the column is read as numeric), found \"abc\""
+    );
+}
+
+#[test]
+fn missing_feature_value_at_fit() {
+    let table = csv("x,y\n1,0\n,1\n3,0\n").unwrap();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(Classifier::fit(&table, "y", Pipeline::new(), &params));
+    assert_eq!(
+        m,
+        "data row 2, column \"x\": missing value reached the feature matrix; \
+         fill it with an Imputer or remove the row first"
+    );
+}
+
+#[test]
+fn missing_label() {
+    let table = csv("x,y\n1,0\n2,\n3,1\n").unwrap();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(Classifier::fit(&table, "y", Pipeline::new(), &params));
+    assert_eq!(m, "column \"y\", row 2: the label is missing");
+}
+
+// ---- labels ----
+
+#[test]
+fn one_class_only() {
+    let table = csv("x,y\n1,yes\n2,yes\n").unwrap();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(Classifier::fit(&table, "y", Pipeline::new(), &params));
+    assert_eq!(
+        m,
+        "only one class in the labels (\"yes\"); a classifier needs two"
+    );
+}
+
+#[test]
+fn more_than_two_classes() {
+    let body: String = (0..12).map(|i| format!("{i},c{i}\n")).collect();
+    let table = csv(&format!("x,y\n{body}")).unwrap();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(Classifier::fit(&table, "y", Pipeline::new(), &params));
+    assert_eq!(
+        m,
+        "binary logistic regression needs exactly 2 classes, found 12: \"c0\", \"c1\", \"c10\", \
+         \"c11\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\", \"c7\", …; \
+         use the multinomial or one-vs-rest model"
+    );
+}
+
+#[test]
+fn positive_class_not_a_label() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params().check().unwrap();
+    let opts = FitOptions {
+        positive_class: Some(7.0),
+        ..FitOptions::default()
+    };
+    assert_eq!(
+        message(params.fit_with(&x, &y, opts)),
+        "positive class 7.0 is not among the labels (0.0, 1.0)"
+    );
+}
+
+#[test]
+fn label_that_is_not_a_number() {
+    let (x, mut y) = xy();
+    y[2] = f64::NAN;
+    let params = LogisticRegression::params().check().unwrap();
+    assert_eq!(
+        message(params.fit(&x, &y)),
+        "label at row 2 is NaN, which cannot be ordered against the other labels"
+    );
+}
+
+#[test]
+fn label_unknown_to_the_model_at_evaluate() {
+    let clf = toy_classifier();
+    let table = csv("x,colour,y\n1,red,no\n2,red,maybe\n").unwrap();
+    assert_eq!(
+        message(clf.evaluate(&table)),
+        "column \"y\", row 2: label \"maybe\" is not one of the model's classes (no, yes)"
+    );
+}
+
+// ---- matrices, weights, parameters ----
+
+#[test]
+fn labels_and_rows_differ_in_number() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params().check().unwrap();
+    assert_eq!(
+        message(params.fit(&x, &y[..3])),
+        "labels y (one per row of X): expected 4, found 3"
+    );
+}
+
+#[test]
+fn no_rows_or_no_columns() {
+    let params = LogisticRegression::params().check().unwrap();
+    let none: [f64; 0] = [];
+    assert_eq!(
+        message(params.fit(&DMatrix::zeros(0, 2), &none)),
+        "no samples: X has 0 rows"
+    );
+    assert_eq!(
+        message(params.fit(&DMatrix::zeros(2, 0), &[0.0, 1.0])),
+        "no features: X has 0 columns (at least 1 is needed)"
+    );
+}
+
+#[test]
+fn nan_or_infinite_feature() {
+    let (mut x, y) = xy();
+    let params = LogisticRegression::params().check().unwrap();
+    x[(2, 1)] = f64::NAN;
+    assert_eq!(
+        message(params.fit(&x, &y)),
+        "feature value at row 2, column 1 is NaN, expected a finite number"
+    );
+    x[(2, 1)] = f64::NEG_INFINITY;
+    assert_eq!(
+        message(params.fit(&x, &y)),
+        "feature value at row 2, column 1 is -inf, expected a finite number"
+    );
+}
+
+#[test]
+fn feature_too_large_to_fit() {
+    let (mut x, y) = xy();
+    x[(1, 0)] = 1e300;
+    let params = LogisticRegression::params().check().unwrap();
+    assert_eq!(
+        message(params.fit(&x, &y)),
+        "feature value at row 1, column 0 is 1e300; values this large overflow the fit \
+         (|x| must be below 1e150): rescale or standardize the column"
+    );
+}
+
+#[test]
+fn huge_feature_at_prediction_gives_a_probability_not_nan() {
+    let (x, y) = xy();
+    let model = LogisticRegression::params()
+        .check()
+        .unwrap()
+        .fit(&x, &y)
+        .unwrap();
+    let big = DMatrix::from_row_slice(2, 2, &[1e300, 0.0, -1e300, 1e300]);
+    let p = model.predict_proba(&big).unwrap();
+    assert!(p.iter().all(|v| (0.0..=1.0).contains(v)), "{p}");
+    let overflow = DMatrix::from_row_slice(1, 2, &[f64::MAX, f64::MAX]);
+    assert_eq!(model.predict_proba(&overflow).unwrap()[0], 1.0);
+    let infinite = DMatrix::from_row_slice(1, 2, &[f64::INFINITY, 0.0]);
+    assert_eq!(
+        message(model.predict_proba(&infinite)),
+        "feature value at row 0, column 0 is inf, expected a finite number"
+    );
+}
+
+#[test]
+fn negative_zero_or_nan_sample_weight() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params().check().unwrap();
+    for w in [-1.0, 0.0, f64::NAN] {
+        let weights = [1.0, w, 1.0, 1.0];
+        let opts = FitOptions {
+            sample_weight: Some(&weights),
+            ..FitOptions::default()
+        };
+        let want = format!("sample weight at row 1 is {w}, expected a finite number > 0");
+        assert_eq!(message(params.fit_with(&x, &y, opts)), want);
+    }
+}
+
+#[test]
+fn invalid_parameters_are_named_at_build_time() {
+    assert_eq!(
+        message(LogisticRegression::params().c(0.0).check()),
+        "invalid parameter `c` = 0: expected a finite number > 0"
+    );
+    assert_eq!(
+        message(LogisticRegression::params().learning_rate(-1.0).check()),
+        "invalid parameter `learning_rate` = -1: expected a finite number > 0"
+    );
+    assert_eq!(
+        message(LogisticRegression::params().max_iter(0).check()),
+        "invalid parameter `max_iter` = 0: expected at least 1"
+    );
+    let m = message(
+        LogisticRegression::params()
+            .solver(SolverKind::Newton)
+            .tol(f64::NAN)
+            .check(),
+    );
+    assert_eq!(
+        m,
+        "invalid parameter `tol` = NaN: expected a finite number >= 0"
+    );
+}
+
+// ---- prediction-time data ----
+
+#[test]
+fn wrong_number_of_features_for_the_model() {
+    let (x, y) = xy();
+    let model = LogisticRegression::params()
+        .check()
+        .unwrap()
+        .fit(&x, &y)
+        .unwrap();
+    assert_eq!(
+        message(model.predict(&DMatrix::zeros(1, 3))),
+        "columns of X (features the model was fitted on): expected 2, found 3"
+    );
+}
+
+#[test]
+fn column_missing_at_prediction() {
+    let clf = toy_classifier();
+    let table = csv("colour\nred\n").unwrap();
+    assert_eq!(
+        message(clf.predict(&table)),
+        "the input does not have the expected columns: missing columns \"x\""
+    );
+}
+
+#[test]
+fn category_unseen_at_fit() {
+    let clf = toy_classifier();
+    let table = csv("x,colour\n1,red\n2,green\n").unwrap();
+    assert_eq!(
+        message(clf.predict(&table)),
+        "data row 2, column \"colour\": expected one of the categories seen in fit: \
+         \"blue\", \"red\", found \"green\""
+    );
+}
+
+#[test]
+fn text_where_the_model_needs_a_number() {
+    let clf = toy_classifier();
+    let table = csv("x,colour\n1,red\nabc,red\n").unwrap();
+    assert_eq!(
+        message(clf.predict(&table)),
+        "data row 2, column \"x\": expected a number (the pipeline was fitted on a numeric \
+         column; read new files with CsvOptions::with_schema(pipeline.input_schema())), found \"abc\""
+    );
+}
+
+#[test]
+fn missing_value_at_prediction() {
+    let clf = toy_classifier();
+    let table = csv("x,colour\n1,red\n,red\n").unwrap();
+    assert_eq!(
+        message(clf.predict(&table)),
+        "data row 2, column \"x\": missing value reached the feature matrix; \
+         fill it with an Imputer or remove the row first"
+    );
+}
+
+// ---- saved models ----
+
+#[test]
+fn model_file_of_another_format_version() {
+    let json = toy_classifier().to_json().unwrap();
+    let other = json.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
+    assert_ne!(json, other);
+    assert_eq!(
+        message(Classifier::from_json(&other)),
+        "model file has format version 2, this program reads version 1"
+    );
+}
+
+#[test]
+fn truncated_model_file() {
+    let json = toy_classifier().to_json().unwrap();
+    let m = message(Classifier::from_json(&json[..json.len() / 2]));
+    assert!(m.starts_with("model file is not valid: "), "{m}");
+}
+
+#[test]
+fn model_file_with_the_wrong_number_of_coefficients() {
+    let (x, y) = xy();
+    let opts = FitOptions {
+        feature_names: Some(vec!["size".into(), "age".into()]),
+        ..FitOptions::default()
+    };
+    let model = LogisticRegression::params().check().unwrap();
+    let json = model.fit_with(&x, &y, opts).unwrap().to_json().unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let coef = v
+        .pointer_mut("/content/coefficients")
+        .expect("coefficients in the file");
+    coef.as_array_mut().unwrap().push(0.5.into());
+    let bad = v.to_string();
+    assert_eq!(
+        message(FittedLogisticRegression::<f64>::from_json(&bad)),
+        "model file is inconsistent: 3 coefficients but 2 feature names"
+    );
+}
+
+#[test]
+fn model_file_that_holds_something_else() {
+    let pipeline_json = Pipeline::new().standardize_all().to_json().unwrap();
+    assert_eq!(
+        message(Classifier::from_json(&pipeline_json)),
+        "model file holds a `(no kind)`, expected a `logreg_classifier`"
+    );
+}
+
+#[test]
+fn saving_over_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    std::fs::write(&path, "keep me").unwrap();
+    let m = message(toy_classifier().save(&path));
+    let want = "already exists; choose another path or remove it first (nothing is overwritten)";
+    assert!(m.ends_with(want), "{m}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+}
+
+// ---- fits that finish without an optimum ----
+
+#[test]
+fn separable_data_or_spent_budget_is_a_warning_not_an_error() {
+    let (x, _) = xy();
+    let separable = [0.0, 0.0, 1.0, 1.0];
+    let model = LogisticRegression::params()
+        .penalty(logreg::model::Penalty::None)
+        .check()
+        .unwrap()
+        .fit(&x, &separable)
+        .unwrap();
+    let w = model.convergence_warning().expect("a warning");
+    assert_eq!(
+        w.to_string(),
+        "not converged (data separable or nearly so): no finite maximum-likelihood coefficients \
+         exist; add a penalty (e.g. L2 with C = 1)"
+    );
+}
