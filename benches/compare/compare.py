@@ -308,7 +308,8 @@ def analyse(name, results, x, y):
 
 def table(name, n, d, results, best, our_best):
     """The markdown table of one data set, with a summary line."""
-    lines = [f"### {name}: {DESCRIBE.get(name, 'synthetic')} — n = {n}, d = {d}", "",
+    what = DESCRIBE.get(name, f"synthetic `make_logistic({n}, {d}, seed 1)`")
+    lines = [f"### {name}: {what} — n = {n}, d = {d}", "",
              "| system | solver | fit s (median) | runs | iterations | objective J | rel. gap "
              "| time / ours | note |",
              "|---|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -392,6 +393,11 @@ def machine_info():
         if blas:
             lines.append("- numpy/scikit-learn thread pools: " + ", ".join(blas))
     except ImportError:
+        pass
+    try:
+        load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        lines.append(f"- load average when the run started (1, 5, 15 min): {load}")
+    except OSError:
         pass
     return lines
 
