@@ -20,6 +20,42 @@
 use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
 
+/// Compile `$body` twice, as plain Rust and for AVX2, and run the AVX2 one when the CPU has it.
+/// The body must not depend on which version runs (it is the same source either way).
+macro_rules! dispatch {
+    ($(#[$meta:meta])* $vis:vis fn $name:ident $(<$($g:ident),*>)? ($($arg:ident : $ty:ty),* $(,)?) -> $ret:ty
+        $(where { $($bound:tt)* })? { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[allow(clippy::too_many_arguments)]
+        $vis fn $name $(<$($g),*>)? ($($arg: $ty),*) -> $ret $(where $($bound)*)? {
+            #[inline(always)]
+            #[allow(clippy::too_many_arguments)]
+            fn body $(<$($g),*>)? ($($arg: $ty),*) -> $ret $(where $($bound)*)? { $($body)* }
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2")]
+            #[allow(clippy::too_many_arguments)]
+            fn avx2 $(<$($g),*>)? ($($arg: $ty),*) -> $ret $(where $($bound)*)? {
+                body($($arg),*)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            if $crate::blocks::has_avx2() {
+                // SAFETY: the CPU reported AVX2 just above.
+                return unsafe { avx2($($arg),*) };
+            }
+            body($($arg),*)
+        }
+    };
+}
+
+mod blocks;
+mod vector_math;
+
+pub use vector_math::{
+    sigmoid_curvature, sigmoid_curvature_in_place, softplus_sigmoid, softplus_sigmoid_in_place,
+};
+
 /// Errors from the kernels: the inputs' shapes do not fit together.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinalgError {
@@ -175,23 +211,52 @@ impl PassSums {
             grad_bias: 0.0,
         }
     }
-
-    fn add(&mut self, other: &PassSums) {
-        self.value += other.value;
-        self.grad += &other.grad;
-        self.grad_bias += other.grad_bias;
-    }
 }
-
-/// Bytes of X per parallel block: large enough to amortize scheduling, small enough for L2.
-const BLOCK_BYTES: usize = 256 * 1024;
 
 impl SampleMajor {
     /// Copy an n × d matrix (one sample per row) into sample-major order.
     pub fn from_rows(x: &DMatrix<f64>) -> Self {
-        SampleMajor {
-            data: x.transpose(),
-        }
+        Self::transpose_checked(x).0
+    }
+
+    /// [`from_rows`](Self::from_rows), or `None` when an element is NaN or ±∞ (checked during the
+    /// copy, so valid data is read once).
+    pub fn from_rows_if_finite(x: &DMatrix<f64>) -> Option<Self> {
+        let (s, finite) = Self::transpose_checked(x);
+        finite.then_some(s)
+    }
+
+    /// The transpose, in parallel tiles of consecutive samples (each tile's columns are read as
+    /// contiguous runs and its output stays in cache), and whether every element is finite.
+    fn transpose_checked(x: &DMatrix<f64>) -> (Self, bool) {
+        /// Samples per tile: 256 × d doubles of output stay in L2 while d runs of 2 KiB are read.
+        const TILE: usize = 256;
+        let (n, d) = x.shape();
+        let src = x.as_slice();
+        let mut data = vec![0.0; n * d];
+        let finite = if d == 0 {
+            true
+        } else {
+            data.par_chunks_mut(TILE * d)
+                .enumerate()
+                .map(|(t, out)| {
+                    let (i0, m) = (t * TILE, out.len() / d);
+                    let mut finite = true;
+                    for j in 0..d {
+                        let col = &src[j * n + i0..j * n + i0 + m];
+                        for (k, &v) in col.iter().enumerate() {
+                            out[k * d + j] = v;
+                            finite &= v.is_finite();
+                        }
+                    }
+                    finite
+                })
+                .reduce(|| true, |a, b| a && b)
+        };
+        let s = SampleMajor {
+            data: DMatrix::from_vec(d, n, data),
+        };
+        (s, finite)
     }
 
     /// Number of samples n.
@@ -220,22 +285,51 @@ impl SampleMajor {
         self.data.transpose()
     }
 
-    fn rows_per_block(&self) -> usize {
-        (BLOCK_BYTES / 8 / self.n_features().max(1)).max(16)
+    /// Samples `first..first + n`, one after another.
+    fn rows(&self, first: usize, n: usize) -> &[f64] {
+        let d = self.n_features();
+        &self.data.as_slice()[first * d..(first + n) * d]
     }
 
-    /// `x_i·w + b` for every sample.
+    /// The parallel blocks: how many, and (first sample, number of samples) of block `blk`.
+    fn n_blocks(&self) -> usize {
+        self.n_samples()
+            .div_ceil(blocks::rows_per_block(self.n_features()))
+    }
+
+    fn block(&self, blk: usize) -> (usize, usize) {
+        let rows = blocks::rows_per_block(self.n_features());
+        let first = blk * rows;
+        (first, rows.min(self.n_samples() - first))
+    }
+
+    /// The sum of every element of X, read in the same parallel blocks as a fused pass and
+    /// combined in a fixed order: the cheapest possible pass over the data, so the floor that
+    /// [`fused_pass`](Self::fused_pass) is measured against. Deterministic like the passes.
+    ///
+    /// ```
+    /// use logreg_linalg_core::SampleMajor;
+    /// use nalgebra::DMatrix;
+    ///
+    /// let x = SampleMajor::from_rows(&DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]));
+    /// assert_eq!(x.sum_all(), 10.0);
+    /// ```
+    pub fn sum_all(&self) -> f64 {
+        let map = |blk: usize| {
+            let (first, n) = self.block(blk);
+            blocks::sum_block(self.rows(first, n))
+        };
+        blocks::tree_reduce(self.n_blocks(), &map, &|a, b| a + b).unwrap_or(0.0)
+    }
+
+    /// `x_i·w + b` for every sample (each exactly `dot(x_i, w) + b`).
     pub fn logits(&self, w: &[f64], b: f64) -> Result<DVector<f64>, LinalgError> {
         check_len("logits (w)", self.n_features(), w.len())?;
         let d = self.n_features();
         let mut z = vec![0.0; self.n_samples()];
-        let rows = self.rows_per_block();
+        let rows = blocks::rows_per_block(d);
         z.par_chunks_mut(rows).enumerate().for_each(|(blk, zs)| {
-            let start = blk * rows;
-            for (k, zi) in zs.iter_mut().enumerate() {
-                let i = start + k;
-                *zi = dot_unchecked(&self.data.as_slice()[i * d..(i + 1) * d], w) + b;
-            }
+            blocks::logits_block(self.rows(blk * rows, zs.len()), d, w, b, zs);
         });
         Ok(DVector::from_vec(z))
     }
@@ -243,23 +337,71 @@ impl SampleMajor {
     /// One pass over X: for each sample i, `z = x_i·w + b`, `(l, r) = per_sample(i, z)`; returns
     /// Σ l, Σ r·x_i and Σ r.
     ///
-    /// This is the whole work of a logistic value-and-gradient evaluation, reading X once.
+    /// This is the whole work of a logistic value-and-gradient evaluation, reading X once. When
+    /// the per-sample work can run as a loop over a slice, [`fused_pass_chunks`]
+    /// (Self::fused_pass_chunks) lets it vectorize.
     pub fn fused_pass<F>(&self, w: &[f64], b: f64, per_sample: F) -> Result<PassSums, LinalgError>
     where
         F: Fn(usize, f64) -> (f64, f64) + Sync,
     {
+        self.fused_pass_chunks(w, b, |first, z, l| {
+            for (k, (zk, lk)) in z.iter_mut().zip(l.iter_mut()).enumerate() {
+                let (value, residual) = per_sample(first + k, *zk);
+                *zk = residual;
+                *lk = value;
+            }
+        })
+    }
+
+    /// [`fused_pass`](Self::fused_pass) a chunk of consecutive samples at a time:
+    /// `per_chunk(first, z, l)` receives the logits `z` of samples `first..first + z.len()`,
+    /// overwrites each with that sample's residual rᵢ and writes its value lᵢ into `l` (which
+    /// starts zeroed). Returns Σ l, Σ r·x_i and Σ r.
+    ///
+    /// X is cut into blocks of a fixed size (chunks are pieces of a block), processed in parallel
+    /// and combined in a fixed order, so the result is the same bits whatever the number of threads.
+    ///
+    /// ```
+    /// use logreg_linalg_core::SampleMajor;
+    /// use nalgebra::DMatrix;
+    ///
+    /// let x = SampleMajor::from_rows(&DMatrix::from_row_slice(3, 1, &[1.0, 2.0, 3.0]));
+    /// // l = z², r = 1: Σ z² and Σ x.
+    /// let sums = x.fused_pass_chunks(&[2.0], 0.0, |_, z, l| {
+    ///     for (zi, li) in z.iter_mut().zip(l.iter_mut()) {
+    ///         *li = *zi * *zi;
+    ///         *zi = 1.0;
+    ///     }
+    /// })?;
+    /// assert_eq!((sums.value, sums.grad[0], sums.grad_bias), (56.0, 6.0, 3.0));
+    /// # Ok::<(), logreg_linalg_core::LinalgError>(())
+    /// ```
+    pub fn fused_pass_chunks<F>(
+        &self,
+        w: &[f64],
+        b: f64,
+        per_chunk: F,
+    ) -> Result<PassSums, LinalgError>
+    where
+        F: Fn(usize, &mut [f64], &mut [f64]) + Sync,
+    {
         check_len("fused pass (w)", self.n_features(), w.len())?;
-        let n = self.n_samples();
-        let rows = self.rows_per_block();
-        let n_blocks = n.div_ceil(rows);
-        let partial: Vec<PassSums> = (0..n_blocks)
-            .into_par_iter()
-            .map(|blk| {
-                let range = blk * rows..((blk + 1) * rows).min(n);
-                self.pass_block(range, w, b, &per_sample)
-            })
-            .collect();
-        Ok(sum_in_order(partial, self.n_features()))
+        let d = self.n_features();
+        let map = |blk: usize| {
+            let (first, n) = self.block(blk);
+            let ahead = &self.data.as_slice()[first * d..];
+            blocks::pass_block(self.rows(first, n), ahead, d, first, n, w, b, &per_chunk)
+        };
+        Ok(
+            match blocks::tree_reduce(self.n_blocks(), &map, &blocks::BlockSums::add) {
+                Some(s) => PassSums {
+                    value: s.value,
+                    grad: DVector::from_vec(s.grad),
+                    grad_bias: s.grad_bias,
+                },
+                None => PassSums::zeros(d),
+            },
+        )
     }
 
     /// [`fused_pass`](Self::fused_pass) restricted to the given rows (a mini-batch), in their order.
@@ -292,69 +434,77 @@ impl SampleMajor {
         Ok(sums)
     }
 
-    fn pass_block<F>(&self, range: std::ops::Range<usize>, w: &[f64], b: f64, f: &F) -> PassSums
-    where
-        F: Fn(usize, f64) -> (f64, f64),
-    {
-        let d = self.n_features();
-        let xs = self.data.as_slice();
-        let mut sums = PassSums::zeros(d);
-        let g = sums.grad.as_mut_slice();
-        for i in range {
-            let xi = &xs[i * d..(i + 1) * d];
-            let (l, r) = f(i, dot_unchecked(xi, w) + b);
-            sums.value += l;
-            sums.grad_bias += r;
-            axpy(r, xi, g);
-        }
-        sums
-    }
-
     /// The weighted Gram matrix Σ cᵢ·x̃ᵢx̃ᵢᵀ, where x̃ᵢ is sample i with a trailing 1 appended when
-    /// `intercept` is true. Every `c_i` must be ≥ 0 (it is the Hessian of a convex loss).
+    /// `intercept` is true. Every `c_i` must be ≥ 0 (it is the Hessian of a convex loss). The
+    /// result is exactly symmetric and the same bits whatever the number of threads.
     pub fn weighted_gram(&self, c: &[f64], intercept: bool) -> Result<DMatrix<f64>, LinalgError> {
         check_len("weighted Gram (weights)", self.n_samples(), c.len())?;
         debug_assert!(c.iter().all(|&v| v >= 0.0));
+        Ok(self.gram_with(None, intercept, &|first, cs: &mut [f64]| {
+            cs.copy_from_slice(&c[first..first + cs.len()]);
+        }))
+    }
+
+    /// The weighted Gram matrix Σ cᵢ·x̃ᵢx̃ᵢᵀ with the weights computed from the logits in the same
+    /// pass over X: `weights(first, z)` receives `z = x_i·w + b` for samples
+    /// `first..first + z.len()` and overwrites each with cᵢ ≥ 0. With cᵢ = σ(zᵢ)σ(−zᵢ) this is a
+    /// logistic Hessian reading X once; exactly symmetric, the same bits whatever the threads.
+    ///
+    /// ```
+    /// use logreg_linalg_core::SampleMajor;
+    /// use nalgebra::DMatrix;
+    ///
+    /// let x = SampleMajor::from_rows(&DMatrix::from_row_slice(2, 1, &[1.0, 2.0]));
+    /// // cᵢ = zᵢ = 2xᵢ: [Σ 2x³, Σ 2x²; Σ 2x², Σ 2x] with the intercept.
+    /// let h = x.fused_gram(&[2.0], 0.0, true, |_, z| {})?;
+    /// assert_eq!(h, DMatrix::from_row_slice(2, 2, &[18.0, 10.0, 10.0, 6.0]));
+    /// # Ok::<(), logreg_linalg_core::LinalgError>(())
+    /// ```
+    pub fn fused_gram<F>(
+        &self,
+        w: &[f64],
+        b: f64,
+        intercept: bool,
+        weights: F,
+    ) -> Result<DMatrix<f64>, LinalgError>
+    where
+        F: Fn(usize, &mut [f64]) + Sync,
+    {
+        check_len("fused Gram (w)", self.n_features(), w.len())?;
+        Ok(self.gram_with(Some((w, b)), intercept, &weights))
+    }
+
+    fn gram_with<F>(&self, wb: Option<(&[f64], f64)>, intercept: bool, weights: &F) -> DMatrix<f64>
+    where
+        F: Fn(usize, &mut [f64]) + Sync,
+    {
         let d = self.n_features();
         let p = d + usize::from(intercept);
-        let n = self.n_samples();
-        let rows = self.rows_per_block().max(64);
-        let n_blocks = n.div_ceil(rows);
-        let xs = self.data.as_slice();
-        let partial: Vec<DMatrix<f64>> = (0..n_blocks)
-            .into_par_iter()
-            .map(|blk| {
-                let range = blk * rows..((blk + 1) * rows).min(n);
-                // Scale each sample by √cᵢ so the block's contribution is one symmetric product TTᵀ.
-                let mut t = DMatrix::<f64>::zeros(p, range.len());
-                let ts = t.as_mut_slice();
-                for (k, i) in range.enumerate() {
-                    let s = c[i].sqrt();
-                    let dst = &mut ts[k * p..(k + 1) * p];
-                    for (dj, xj) in dst.iter_mut().zip(&xs[i * d..(i + 1) * d]) {
-                        *dj = s * xj;
-                    }
-                    if intercept {
-                        dst[d] = s;
-                    }
-                }
-                &t * t.transpose()
-            })
-            .collect();
-        let mut h = DMatrix::zeros(p, p);
-        for part in &partial {
-            h += part;
+        if p == 0 {
+            return DMatrix::zeros(0, 0);
         }
-        Ok(h)
+        if blocks::gram_uses_tiles(p) {
+            let map = |blk: usize| {
+                let (first, n) = self.block(blk);
+                blocks::gram_block(self.rows(first, n), d, first, n, wb, intercept, weights)
+            };
+            return match blocks::tree_reduce(self.n_blocks(), &map, &blocks::GramSums::add) {
+                Some(g) => g.to_matrix(p),
+                None => DMatrix::zeros(p, p),
+            };
+        }
+        // Wide data: segments of at least 2p samples, so that forming each segment's p × p share
+        // by GEMM is worth its cost, and few of them are alive at once in the tree.
+        let n = self.n_samples();
+        let seg = blocks::rows_per_block(d).max(2 * p);
+        let map = |s: usize| {
+            let (first, m) = (s * seg, seg.min(n - s * seg));
+            let t = blocks::scaled_block(self.rows(first, m), d, first, m, wb, intercept, weights);
+            &t * t.transpose()
+        };
+        blocks::tree_reduce(n.div_ceil(seg), &map, &|a, b| a + b)
+            .unwrap_or_else(|| DMatrix::zeros(p, p))
     }
-}
-
-fn sum_in_order(partial: Vec<PassSums>, d: usize) -> PassSums {
-    let mut total = PassSums::zeros(d);
-    for part in &partial {
-        total.add(part);
-    }
-    total
 }
 
 #[cfg(test)]
@@ -535,6 +685,135 @@ mod tests {
         assert_eq!(no_b.shape(), (d, d));
         assert!((no_b - want.view((0, 0), (d, d))).amax() <= 1e-10 * want.amax());
         assert!(s.weighted_gram(&c[..5], true).is_err());
+    }
+
+    /// Every pass of the module on one data set, as bits: sum, logits, fused pass, both Grams.
+    fn all_passes(s: &SampleMajor, w: &[f64], b: f64, c: &[f64]) -> Vec<u64> {
+        let mut out = vec![s.sum_all().to_bits()];
+        out.extend(s.logits(w, b).unwrap().iter().map(|v| v.to_bits()));
+        let sums = s
+            .fused_pass_chunks(w, b, |first, z, l| {
+                for (k, (zk, lk)) in z.iter_mut().zip(l.iter_mut()).enumerate() {
+                    *lk = softplus(*zk);
+                    *zk = sigmoid(*zk) - ((first + k) % 2) as f64;
+                }
+            })
+            .unwrap();
+        out.push(sums.value.to_bits());
+        out.push(sums.grad_bias.to_bits());
+        out.extend(sums.grad.iter().map(|v| v.to_bits()));
+        let gram = s
+            .fused_gram(w, b, true, |_, z| sigmoid_curvature_in_place(z))
+            .unwrap();
+        out.extend(gram.iter().map(|v| v.to_bits()));
+        let gram = s.weighted_gram(c, false).unwrap();
+        out.extend(gram.iter().map(|v| v.to_bits()));
+        out
+    }
+
+    fn problem(n: usize, d: usize, seed: u64) -> (SampleMajor, Vec<f64>, Vec<f64>) {
+        let s = SampleMajor::from_rows(&random_matrix(n, d, seed));
+        let w: Vec<f64> = (0..d).map(|j| ((j * 7 % 11) as f64 - 5.0) * 0.1).collect();
+        let c: Vec<f64> = (0..n).map(|i| 0.05 + (i % 13) as f64 * 0.02).collect();
+        (s, w, c)
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_number_of_threads() {
+        // Many blocks (and a ragged last one) for the tiles, and a wide set for the GEMM path.
+        for (n, d) in [(40_003, 13), (700, 150)] {
+            let (s, w, c) = problem(n, d, 5);
+            let run = |threads: usize| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| all_passes(&s, &w, 0.3, &c))
+            };
+            let one = run(1);
+            assert_eq!(one, run(3), "{n} x {d}");
+            assert_eq!(one, run(2), "{n} x {d}");
+        }
+    }
+
+    #[test]
+    fn avx2_and_portable_kernels_give_the_same_bits() {
+        // Odd widths exercise every remainder: rows per quad, features per group of 8, padding.
+        for (n, d) in [(5_001, 50), (301, 7), (97, 1), (3, 9), (1_000, 133)] {
+            let (s, w, c) = problem(n, d, 9);
+            let fast = all_passes(&s, &w, -0.2, &c);
+            blocks::FORCE_PORTABLE.store(true, std::sync::atomic::Ordering::Relaxed);
+            let portable = all_passes(&s, &w, -0.2, &c);
+            blocks::FORCE_PORTABLE.store(false, std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(fast, portable, "{n} x {d}");
+        }
+    }
+
+    #[test]
+    fn sum_all_is_the_sum_of_every_element() {
+        let x = random_matrix(30_001, 11, 4);
+        let s = SampleMajor::from_rows(&x);
+        assert!((s.sum_all() - x.sum()).abs() <= 1e-9 * x.abs().sum());
+        assert_eq!(SampleMajor::from_rows(&DMatrix::zeros(0, 3)).sum_all(), 0.0);
+        assert_eq!(SampleMajor::from_rows(&DMatrix::zeros(4, 0)).sum_all(), 0.0);
+    }
+
+    #[test]
+    fn from_rows_checks_finiteness_while_copying() {
+        let x = random_matrix(1_000, 9, 2);
+        let s = SampleMajor::from_rows_if_finite(&x).unwrap();
+        assert_eq!(s, SampleMajor::from_rows(&x));
+        assert_eq!(s.to_rows(), x);
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut y = x.clone();
+            y[(777, 8)] = bad;
+            assert!(SampleMajor::from_rows_if_finite(&y).is_none());
+        }
+        let empty = SampleMajor::from_rows_if_finite(&DMatrix::zeros(0, 2)).unwrap();
+        assert_eq!((empty.n_samples(), empty.n_features()), (0, 2));
+    }
+
+    #[test]
+    fn fused_gram_equals_weighted_gram_of_the_logits_weights() {
+        for (n, d) in [(3_001, 6), (400, 140)] {
+            let (s, w, _) = problem(n, d, 8);
+            let b = 0.1;
+            let mut c: Vec<f64> = s.logits(&w, b).unwrap().iter().copied().collect();
+            sigmoid_curvature_in_place(&mut c);
+            let fused = s
+                .fused_gram(&w, b, true, |_, z| sigmoid_curvature_in_place(z))
+                .unwrap();
+            assert_eq!(fused, s.weighted_gram(&c, true).unwrap(), "{n} x {d}");
+            assert_eq!(fused, fused.transpose());
+            assert!(s.fused_gram(&w[1..], b, true, |_, _| {}).is_err());
+        }
+    }
+
+    #[test]
+    fn wide_weighted_gram_matches_dense_formula() {
+        // p = 141 > 128 parameters: the GEMM path.
+        let (n, d) = (500, 140);
+        let x = random_matrix(n, d, 12);
+        let c: Vec<f64> = (0..n).map(|i| 0.1 + (i % 5) as f64 * 0.1).collect();
+        let mut xa = DMatrix::from_element(n, d + 1, 1.0);
+        xa.view_mut((0, 0), (n, d)).copy_from(&x);
+        let want = xa.transpose() * DMatrix::from_diagonal(&DVector::from_vec(c.clone())) * &xa;
+        let got = SampleMajor::from_rows(&x).weighted_gram(&c, true).unwrap();
+        assert!((&got - &want).amax() <= 1e-10 * want.amax());
+    }
+
+    #[test]
+    fn passes_without_features_see_only_the_intercept() {
+        let s = SampleMajor::from_rows(&DMatrix::zeros(10, 0));
+        let sums = s.fused_pass(&[], 0.5, |_, z| (z, 1.0)).unwrap();
+        assert_eq!(
+            (sums.value, sums.grad_bias, sums.grad.len()),
+            (5.0, 10.0, 0)
+        );
+        assert_eq!(s.logits(&[], 0.5).unwrap().as_slice(), &[0.5; 10]);
+        let h = s.fused_gram(&[], 0.0, true, |_, z| z.fill(2.0)).unwrap();
+        assert_eq!(h, DMatrix::from_element(1, 1, 20.0));
+        assert_eq!(s.weighted_gram(&[1.0; 10], false).unwrap().shape(), (0, 0));
     }
 
     proptest! {

@@ -26,7 +26,10 @@
 //! assert!((loss.value(&theta).unwrap() - std::f64::consts::LN_2).abs() < 1e-15);
 //! ```
 
-use logreg_linalg_core::{sigmoid, softplus, LinalgError, PassSums, SampleMajor};
+use logreg_linalg_core::{
+    sigmoid, sigmoid_curvature_in_place, softplus, softplus_sigmoid_in_place, LinalgError,
+    PassSums, SampleMajor,
+};
 use nalgebra::{DMatrix, DVector};
 
 mod multinomial;
@@ -199,17 +202,24 @@ impl LogLoss {
             return Err(LossError::Empty);
         }
         let positive = labels_to_bool(y, n)?;
-        // Column-major walk, reported as (row, column) of the first offending cell in that order.
-        for column in 0..x.ncols() {
-            for row in 0..n {
-                let value = x[(row, column)];
-                if !value.is_finite() {
-                    return Err(LossError::NonFiniteFeature { row, column, value });
+        // The copy checks every value; only when one is bad is X walked again to say where.
+        let design = match SampleMajor::from_rows_if_finite(x) {
+            Some(design) => design,
+            None => {
+                // Column-major walk: the first offending cell in that order.
+                for column in 0..x.ncols() {
+                    for row in 0..n {
+                        let value = x[(row, column)];
+                        if !value.is_finite() {
+                            return Err(LossError::NonFiniteFeature { row, column, value });
+                        }
+                    }
                 }
+                SampleMajor::from_rows(x)
             }
-        }
+        };
         Ok(LogLoss {
-            x: SampleMajor::from_rows(x),
+            x: design,
             positive,
             weights: None,
             weight_sum: n as f64,
@@ -339,7 +349,9 @@ impl LogLoss {
         self.check_theta("parameters", theta)?;
         self.check_theta("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
-        let sums = self.x.fused_pass(w, b, |i, z| self.per_sample(i, z))?;
+        let sums = self
+            .x
+            .fused_pass_chunks(w, b, |first, z, l| self.per_chunk(first, z, l))?;
         Ok(self.finish(sums, theta, 1.0 / self.weight_sum, grad))
     }
 
@@ -371,6 +383,29 @@ impl LogLoss {
         (s * log_loss_from_logit(z, p), s * residual_from_logit(z, p))
     }
 
+    /// [`per_sample`](Self::per_sample) over a chunk of logits as straight-line loops that
+    /// vectorize: with t = z for a negative sample and −z for a positive one, ℓ = softplus(t) and
+    /// the residual is ±σ(t), sharing one exponential.
+    #[inline]
+    fn per_chunk(&self, first: usize, z: &mut [f64], l: &mut [f64]) {
+        let positive = &self.positive[first..first + z.len()];
+        let flip = |z: &mut [f64]| {
+            for (zi, &p) in z.iter_mut().zip(positive) {
+                *zi = if p { -*zi } else { *zi };
+            }
+        };
+        flip(z);
+        softplus_sigmoid_in_place(z, l);
+        flip(z);
+        if let Some(weights) = &self.weights {
+            let s = &weights[first..first + z.len()];
+            for ((zi, li), &si) in z.iter_mut().zip(l.iter_mut()).zip(s) {
+                *li *= si;
+                *zi *= si;
+            }
+        }
+    }
+
     fn finish(
         &self,
         sums: PassSums,
@@ -393,8 +428,17 @@ impl LogLoss {
 
     /// The Hessian ∇²L(θ) = X̃ᵀ D X̃ / S + λ·diag(1…1, 0), with D = diag(sᵢ σ(zᵢ) σ(−zᵢ)).
     pub fn hessian(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
-        let c = self.curvatures(theta)?;
-        let mut h = self.x.weighted_gram(&c, self.fit_intercept)?;
+        self.check_theta("parameters", theta)?;
+        let (w, b) = self.split(theta);
+        // Logits, curvatures and X̃ᵀDX̃ in one pass over X.
+        let mut h = self.x.fused_gram(w, b, self.fit_intercept, |first, z| {
+            sigmoid_curvature_in_place(z);
+            if let Some(weights) = &self.weights {
+                for (zk, sk) in z.iter_mut().zip(&weights[first..]) {
+                    *zk *= sk;
+                }
+            }
+        })?;
         h /= self.weight_sum;
         for j in 0..self.n_features() {
             h[(j, j)] += self.l2;

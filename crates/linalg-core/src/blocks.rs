@@ -1,0 +1,436 @@
+//! The row-block kernels behind [`SampleMajor`](crate::SampleMajor)'s passes.
+//!
+//! A pass cuts X into blocks of whole samples, a fixed number of bytes each, so the cut depends on
+//! the data's shape only, never on the number of threads. Rayon processes the blocks in parallel
+//! and [`tree_reduce`] combines their partial results along a binary tree fixed by the number of
+//! blocks: a pass gives the same bits with one thread or many.
+//!
+//! Inside a block, samples go in chunks that fit in L1: the chunk's logits (four samples at a
+//! time, sharing each load of w), then the caller's per-sample work over the whole chunk as a loop
+//! over slices (which vectorizes), then the chunk's share of the gradient or of the Gram matrix
+//! while its rows are still in cache. X is read from memory once per pass.
+//!
+//! On x86-64 CPUs with AVX2 (detected at run time) the same Rust code is compiled a second time
+//! for 256-bit registers. Neither version uses fused multiply-add, and Rust never reorders
+//! floating-point operations, so both give identical bits; the tests check it.
+
+use crate::dot_unchecked;
+
+/// Bytes of X per parallel block: large enough to amortize scheduling, small enough for L2.
+const BLOCK_BYTES: usize = 256 * 1024;
+/// Bytes of X per chunk of a fused pass: well inside a 32 KiB L1 data cache.
+const CHUNK_BYTES: usize = 8 * 1024;
+/// Samples per call of the per-chunk closure; a prefetch burst precedes each.
+const PIECE: usize = 8;
+/// How many chunks ahead a fused pass prefetches.
+const PF_CHUNKS: usize = 2;
+/// Most samples in one chunk (the length of the stack buffers).
+const MAX_CHUNK: usize = 128;
+/// Bytes of the two padded copies of a chunk that the Gram tiles read again and again.
+const GRAM_CHUNK_BYTES: usize = 24 * 1024;
+/// Above this many parameters (padded to a multiple of 8) the Gram matrix goes through nalgebra's
+/// GEMM instead of the triangular tiles, whose per-chunk partial would no longer stay in cache.
+const GRAM_TILES_MAX: usize = 128;
+
+/// Samples per parallel block for d features.
+pub(crate) fn rows_per_block(d: usize) -> usize {
+    (BLOCK_BYTES / 8 / d.max(1)).max(16)
+}
+
+/// Samples per chunk of a fused pass for d features: a multiple of 4 in 4..=MAX_CHUNK.
+fn chunk_rows(d: usize) -> usize {
+    (CHUNK_BYTES / 8 / d.max(1)).clamp(4, MAX_CHUNK) & !3
+}
+
+/// Tests set this to run the portable kernels on a CPU that has AVX2.
+#[cfg(test)]
+pub(crate) static FORCE_PORTABLE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the running CPU has AVX2 (the answer is cached by the standard library).
+#[inline]
+pub(crate) fn has_avx2() -> bool {
+    #[cfg(test)]
+    if FORCE_PORTABLE.load(std::sync::atomic::Ordering::Relaxed) {
+        return false;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// `map(0) + map(1) + … + map(n − 1)`, evaluated in parallel and combined along a balanced binary
+/// tree whose shape depends only on n; `None` for n = 0.
+pub(crate) fn tree_reduce<T, M, A>(n: usize, map: &M, add: &A) -> Option<T>
+where
+    T: Send,
+    M: Fn(usize) -> T + Sync,
+    A: Fn(T, T) -> T + Sync,
+{
+    fn go<T, M, A>(lo: usize, hi: usize, map: &M, add: &A) -> T
+    where
+        T: Send,
+        M: Fn(usize) -> T + Sync,
+        A: Fn(T, T) -> T + Sync,
+    {
+        if hi - lo == 1 {
+            return map(lo);
+        }
+        let mid = lo + (hi - lo) / 2;
+        let (left, right) = rayon::join(|| go(lo, mid, map, add), || go(mid, hi, map, add));
+        add(left, right)
+    }
+    (n > 0).then(|| go(0, n, map, add))
+}
+
+/// Σ v in a fixed order: four interleaved lanes, then the remainder.
+#[inline(always)]
+pub(crate) fn lane_sum(v: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let quads = v.chunks_exact(4);
+    let rest = quads.remainder();
+    for q in quads {
+        for k in 0..4 {
+            acc[k] += q[k];
+        }
+    }
+    let mut total = (acc[0] + acc[2]) + (acc[1] + acc[3]);
+    for x in rest {
+        total += x;
+    }
+    total
+}
+
+dispatch! {
+    pub(crate) fn sum_block(xs: &[f64]) -> f64 {
+        // Sixteen lanes: enough independent additions to keep up with memory on any core.
+        let mut acc = [0.0f64; 16];
+        let groups = xs.chunks_exact(16);
+        let rest = groups.remainder();
+        for o in groups {
+            for k in 0..16 {
+                acc[k] += o[k];
+            }
+        }
+        let mut half = [0.0f64; 8];
+        for k in 0..8 {
+            half[k] = acc[k] + acc[k + 8];
+        }
+        let mut tail = 0.0;
+        for x in rest {
+            tail += x;
+        }
+        ((half[0] + half[4]) + (half[1] + half[5])) + ((half[2] + half[6]) + (half[3] + half[7]))
+            + tail
+    }
+}
+
+/// `((a0 + a4) + (a1 + a5)) + ((a2 + a6) + (a3 + a7))`, the fold of [`dot_unchecked`].
+#[inline(always)]
+fn fold8(a: &[f64; 8]) -> f64 {
+    ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))
+}
+
+/// `z[k] = x_k·w + b` for the `z.len()` rows of d features in `xs`, each exactly
+/// `dot_unchecked(x_k, w) + b`; four rows at a time share each load of w.
+#[inline(always)]
+fn logits_rows(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
+    let full = d / 8 * 8;
+    let quads = z.len() / 4;
+    for q in 0..quads {
+        let x = &xs[4 * q * d..4 * (q + 1) * d];
+        let (x0, x) = x.split_at(d);
+        let (x1, x) = x.split_at(d);
+        let (x2, x3) = x.split_at(d);
+        let mut a = [[0.0f64; 8]; 4];
+        let mut j = 0;
+        while j < full {
+            let wj = &w[j..j + 8];
+            let (c0, c1, c2, c3) = (&x0[j..j + 8], &x1[j..j + 8], &x2[j..j + 8], &x3[j..j + 8]);
+            for k in 0..8 {
+                a[0][k] += c0[k] * wj[k];
+                a[1][k] += c1[k] * wj[k];
+                a[2][k] += c2[k] * wj[k];
+                a[3][k] += c3[k] * wj[k];
+            }
+            j += 8;
+        }
+        let mut tail = [0.0f64; 4];
+        for j in full..d {
+            tail[0] += x0[j] * w[j];
+            tail[1] += x1[j] * w[j];
+            tail[2] += x2[j] * w[j];
+            tail[3] += x3[j] * w[j];
+        }
+        for r in 0..4 {
+            z[4 * q + r] = fold8(&a[r]) + tail[r] + b;
+        }
+    }
+    for k in 4 * quads..z.len() {
+        z[k] = dot_unchecked(&xs[k * d..(k + 1) * d], w) + b;
+    }
+}
+
+dispatch! {
+    pub(crate) fn logits_block(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) -> () {
+        logits_rows(xs, d, w, b, z)
+    }
+}
+
+/// `g += Σ_k r[k]·x_k` over the `r.len()` rows of d features in `xs`, four rows at a time.
+#[inline(always)]
+fn axpy_rows(xs: &[f64], d: usize, r: &[f64], g: &mut [f64]) {
+    let quads = r.len() / 4;
+    for q in 0..quads {
+        let x = &xs[4 * q * d..4 * (q + 1) * d];
+        let (x0, x) = x.split_at(d);
+        let (x1, x) = x.split_at(d);
+        let (x2, x3) = x.split_at(d);
+        let (r0, r1, r2, r3) = (r[4 * q], r[4 * q + 1], r[4 * q + 2], r[4 * q + 3]);
+        for ((((gj, a0), a1), a2), a3) in g.iter_mut().zip(x0).zip(x1).zip(x2).zip(x3) {
+            *gj += (r0 * a0 + r1 * a1) + (r2 * a2 + r3 * a3);
+        }
+    }
+    for k in 4 * quads..r.len() {
+        let rk = r[k];
+        for (gj, xj) in g.iter_mut().zip(&xs[k * d..(k + 1) * d]) {
+            *gj += rk * xj;
+        }
+    }
+}
+
+/// Ask the CPU to bring `xs` into cache: one prefetch per 64-byte line (a hint that cannot fault).
+#[inline(always)]
+fn prefetch(xs: &[f64]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in xs.chunks(8) {
+        // SAFETY: prefetching is a hint without side effects, and the address lies inside `xs`.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                line.as_ptr().cast(),
+            )
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = xs;
+}
+
+/// What one block of a fused pass accumulates (see [`crate::PassSums`]).
+pub(crate) struct BlockSums {
+    pub(crate) value: f64,
+    pub(crate) grad: Vec<f64>,
+    pub(crate) grad_bias: f64,
+}
+
+impl BlockSums {
+    /// Componentwise sum, reusing `self`'s storage.
+    pub(crate) fn add(mut self, other: BlockSums) -> BlockSums {
+        self.value += other.value;
+        for (a, b) in self.grad.iter_mut().zip(&other.grad) {
+            *a += b;
+        }
+        self.grad_bias += other.grad_bias;
+        self
+    }
+}
+
+dispatch! {
+    pub(crate) fn pass_block<F>(
+        xs: &[f64],
+        ahead: &[f64],
+        d: usize,
+        first: usize,
+        n: usize,
+        w: &[f64],
+        b: f64,
+        per_chunk: &F,
+    ) -> BlockSums
+    where {
+        F: Fn(usize, &mut [f64], &mut [f64]),
+    } {
+        let mut sums = BlockSums { value: 0.0, grad: vec![0.0; d], grad_bias: 0.0 };
+        let chunk = chunk_rows(d);
+        let (mut zbuf, mut lbuf) = ([0.0f64; MAX_CHUNK], [0.0f64; MAX_CHUNK]);
+        let mut start = 0;
+        while start < n {
+            let m = chunk.min(n - start);
+            let rows = &xs[start * d..(start + m) * d];
+            let (z, l) = (&mut zbuf[..m], &mut lbuf[..m]);
+            logits_rows(rows, d, w, b, z);
+            l.fill(0.0);
+            // The per-sample work goes in pieces, each after prefetching rows further ahead, so
+            // memory keeps streaming while the core computes instead of waiting for demand misses.
+            let pf = start + PF_CHUNKS * chunk;
+            for (p, (zp, lp)) in z.chunks_mut(PIECE).zip(l.chunks_mut(PIECE)).enumerate() {
+                let from = ((pf + p * PIECE) * d).min(ahead.len());
+                prefetch(&ahead[from..(from + PIECE * d).min(ahead.len())]);
+                per_chunk(first + start + p * PIECE, zp, lp);
+            }
+            sums.value += lane_sum(l);
+            sums.grad_bias += lane_sum(z);
+            axpy_rows(rows, d, z, &mut sums.grad);
+            start += m;
+        }
+        sums
+    }
+}
+
+/// A block's share of Σ cᵢ·x̃ᵢx̃ᵢᵀ (x̃ᵢ = xᵢ with a trailing 1 when there is an intercept) as a
+/// `width × width` row-major matrix, width = p rounded up to a multiple of 8. Only the tiles on
+/// or below the diagonal are accumulated; [`GramSums::to_matrix`] mirrors the lower triangle.
+pub(crate) struct GramSums {
+    width: usize,
+    h: Vec<f64>,
+}
+
+impl GramSums {
+    /// Entrywise sum, reusing `self`'s storage.
+    pub(crate) fn add(mut self, other: GramSums) -> GramSums {
+        for (a, b) in self.h.iter_mut().zip(&other.h) {
+            *a += b;
+        }
+        self
+    }
+
+    /// The p × p symmetric matrix whose lower triangle this holds.
+    pub(crate) fn to_matrix(&self, p: usize) -> nalgebra::DMatrix<f64> {
+        let width = self.width;
+        nalgebra::DMatrix::from_fn(p, p, |i, j| {
+            let (a, b) = if i >= j { (i, j) } else { (j, i) };
+            self.h[a * width + b]
+        })
+    }
+}
+
+/// Rows × columns of one Gram tile: 4 × 8 is eight independent 256-bit accumulators, enough to
+/// hide the latency of the additions.
+const TILE_ROWS: usize = 4;
+const TILE_COLS: usize = 8;
+
+/// Parameters padded to whole tiles.
+fn padded(p: usize) -> usize {
+    p.div_ceil(TILE_COLS) * TILE_COLS
+}
+
+/// Whether the Gram matrix of p parameters uses the triangular tiles (else GEMM).
+pub(crate) fn gram_uses_tiles(p: usize) -> bool {
+    padded(p) <= GRAM_TILES_MAX
+}
+
+/// Samples per Gram chunk: the two padded copies of the chunk fill about GRAM_CHUNK_BYTES.
+fn gram_chunk_rows(width: usize) -> usize {
+    (GRAM_CHUNK_BYTES / 16 / width.max(8)).clamp(4, MAX_CHUNK)
+}
+
+/// Adds the tiles on or below the diagonal of Σ_k u_k v_kᵀ over the `m` padded rows of `u` and
+/// `v` to `h`; each entry is summed over k in order, then added to `h`.
+#[inline(always)]
+fn gram_tiles(u: &[f64], v: &[f64], m: usize, width: usize, h: &mut [f64]) {
+    for a0 in (0..width).step_by(TILE_ROWS) {
+        for b0 in (0..=a0).step_by(TILE_COLS) {
+            let mut acc = [[0.0f64; TILE_COLS]; TILE_ROWS];
+            for (ur, vr) in u.chunks_exact(width).zip(v.chunks_exact(width)).take(m) {
+                let uk = &ur[a0..a0 + TILE_ROWS];
+                let vk = &vr[b0..b0 + TILE_COLS];
+                for i in 0..TILE_ROWS {
+                    for j in 0..TILE_COLS {
+                        acc[i][j] += uk[i] * vk[j];
+                    }
+                }
+            }
+            for (i, row) in acc.iter().enumerate() {
+                let at = (a0 + i) * width + b0;
+                for (hj, aj) in h[at..at + TILE_COLS].iter_mut().zip(row) {
+                    *hj += aj;
+                }
+            }
+        }
+    }
+}
+
+dispatch! {
+    pub(crate) fn gram_block<F>(
+        xs: &[f64],
+        d: usize,
+        first: usize,
+        n: usize,
+        wb: Option<(&[f64], f64)>,
+        intercept: bool,
+        weights: &F,
+    ) -> GramSums
+    where {
+        F: Fn(usize, &mut [f64]),
+    } {
+        let p = d + usize::from(intercept);
+        let width = padded(p);
+        let mut h = vec![0.0; width * width];
+        let chunk = gram_chunk_rows(width);
+        let mut cbuf = [0.0f64; MAX_CHUNK];
+        // The chunk's samples padded with zeros to `width` (v), and the same scaled by cᵢ (u).
+        let mut v = vec![0.0; chunk * width];
+        let mut u = vec![0.0; chunk * width];
+        let mut start = 0;
+        while start < n {
+            let m = chunk.min(n - start);
+            let rows = &xs[start * d..(start + m) * d];
+            let c = &mut cbuf[..m];
+            match wb {
+                Some((w, b)) => logits_rows(rows, d, w, b, c),
+                None => c.fill(0.0),
+            }
+            weights(first + start, c);
+            for (k, (vk, uk)) in v.chunks_exact_mut(width).zip(u.chunks_exact_mut(width)).take(m).enumerate() {
+                vk[..d].copy_from_slice(&rows[k * d..(k + 1) * d]);
+                if intercept {
+                    vk[d] = 1.0;
+                }
+                let ck = c[k];
+                for (uj, vj) in uk.iter_mut().zip(vk.iter()) {
+                    *uj = ck * vj;
+                }
+            }
+            gram_tiles(&u, &v, m, width, &mut h);
+            start += m;
+        }
+        GramSums { width, h }
+    }
+}
+
+dispatch! {
+    pub(crate) fn scaled_block<F>(
+        xs: &[f64],
+        d: usize,
+        first: usize,
+        n: usize,
+        wb: Option<(&[f64], f64)>,
+        intercept: bool,
+        weights: &F,
+    ) -> nalgebra::DMatrix<f64>
+    where {
+        F: Fn(usize, &mut [f64]),
+    } {
+        // Column k is x̃_k·√c_k, so that the block's share of the Gram matrix is T·Tᵀ.
+        let p = d + usize::from(intercept);
+        let mut c = vec![0.0; n];
+        if let Some((w, b)) = wb {
+            logits_rows(xs, d, w, b, &mut c);
+        }
+        weights(first, &mut c);
+        let mut t = nalgebra::DMatrix::<f64>::zeros(p, n);
+        for (k, (dst, &ck)) in t.as_mut_slice().chunks_exact_mut(p.max(1)).zip(&c).enumerate() {
+            let s = ck.sqrt();
+            for (tj, xj) in dst.iter_mut().zip(&xs[k * d..(k + 1) * d]) {
+                *tj = s * xj;
+            }
+            if intercept {
+                dst[d] = s;
+            }
+        }
+        t
+    }
+}
