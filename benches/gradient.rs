@@ -1,19 +1,25 @@
-//! The foundation's kernels: sigmoid over 10⁶ values, `dot`, and one loss-and-gradient evaluation
-//! at 10³, 10⁵ and 10⁶ rows × 50 columns (seeded synthetic data generated here, not stored).
+//! The kernels against the machine's limit: the streaming-read floor (the sum of every element of
+//! X, read in the same parallel blocks as a gradient pass), one loss-and-gradient pass and one
+//! Hessian, on `make_logistic` data of 200 000 and 1 000 000 rows × 50 features (seed 42, the
+//! comparison script's data), plus sigmoid over 10⁶ values and `dot`.
+//!
+//! Throughput is in bytes of X, so the floor's figure is the memory bandwidth both cores reach and
+//! the gradient's is how close a pass comes to it. `cargo bench --bench gradient` takes about two
+//! minutes.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use logreg::linalg::{dot, sigmoid_in_place};
 use logreg::loss::LogLoss;
-use nalgebra::{DMatrix, DVector};
+use logreg::model::datasets::make_logistic;
+use nalgebra::DVector;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::time::Duration;
 
-fn data(n: usize, d: usize, seed: u64) -> (DMatrix<f64>, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let x = DMatrix::from_fn(n, d, |_, _| rng.random::<f64>() * 2.0 - 1.0);
-    let y = (0..n).map(|_| f64::from(rng.random::<bool>())).collect();
-    (x, y)
-}
+/// Features of the synthetic sets.
+const D: usize = 50;
+/// Seed of the synthetic sets, shared with `benches/compare/`.
+const SEED: u64 = 42;
 
 fn bench_sigmoid(c: &mut Criterion) {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
@@ -46,22 +52,38 @@ fn bench_dot(c: &mut Criterion) {
     g.finish();
 }
 
-fn bench_loss_gradient(c: &mut Criterion) {
-    let mut g = c.benchmark_group("loss_gradient");
-    g.sample_size(20);
-    for n in [1_000usize, 100_000, 1_000_000] {
-        let (x, y) = data(n, 50, 3);
-        let loss = LogLoss::new(&x, &y).expect("valid synthetic data");
+/// The floor, a gradient pass and a Hessian at one size, measured back to back on the same data.
+fn bench_passes(c: &mut Criterion) {
+    for n in [200_000usize, 1_000_000] {
+        let (x, y) = make_logistic(n, D, SEED).expect("valid shape");
+        let loss = LogLoss::new(&x, &y).expect("finite synthetic data");
         drop(x);
-        let theta = DVector::from_element(51, 0.01);
-        let mut grad = DVector::zeros(51);
-        g.throughput(Throughput::Bytes((n * 50 * 8) as u64));
-        g.bench_with_input(BenchmarkId::new("rows_x50", n), &n, |b, _| {
+        let bytes = Throughput::Bytes((n * D * 8) as u64);
+        let id = format!("{n}x{D}");
+        let theta = DVector::from_fn(D + 1, |j, _| 0.02 * (j as f64 - 25.0) / 25.0);
+        let mut grad = DVector::zeros(D + 1);
+
+        let mut g = c.benchmark_group("read_floor");
+        g.sample_size(10).measurement_time(Duration::from_secs(4));
+        g.throughput(bytes.clone());
+        g.bench_function(&id, |b| b.iter(|| black_box(loss.design().sum_all())));
+        g.finish();
+
+        let mut g = c.benchmark_group("gradient");
+        g.sample_size(10).measurement_time(Duration::from_secs(4));
+        g.throughput(bytes.clone());
+        g.bench_function(&id, |b| {
             b.iter(|| loss.value_grad(black_box(&theta), &mut grad))
         });
+        g.finish();
+
+        let mut g = c.benchmark_group("hessian");
+        g.sample_size(10).measurement_time(Duration::from_secs(6));
+        g.throughput(bytes);
+        g.bench_function(&id, |b| b.iter(|| loss.hessian(black_box(&theta))));
+        g.finish();
     }
-    g.finish();
 }
 
-criterion_group!(benches, bench_sigmoid, bench_dot, bench_loss_gradient);
+criterion_group!(benches, bench_passes, bench_sigmoid, bench_dot);
 criterion_main!(benches);
