@@ -6,9 +6,10 @@
 //! the unpenalized loss has a finite minimum; the library's Newton solver finds it exactly in a
 //! handful of iterations, which shows how close 1000 fixed-rate gradient steps get.
 
-use super::{padded_range, points_by_label, save, with_boundary_line, Data, LossObjective};
+use super::{padded_range, points_by_label, save, with_boundary_line, Data};
 use crate::loss::LogLoss;
 use crate::model::datasets::make_blobs;
+use crate::model::LossObjective;
 use crate::optim::{Control, GradientDescent, Iteration, Report, Solver};
 use crate::plot::{decision_boundary_chart, loss_chart, Chart};
 use crate::Error;

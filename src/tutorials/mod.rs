@@ -13,9 +13,7 @@
 //! | [`step_by_step`](crate::tutorials::step_by_step) | `step_by_step` | initialize → propagate → optimize → predict → model |
 //! | [`bank_marketing`](crate::tutorials::bank_marketing) | `bank_marketing` | cleaning, standardizing, evaluating; GD against L-BFGS and Newton |
 
-use crate::loss::LogLoss;
 use crate::model::{FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
-use crate::optim::Objective;
 use crate::plot::{Chart, PlotError};
 use crate::preprocess::{read_csv, CsvOptions, Table};
 use crate::Error;
@@ -92,26 +90,6 @@ pub fn save(chart: &Chart, dir: &Path, file: &str) -> Result<PathBuf, Error> {
     let path = dir.join(file);
     chart.save(&path)?;
     Ok(path)
-}
-
-/// A log loss seen as an `optim` objective, so any solver can start it from any point.
-///
-/// `logreg::model` has the same adapter inside (`LogisticRegression` fits always start from zeros
-/// or a previous model); the tutorials that start from dummy or random weights need their own.
-/// The loss validated its data when it was built, so an evaluation can only fail on a parameter
-/// vector of the wrong length, which the solvers never pass; were it to happen the value would be
-/// NaN, which a solver reports as a non-finite start or as divergence, never as a result.
-#[derive(Debug, Clone, Copy)]
-pub struct LossObjective<'a>(pub &'a LogLoss);
-
-impl Objective for LossObjective<'_> {
-    fn dim(&self) -> usize {
-        self.0.dim()
-    }
-
-    fn value_grad(&self, x: &DVector<f64>, grad: &mut DVector<f64>) -> f64 {
-        self.0.value_grad(x, grad).unwrap_or(f64::NAN)
-    }
 }
 
 /// Accuracy of the parameters `theta = (w₁…w_d, b)` (the intercept `b` optional) on `x` and 0/1

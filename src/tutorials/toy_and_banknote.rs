@@ -19,11 +19,11 @@
 
 use super::{
     accuracy_of, indexed, padded_range, points_by_label, read, save, with_boundary_line, Data,
-    LossObjective,
 };
 use crate::evaluate::train_test_split;
 use crate::linalg::sigmoid;
 use crate::loss::LogLoss;
+use crate::model::LossObjective;
 use crate::model::{FitOptions, FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
 use crate::optim::{Control, GradientDescent, Iteration, Report, Solver};
 use crate::plot::{line_chart, Chart};

@@ -3,7 +3,7 @@
 use crate::inference::{self, Summary};
 use crate::labels::{describe, sorted_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
-use crate::solve::{self, AsObjective};
+use crate::solve::{self, LossObjective};
 use crate::{check_features, check_magnitudes, ModelError};
 use logreg_linalg_core::sigmoid;
 use logreg_loss::LogLoss;
@@ -198,7 +198,7 @@ impl ValidParams {
             Some(o) => o,
             None => &mut no_obs,
         };
-        let report = solve::run(solver, self, &AsObjective(&loss), x0, obs)?;
+        let report = solve::run(solver, self, &LossObjective(&loss), x0, obs)?;
 
         let (coefficients, intercept) = split_theta(&report.x, d, self.fit_intercept());
         let z = loss.logits(&report.x)?;

@@ -39,6 +39,7 @@ pub use labels::{encode, sorted_classes, Label};
 pub use multiclass::{FittedMultinomial, FittedOneVsRest};
 pub use params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
 pub use persist::{from_versioned_json, read_text, to_versioned_json, write_new, FORMAT_VERSION};
+pub use solve::LossObjective;
 
 use nalgebra::DMatrix;
 

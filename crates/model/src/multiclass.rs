@@ -3,7 +3,7 @@
 use crate::binary::{FitOptions, FitReport, FittedLogisticRegression};
 use crate::labels::{encode, sorted_classes, Label};
 use crate::params::{Penalty, ValidParams};
-use crate::solve::{self, AsObjective};
+use crate::solve::{self, LossObjective};
 use crate::{check_features, check_magnitudes, ModelError};
 use logreg_linalg_core::sigmoid;
 use logreg_loss::MultinomialLogLoss;
@@ -85,7 +85,7 @@ impl ValidParams {
         let report = solve::run(
             solver,
             self,
-            &AsObjective(&loss),
+            &LossObjective(&loss),
             DVector::zeros(loss.dim()),
             &mut NoObserver,
         )?;

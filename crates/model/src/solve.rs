@@ -10,14 +10,17 @@ use logreg_optim::{
 };
 use nalgebra::{DMatrix, DVector};
 
-/// A loss seen as an `optim` objective. Shapes are fixed at construction, so the loss's shape
-/// errors cannot occur; were one to, the value becomes NaN and the solver reports divergence
-/// rather than the process panicking.
-pub(crate) struct AsObjective<'a, T>(pub &'a T);
+/// A loss (`LogLoss` or `MultinomialLogLoss`) seen as an `optim` objective, so any solver can
+/// minimize it from any starting point (the estimators start from zeros or a previous fit; the
+/// tutorials start from dummy or random weights). Shapes are fixed when the loss is built, so its
+/// shape errors cannot occur; were one to, the value becomes NaN and the solver reports a
+/// non-finite start or divergence rather than a result or a panic.
+#[derive(Debug, Clone, Copy)]
+pub struct LossObjective<'a, T>(pub &'a T);
 
 macro_rules! impl_objective {
     ($loss:ty, $hessian:expr) => {
-        impl Objective for AsObjective<'_, $loss> {
+        impl Objective for LossObjective<'_, $loss> {
             fn dim(&self) -> usize {
                 self.0.dim()
             }
@@ -32,7 +35,7 @@ macro_rules! impl_objective {
             }
         }
 
-        impl MiniBatchObjective for AsObjective<'_, $loss> {
+        impl MiniBatchObjective for LossObjective<'_, $loss> {
             fn n_samples(&self) -> usize {
                 self.0.n_samples()
             }
