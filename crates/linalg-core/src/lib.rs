@@ -486,7 +486,17 @@ impl SampleMajor {
         if blocks::gram_uses_tiles(p) {
             let map = |blk: usize| {
                 let (first, n) = self.block(blk);
-                blocks::gram_block(self.rows(first, n), d, first, n, wb, intercept, weights)
+                let ahead = &self.data.as_slice()[first * d..];
+                blocks::gram_block(
+                    self.rows(first, n),
+                    ahead,
+                    d,
+                    first,
+                    n,
+                    wb,
+                    intercept,
+                    weights,
+                )
             };
             return match blocks::tree_reduce(self.n_blocks(), &map, &blocks::GramSums::add) {
                 Some(g) => g.to_matrix(p),
@@ -721,7 +731,7 @@ mod tests {
     #[test]
     fn results_do_not_depend_on_the_number_of_threads() {
         // Many blocks (and a ragged last one) for the tiles, and a wide set for the GEMM path.
-        for (n, d) in [(40_003, 13), (700, 150)] {
+        for (n, d) in [(40_003, 13), (700, 230)] {
             let (s, w, c) = problem(n, d, 5);
             let run = |threads: usize| {
                 rayon::ThreadPoolBuilder::new()
@@ -739,7 +749,14 @@ mod tests {
     #[test]
     fn avx2_and_portable_kernels_give_the_same_bits() {
         // Odd widths exercise every remainder: rows per quad, features per group of 8, padding.
-        for (n, d) in [(5_001, 50), (301, 7), (97, 1), (3, 9), (1_000, 133)] {
+        for (n, d) in [
+            (5_001, 50),
+            (301, 7),
+            (97, 1),
+            (3, 9),
+            (1_000, 133),
+            (300, 250),
+        ] {
             let (s, w, c) = problem(n, d, 9);
             let fast = all_passes(&s, &w, -0.2, &c);
             blocks::FORCE_PORTABLE.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -791,8 +808,8 @@ mod tests {
 
     #[test]
     fn wide_weighted_gram_matches_dense_formula() {
-        // p = 141 > 128 parameters: the GEMM path.
-        let (n, d) = (500, 140);
+        // p = 241 > 224 parameters: the GEMM path.
+        let (n, d) = (500, 240);
         let x = random_matrix(n, d, 12);
         let c: Vec<f64> = (0..n).map(|i| 0.1 + (i % 5) as f64 * 0.1).collect();
         let mut xa = DMatrix::from_element(n, d + 1, 1.0);
