@@ -20,7 +20,8 @@ pub enum Penalty {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SolverKind {
-    /// Newton when the Hessian is cheap (few features, more samples than parameters), else L-BFGS.
+    /// Newton for at most 64 parameters and at least as many samples, else L-BFGS (see
+    /// [`resolve`](SolverKind::resolve) for why).
     Auto,
     /// Batch gradient descent with a fixed learning rate, as the tutorials run it.
     Gd,
@@ -51,12 +52,21 @@ impl SolverKind {
             .find(|s| s.name() == name)
     }
 
-    /// The concrete solver `Auto` means for `n` samples and `p` parameters.
+    /// The concrete solver `Auto` means for `n` samples and `p` parameters: Newton when
+    /// `p <= 64 && n >= p`, else L-BFGS.
+    ///
+    /// Both reach the optimum to the same tolerance; what differs is the cost. Newton takes 6–8
+    /// iterations whatever the data, each a Hessian (n·p²/2 multiply-adds) plus a gradient pass;
+    /// L-BFGS takes one gradient pass per iteration, but its iteration count depends on the
+    /// conditioning: 11 on the isotropic `make_logistic` sets, 20 on banknote, 60 on bank, more
+    /// on unscaled data. Measured on 2 cores, a Newton fit costs as much as an L-BFGS fit of about
+    /// 20 + 0.4·p iterations (p = 50: 28, p = 100: 42, p = 200: 97). Up to 64 parameters Newton is
+    /// therefore at most about 2× slower than L-BFGS on the easiest data (1.75× at 100 000 × 50)
+    /// and faster on bank (15 ms against 22 ms at 11 162 × 46); above, a Newton iteration costs
+    /// ten or more gradient passes and L-BFGS wins unless the data are badly conditioned.
     pub fn resolve(self, n: usize, p: usize) -> SolverKind {
         match self {
-            // A Newton step costs n·p² for the Hessian plus p³/3 for Cholesky; below a few hundred
-            // parameters that is cheaper than the extra gradient passes L-BFGS needs.
-            SolverKind::Auto if p <= 256 && n >= p => SolverKind::Newton,
+            SolverKind::Auto if p <= 64 && n >= p => SolverKind::Newton,
             SolverKind::Auto => SolverKind::Lbfgs,
             other => other,
         }
@@ -304,6 +314,9 @@ mod tests {
     #[test]
     fn auto_picks_newton_for_tall_data_and_lbfgs_for_wide() {
         assert_eq!(SolverKind::Auto.resolve(1372, 5), SolverKind::Newton);
+        assert_eq!(SolverKind::Auto.resolve(11_162, 46), SolverKind::Newton);
+        assert_eq!(SolverKind::Auto.resolve(1_000_000, 64), SolverKind::Newton);
+        assert_eq!(SolverKind::Auto.resolve(1_000_000, 65), SolverKind::Lbfgs);
         assert_eq!(SolverKind::Auto.resolve(10_000, 1001), SolverKind::Lbfgs);
         assert_eq!(SolverKind::Auto.resolve(10, 50), SolverKind::Lbfgs);
         assert_eq!(SolverKind::Gd.resolve(10, 50), SolverKind::Gd);
