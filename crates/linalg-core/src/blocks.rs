@@ -5,14 +5,16 @@
 //! and [`tree_reduce`] combines their partial results along a binary tree fixed by the number of
 //! blocks: a pass gives the same bits with one thread or many.
 //!
-//! Inside a block, samples go in chunks that fit in L1: the chunk's logits (four samples at a
-//! time, sharing each load of w), then the caller's per-sample work over the whole chunk as a loop
-//! over slices (which vectorizes), then the chunk's share of the gradient or of the Gram matrix
-//! while its rows are still in cache. X is read from memory once per pass.
+//! Inside a block, samples go in small chunks: the chunk's logits (four samples at a time, sharing
+//! each load of w), then the caller's per-sample work over the whole chunk as a loop over slices
+//! (which vectorizes), then the chunk's share of the gradient or of the Gram matrix while its rows
+//! are still in L1. Meanwhile a prefetch brings in the chunk two ahead, so that memory keeps
+//! streaming while the core computes. X is read from memory once per pass.
 //!
 //! On x86-64 CPUs with AVX2 (detected at run time) the same Rust code is compiled a second time
-//! for 256-bit registers. Neither version uses fused multiply-add, and Rust never reorders
-//! floating-point operations, so both give identical bits; the tests check it.
+//! for 256-bit registers, and the logits are written with intrinsics. Neither version uses fused
+//! multiply-add and both do the same operations in the same order, so they give identical bits;
+//! the tests check it.
 
 use crate::dot_unchecked;
 
