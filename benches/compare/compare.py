@@ -19,7 +19,10 @@ What it does:
 3. Fits every system on it with the same objective J(w, b) = C * sum(logloss_i) + 0.5 * |w|^2,
    C = 1, intercept unpenalized, timing the fit only (data already in memory): median of several
    runs (5, or 3 on the 1M set; a system stops repeating after one run longer than 10 s or once
-   its runs took --budget seconds, and the `runs` column says how many were made).
+   its runs took --budget seconds, and the `runs` column says how many were made). Before each
+   system it waits (--wait-idle) until no other process keeps the CPUs busy, measures the CPU
+   time others used while it ran, runs it again (--retries) if that was more than 0.15 cores, and
+   marks the row if it still was.
 4. Recomputes J for every system from its returned coefficients with one formula
    (sum of softplus(z) - y*z, softplus via logaddexp, plus 0.5 * w.w, in float64), and prints one
    table per data set: fit seconds, runs, iterations, J, relative gap to the best J anyone
@@ -254,7 +257,7 @@ def run_one(label, system, solver, cmd, path, repeats, budget, timeout):
     """Run one system's fits in a subprocess; returns its JSON result or a failed row."""
     full = cmd + ["--data", path, "--repeats", str(repeats), "--budget", repr(budget)]
     failed = {"label": label, "system": system, "solver": solver}
-    start = time.time()
+    start, busy0, mine0 = time.time(), machine_busy_seconds(), children_cpu_seconds()
     try:
         p = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -269,10 +272,66 @@ def run_one(label, system, solver, cmd, path, repeats, budget, timeout):
         return dict(failed, error=f"unreadable output: {p.stdout[-200:]!r}")
     r["label"] = label
     r["wall"] = time.time() - start
+    busy1 = machine_busy_seconds()
+    if busy0 is not None and busy1 is not None:
+        # CPU time of everything else on the machine while this system ran, in cores.
+        # Less 3 clock ticks of slack: /proc/stat counts in ticks, which matters for short runs.
+        others = (busy1 - busy0) - (children_cpu_seconds() - mine0)
+        slack = 3.0 / os.sysconf("SC_CLK_TCK")
+        r["others_cores"] = max(0.0, others - slack) / r["wall"]
     version = locked_versions().get(r["system"])
     if version:
         r["system"] = f"{r['system']} {version}"
     return r
+
+
+# ---------------------------------------------------------------------------------------------
+# Is anything else using the CPUs? (Linux /proc/stat; elsewhere these checks are skipped.)
+
+BUSY_LIMIT = 0.15  # cores used by other processes that make a timing suspect
+
+
+def machine_busy_seconds():
+    """CPU seconds the whole machine has spent busy since boot, or None if unknown."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(v) for v in f.readline().split()[1:9]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def children_cpu_seconds():
+    """CPU seconds used by this script's finished child processes."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def wait_for_idle(max_wait):
+    """Wait (up to max_wait seconds) until other processes use less than BUSY_LIMIT cores over
+    2 s; returns the cores they used at the last look (None when unknown)."""
+    deadline = time.time() + max_wait
+    told = False
+    while True:
+        b0, t0 = machine_busy_seconds(), time.time()
+        time.sleep(2.0)
+        b1 = machine_busy_seconds()
+        if b0 is None or b1 is None:
+            return None
+        used = (b1 - b0) / (time.time() - t0)
+        if used < BUSY_LIMIT or time.time() >= deadline:
+            if told:
+                print(f"[wait] {'idle' if used < BUSY_LIMIT else 'still busy, going on'} "
+                      f"({used:.2f} cores in use)", flush=True)
+            return used
+        if not told:
+            print(f"[wait] other processes use {used:.2f} cores; waiting up to {max_wait:.0f} s "
+                  "for an idle machine", flush=True)
+            told = True
+        time.sleep(5.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,6 +389,8 @@ def table(name, n, d, results, best, our_best):
             notes.append(f"own J differs by {r['self_check']:.1e}")
         if "liblinear" in solver:
             notes.append("penalizes the intercept (other objective)")
+        if r.get("others_cores", 0.0) > BUSY_LIMIT:
+            notes.append(f"⚠ other processes used {r['others_cores']:.2f} cores meanwhile")
         if r.get("converged") is False:
             notes.append(f"not converged: {r.get('stop', '')}")
         it = "—" if r.get("iterations") is None else str(r["iterations"])
@@ -420,6 +481,11 @@ def parse_args(argv):
                     help="stop repeating a fit once its runs took this many seconds (30)")
     ap.add_argument("--timeout", type=float, default=900.0,
                     help="give up on one system's fits after this many seconds (900)")
+    ap.add_argument("--wait-idle", type=float, default=600.0, metavar="SECONDS",
+                    help="before each system, wait up to this long for other processes to leave "
+                         "the CPUs idle (600; 0 = do not wait)")
+    ap.add_argument("--retries", type=int, default=2,
+                    help="run a system again when other processes used the CPUs meanwhile (2)")
     ap.add_argument("--data-dir", default=os.path.join(TARGET, "compare-data"),
                     help="where the data files go (default target/compare-data)")
     ap.add_argument("--out", default=os.path.join(OUT_DIR, "results.md"),
@@ -506,14 +572,24 @@ def main(argv):
         path, n, d = generate(name, spec, args.data_dir)
         results = []
         for label, system, solver, cmd in systems_for(n, d, chosen):
-            r = run_one(label, system, solver, cmd, path, repeats, args.budget, args.timeout)
+            for attempt in range(1 + args.retries):
+                if args.wait_idle > 0:
+                    wait_for_idle(args.wait_idle)
+                r = run_one(label, system, solver, cmd, path, repeats, args.budget, args.timeout)
+                busy = r.get("others_cores", 0.0)
+                if busy <= BUSY_LIMIT or attempt == args.retries:
+                    break
+                print(f"  {system:<22} {solver:<24} other processes used {busy:.2f} cores "
+                      "meanwhile: running it again", flush=True)
             results.append(r)
             if "error" in r:
                 print(f"  {r['system']:<22} {r['solver']:<24} {r['error']}", flush=True)
             else:
+                busy = r.get("others_cores")
                 print(f"  {r['system']:<22} {r['solver']:<24} median "
                       f"{fmt_seconds(statistics.median(r['times']))} s over {len(r['times'])} "
-                      f"run(s)", flush=True)
+                      f"run(s)" + ("" if busy is None else f"; others used {busy:.2f} cores"),
+                      flush=True)
         x, y = load(path)
         best, our_best = analyse(name, results, x, y)
         del x, y
