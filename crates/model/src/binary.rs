@@ -167,7 +167,6 @@ impl ValidParams {
             });
         }
         let classes = two_classes(y, opts.positive_class)?;
-        check_features(x, d)?;
         check_magnitudes(x)?;
         let y01: Vec<f64> = y
             .iter()
@@ -201,11 +200,13 @@ impl ValidParams {
         let report = solve::run(solver, self, &LossObjective(&loss), x0, obs)?;
 
         let (coefficients, intercept) = split_theta(&report.x, d, self.fit_intercept());
-        let z = loss.logits(&report.x)?;
-        let separable = self.penalty() == Penalty::None
-            && z.iter()
+        // Only an unpenalized fit can run off to infinity on separated classes.
+        let separable = self.penalty() == Penalty::None && {
+            let z = loss.logits(&report.x)?;
+            z.iter()
                 .zip(&y01)
-                .all(|(&zi, &yi)| (2.0 * yi - 1.0) * zi > 0.0);
+                .all(|(&zi, &yi)| (2.0 * yi - 1.0) * zi > 0.0)
+        };
         let fit_report = make_report(solver, &report, separable, self.penalty(), weight_sum);
         let (std_errors, inference_note) = match (self.penalty(), separable) {
             (Penalty::L2 { .. }, _) => (

@@ -72,7 +72,6 @@ impl ValidParams {
             return Err(ModelError::NoFeatures);
         }
         let classes = multi_classes(y, n)?;
-        check_features(x, d)?;
         check_magnitudes(x)?;
         let k = classes.len();
         let codes = encode(y, &classes);
