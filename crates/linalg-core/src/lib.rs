@@ -338,8 +338,8 @@ impl SampleMajor {
     /// Σ l, Σ r·x_i and Σ r.
     ///
     /// This is the whole work of a logistic value-and-gradient evaluation, reading X once. When
-    /// the per-sample work can run as a loop over a slice, [`fused_pass_chunks`]
-    /// (Self::fused_pass_chunks) lets it vectorize.
+    /// the per-sample work can run as a loop over a slice,
+    /// [`fused_pass_chunks`](Self::fused_pass_chunks) lets it vectorize.
     pub fn fused_pass<F>(&self, w: &[f64], b: f64, per_sample: F) -> Result<PassSums, LinalgError>
     where
         F: Fn(usize, f64) -> (f64, f64) + Sync,

@@ -132,9 +132,9 @@ pub fn sigmoid_curvature(z: f64) -> f64 {
 }
 
 dispatch! {
-    /// [`softplus_sigmoid`] over a slice: each `t[i]` is replaced by σ(t[i]) and `softplus[i]`
-    /// receives softplus(t[i]) (the slices must be equally long; extra elements of the longer are
-    /// left alone). Runs with AVX2 when the CPU has it, with the same bits as without.
+    /// [`softplus_sigmoid`] over a slice: each `t[i]` is replaced by `σ(t[i])` and `softplus[i]`
+    /// receives `softplus(t[i])` (the slices must be equally long; extra elements of the longer
+    /// are left alone). Runs with AVX2 when the CPU has it, with the same bits as without.
     ///
     /// ```
     /// let mut t = [0.0, 1e300];
