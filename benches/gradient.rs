@@ -1,7 +1,7 @@
 //! The kernels against the machine's limit: the streaming-read floor (the sum of every element of
 //! X, read in the same parallel blocks as a gradient pass), one loss-and-gradient pass and one
 //! Hessian, on `make_logistic` data of 200 000 and 1 000 000 rows × 50 features (seed 42, the
-//! comparison script's data), plus sigmoid over 10⁶ values and `dot`.
+//! comparison script's data), a gradient at 10³ and 10⁵ rows, sigmoid over 10⁶ values and `dot`.
 //!
 //! Throughput is in bytes of X, so the floor's figure is the memory bandwidth both cores reach and
 //! the gradient's is how close a pass comes to it. `cargo bench --bench gradient` takes about two
@@ -85,5 +85,28 @@ fn bench_passes(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_passes, bench_sigmoid, bench_dot);
+/// Loss and gradient at the foundation's sizes, 10³ and 10⁵ rows × 50 (10⁶ is in `bench_passes`).
+fn bench_small_gradients(c: &mut Criterion) {
+    let mut g = c.benchmark_group("gradient");
+    g.sample_size(20);
+    for n in [1_000usize, 100_000] {
+        let (x, y) = make_logistic(n, D, SEED).expect("valid shape");
+        let loss = LogLoss::new(&x, &y).expect("finite synthetic data");
+        let theta = DVector::from_fn(D + 1, |j, _| 0.02 * (j as f64 - 25.0) / 25.0);
+        let mut grad = DVector::zeros(D + 1);
+        g.throughput(Throughput::Bytes((n * D * 8) as u64));
+        g.bench_function(format!("{n}x{D}"), |b| {
+            b.iter(|| loss.value_grad(black_box(&theta), &mut grad))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_passes,
+    bench_small_gradients,
+    bench_sigmoid,
+    bench_dot
+);
 criterion_main!(benches);
