@@ -234,6 +234,7 @@ impl SampleMajor {
         let (n, d) = x.shape();
         let src = x.as_slice();
         let mut data = vec![0.0; n * d];
+        advise_huge_pages(&mut data);
         let finite = if d == 0 {
             true
         } else {
@@ -516,6 +517,33 @@ impl SampleMajor {
             .unwrap_or_else(|| DMatrix::zeros(p, p))
     }
 }
+
+/// Asks Linux to back a large, not yet touched buffer with transparent huge pages, so its first
+/// touch faults 2 MiB at a time instead of 4 KiB: at 1M × 50 the copy into sample-major storage
+/// spent most of its time in page faults. Advice only: where it is refused nothing changes, and
+/// the contents are never affected.
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(buf: &mut [f64]) {
+    const HUGE: usize = 2 << 20;
+    let bytes = std::mem::size_of_val(buf);
+    if bytes < 4 * HUGE {
+        return;
+    }
+    let start = buf.as_mut_ptr() as usize;
+    let first = (start + HUGE - 1) & !(HUGE - 1);
+    let end = (start + bytes) & !(HUGE - 1);
+    if end > first {
+        // SAFETY: [first, end) lies inside `buf`, which is borrowed mutably here and is page
+        // aligned; MADV_HUGEPAGE changes how the kernel backs the pages, never their contents.
+        unsafe {
+            libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
+        }
+    }
+}
+
+/// Elsewhere there is no such advice to give.
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_buf: &mut [f64]) {}
 
 #[cfg(test)]
 mod tests {
