@@ -4,6 +4,8 @@
 //!
 //! The input is the arguments separated by NUL bytes. `--max-iter` above 10 000 is skipped: a
 //! user who asks for a billion gradient-descent steps gets them, slowly, which is not a hang.
+//! The target works inside its scratch directory, so give corpus directories as absolute paths
+//! (`"$PWD/corpus/cli_args"`): relative ones would no longer resolve after the first run.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
