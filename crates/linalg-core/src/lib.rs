@@ -233,8 +233,9 @@ impl SampleMajor {
         const TILE: usize = 256;
         let (n, d) = x.shape();
         let src = x.as_slice();
+        // Zeroed by the allocator without touching the pages (calloc), so the advice still counts.
         let mut data = vec![0.0; n * d];
-        advise_huge_pages(&mut data);
+        advise_huge_pages(data.as_mut_ptr() as usize, std::mem::size_of_val(&data[..]));
         let finite = if d == 0 {
             true
         } else {
@@ -518,23 +519,36 @@ impl SampleMajor {
     }
 }
 
-/// Asks Linux to back a large, not yet touched buffer with transparent huge pages, so its first
-/// touch faults 2 MiB at a time instead of 4 KiB: at 1M × 50 the copy into sample-major storage
-/// spent most of its time in page faults. Advice only: where it is refused nothing changes, and
-/// the contents are never affected.
+/// An empty vector with room for `len` values whose memory Linux is asked to back with
+/// transparent huge pages, for large buffers that are filled once (a feature matrix, a copy of X):
+/// their first touch then faults 2 MiB at a time instead of 4 KiB, which at hundreds of megabytes
+/// is most of the cost of filling them. Elsewhere, or where the kernel declines, a plain vector.
+///
+/// ```
+/// let mut v = logreg_linalg_core::vec_with_capacity_huge(1000);
+/// v.extend((0..1000).map(f64::from));
+/// assert_eq!(v[999], 999.0);
+/// ```
+pub fn vec_with_capacity_huge(len: usize) -> Vec<f64> {
+    let mut v = Vec::with_capacity(len);
+    let spare = v.spare_capacity_mut();
+    advise_huge_pages(spare.as_mut_ptr() as usize, std::mem::size_of_val(spare));
+    v
+}
+
+/// `MADV_HUGEPAGE` on the 2 MiB-aligned part of `[start, start + bytes)`, a region the caller owns
+/// and has not touched yet. Advice only: it never changes the contents, and a refusal is ignored.
 #[cfg(target_os = "linux")]
-fn advise_huge_pages(buf: &mut [f64]) {
+fn advise_huge_pages(start: usize, bytes: usize) {
     const HUGE: usize = 2 << 20;
-    let bytes = std::mem::size_of_val(buf);
     if bytes < 4 * HUGE {
         return;
     }
-    let start = buf.as_mut_ptr() as usize;
     let first = (start + HUGE - 1) & !(HUGE - 1);
     let end = (start + bytes) & !(HUGE - 1);
     if end > first {
-        // SAFETY: [first, end) lies inside `buf`, which is borrowed mutably here and is page
-        // aligned; MADV_HUGEPAGE changes how the kernel backs the pages, never their contents.
+        // SAFETY: [first, end) lies inside a live allocation the caller owns and is page aligned;
+        // MADV_HUGEPAGE changes how the kernel backs the pages, never their contents.
         unsafe {
             libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
         }
@@ -543,7 +557,7 @@ fn advise_huge_pages(buf: &mut [f64]) {
 
 /// Elsewhere there is no such advice to give.
 #[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_buf: &mut [f64]) {}
+fn advise_huge_pages(_start: usize, _bytes: usize) {}
 
 #[cfg(test)]
 mod tests {

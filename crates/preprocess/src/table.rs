@@ -545,7 +545,7 @@ impl Table {
     /// (row = sample, column = feature, in column order).
     pub fn to_features(&self) -> Result<Features, PreprocessError> {
         let n = self.n_rows;
-        let mut data = Vec::with_capacity(n.saturating_mul(self.n_cols()));
+        let mut data = logreg_linalg_core::vec_with_capacity_huge(n.saturating_mul(self.n_cols()));
         for (name, stored) in self.names.iter().zip(&self.columns) {
             let missing = |i| PreprocessError::missing(i, name, "the feature matrix");
             match &**stored {
