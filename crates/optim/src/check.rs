@@ -179,6 +179,20 @@ pub(crate) fn report(
     }
 }
 
+/// The report of a run whose starting point already meets the gradient tolerance, if it does:
+/// no iterations, stopped for `GradientTolerance`, the start's value as the whole history.
+pub(crate) fn optimal_start(start: &Point, tol: f64) -> Option<Report> {
+    (start.grad_norm <= tol).then(|| {
+        report(
+            start.clone(),
+            0,
+            None,
+            Stop::GradientTolerance,
+            vec![start.value],
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

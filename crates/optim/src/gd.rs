@@ -83,16 +83,10 @@ impl<O: Objective + ?Sized> Solver<O> for GradientDescent {
     ) -> Result<Report, OptimError> {
         self.validate()?;
         let mut cur = check::start(f, x0)?;
-        let mut history = vec![cur.value];
-        if cur.grad_norm <= self.tol {
-            return Ok(check::report(
-                cur,
-                0,
-                None,
-                Stop::GradientTolerance,
-                history,
-            ));
+        if let Some(report) = check::optimal_start(&cur, self.tol) {
+            return Ok(report);
         }
+        let mut history = vec![cur.value];
         let mut watch = DivergenceWatch::new(cur.value);
         // The best point is what a diverged run hands back.
         let mut best: Option<Point> = None;

@@ -85,16 +85,10 @@ impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
     ) -> Result<Report, OptimError> {
         self.validate()?;
         let mut cur = check::start(f, x0)?;
-        let mut history = vec![cur.value];
-        if cur.grad_norm <= self.tol {
-            return Ok(check::report(
-                cur,
-                0,
-                None,
-                Stop::GradientTolerance,
-                history,
-            ));
+        if let Some(report) = check::optimal_start(&cur, self.tol) {
+            return Ok(report);
         }
+        let mut history = vec![cur.value];
         // Steps may raise the objective by rounding noise; a failed run must not end above its start.
         let initial = cur.clone();
         let mut memory = Memory::new(self.memory);

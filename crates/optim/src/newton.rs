@@ -76,16 +76,10 @@ impl<O: Objective + ?Sized> Solver<O> for Newton {
             f.hessian(&cur.x)
                 .ok_or(OptimError::HessianUnavailable { solver: "newton" })?,
         );
-        let mut history = vec![cur.value];
-        if cur.grad_norm <= self.tol {
-            return Ok(check::report(
-                cur,
-                0,
-                None,
-                Stop::GradientTolerance,
-                history,
-            ));
+        if let Some(report) = check::optimal_start(&cur, self.tol) {
+            return Ok(report);
         }
+        let mut history = vec![cur.value];
 
         for iteration in 1..=self.max_iter {
             let h = match hessian.take() {
