@@ -1,32 +1,37 @@
-//! The row-block kernels behind [`SampleMajor`](crate::SampleMajor)'s passes.
+//! The row-block kernels behind a dense [`Design`](crate::Design)'s passes, for f64 and f32.
 //!
-//! A pass cuts X into blocks of whole samples, a fixed number of bytes each, so the cut depends on
-//! the data's shape only, never on the number of threads. Rayon processes the blocks in parallel
-//! and [`tree_reduce`] combines their partial results along a binary tree fixed by the number of
+//! A pass cuts the rows it visits into blocks of a fixed number of bytes, so the cut depends on the
+//! data's shape only, never on the number of threads. Rayon processes the blocks in parallel and
+//! [`tree_reduce`] combines their partial results along a binary tree fixed by the number of
 //! blocks: a pass gives the same bits with one thread or many.
 //!
 //! Inside a block, samples go in small chunks: the chunk's logits (four samples at a time, sharing
 //! each load of w), then the caller's per-sample work over the whole chunk as a loop over slices
 //! (which vectorizes), then the chunk's share of the gradient or of the Gram matrix while its rows
 //! are still in L1. Meanwhile a prefetch brings in the chunk two ahead, so that memory keeps
-//! streaming while the core computes. X is read from memory once per pass.
+//! streaming while the core computes. X is read from memory once per pass. When the pass visits a
+//! selection of rows (a training split, a fold, a mini-batch), each chunk's rows are first gathered
+//! into a small buffer, and the same code runs on it.
+//!
+//! f32 values are widened to f64 as they are loaded; every product and sum is in f64, so an f32
+//! design is exactly the f64 design of its (rounded) values, read at half the bytes.
 //!
 //! On x86-64 CPUs with AVX2 (detected at run time) the same Rust code is compiled a second time
 //! for 256-bit registers, and the logits are written with intrinsics. Neither version uses fused
 //! multiply-add and both do the same operations in the same order, so they give identical bits;
 //! the tests check it.
 
-use crate::dot_unchecked;
+use crate::design::Real;
 
 /// Bytes of X per parallel block: large enough to amortize scheduling, small enough for L2.
 const BLOCK_BYTES: usize = 256 * 1024;
-/// Bytes of X per chunk of a fused pass: eight samples of 50 features. Small chunks interleave
+/// Bytes of X per chunk of a fused pass: eight samples of 50 f64 features. Small chunks interleave
 /// memory traffic and arithmetic finely; measured best among 2–16 KiB on a 2-core EPYC.
 const CHUNK_BYTES: usize = 4 * 1024;
 /// How many chunks ahead a fused pass prefetches (measured: 1–2 best, 0 much worse).
 const PF_CHUNKS: usize = 2;
 /// Most samples in one chunk (the length of the stack buffers).
-const MAX_CHUNK: usize = 128;
+pub(crate) const MAX_CHUNK: usize = 128;
 /// Bytes of the two padded copies of a chunk that the Gram tiles read again and again (24–96 KiB
 /// measured within a few per cent of each other).
 const GRAM_CHUNK_BYTES: usize = 48 * 1024;
@@ -35,14 +40,15 @@ const GRAM_CHUNK_BYTES: usize = 48 * 1024;
 /// tiles take half GEMM's time at p = 129 and 201, and 15% more at p = 256.
 const GRAM_TILES_MAX: usize = 224;
 
-/// Samples per parallel block for d features.
-pub(crate) fn rows_per_block(d: usize) -> usize {
-    (BLOCK_BYTES / 8 / d.max(1)).max(16)
+/// Samples per parallel block for d features of `bytes` bytes each.
+pub(crate) fn rows_per_block(d: usize, bytes: usize) -> usize {
+    (BLOCK_BYTES / bytes / d.max(1)).max(16)
 }
 
-/// Samples per chunk of a fused pass for d features: a multiple of 4 in 4..=MAX_CHUNK.
-fn chunk_rows(d: usize) -> usize {
-    (CHUNK_BYTES / 8 / d.max(1)).clamp(4, MAX_CHUNK) & !3
+/// Samples per chunk of a fused pass for d features of `bytes` bytes: a multiple of 4 in
+/// 4..=MAX_CHUNK.
+fn chunk_rows(d: usize, bytes: usize) -> usize {
+    (CHUNK_BYTES / bytes / d.max(1)).clamp(4, MAX_CHUNK) & !3
 }
 
 /// Tests set this to run the portable kernels on a CPU that has AVX2.
@@ -109,31 +115,113 @@ pub(crate) fn lane_sum(v: &[f64]) -> f64 {
     total
 }
 
+/// Where a block's rows come from: the matrix's own rows in order, or rows gathered by index.
+#[derive(Clone, Copy)]
+pub(crate) struct Source<'x, T> {
+    /// The whole matrix, row-major.
+    pub(crate) data: &'x [T],
+    /// Features per row.
+    pub(crate) d: usize,
+    /// Rows of the matrix (needed when d = 0).
+    pub(crate) n: usize,
+    /// The rows visited, in order; `None` for every row.
+    pub(crate) sel: Option<&'x [usize]>,
+}
+
+impl<'x, T: Real> Source<'x, T> {
+    /// Number of rows the pass visits.
+    pub(crate) fn len(&self) -> usize {
+        match self.sel {
+            Some(s) => s.len(),
+            None => self.n,
+        }
+    }
+
+    /// Rows at positions `start..start + m` of the pass, contiguous: a slice of the matrix, or
+    /// gathered into `buf` (which must hold `m·d` values).
+    #[inline(always)]
+    fn rows<'b>(&self, start: usize, m: usize, buf: &'b mut [T]) -> &'b [T]
+    where
+        'x: 'b,
+    {
+        let d = self.d;
+        match self.sel {
+            None => &self.data[start * d..(start + m) * d],
+            Some(sel) => {
+                for (k, &i) in sel[start..start + m].iter().enumerate() {
+                    buf[k * d..(k + 1) * d].copy_from_slice(&self.data[i * d..(i + 1) * d]);
+                }
+                &buf[..m * d]
+            }
+        }
+    }
+
+    /// Ask for the rows at positions `start..start + m` (clipped to the pass) to come into cache.
+    #[inline(always)]
+    fn prefetch(&self, start: usize, m: usize) {
+        let d = self.d;
+        match self.sel {
+            None => {
+                let from = (start * d).min(self.data.len());
+                let to = ((start + m) * d).min(self.data.len());
+                prefetch(&self.data[from..to]);
+            }
+            Some(sel) => {
+                for &i in sel.iter().skip(start).take(m) {
+                    if let Some(row) = self.data.get(i * d..(i + 1) * d) {
+                        prefetch(row);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A scratch buffer for gathered rows when the pass has a selection (empty otherwise).
+fn gather_buffer<T: Real>(src: &Source<'_, T>, rows: usize) -> Vec<T> {
+    if src.sel.is_some() {
+        vec![T::default(); rows * src.d]
+    } else {
+        Vec::new()
+    }
+}
+
 dispatch! {
-    pub(crate) fn sum_block(xs: &[f64]) -> f64 {
+    pub(crate) fn sum_block<T>(src: &Source<'_, T>, first: usize, n: usize) -> f64
+    where {
+        T: Real,
+    } {
         // Sixteen lanes: enough independent additions to keep up with memory on any core.
         let mut acc = [0.0f64; 16];
-        let groups = xs.chunks_exact(16);
-        let rest = groups.remainder();
-        for o in groups {
-            for k in 0..16 {
-                acc[k] += o[k];
+        let mut tail = 0.0;
+        let chunk = MAX_CHUNK;
+        let mut buf = gather_buffer(src, chunk);
+        let mut start = 0;
+        while start < n {
+            let m = chunk.min(n - start);
+            let xs = src.rows(first + start, m, &mut buf);
+            let groups = xs.chunks_exact(16);
+            let rest = groups.remainder();
+            for o in groups {
+                for k in 0..16 {
+                    acc[k] += o[k].to_f64();
+                }
             }
+            for x in rest {
+                tail += x.to_f64();
+            }
+            start += m;
         }
         let mut half = [0.0f64; 8];
         for k in 0..8 {
             half[k] = acc[k] + acc[k + 8];
-        }
-        let mut tail = 0.0;
-        for x in rest {
-            tail += x;
         }
         ((half[0] + half[4]) + (half[1] + half[5])) + ((half[2] + half[6]) + (half[3] + half[7]))
             + tail
     }
 }
 
-/// `((a0 + a4) + (a1 + a5)) + ((a2 + a6) + (a3 + a7))`, the fold of [`dot_unchecked`].
+/// `((a0 + a4) + (a1 + a5)) + ((a2 + a6) + (a3 + a7))`, the fold of [`dot_real`].
 #[inline(always)]
 fn fold8(a: &[f64; 8]) -> f64 {
     ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))
@@ -142,17 +230,34 @@ fn fold8(a: &[f64; 8]) -> f64 {
 /// `acc[k] += x[k]·w[k]` for k < 8: one row's eight lanes, written per row so that the compiler
 /// vectorizes along the lanes (two 256-bit registers) rather than across rows.
 #[inline(always)]
-fn lanes8(acc: &mut [f64; 8], x: &[f64], w: &[f64]) {
+fn lanes8<T: Real>(acc: &mut [f64; 8], x: &[T], w: &[f64]) {
     let (x, w) = (&x[..8], &w[..8]);
     for k in 0..8 {
-        acc[k] += x[k] * w[k];
+        acc[k] += x[k].to_f64() * w[k];
     }
 }
 
-/// `z[k] = x_k·w + b` for the `z.len()` rows of d features in `xs`, each exactly
-/// `dot_unchecked(x_k, w) + b`; four rows at a time share each load of w.
+/// The dot product of a row and w with [`crate::dot`]'s eight accumulators and fold.
 #[inline(always)]
-fn logits_rows(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
+pub(crate) fn dot_real<T: Real>(x: &[T], w: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let full = x.len() / 8 * 8;
+    let mut j = 0;
+    while j < full {
+        lanes8(&mut acc, &x[j..j + 8], &w[j..j + 8]);
+        j += 8;
+    }
+    let mut tail = 0.0;
+    for (xj, wj) in x[full..].iter().zip(&w[full..]) {
+        tail += xj.to_f64() * wj;
+    }
+    fold8(&acc) + tail
+}
+
+/// `z[k] = x_k·w + b` for the `z.len()` rows of d features in `xs`, each exactly
+/// `dot_real(x_k, w) + b`; four rows at a time share each load of w.
+#[inline(always)]
+pub(crate) fn logits_rows<T: Real>(xs: &[T], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         // SAFETY: the CPU has AVX2, checked just above.
@@ -164,7 +269,7 @@ fn logits_rows(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
 
 /// [`logits_rows`] in plain Rust.
 #[inline(always)]
-fn logits_rows_portable(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
+fn logits_rows_portable<T: Real>(xs: &[T], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
     let full = d / 8 * 8;
     let quads = z.len() / 4;
     for q in 0..quads {
@@ -184,10 +289,10 @@ fn logits_rows_portable(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) 
         }
         let mut tail = [0.0f64; 4];
         for j in full..d {
-            tail[0] += x0[j] * w[j];
-            tail[1] += x1[j] * w[j];
-            tail[2] += x2[j] * w[j];
-            tail[3] += x3[j] * w[j];
+            tail[0] += x0[j].to_f64() * w[j];
+            tail[1] += x1[j].to_f64() * w[j];
+            tail[2] += x2[j].to_f64() * w[j];
+            tail[3] += x3[j].to_f64() * w[j];
         }
         z[4 * q] = fold8(&a0) + tail[0] + b;
         z[4 * q + 1] = fold8(&a1) + tail[1] + b;
@@ -195,19 +300,37 @@ fn logits_rows_portable(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) 
         z[4 * q + 3] = fold8(&a3) + tail[3] + b;
     }
     for k in 4 * quads..z.len() {
-        z[k] = dot_unchecked(&xs[k * d..(k + 1) * d], w) + b;
+        z[k] = dot_real(&xs[k * d..(k + 1) * d], w) + b;
     }
 }
 
 dispatch! {
-    pub(crate) fn logits_block(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) -> () {
-        logits_rows(xs, d, w, b, z)
+    pub(crate) fn logits_block<T>(
+        src: &Source<'_, T>,
+        first: usize,
+        w: &[f64],
+        b: f64,
+        z: &mut [f64],
+    ) -> ()
+    where {
+        T: Real,
+    } {
+        let d = src.d;
+        let chunk = MAX_CHUNK;
+        let mut buf = gather_buffer(src, chunk);
+        let mut start = 0;
+        while start < z.len() {
+            let m = chunk.min(z.len() - start);
+            let xs = src.rows(first + start, m, &mut buf);
+            logits_rows(xs, d, w, b, &mut z[start..start + m]);
+            start += m;
+        }
     }
 }
 
 /// `g += Σ_k r[k]·x_k` over the `r.len()` rows of d features in `xs`, four rows at a time.
 #[inline(always)]
-fn axpy_rows(xs: &[f64], d: usize, r: &[f64], g: &mut [f64]) {
+fn axpy_rows<T: Real>(xs: &[T], d: usize, r: &[f64], g: &mut [f64]) {
     let quads = r.len() / 4;
     for q in 0..quads {
         let x = &xs[4 * q * d..4 * (q + 1) * d];
@@ -216,28 +339,32 @@ fn axpy_rows(xs: &[f64], d: usize, r: &[f64], g: &mut [f64]) {
         let (x2, x3) = x.split_at(d);
         let (r0, r1, r2, r3) = (r[4 * q], r[4 * q + 1], r[4 * q + 2], r[4 * q + 3]);
         for ((((gj, a0), a1), a2), a3) in g.iter_mut().zip(x0).zip(x1).zip(x2).zip(x3) {
-            *gj += (r0 * a0 + r1 * a1) + (r2 * a2 + r3 * a3);
+            *gj += (r0 * a0.to_f64() + r1 * a1.to_f64()) + (r2 * a2.to_f64() + r3 * a3.to_f64());
         }
     }
     for k in 4 * quads..r.len() {
         let rk = r[k];
         for (gj, xj) in g.iter_mut().zip(&xs[k * d..(k + 1) * d]) {
-            *gj += rk * xj;
+            *gj += rk * xj.to_f64();
         }
     }
 }
 
 /// Ask the CPU to bring `xs` into cache: one prefetch per 64-byte line (a hint that cannot fault).
 #[inline(always)]
-fn prefetch(xs: &[f64]) {
+fn prefetch<T>(xs: &[T]) {
     #[cfg(target_arch = "x86_64")]
-    for line in xs.chunks(8) {
-        // SAFETY: prefetching is a hint without side effects, and the address lies inside `xs`.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                line.as_ptr().cast(),
-            )
-        };
+    {
+        let bytes = std::mem::size_of_val(xs);
+        let base = xs.as_ptr().cast::<i8>();
+        let mut off = 0;
+        while off < bytes {
+            // SAFETY: prefetching is a hint without side effects, and the address lies inside `xs`.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(base.add(off))
+            };
+            off += 64;
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = xs;
@@ -263,10 +390,8 @@ impl BlockSums {
 }
 
 dispatch! {
-    pub(crate) fn pass_block<F>(
-        xs: &[f64],
-        ahead: &[f64],
-        d: usize,
+    pub(crate) fn pass_block<T, F>(
+        src: &Source<'_, T>,
         first: usize,
         n: usize,
         w: &[f64],
@@ -274,21 +399,27 @@ dispatch! {
         per_chunk: &F,
     ) -> BlockSums
     where {
+        T: Real,
         F: Fn(usize, &mut [f64], &mut [f64]),
     } {
+        let d = src.d;
         let mut sums = BlockSums { value: 0.0, grad: vec![0.0; d], grad_bias: 0.0 };
-        let chunk = chunk_rows(d);
+        let chunk = chunk_rows(d, std::mem::size_of::<T>());
         let (mut zbuf, mut lbuf) = ([0.0f64; MAX_CHUNK], [0.0f64; MAX_CHUNK]);
+        let mut buf = gather_buffer(src, chunk);
+        let total = src.len();
         let mut start = 0;
         while start < n {
             let m = chunk.min(n - start);
-            let rows = &xs[start * d..(start + m) * d];
+            let rows = src.rows(first + start, m, &mut buf);
             let (z, l) = (&mut zbuf[..m], &mut lbuf[..m]);
             logits_rows(rows, d, w, b, z);
             // While this chunk is computed, the one PF_CHUNKS ahead comes in: with the prefetch
             // in flight, memory keeps streaming instead of waiting for the next demand miss.
-            let from = ((start + PF_CHUNKS * chunk) * d).min(ahead.len());
-            prefetch(&ahead[from..(from + m * d).min(ahead.len())]);
+            let ahead = first + start + PF_CHUNKS * chunk;
+            if ahead < total {
+                src.prefetch(ahead, m);
+            }
             l.fill(0.0);
             per_chunk(first + start, z, l);
             sums.value += lane_sum(l);
@@ -374,10 +505,8 @@ fn gram_tiles(u: &[f64], v: &[f64], m: usize, width: usize, h: &mut [f64]) {
 }
 
 dispatch! {
-    pub(crate) fn gram_block<F>(
-        xs: &[f64],
-        ahead: &[f64],
-        d: usize,
+    pub(crate) fn gram_block<T, F>(
+        src: &Source<'_, T>,
         first: usize,
         n: usize,
         wb: Option<(&[f64], f64)>,
@@ -385,20 +514,24 @@ dispatch! {
         weights: &F,
     ) -> GramSums
     where {
+        T: Real,
         F: Fn(usize, &mut [f64]),
     } {
+        let d = src.d;
         let p = d + usize::from(intercept);
         let width = padded(p);
         let mut h = vec![0.0; width * width];
         let chunk = gram_chunk_rows(width);
         let mut cbuf = [0.0f64; MAX_CHUNK];
+        let mut buf = gather_buffer(src, chunk);
         // The chunk's samples padded with zeros to `width` (v), and the same scaled by cᵢ (u).
         let mut v = vec![0.0; chunk * width];
         let mut u = vec![0.0; chunk * width];
+        let total = src.len();
         let mut start = 0;
         while start < n {
             let m = chunk.min(n - start);
-            let rows = &xs[start * d..(start + m) * d];
+            let rows = src.rows(first + start, m, &mut buf);
             let c = &mut cbuf[..m];
             match wb {
                 Some((w, b)) => logits_rows(rows, d, w, b, c),
@@ -406,7 +539,9 @@ dispatch! {
             }
             weights(first + start, c);
             for (k, (vk, uk)) in v.chunks_exact_mut(width).zip(u.chunks_exact_mut(width)).take(m).enumerate() {
-                vk[..d].copy_from_slice(&rows[k * d..(k + 1) * d]);
+                for (vj, xj) in vk[..d].iter_mut().zip(&rows[k * d..(k + 1) * d]) {
+                    *vj = xj.to_f64();
+                }
                 if intercept {
                     vk[d] = 1.0;
                 }
@@ -416,8 +551,9 @@ dispatch! {
                 }
             }
             // The tiles take long enough for the next chunk to arrive meanwhile.
-            let next = ((start + m) * d).min(ahead.len());
-            prefetch(&ahead[next..(next + chunk * d).min(ahead.len())]);
+            if first + start + m < total {
+                src.prefetch(first + start + m, chunk);
+            }
             gram_tiles(&u, &v, m, width, &mut h);
             start += m;
         }
@@ -426,9 +562,8 @@ dispatch! {
 }
 
 dispatch! {
-    pub(crate) fn scaled_block<F>(
-        xs: &[f64],
-        d: usize,
+    pub(crate) fn scaled_block<T, F>(
+        src: &Source<'_, T>,
         first: usize,
         n: usize,
         wb: Option<(&[f64], f64)>,
@@ -436,10 +571,14 @@ dispatch! {
         weights: &F,
     ) -> nalgebra::DMatrix<f64>
     where {
+        T: Real,
         F: Fn(usize, &mut [f64]),
     } {
         // Column k is x̃_k·√c_k, so that the block's share of the Gram matrix is T·Tᵀ.
+        let d = src.d;
         let p = d + usize::from(intercept);
+        let mut buf = gather_buffer(src, n);
+        let xs = src.rows(first, n, &mut buf);
         let mut c = vec![0.0; n];
         if let Some((w, b)) = wb {
             logits_rows(xs, d, w, b, &mut c);
@@ -449,7 +588,7 @@ dispatch! {
         for (k, (dst, &ck)) in t.as_mut_slice().chunks_exact_mut(p.max(1)).zip(&c).enumerate() {
             let s = ck.sqrt();
             for (tj, xj) in dst.iter_mut().zip(&xs[k * d..(k + 1) * d]) {
-                *tj = s * xj;
+                *tj = s * xj.to_f64();
             }
             if intercept {
                 dst[d] = s;
@@ -459,27 +598,154 @@ dispatch! {
     }
 }
 
+/// Per-class logits of a chunk: `z[k·K + c] = x_k·W_c + b_c` for the m rows of `xs`, K classes
+/// stored class after class in `w` (K × d) and `b`.
+#[inline(always)]
+pub(crate) fn multi_logits_rows<T: Real>(
+    xs: &[T],
+    d: usize,
+    w: &[f64],
+    b: &[f64],
+    m: usize,
+    z: &mut [f64],
+) {
+    let k = b.len();
+    let mut col = [0.0f64; MAX_CHUNK];
+    for c in 0..k {
+        logits_rows(xs, d, &w[c * d..(c + 1) * d], b[c], &mut col[..m]);
+        for (r, &v) in col[..m].iter().enumerate() {
+            z[r * k + c] = v;
+        }
+    }
+}
+
+/// What one block of a multi-output pass accumulates.
+pub(crate) struct MultiBlockSums {
+    pub(crate) value: f64,
+    /// K × d, class after class.
+    pub(crate) grad: Vec<f64>,
+    /// K.
+    pub(crate) grad_bias: Vec<f64>,
+}
+
+impl MultiBlockSums {
+    /// Componentwise sum, reusing `self`'s storage.
+    pub(crate) fn add(mut self, other: MultiBlockSums) -> MultiBlockSums {
+        self.value += other.value;
+        for (a, b) in self.grad.iter_mut().zip(&other.grad) {
+            *a += b;
+        }
+        for (a, b) in self.grad_bias.iter_mut().zip(&other.grad_bias) {
+            *a += b;
+        }
+        self
+    }
+}
+
+dispatch! {
+    pub(crate) fn multi_pass_block<T, F>(
+        src: &Source<'_, T>,
+        first: usize,
+        n: usize,
+        w: &[f64],
+        b: &[f64],
+        per_chunk: &F,
+    ) -> MultiBlockSums
+    where {
+        T: Real,
+        F: Fn(usize, &mut [f64], &mut [f64]),
+    } {
+        let d = src.d;
+        let k = b.len();
+        let mut sums = MultiBlockSums { value: 0.0, grad: vec![0.0; k * d], grad_bias: vec![0.0; k] };
+        let chunk = chunk_rows(d, std::mem::size_of::<T>());
+        let mut zbuf = vec![0.0f64; chunk * k];
+        let mut lbuf = [0.0f64; MAX_CHUNK];
+        let mut rbuf = [0.0f64; MAX_CHUNK];
+        let mut buf = gather_buffer(src, chunk);
+        let total = src.len();
+        let mut start = 0;
+        while start < n {
+            let m = chunk.min(n - start);
+            let rows = src.rows(first + start, m, &mut buf);
+            let z = &mut zbuf[..m * k];
+            multi_logits_rows(rows, d, w, b, m, z);
+            let ahead = first + start + PF_CHUNKS * chunk;
+            if ahead < total {
+                src.prefetch(ahead, m);
+            }
+            let l = &mut lbuf[..m];
+            l.fill(0.0);
+            per_chunk(first + start, z, l);
+            sums.value += lane_sum(l);
+            for c in 0..k {
+                let r = &mut rbuf[..m];
+                for (row, rv) in r.iter_mut().enumerate() {
+                    *rv = z[row * k + c];
+                }
+                sums.grad_bias[c] += lane_sum(r);
+                axpy_rows(rows, d, r, &mut sums.grad[c * d..(c + 1) * d]);
+            }
+            start += m;
+        }
+        sums
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     //! The logits by hand: left to itself the compiler vectorizes four rows' dot products across
     //! the rows, with a shuffle per load, instead of along each row.
 
     use std::arch::x86_64::{
-        __m256d, _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_setzero_pd, _mm256_storeu_pd,
+        __m256d, _mm256_add_pd, _mm256_cvtps_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_setzero_pd,
+        _mm256_storeu_pd, _mm_loadu_ps,
     };
 
-    /// Four f64 from the start of `s` (which has at least four).
+    use crate::design::Real;
+
+    /// Four values from the start of `s` (which has at least four), widened to f64.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2 and `s` at least four elements.
     #[inline(always)]
-    unsafe fn load4(s: &[f64]) -> __m256d {
+    unsafe fn load4<T: Real>(s: &[T]) -> __m256d {
         debug_assert!(s.len() >= 4);
-        _mm256_loadu_pd(s.as_ptr())
+        if std::mem::size_of::<T>() == 8 {
+            // SAFETY: T is f64 (the only 8-byte Real) and s holds four of them.
+            unsafe { _mm256_loadu_pd(s.as_ptr().cast::<f64>()) }
+        } else {
+            // SAFETY: T is f32 (the only 4-byte Real) and s holds four of them; widening to f64
+            // is exact, like `to_f64`.
+            unsafe { _mm256_cvtps_pd(_mm_loadu_ps(s.as_ptr().cast::<f32>())) }
+        }
     }
 
-    /// [`super::logits_rows_portable`], the same operations in the same order: `dot_unchecked`'s
+    /// Four f64 from the start of `s`.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2 and `s` at least four elements.
+    #[inline(always)]
+    unsafe fn load4w(s: &[f64]) -> __m256d {
+        debug_assert!(s.len() >= 4);
+        // SAFETY: the caller guarantees four elements.
+        unsafe { _mm256_loadu_pd(s.as_ptr()) }
+    }
+
+    /// [`super::logits_rows_portable`], the same operations in the same order: `dot_real`'s
     /// eight lanes acc[0..8] are `lo` (lanes 0–3) and `hi` (4–7), so `lo + hi` holds
     /// `acc[k] + acc[k + 4]` and its lanes are folded as `(s0 + s1) + (s2 + s3)`.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; `xs` holds `z.len()` rows of `d` values and `w` has `d` entries.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn logits_rows(xs: &[f64], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
+    pub(super) unsafe fn logits_rows<T: Real>(
+        xs: &[T],
+        d: usize,
+        w: &[f64],
+        b: f64,
+        z: &mut [f64],
+    ) {
         let full = d / 8 * 8;
         let quads = z.len() / 4;
         for q in 0..quads {
@@ -489,26 +755,30 @@ mod avx2 {
             let mut hi = [_mm256_setzero_pd(); 4];
             let mut j = 0;
             while j < full {
-                let (wl, wh) = (load4(&w[j..j + 4]), load4(&w[j + 4..j + 8]));
-                for r in 0..4 {
-                    let (xl, xh) = (load4(&rows[r][j..j + 4]), load4(&rows[r][j + 4..j + 8]));
-                    lo[r] = _mm256_add_pd(lo[r], _mm256_mul_pd(xl, wl));
-                    hi[r] = _mm256_add_pd(hi[r], _mm256_mul_pd(xh, wh));
+                // SAFETY: j + 8 ≤ full ≤ d, so every load has four elements; AVX2 is present.
+                unsafe {
+                    let (wl, wh) = (load4w(&w[j..j + 4]), load4w(&w[j + 4..j + 8]));
+                    for r in 0..4 {
+                        let (xl, xh) = (load4(&rows[r][j..j + 4]), load4(&rows[r][j + 4..j + 8]));
+                        lo[r] = _mm256_add_pd(lo[r], _mm256_mul_pd(xl, wl));
+                        hi[r] = _mm256_add_pd(hi[r], _mm256_mul_pd(xh, wh));
+                    }
                 }
                 j += 8;
             }
             for r in 0..4 {
                 let mut s = [0.0f64; 4];
-                _mm256_storeu_pd(s.as_mut_ptr(), _mm256_add_pd(lo[r], hi[r]));
+                // SAFETY: `s` has room for four f64; AVX2 is present.
+                unsafe { _mm256_storeu_pd(s.as_mut_ptr(), _mm256_add_pd(lo[r], hi[r])) };
                 let mut tail = 0.0;
                 for (xj, wj) in rows[r][full..].iter().zip(&w[full..d]) {
-                    tail += xj * wj;
+                    tail += xj.to_f64() * wj;
                 }
                 z[4 * q + r] = ((s[0] + s[1]) + (s[2] + s[3])) + tail + b;
             }
         }
         for k in 4 * quads..z.len() {
-            z[k] = super::dot_unchecked(&xs[k * d..(k + 1) * d], w) + b;
+            z[k] = super::dot_real(&xs[k * d..(k + 1) * d], w) + b;
         }
     }
 }
