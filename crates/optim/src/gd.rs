@@ -1,9 +1,10 @@
 //! Gradient descent with a fixed learning rate, exactly as "from scratch" tutorials run it.
 
-use nalgebra::DVector;
+use serde::{Deserialize, Serialize};
 
-use crate::check::{self, DivergenceWatch, Point};
-use crate::{Control, Iteration, Objective, Observer, OptimError, Report, Solver, Stop};
+use crate::check;
+use crate::driver::{Point, Step, StepResult, StopRule};
+use crate::{Objective, OptimError, SolverConfig};
 
 /// Gradient descent with a fixed step: x ← x − η·∇f(x).
 ///
@@ -11,7 +12,7 @@ use crate::{Control, Iteration, Objective, Observer, OptimError, Report, Solver,
 /// between iterations (if `threshold > 0`), when `max_iter` iterations are spent, or when the
 /// objective blows up (non-finite, or above its start and rising for several iterations in a row:
 /// the learning rate is too large), in which case the report holds the best point seen.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GradientDescent {
     learning_rate: f64,
     max_iter: usize,
@@ -63,87 +64,51 @@ impl GradientDescent {
         self.tol = tol;
         self
     }
+}
 
-    /// Check every parameter, naming the first one out of range.
-    pub fn validate(&self) -> Result<(), OptimError> {
+impl SolverConfig for GradientDescent {
+    fn validate(&self) -> Result<(), OptimError> {
         check::positive("learning_rate", self.learning_rate)?;
-        check::at_least_one("max_iter", self.max_iter)?;
-        check::non_negative("threshold", self.threshold)?;
-        check::non_negative("tol", self.tol)?;
+        self.stop_rule().validate()
+    }
+
+    fn stop_rule(&self) -> StopRule {
+        StopRule {
+            loss_change: self.threshold,
+            ..StopRule::new(self.max_iter, self.tol)
+        }
+    }
+
+    fn step(&self) -> Box<dyn Step> {
+        Box::new(GdStep {
+            learning_rate: self.learning_rate,
+        })
+    }
+}
+
+/// Gradient descent's state: nothing but the step size.
+struct GdStep {
+    learning_rate: f64,
+}
+
+impl Step for GdStep {
+    fn name(&self) -> &'static str {
+        "gd"
+    }
+
+    fn init(&mut self, _f: &dyn Objective, _start: &Point) -> Result<(), OptimError> {
         Ok(())
     }
-}
 
-impl<O: Objective + ?Sized> Solver<O> for GradientDescent {
-    fn minimize(
-        &self,
-        f: &O,
-        x0: DVector<f64>,
-        obs: &mut dyn Observer,
-    ) -> Result<Report, OptimError> {
-        self.validate()?;
-        let mut cur = check::start(f, x0)?;
-        if let Some(report) = check::optimal_start(&cur, self.tol) {
-            return Ok(report);
-        }
-        let mut history = vec![cur.value];
-        let mut watch = DivergenceWatch::new(cur.value);
-        // The best point is what a diverged run hands back.
-        let mut best: Option<Point> = None;
-
-        for iteration in 1..=self.max_iter {
-            let x_next = &cur.x - self.learning_rate * &cur.grad;
-            let Some(next) = check::evaluate(f, x_next) else {
-                return Ok(diverged(cur, best, history));
-            };
-            let change = (cur.value - next.value).abs();
-            history.push(next.value);
-            let control = obs.observe(&Iteration {
-                iteration,
-                value: next.value,
-                grad_norm: next.grad_norm,
-                x: &next.x,
-            });
-            let improves = match &best {
-                Some(b) => cur.value < b.value,
-                None => true,
-            };
-            if improves {
-                best = Some(cur);
-            }
-            cur = next;
-
-            let stop = if cur.grad_norm <= self.tol {
-                Some(Stop::GradientTolerance)
-            } else if change < self.threshold {
-                Some(Stop::LossChangeBelowThreshold)
-            } else if watch.diverged(cur.value) {
-                return Ok(diverged(cur, best, history));
-            } else if control == Control::Stop {
-                Some(Stop::ObserverRequested)
-            } else {
-                None
-            };
-            if let Some(stop) = stop {
-                return Ok(check::report(cur, iteration, None, stop, history));
-            }
-        }
-        Ok(check::report(
-            cur,
-            self.max_iter,
-            None,
-            Stop::MaxIterations,
-            history,
-        ))
+    fn step(&mut self, f: &dyn Objective, cur: &Point) -> Result<StepResult, OptimError> {
+        let x = &cur.x - self.learning_rate * &cur.grad;
+        Ok(match Point::evaluate(f, x)? {
+            Some(point) => StepResult::Moved { point, inner: 1 },
+            None => StepResult::Diverged,
+        })
     }
-}
 
-/// The report of a diverged run: the lowest point among `cur` and `best`.
-fn diverged(cur: Point, best: Option<Point>, history: Vec<f64>) -> Report {
-    let iterations = history.len() - 1;
-    let p = match best {
-        Some(b) if b.value < cur.value => b,
-        _ => cur,
-    };
-    check::report(p, iterations, None, Stop::Diverged, history)
+    fn can_diverge(&self) -> bool {
+        true
+    }
 }

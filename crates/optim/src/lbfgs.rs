@@ -3,10 +3,12 @@
 use std::collections::VecDeque;
 
 use nalgebra::DVector;
+use serde::{Deserialize, Serialize};
 
-use crate::check::{self, Point};
+use crate::check;
+use crate::driver::{all_finite, Point, Step, StepResult, StopRule};
 use crate::line_search::{self, Search};
-use crate::{Control, Iteration, Objective, Observer, OptimError, Report, Solver, Stop};
+use crate::{Objective, OptimError, SolverConfig};
 
 /// Limited-memory BFGS with a strong Wolfe line search (c₁ = 1e-4, c₂ = 0.9).
 ///
@@ -15,7 +17,7 @@ use crate::{Control, Iteration, Objective, Observer, OptimError, Report, Solver,
 /// sᵀy ≤ ε·‖s‖‖y‖, which keeps the approximation positive definite. Stops when ‖∇f‖ ≤ `tol`, when the
 /// relative decrease falls to `ftol` (if `ftol > 0`), when `max_iter` is spent, or when the line
 /// search finds no decrease even along the steepest descent direction.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Lbfgs {
     memory: usize,
     max_iter: usize,
@@ -65,118 +67,92 @@ impl Lbfgs {
         self.ftol = ftol;
         self
     }
+}
 
-    /// Check every parameter, naming the first one out of range.
-    pub fn validate(&self) -> Result<(), OptimError> {
+impl SolverConfig for Lbfgs {
+    fn validate(&self) -> Result<(), OptimError> {
         check::at_least_one("memory", self.memory)?;
-        check::at_least_one("max_iter", self.max_iter)?;
-        check::non_negative("tol", self.tol)?;
-        check::non_negative("ftol", self.ftol)?;
+        self.stop_rule().validate()
+    }
+
+    fn stop_rule(&self) -> StopRule {
+        StopRule {
+            ftol: self.ftol,
+            ..StopRule::new(self.max_iter, self.tol)
+        }
+    }
+
+    fn step(&self) -> Box<dyn Step> {
+        Box::new(LbfgsStep {
+            memory: Memory::new(self.memory),
+            start: None,
+        })
+    }
+}
+
+/// L-BFGS's state: the curvature pairs, and the start (a run that fails must not end above it).
+struct LbfgsStep {
+    memory: Memory,
+    start: Option<Point>,
+}
+
+impl Step for LbfgsStep {
+    fn name(&self) -> &'static str {
+        "lbfgs"
+    }
+
+    fn init(&mut self, _f: &dyn Objective, start: &Point) -> Result<(), OptimError> {
+        self.memory.clear();
+        self.start = Some(start.clone());
         Ok(())
     }
-}
 
-impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
-    fn minimize(
-        &self,
-        f: &O,
-        x0: DVector<f64>,
-        obs: &mut dyn Observer,
-    ) -> Result<Report, OptimError> {
-        self.validate()?;
-        let mut cur = check::start(f, x0)?;
-        if let Some(report) = check::optimal_start(&cur, self.tol) {
-            return Ok(report);
+    /// The quasi-Newton direction, falling back to steepest descent (and a fresh memory) when that
+    /// direction is unusable or its line search fails; stalled when even steepest descent finds no
+    /// lower point.
+    fn step(&mut self, f: &dyn Objective, cur: &Point) -> Result<StepResult, OptimError> {
+        let memory = &mut self.memory;
+        let mut d = memory.direction(&cur.grad);
+        let descent = cur.grad.dot(&d) < 0.0 && all_finite(&d);
+        if !descent {
+            memory.clear();
+            d = -&cur.grad;
         }
-        let mut history = vec![cur.value];
-        // Steps may raise the objective by rounding noise; a failed run must not end above its start.
-        let initial = cur.clone();
-        let mut memory = Memory::new(self.memory);
-
-        for iteration in 1..=self.max_iter {
-            let Some(next) = step(f, &cur, &mut memory) else {
-                let p = if cur.value <= initial.value {
-                    cur
+        loop {
+            // Without curvature information the scale of −g is arbitrary: make the first trial
+            // move by one unit, as the line search can grow or shrink it from there.
+            let alpha0 = if memory.is_empty() {
+                let inv = 1.0 / d.norm();
+                if inv.is_finite() {
+                    inv
                 } else {
-                    initial
-                };
-                let iterations = iteration - 1;
-                return Ok(check::report(
-                    p,
-                    iterations,
-                    None,
-                    Stop::LineSearchFailed,
-                    history,
-                ));
-            };
-            memory.push(&next.x - &cur.x, &next.grad - &cur.grad);
-            let scale = cur.value.abs().max(next.value.abs()).max(1.0);
-            let relative_decrease = (cur.value - next.value) / scale;
-            history.push(next.value);
-            let control = obs.observe(&Iteration {
-                iteration,
-                value: next.value,
-                grad_norm: next.grad_norm,
-                x: &next.x,
-            });
-            cur = next;
-
-            let stop = if cur.grad_norm <= self.tol {
-                Some(Stop::GradientTolerance)
-            } else if self.ftol > 0.0 && relative_decrease <= self.ftol {
-                Some(Stop::LossChangeBelowThreshold)
-            } else if control == Control::Stop {
-                Some(Stop::ObserverRequested)
-            } else {
-                None
-            };
-            if let Some(stop) = stop {
-                return Ok(check::report(cur, iteration, None, stop, history));
-            }
-        }
-        Ok(check::report(
-            cur,
-            self.max_iter,
-            None,
-            Stop::MaxIterations,
-            history,
-        ))
-    }
-}
-
-/// One L-BFGS step from `cur`: the quasi-Newton direction, falling back to steepest descent (and a
-/// fresh memory) when that direction is unusable or its line search fails. `None` when even steepest
-/// descent finds no lower point.
-fn step<O: Objective + ?Sized>(f: &O, cur: &Point, memory: &mut Memory) -> Option<Point> {
-    let mut d = memory.direction(&cur.grad);
-    let descent = cur.grad.dot(&d) < 0.0 && check::all_finite(&d);
-    if !descent {
-        memory.clear();
-        d = -&cur.grad;
-    }
-    loop {
-        // Without curvature information the scale of −g is arbitrary: make the first trial move by
-        // one unit, as the line search can grow or shrink it from there.
-        let alpha0 = if memory.is_empty() {
-            let inv = 1.0 / d.norm();
-            if inv.is_finite() {
-                inv
+                    1.0
+                }
             } else {
                 1.0
-            }
-        } else {
-            1.0
-        };
-        match line_search::strong_wolfe(f, cur, &d, alpha0) {
-            Search::Found(p) => return Some(p),
-            // Lower but without the curvature condition: still progress, and the pair update
-            // protects itself with the sᵀy test.
-            Search::Failed(Some(p)) => return Some(p),
-            Search::Failed(None) if !memory.is_empty() => {
-                memory.clear();
-                d = -&cur.grad;
-            }
-            Search::Failed(None) => return None,
+            };
+            let point = match line_search::strong_wolfe(f, cur, &d, alpha0)? {
+                Search::Found(p) => p,
+                // Lower but without the curvature condition: still progress, and the pair update
+                // protects itself with the sᵀy test.
+                Search::Failed(Some(p)) => p,
+                Search::Failed(None) if !memory.is_empty() => {
+                    memory.clear();
+                    d = -&cur.grad;
+                    continue;
+                }
+                Search::Failed(None) => return Ok(StepResult::Stalled),
+            };
+            memory.push(&point.x - &cur.x, &point.grad - &cur.grad);
+            return Ok(StepResult::Moved { point, inner: 1 });
+        }
+    }
+
+    fn final_point(&mut self, last: Point) -> Point {
+        // Steps may raise the objective by rounding noise; a failed run must not end above its start.
+        match self.start.take() {
+            Some(start) if start.value < last.value => start,
+            _ => last,
         }
     }
 }

@@ -2,34 +2,38 @@
 //! what it needs.
 //!
 //! This crate knows nothing about logistic regression. An [`Objective`] gives a value and a gradient
-//! (and optionally a Hessian or Hessian-vector product); a [`MiniBatchObjective`] also gives them over a
-//! subset of its samples. A [`Solver`] minimizes one from a starting point and returns a [`Report`] that
-//! says where it ended, how it got there, and why it stopped ([`Stop`]). An [`Observer`] sees every
-//! iteration and may stop the run early.
+//! (and, if it can, a Hessian, Hessian-vector products, or estimates over a subset of its samples).
+//! A solver is a [`Step`] — its state and one iteration — and [`run`] is the one loop they all run
+//! under: the iteration budget, the stopping tests ([`StopRule`]), the [`Observer`], divergence and
+//! non-finite checks, the history and the [`Report`], which says where the run ended and why it
+//! stopped ([`Stop`]).
 //!
-//! The solvers:
+//! The solvers, each a configuration that validates itself and a [`Solver::minimize`]:
 //! - [`GradientDescent`]: a fixed learning rate, as "from scratch" tutorials run it.
-//! - [`Sgd`]: mini-batch stochastic gradient descent over a [`MiniBatchObjective`], with seeded
-//!   shuffling, [`LearningRate`] schedules, momentum and optional iterate averaging.
+//! - [`Sgd`]: mini-batch stochastic gradient descent, with seeded shuffling, [`LearningRate`]
+//!   schedules, momentum and optional iterate averaging; needs [`Objective::value_grad_batch`].
 //! - [`Lbfgs`]: limited-memory BFGS with a strong Wolfe line search; the general-purpose choice.
 //! - [`Newton`]: Cholesky-solved Newton steps with backtracking, for few parameters and many
 //!   samples; needs [`Objective::hessian`].
+//! - [`NewtonCg`]: trust-region Newton with conjugate gradients on Hessian-vector products
+//!   (liblinear's TRON), for many parameters; needs [`Objective::hessian_operator`].
 //!
 //! Every solver validates its parameters before touching the objective, never returns non-finite
 //! numbers, and says in [`Report::stop`] why it stopped (including [`Stop::Diverged`] when a learning
-//! rate is too large).
+//! rate is too large). Adding a solver is one file: its configuration, its state, and
+//! `impl Step` with one iteration.
 //!
 //! ```
-//! use logreg_optim::{Objective, Solver, GradientDescent, NoObserver};
+//! use logreg_optim::{GradientDescent, NoObserver, Objective, OptimError, Solver};
 //! use nalgebra::DVector;
 //!
 //! /// f(x) = ½‖x − 3‖²
 //! struct Bowl;
 //! impl Objective for Bowl {
 //!     fn dim(&self) -> usize { 2 }
-//!     fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+//!     fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> Result<f64, OptimError> {
 //!         g.copy_from(&x.add_scalar(-3.0));
-//!         0.5 * g.norm_squared()
+//!         Ok(0.5 * g.norm_squared())
 //!     }
 //! }
 //! let report = GradientDescent::new(0.5)
@@ -39,81 +43,147 @@
 //! assert!((report.x[0] - 3.0).abs() < 1e-6);
 //! ```
 
+use std::sync::Arc;
+
 use nalgebra::{DMatrix, DVector};
+use serde::{Deserialize, Serialize};
 
 mod check;
+mod driver;
 mod gd;
 mod lbfgs;
 mod line_search;
 mod newton;
+mod newton_cg;
 mod sgd;
 
+pub use driver::{run, Point, Step, StepResult, StopRule};
 pub use gd::GradientDescent;
 pub use lbfgs::Lbfgs;
 pub use newton::Newton;
+pub use newton_cg::NewtonCg;
 pub use sgd::{LearningRate, Sgd};
 
-/// A smooth function to minimize, described by what it can compute.
+/// A smooth function to minimize, described by what it can compute. Every evaluation may fail
+/// (an I/O error while streaming data, say): the error ends the run and reaches the caller as
+/// [`OptimError::Evaluation`]; it is never turned into a NaN.
 pub trait Objective {
     /// Number of parameters.
     fn dim(&self) -> usize;
 
     /// Value at `x`, writing the gradient into `grad` (length [`dim`](Objective::dim)).
-    fn value_grad(&self, x: &DVector<f64>, grad: &mut DVector<f64>) -> f64;
+    fn value_grad(&self, x: &DVector<f64>, grad: &mut DVector<f64>) -> Result<f64, OptimError>;
 
     /// Value at `x`; the default computes and discards the gradient.
-    fn value(&self, x: &DVector<f64>) -> f64 {
+    fn value(&self, x: &DVector<f64>) -> Result<f64, OptimError> {
         let mut g = DVector::zeros(self.dim());
         self.value_grad(x, &mut g)
     }
 
-    /// The Hessian at `x`, if the problem can compute it.
-    fn hessian(&self, _x: &DVector<f64>) -> Option<DMatrix<f64>> {
+    /// The Hessian at `x`; by default [`OptimError::Unavailable`].
+    fn hessian(&self, _x: &DVector<f64>) -> Result<DMatrix<f64>, OptimError> {
+        Err(OptimError::Unavailable {
+            what: "the Hessian",
+        })
+    }
+
+    /// Products with the Hessian at `x`, for solvers that never form it; by default
+    /// [`OptimError::Unavailable`].
+    fn hessian_operator<'s>(
+        &'s self,
+        _x: &DVector<f64>,
+    ) -> Result<Box<dyn HessianOperator + 's>, OptimError> {
+        Err(OptimError::Unavailable {
+            what: "Hessian-vector products",
+        })
+    }
+
+    /// For an average over samples that can be evaluated on a subset: the number of samples.
+    fn n_samples(&self) -> Option<usize> {
         None
     }
 
-    /// The Hessian at `x` times `v`, if the problem can compute it.
-    fn hessian_vec(&self, _x: &DVector<f64>, _v: &DVector<f64>) -> Option<DVector<f64>> {
-        None
+    /// Value and gradient of the objective restricted to `rows` (an unbiased estimate of the full
+    /// ones); by default [`OptimError::Unavailable`].
+    fn value_grad_batch(
+        &self,
+        _x: &DVector<f64>,
+        _rows: &[usize],
+        _grad: &mut DVector<f64>,
+    ) -> Result<f64, OptimError> {
+        Err(OptimError::Unavailable {
+            what: "mini-batch evaluations",
+        })
     }
 }
 
-/// An objective that is an average over samples and can be evaluated on a subset of them.
-pub trait MiniBatchObjective: Objective {
-    /// Number of samples the full objective averages over.
-    fn n_samples(&self) -> usize;
-
-    /// Value and gradient of the objective restricted to `rows` (an unbiased estimate of the full one).
-    fn value_grad_batch(&self, x: &DVector<f64>, rows: &[usize], grad: &mut DVector<f64>) -> f64;
+/// The Hessian at a fixed point, as an operator: `out = H·v`.
+pub trait HessianOperator {
+    /// Write H·v into `out` (both of the objective's dimension).
+    fn apply(&self, v: &DVector<f64>, out: &mut DVector<f64>) -> Result<(), OptimError>;
 }
 
-/// Something that minimizes objectives of type `O`.
-pub trait Solver<O: ?Sized> {
+/// A solver's configuration: its settings, checked, and the state ([`Step`]) and stopping rule
+/// ([`StopRule`]) a run under [`run`] starts from. Implementing it is what makes a type a
+/// [`Solver`].
+pub trait SolverConfig {
+    /// Check every setting, naming the first one out of range.
+    fn validate(&self) -> Result<(), OptimError>;
+
+    /// When a run stops, besides the solver's own reasons.
+    fn stop_rule(&self) -> StopRule;
+
+    /// A fresh state for one run.
+    fn step(&self) -> Box<dyn Step>;
+}
+
+/// Something that minimizes objectives: every [`SolverConfig`] is one.
+pub trait Solver {
     /// Minimize `f` starting from `x0`, telling `obs` about every iteration.
     fn minimize(
         &self,
-        f: &O,
+        f: &dyn Objective,
         x0: DVector<f64>,
         obs: &mut dyn Observer,
     ) -> Result<Report, OptimError>;
 }
 
-/// Why a solver stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl<S: SolverConfig> Solver for S {
+    fn minimize(
+        &self,
+        f: &dyn Objective,
+        x0: DVector<f64>,
+        obs: &mut dyn Observer,
+    ) -> Result<Report, OptimError> {
+        self.validate()?;
+        run(&mut *self.step(), f, x0, &self.stop_rule(), obs)
+    }
+}
+
+/// Why a solver stopped. Serializes as its snake-case name (`"gradient_tolerance"`); also reads the
+/// sentences [`describe`](Stop::describe) gives, which files written before stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stop {
     /// The gradient norm fell below the tolerance: converged.
+    #[serde(alias = "converged (gradient norm below tolerance)")]
     GradientTolerance,
     /// The objective changed by less than the threshold between iterations: converged.
+    #[serde(alias = "converged (objective stopped changing)")]
     LossChangeBelowThreshold,
     /// The iteration (or epoch) budget was spent before any convergence test passed.
+    #[serde(alias = "not converged (iteration budget spent)")]
     MaxIterations,
     /// The objective or parameters became non-finite or grew without bound; the report holds the
     /// best finite point seen.
+    #[serde(alias = "diverged (non-finite or exploding objective; lower the learning rate)")]
     Diverged,
     /// The line search could not find a step that decreases the objective (usually: already at the
     /// optimum to machine precision).
+    #[serde(alias = "stopped (line search found no decrease)")]
     LineSearchFailed,
     /// The observer asked to stop.
+    #[serde(alias = "stopped by observer")]
     ObserverRequested,
 }
 
@@ -221,15 +291,15 @@ impl<F: FnMut(&Iteration<'_>) -> Control> Observer for F {
     }
 }
 
-/// Errors from configuring or starting a solver.
+/// Errors from configuring or starting a solver, or from evaluating the objective.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum OptimError {
     /// A solver parameter is out of range.
-    #[error("invalid solver parameter `{name}`: {reason} (got {value})")]
+    #[error("invalid solver parameter `{name}` = {value}: expected {reason}")]
     InvalidParameter {
         /// Parameter name.
         name: &'static str,
-        /// What the value must be.
+        /// What the value must be ("a finite number > 0").
         reason: &'static str,
         /// The value given, formatted.
         value: String,
@@ -248,10 +318,49 @@ pub enum OptimError {
         /// The value at the starting point.
         value: f64,
     },
-    /// The solver needs a Hessian the objective does not provide.
-    #[error("solver `{solver}` needs the Hessian, which this objective does not provide")]
-    HessianUnavailable {
-        /// Solver name.
-        solver: &'static str,
+    /// The solver needs something the objective does not provide.
+    #[error("the solver needs {what}, which this objective does not provide")]
+    Unavailable {
+        /// What is missing ("the Hessian", "Hessian-vector products", "mini-batch evaluations").
+        what: &'static str,
     },
+    /// Evaluating the objective failed.
+    #[error(transparent)]
+    Evaluation(#[from] EvaluationError),
+}
+
+/// An error raised by an objective's evaluation, carried through a solver unchanged; the caller
+/// can recover its type with [`downcast_ref`](EvaluationError::downcast_ref).
+#[derive(Debug, Clone)]
+pub struct EvaluationError(Arc<dyn std::error::Error + Send + Sync>);
+
+impl EvaluationError {
+    /// Wrap an objective's error.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        EvaluationError(Arc::new(e))
+    }
+
+    /// The original error, if it has type `E`.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.0.downcast_ref::<E>()
+    }
+}
+
+impl std::fmt::Display for EvaluationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for EvaluationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for EvaluationError {
+    /// Two evaluation errors are equal when they say the same thing.
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
 }

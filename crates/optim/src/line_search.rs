@@ -5,14 +5,14 @@
 //! - φ(α) ≤ φ(0) + c₁·α·φ′(0) (sufficient decrease), and
 //! - |φ′(α)| ≤ c₂·|φ′(0)| (strong curvature).
 //!
-//! Value comparisons carry a slack of [`VALUE_NOISE`](crate::check::VALUE_NOISE)·|φ(0)|: once the
+//! Value comparisons carry a slack of [`VALUE_NOISE`](crate::driver::VALUE_NOISE)·|φ(0)|: once the
 //! possible decrease drops below the objective's rounding error, the derivative (still accurate)
 //! decides, which is what lets a quasi-Newton method drive the gradient norm to ~1e-12.
 
 use nalgebra::DVector;
 
-use crate::check::{self, Point};
-use crate::Objective;
+use crate::driver::{noise, Point};
+use crate::{Objective, OptimError};
 
 /// Sufficient-decrease constant c₁.
 pub(crate) const C1: f64 = 1e-4;
@@ -50,8 +50,8 @@ impl Trial {
     }
 }
 
-struct LineSearch<'a, O: ?Sized> {
-    f: &'a O,
+struct LineSearch<'a> {
+    f: &'a dyn Objective,
     start: &'a Point,
     d: &'a DVector<f64>,
     dphi0: f64,
@@ -61,39 +61,40 @@ struct LineSearch<'a, O: ?Sized> {
 }
 
 /// Search along `d` (a descent direction: ∇f(start)·d < 0) from `start`, first trying step `alpha0`.
-pub(crate) fn strong_wolfe<O: Objective + ?Sized>(
-    f: &O,
+/// An error from the objective ends the search (and the run).
+pub(crate) fn strong_wolfe(
+    f: &dyn Objective,
     start: &Point,
     d: &DVector<f64>,
     alpha0: f64,
-) -> Search {
+) -> Result<Search, OptimError> {
     let dphi0 = start.grad.dot(d);
     if !(dphi0 < 0.0 && dphi0.is_finite() && alpha0.is_finite() && alpha0 > 0.0) {
-        return Search::Failed(None);
+        return Ok(Search::Failed(None));
     }
     let ls = LineSearch {
         f,
         start,
         d,
         dphi0,
-        slack: check::noise(start.value),
+        slack: noise(start.value),
         evals: 0,
         best: None,
     };
     ls.run(alpha0)
 }
 
-impl<O: Objective + ?Sized> LineSearch<'_, O> {
-    fn eval(&mut self, alpha: f64) -> Trial {
+impl LineSearch<'_> {
+    fn eval(&mut self, alpha: f64) -> Result<Trial, OptimError> {
         self.evals += 1;
         let x = &self.start.x + alpha * self.d;
-        let Some(p) = check::evaluate(self.f, x) else {
-            return Trial {
+        let Some(p) = Point::evaluate(self.f, x)? else {
+            return Ok(Trial {
                 alpha,
                 phi: f64::INFINITY,
                 dphi: f64::NAN,
                 point: None,
-            };
+            });
         };
         let dphi = p.grad.dot(self.d);
         let lower = p.value < self.start.value
@@ -104,12 +105,12 @@ impl<O: Objective + ?Sized> LineSearch<'_, O> {
         if lower {
             self.best = Some(p.clone());
         }
-        Trial {
+        Ok(Trial {
             alpha,
             phi: p.value,
             dphi,
             point: Some(p),
-        }
+        })
     }
 
     fn sufficient_decrease(&self, t: &Trial) -> bool {
@@ -121,7 +122,7 @@ impl<O: Objective + ?Sized> LineSearch<'_, O> {
     }
 
     /// Algorithm 3.5: grow the step until it brackets an acceptable one, or is one.
-    fn run(mut self, alpha0: f64) -> Search {
+    fn run(mut self, alpha0: f64) -> Result<Search, OptimError> {
         let mut prev = Trial {
             alpha: 0.0,
             phi: self.start.value,
@@ -131,15 +132,15 @@ impl<O: Objective + ?Sized> LineSearch<'_, O> {
         let mut alpha = alpha0;
         loop {
             if self.evals >= MAX_EVALS || !alpha.is_finite() {
-                return Search::Failed(self.best);
+                return Ok(Search::Failed(self.best));
             }
-            let t = self.eval(alpha);
+            let t = self.eval(alpha)?;
             let increased = prev.alpha > 0.0 && t.phi > prev.phi + self.slack;
             if !self.sufficient_decrease(&t) || increased {
                 return self.zoom(prev, t);
             }
             if self.curvature(&t) {
-                return found(t, self.best);
+                return Ok(found(t, self.best));
             }
             if t.dphi >= 0.0 {
                 return self.zoom(t, prev);
@@ -151,18 +152,18 @@ impl<O: Objective + ?Sized> LineSearch<'_, O> {
 
     /// Algorithm 3.6: shrink [lo, hi] around an acceptable step. `lo` satisfies sufficient decrease
     /// with the lowest value seen, and φ′(lo)·(hi − lo) < 0.
-    fn zoom(mut self, mut lo: Trial, mut hi: Trial) -> Search {
+    fn zoom(mut self, mut lo: Trial, mut hi: Trial) -> Result<Search, OptimError> {
         while self.evals < MAX_EVALS {
             let width = (hi.alpha - lo.alpha).abs();
             if width <= f64::EPSILON * lo.alpha.abs().max(hi.alpha.abs()) {
                 break;
             }
-            let t = self.eval(interpolate(&lo, &hi));
+            let t = self.eval(interpolate(&lo, &hi))?;
             if !self.sufficient_decrease(&t) || t.phi > lo.phi + self.slack {
                 hi = t;
             } else {
                 if self.curvature(&t) {
-                    return found(t, self.best);
+                    return Ok(found(t, self.best));
                 }
                 if t.dphi * (hi.alpha - lo.alpha) >= 0.0 {
                     hi = lo;
@@ -170,7 +171,7 @@ impl<O: Objective + ?Sized> LineSearch<'_, O> {
                 lo = t;
             }
         }
-        Search::Failed(self.best)
+        Ok(Search::Failed(self.best))
     }
 }
 
@@ -224,15 +225,17 @@ mod tests {
         fn dim(&self) -> usize {
             1
         }
-        fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+        fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> Result<f64, OptimError> {
             let t = x[0] - 1.0;
             g[0] = 4.0 * t.powi(3) + 0.5;
-            t.powi(4) + 0.5 * x[0]
+            Ok(t.powi(4) + 0.5 * x[0])
         }
     }
 
     fn start_at(x: f64) -> Point {
-        check::evaluate(&Quartic, DVector::from_element(1, x)).unwrap()
+        Point::evaluate(&Quartic, DVector::from_element(1, x))
+            .unwrap()
+            .unwrap()
     }
 
     #[test]
@@ -251,7 +254,7 @@ mod tests {
         let dphi0 = start.grad.dot(&d);
         // Tiny, huge and moderate first trials all end in an acceptable step.
         for alpha0 in [1e-8, 1e-3, 0.1, 1.0, 1e4] {
-            let Search::Found(p) = strong_wolfe(&Quartic, &start, &d, alpha0) else {
+            let Ok(Search::Found(p)) = strong_wolfe(&Quartic, &start, &d, alpha0) else {
                 panic!("no step from alpha0 = {alpha0}");
             };
             let alpha = (p.x[0] - start.x[0]) / d[0];
@@ -269,7 +272,7 @@ mod tests {
         let d = start.grad.clone();
         assert!(matches!(
             strong_wolfe(&Quartic, &start, &d, 1.0),
-            Search::Failed(None)
+            Ok(Search::Failed(None))
         ));
     }
 
@@ -279,17 +282,19 @@ mod tests {
         fn dim(&self) -> usize {
             1
         }
-        fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+        fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> Result<f64, OptimError> {
             g[0] = x[0].exp() - 1.0;
-            x[0].exp() - x[0]
+            Ok(x[0].exp() - x[0])
         }
     }
 
     #[test]
     fn backs_off_from_overflow() {
-        let start = check::evaluate(&Steep, DVector::from_element(1, -3.0)).unwrap();
+        let start = Point::evaluate(&Steep, DVector::from_element(1, -3.0))
+            .unwrap()
+            .unwrap();
         let d = DVector::from_element(1, 1.0);
-        let Search::Found(p) = strong_wolfe(&Steep, &start, &d, 1e6) else {
+        let Ok(Search::Found(p)) = strong_wolfe(&Steep, &start, &d, 1e6) else {
             panic!("no step");
         };
         assert!(p.value.is_finite() && p.value < start.value);

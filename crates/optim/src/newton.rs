@@ -2,9 +2,10 @@
 //! number of parameters is small (the Hessian costs d² per sample, the solve d³).
 
 use nalgebra::{DMatrix, DVector};
+use serde::{Deserialize, Serialize};
 
-use crate::check::{self, Point};
-use crate::{Control, Iteration, Objective, Observer, OptimError, Report, Solver, Stop};
+use crate::driver::{all_finite, noise, Point, Step, StepResult, StopRule};
+use crate::{Objective, OptimError, SolverConfig};
 
 /// Sufficient-decrease constant of the backtracking line search.
 const C1: f64 = 1e-4;
@@ -20,7 +21,7 @@ const MAX_SHIFTS: usize = 24;
 /// steepest descent. The line search halves the step until the Armijo condition holds (near the
 /// optimum, where the decrease falls below rounding, a step that keeps the value within rounding
 /// and reduces the gradient norm also counts). Needs [`Objective::hessian`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Newton {
     max_iter: usize,
     tol: f64,
@@ -53,76 +54,48 @@ impl Newton {
         self.tol = tol;
         self
     }
+}
 
-    /// Check every parameter, naming the first one out of range.
-    pub fn validate(&self) -> Result<(), OptimError> {
-        check::at_least_one("max_iter", self.max_iter)?;
-        check::non_negative("tol", self.tol)?;
-        Ok(())
+impl SolverConfig for Newton {
+    fn validate(&self) -> Result<(), OptimError> {
+        self.stop_rule().validate()
+    }
+
+    fn stop_rule(&self) -> StopRule {
+        StopRule::new(self.max_iter, self.tol)
+    }
+
+    fn step(&self) -> Box<dyn Step> {
+        Box::new(NewtonStep { hessian: None })
     }
 }
 
-impl<O: Objective + ?Sized> Solver<O> for Newton {
-    fn minimize(
-        &self,
-        f: &O,
-        x0: DVector<f64>,
-        obs: &mut dyn Observer,
-    ) -> Result<Report, OptimError> {
-        self.validate()?;
-        let mut cur = check::start(f, x0)?;
-        // Ask for the Hessian up front so a missing one is reported even when x0 is already optimal.
-        let mut hessian = Some(
-            f.hessian(&cur.x)
-                .ok_or(OptimError::HessianUnavailable { solver: "newton" })?,
-        );
-        if let Some(report) = check::optimal_start(&cur, self.tol) {
-            return Ok(report);
-        }
-        let mut history = vec![cur.value];
+/// Newton's state: the Hessian at the start, asked for in `init` (so a missing one is reported
+/// even when the start is already optimal) and used by the first iteration.
+struct NewtonStep {
+    hessian: Option<DMatrix<f64>>,
+}
 
-        for iteration in 1..=self.max_iter {
-            let h = match hessian.take() {
-                Some(h) => Some(h),
-                None => f.hessian(&cur.x),
-            };
-            let p = direction(h.as_ref(), &cur.grad);
-            let Some(next) = backtrack(f, &cur, &p) else {
-                return Ok(check::report(
-                    cur,
-                    iteration - 1,
-                    None,
-                    Stop::LineSearchFailed,
-                    history,
-                ));
-            };
-            history.push(next.value);
-            let control = obs.observe(&Iteration {
-                iteration,
-                value: next.value,
-                grad_norm: next.grad_norm,
-                x: &next.x,
-            });
-            cur = next;
+impl Step for NewtonStep {
+    fn name(&self) -> &'static str {
+        "newton"
+    }
 
-            let stop = if cur.grad_norm <= self.tol {
-                Some(Stop::GradientTolerance)
-            } else if control == Control::Stop {
-                Some(Stop::ObserverRequested)
-            } else {
-                None
-            };
-            if let Some(stop) = stop {
-                return Ok(check::report(cur, iteration, None, stop, history));
-            }
-        }
-        Ok(check::report(
-            cur,
-            self.max_iter,
-            None,
-            Stop::MaxIterations,
-            history,
-        ))
+    fn init(&mut self, f: &dyn Objective, start: &Point) -> Result<(), OptimError> {
+        self.hessian = Some(f.hessian(&start.x)?);
+        Ok(())
+    }
+
+    fn step(&mut self, f: &dyn Objective, cur: &Point) -> Result<StepResult, OptimError> {
+        let h = match self.hessian.take() {
+            Some(h) => h,
+            None => f.hessian(&cur.x)?,
+        };
+        let p = direction(Some(&h), &cur.grad);
+        Ok(match backtrack(f, cur, &p)? {
+            Some(point) => StepResult::Moved { point, inner: 1 },
+            None => StepResult::Stalled,
+        })
     }
 }
 
@@ -156,30 +129,34 @@ fn direction(h: Option<&DMatrix<f64>>, g: &DVector<f64>) -> DVector<f64> {
 /// direction.
 fn solve(h: DMatrix<f64>, g: &DVector<f64>) -> Option<DVector<f64>> {
     let p = -h.cholesky()?.solve(g);
-    (check::all_finite(&p) && g.dot(&p) < 0.0).then_some(p)
+    (all_finite(&p) && g.dot(&p) < 0.0).then_some(p)
 }
 
 /// Halve the step along `p` from 1 until it is acceptable; `None` if no step is.
-fn backtrack<O: Objective + ?Sized>(f: &O, cur: &Point, p: &DVector<f64>) -> Option<Point> {
+pub(crate) fn backtrack(
+    f: &dyn Objective,
+    cur: &Point,
+    p: &DVector<f64>,
+) -> Result<Option<Point>, OptimError> {
     let slope = cur.grad.dot(p);
     if slope.is_nan() || slope >= 0.0 {
-        return None;
+        return Ok(None);
     }
-    let slack = check::noise(cur.value);
+    let slack = noise(cur.value);
     let mut alpha = 1.0;
     for _ in 0..MAX_HALVINGS {
-        if let Some(t) = check::evaluate(f, &cur.x + alpha * p) {
+        if let Some(t) = Point::evaluate(f, &cur.x + alpha * p)? {
             let armijo = t.value <= cur.value + C1 * alpha * slope;
             // Below the objective's rounding error the value cannot tell better from worse; the
             // gradient norm can.
             let flat_but_closer = t.value <= cur.value + slack && t.grad_norm < cur.grad_norm;
             if armijo || flat_but_closer {
-                return Some(t);
+                return Ok(Some(t));
             }
         }
         alpha *= 0.5;
     }
-    None
+    Ok(None)
 }
 
 #[cfg(test)]

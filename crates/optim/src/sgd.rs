@@ -5,9 +5,11 @@ use nalgebra::DVector;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
-use crate::check::{self, DivergenceWatch, Point};
-use crate::{Control, Iteration, MiniBatchObjective, Observer, OptimError, Report, Solver, Stop};
+use crate::check;
+use crate::driver::{all_finite, Point, Step, StepResult, StopRule};
+use crate::{Objective, OptimError, SolverConfig, Stop};
 
 /// The adaptive schedule stops once the learning rate falls below this (scikit-learn's value).
 const MIN_ADAPTIVE_ETA: f64 = 1e-6;
@@ -15,7 +17,8 @@ const MIN_ADAPTIVE_ETA: f64 = 1e-6;
 const ADAPTIVE_DIVISOR: f64 = 5.0;
 
 /// How the learning rate η evolves over a run (the names and formulas are scikit-learn's).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "schedule", rename_all = "snake_case")]
 pub enum LearningRate {
     /// η = `eta0` at every step.
     Constant {
@@ -62,7 +65,7 @@ impl LearningRate {
 /// With `average(true)` the point evaluated and returned at each epoch's end is the average of that
 /// epoch's iterates, which cancels most of the noise a constant step leaves behind; the iteration
 /// itself continues from the last iterate.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sgd {
     learning_rate: LearningRate,
     batch_size: usize,
@@ -147,9 +150,10 @@ impl Sgd {
         self.average = average;
         self
     }
+}
 
-    /// Check every parameter, naming the first one out of range.
-    pub fn validate(&self) -> Result<(), OptimError> {
+impl SolverConfig for Sgd {
+    fn validate(&self) -> Result<(), OptimError> {
         check::positive("eta0", self.learning_rate.eta0())?;
         if let LearningRate::InvScaling { power_t, .. } = self.learning_rate {
             check::non_negative("power_t", power_t)?;
@@ -159,7 +163,7 @@ impl Sgd {
         if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
             return Err(check::invalid(
                 "momentum",
-                "must be in [0, 1)",
+                "a number in [0, 1)",
                 self.momentum,
             ));
         }
@@ -167,147 +171,162 @@ impl Sgd {
         check::at_least_one("n_iter_no_change", self.n_iter_no_change)?;
         Ok(())
     }
-}
 
-impl<O: MiniBatchObjective + ?Sized> Solver<O> for Sgd {
-    fn minimize(
-        &self,
-        f: &O,
-        x0: DVector<f64>,
-        obs: &mut dyn Observer,
-    ) -> Result<Report, OptimError> {
-        self.validate()?;
-        let start = check::start(f, x0)?;
-        let dim = start.x.len();
-        let start_value = start.value;
-        let mut history = vec![start_value];
-        let mut watch = DivergenceWatch::new(start_value);
-        let mut best_value = start.value;
-        let mut x = start.x.clone();
-        let mut best = start;
+    fn stop_rule(&self) -> StopRule {
+        StopRule::new(self.max_epochs, 0.0)
+    }
 
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut order: Vec<usize> = (0..f.n_samples()).collect();
-        let batch_size = self.batch_size.min(order.len()).max(1);
-        let mut grad = DVector::zeros(dim);
-        let mut velocity = DVector::zeros(dim);
-        let mut epoch_sum = DVector::zeros(dim);
-        let mut eta = self.learning_rate.eta0();
-        let mut steps = 0usize;
-        let mut bad_epochs = 0usize;
-
-        for epoch in 1..=self.max_epochs {
-            order.shuffle(&mut rng);
-            epoch_sum.fill(0.0);
-            let mut epoch_steps = 0usize;
-            // With no samples the objective is whatever does not depend on them (a penalty, say):
-            // its full gradient is the only one there is.
-            let full = [0usize; 0];
-            let batches: Box<dyn Iterator<Item = &[usize]>> = if order.is_empty() {
-                Box::new(std::iter::once(&full[..]))
-            } else {
-                Box::new(order.chunks(batch_size))
-            };
-            for rows in batches {
-                let value = if rows.is_empty() {
-                    f.value_grad(&x, &mut grad)
-                } else {
-                    f.value_grad_batch(&x, rows, &mut grad)
-                };
-                if !value.is_finite() || grad.len() != dim || !check::all_finite(&grad) {
-                    return Ok(diverged(best, steps, epoch - 1, history));
-                }
-                steps += 1;
-                let step_eta = match self.learning_rate {
-                    LearningRate::InvScaling { eta0, power_t } => {
-                        eta0 / (steps as f64).powf(power_t)
-                    }
-                    LearningRate::Constant { .. } | LearningRate::Adaptive { .. } => eta,
-                };
-                if self.momentum > 0.0 {
-                    velocity *= self.momentum;
-                    velocity.axpy(-step_eta, &grad, 1.0);
-                    x += &velocity;
-                } else {
-                    x.axpy(-step_eta, &grad, 1.0);
-                }
-                if !check::all_finite(&x) {
-                    return Ok(diverged(best, steps, epoch - 1, history));
-                }
-                if self.average {
-                    epoch_sum += &x;
-                    epoch_steps += 1;
-                }
-            }
-
-            let candidate = if self.average && epoch_steps > 0 {
-                &epoch_sum / epoch_steps as f64
-            } else {
-                x.clone()
-            };
-            let Some(p) = check::evaluate(f, candidate) else {
-                return Ok(diverged(best, steps, epoch - 1, history));
-            };
-            history.push(p.value);
-            let control = obs.observe(&Iteration {
-                iteration: epoch,
-                value: p.value,
-                grad_norm: p.grad_norm,
-                x: &p.x,
-            });
-
-            // scikit-learn's test: progress means beating the best value so far by `tol`.
-            if p.value > best_value - self.tol {
-                bad_epochs += 1;
-            } else {
-                bad_epochs = 0;
-            }
-            best_value = best_value.min(p.value);
-            let diverging = watch.diverged(p.value);
-            let p_value = p.value;
-            if p.value < best.value {
-                best = p;
-            }
-
-            let mut stop = None;
-            if diverging {
-                stop = Some(Stop::Diverged);
-            } else if bad_epochs >= self.n_iter_no_change {
-                let give_up = match self.learning_rate {
-                    LearningRate::Adaptive { .. } => {
-                        eta /= ADAPTIVE_DIVISOR;
-                        bad_epochs = 0;
-                        eta < MIN_ADAPTIVE_ETA
-                    }
-                    LearningRate::Constant { .. } | LearningRate::InvScaling { .. } => true,
-                };
-                if give_up {
-                    // No progress while above the start is a step too large, not convergence.
-                    stop = Some(if p_value > start_value {
-                        Stop::Diverged
-                    } else {
-                        Stop::LossChangeBelowThreshold
-                    });
-                }
-            }
-            if stop.is_none() && control == Control::Stop {
-                stop = Some(Stop::ObserverRequested);
-            }
-            if let Some(stop) = stop {
-                return Ok(check::report(best, steps, Some(epoch), stop, history));
-            }
-        }
-        Ok(check::report(
-            best,
-            steps,
-            Some(self.max_epochs),
-            Stop::MaxIterations,
-            history,
-        ))
+    fn step(&self) -> Box<dyn Step> {
+        Box::new(SgdStep {
+            config: *self,
+            rng: ChaCha8Rng::seed_from_u64(self.seed),
+            order: Vec::new(),
+            velocity: DVector::zeros(0),
+            x: DVector::zeros(0),
+            eta: self.learning_rate.eta0(),
+            steps: 0,
+            bad_epochs: 0,
+            best: None,
+            start_value: 0.0,
+        })
     }
 }
 
-/// The report of a run whose iterate went non-finite: the best epoch-end point.
-fn diverged(best: Point, steps: usize, epochs: usize, history: Vec<f64>) -> Report {
-    check::report(best, steps, Some(epochs), Stop::Diverged, history)
+impl Sgd {}
+
+/// SGD's state: the shuffling generator and order, the iterate (which continues from the last
+/// mini-batch even when the epoch's average is what gets evaluated), momentum, the schedule, and
+/// the best epoch-end point (what a run that stops without converging reports).
+struct SgdStep {
+    config: Sgd,
+    rng: ChaCha8Rng,
+    order: Vec<usize>,
+    velocity: DVector<f64>,
+    x: DVector<f64>,
+    eta: f64,
+    steps: usize,
+    bad_epochs: usize,
+    best: Option<Point>,
+    start_value: f64,
+}
+
+impl Step for SgdStep {
+    fn name(&self) -> &'static str {
+        "sgd"
+    }
+
+    fn init(&mut self, f: &dyn Objective, start: &Point) -> Result<(), OptimError> {
+        let n = f.n_samples().ok_or(OptimError::Unavailable {
+            what: "mini-batch evaluations",
+        })?;
+        self.order = (0..n).collect();
+        self.velocity = DVector::zeros(start.x.len());
+        self.x = start.x.clone();
+        self.best = Some(start.clone());
+        self.start_value = start.value;
+        Ok(())
+    }
+
+    fn step(&mut self, f: &dyn Objective, _cur: &Point) -> Result<StepResult, OptimError> {
+        let cfg = self.config;
+        let dim = self.x.len();
+        self.order.shuffle(&mut self.rng);
+        let batch_size = cfg.batch_size.min(self.order.len()).max(1);
+        let mut grad = DVector::zeros(dim);
+        let mut epoch_sum = DVector::zeros(dim);
+        let mut epoch_steps = 0usize;
+        // With no samples the objective is whatever does not depend on them (a penalty, say): its
+        // full gradient is the only one there is.
+        let batches: Vec<&[usize]> = if self.order.is_empty() {
+            vec![&[]]
+        } else {
+            self.order.chunks(batch_size).collect()
+        };
+        for rows in batches {
+            let value = if rows.is_empty() {
+                f.value_grad(&self.x, &mut grad)?
+            } else {
+                f.value_grad_batch(&self.x, rows, &mut grad)?
+            };
+            if !value.is_finite() || grad.len() != dim || !all_finite(&grad) {
+                return Ok(StepResult::Diverged);
+            }
+            self.steps += 1;
+            let step_eta = match cfg.learning_rate {
+                LearningRate::InvScaling { eta0, power_t } => {
+                    eta0 / (self.steps as f64).powf(power_t)
+                }
+                LearningRate::Constant { .. } | LearningRate::Adaptive { .. } => self.eta,
+            };
+            if cfg.momentum > 0.0 {
+                self.velocity *= cfg.momentum;
+                self.velocity.axpy(-step_eta, &grad, 1.0);
+                self.x += &self.velocity;
+            } else {
+                self.x.axpy(-step_eta, &grad, 1.0);
+            }
+            if !all_finite(&self.x) {
+                return Ok(StepResult::Diverged);
+            }
+            if cfg.average {
+                epoch_sum += &self.x;
+                epoch_steps += 1;
+            }
+        }
+        let inner = epoch_steps.max(1);
+        let candidate = if cfg.average && epoch_steps > 0 {
+            &epoch_sum / epoch_steps as f64
+        } else {
+            self.x.clone()
+        };
+        let Some(p) = Point::evaluate(f, candidate)? else {
+            return Ok(StepResult::Diverged);
+        };
+        let best_value = self.best.as_ref().map_or(f64::INFINITY, |b| b.value);
+        // scikit-learn's test: progress means beating the best value so far by `tol`.
+        if p.value > best_value - cfg.tol {
+            self.bad_epochs += 1;
+        } else {
+            self.bad_epochs = 0;
+        }
+        if p.value < best_value {
+            self.best = Some(p.clone());
+        }
+        if self.bad_epochs >= cfg.n_iter_no_change {
+            let give_up = match cfg.learning_rate {
+                LearningRate::Adaptive { .. } => {
+                    self.eta /= ADAPTIVE_DIVISOR;
+                    self.bad_epochs = 0;
+                    self.eta < MIN_ADAPTIVE_ETA
+                }
+                LearningRate::Constant { .. } | LearningRate::InvScaling { .. } => true,
+            };
+            if give_up {
+                // No progress while above the start is a step too large, not convergence.
+                let stop = if p.value > self.start_value {
+                    Stop::Diverged
+                } else {
+                    Stop::LossChangeBelowThreshold
+                };
+                let point = self.best.clone().unwrap_or(p);
+                return Ok(StepResult::Finished { point, inner, stop });
+            }
+        }
+        Ok(StepResult::Moved { point: p, inner })
+    }
+
+    fn can_diverge(&self) -> bool {
+        true
+    }
+
+    fn iterations_are_epochs(&self) -> bool {
+        true
+    }
+
+    fn final_point(&mut self, last: Point) -> Point {
+        match self.best.take() {
+            Some(b) if b.value <= last.value => b,
+            _ => last,
+        }
+    }
 }

@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use logreg_optim::{
-    GradientDescent, Lbfgs, LearningRate, MiniBatchObjective, Newton, NoObserver, Objective,
-    OptimError, Report, Sgd, Solver, Stop,
+    GradientDescent, Lbfgs, LearningRate, Newton, NoObserver, Objective, OptimError, Report, Sgd,
+    Solver, SolverConfig, Stop,
 };
 use nalgebra::DVector;
 
@@ -86,12 +86,12 @@ fn the_error_message_names_parameter_and_value() {
     let e = Lbfgs::new().memory(0).validate().unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid solver parameter `memory`: must be >= 1 (got 0)"
+        "invalid solver parameter `memory` = 0: expected at least 1"
     );
 }
 
 /// Run every solver on `f` from `x0`, in the order GD, SGD, L-BFGS, Newton.
-fn all_solvers<O: MiniBatchObjective>(f: &O, x0: &DVector<f64>) -> Vec<Result<Report, OptimError>> {
+fn all_solvers(f: &dyn Objective, x0: &DVector<f64>) -> Vec<Result<Report, OptimError>> {
     vec![
         GradientDescent::new(0.1).minimize(f, x0.clone(), &mut NoObserver),
         Sgd::default().minimize(f, x0.clone(), &mut NoObserver),
@@ -166,15 +166,16 @@ fn a_non_finite_start_is_an_error() {
     }
     // Finite value, infinite gradient.
     struct Kink;
-    impl Objective for Kink {
-        fn dim(&self) -> usize {
+    impl Smooth for Kink {
+        fn dim_(&self) -> usize {
             1
         }
-        fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+        fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
             g[0] = 0.5 / x[0].abs().sqrt();
             x[0].abs().sqrt()
         }
     }
+    objective!(Kink);
     let r = Lbfgs::new().minimize(&Kink, DVector::zeros(1), &mut NoObserver);
     assert_eq!(r.unwrap_err(), OptimError::NonFiniteStart { value: 0.0 });
 }
@@ -185,7 +186,7 @@ fn without_an_attained_minimum_every_solver_stops_with_finite_parameters() {
     let x0 = DVector::zeros(2);
     for mean in [false, true] {
         let f = Separable::new(mean);
-        let f0 = f.value(&x0);
+        let f0 = f.value(&x0).unwrap();
         for (name, r) in ["gd", "sgd", "lbfgs", "newton"]
             .into_iter()
             .zip(all_solvers(&f, &x0))
@@ -208,7 +209,7 @@ fn without_an_attained_minimum_every_solver_stops_with_finite_parameters() {
 fn history_starts_at_x0_and_the_observer_sees_one_based_iterations() {
     let f = logistic_problem();
     let x0 = DVector::from_element(6, 0.1);
-    let f0 = f.value(&x0);
+    let f0 = f.value(&x0).unwrap();
     for (k, r) in all_solvers(&f, &x0).into_iter().enumerate() {
         let r = r.unwrap();
         assert_sane(&r);
@@ -234,27 +235,27 @@ fn solvers_accept_trait_objects() {
     assert!(r.unwrap().converged());
     let r = Newton::new().minimize(dyn_f, DVector::zeros(6), &mut NoObserver);
     assert!(r.unwrap().converged());
-    let dyn_mb: &dyn MiniBatchObjective = &f;
     let r = Sgd::new()
         .max_epochs(2)
-        .minimize(dyn_mb, DVector::zeros(6), &mut NoObserver);
+        .minimize(dyn_f, DVector::zeros(6), &mut NoObserver);
     assert_eq!(r.unwrap().epochs, Some(2));
 }
 
 #[test]
 fn zero_dimensional_problems_are_trivially_converged() {
     struct Nothing;
-    impl Objective for Nothing {
-        fn dim(&self) -> usize {
+    impl Smooth for Nothing {
+        fn dim_(&self) -> usize {
             0
         }
-        fn value_grad(&self, _: &DVector<f64>, _: &mut DVector<f64>) -> f64 {
+        fn f(&self, _: &DVector<f64>, _: &mut DVector<f64>) -> f64 {
             1.0
         }
-        fn hessian(&self, _: &DVector<f64>) -> Option<nalgebra::DMatrix<f64>> {
+        fn h(&self, _: &DVector<f64>) -> Option<nalgebra::DMatrix<f64>> {
             Some(nalgebra::DMatrix::zeros(0, 0))
         }
     }
+    objective!(Nothing);
     let x0 = DVector::zeros(0);
     for r in [
         GradientDescent::default().minimize(&Nothing, x0.clone(), &mut NoObserver),

@@ -97,11 +97,11 @@ fn ftol_stops_on_a_small_relative_decrease() {
 
 /// ½‖x‖² with a gradient of the wrong sign: no step along "−gradient" ever decreases it.
 struct LyingGradient;
-impl Objective for LyingGradient {
-    fn dim(&self) -> usize {
+impl Smooth for LyingGradient {
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         g.copy_from(&(-x));
         0.5 * x.norm_squared()
     }
@@ -121,11 +121,11 @@ fn a_failed_line_search_returns_the_start_not_something_worse() {
 
 /// ½‖x − 10‖², but not finite once ‖x‖ > 5: the minimizer lies beyond a NaN wall.
 struct NanWall;
-impl Objective for NanWall {
-    fn dim(&self) -> usize {
+impl Smooth for NanWall {
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         if x.norm() > 5.0 {
             g.fill(f64::NAN);
             return f64::NAN;
@@ -142,7 +142,7 @@ fn a_nan_region_never_leaks_into_the_report() {
         .unwrap();
     assert_sane(&r);
     assert!(r.x.norm() <= 5.0);
-    assert!(r.value < NanWall.value(&DVector::zeros(2)));
+    assert!(r.value < NanWall.value(&DVector::zeros(2)).unwrap());
 }
 
 #[test]
@@ -165,3 +165,5 @@ fn observer_can_stop_the_run() {
         .unwrap();
     assert_eq!((r.stop, r.iterations), (Stop::ObserverRequested, 4));
 }
+
+objective!(LyingGradient, NanWall);

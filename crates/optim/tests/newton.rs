@@ -58,7 +58,7 @@ fn an_indefinite_hessian_still_gives_a_decrease() {
             .min()
             < 0.0
     );
-    let f0 = DoubleWell.value(&x0);
+    let f0 = DoubleWell.value(&x0).unwrap();
     let mut first = None;
     let r = Newton::new()
         .minimize(&DoubleWell, x0, &mut |it: &Iteration<'_>| {
@@ -99,11 +99,11 @@ fn converges_on_logistic_regression_to_1e_12_in_under_15_iterations() {
 
 /// ½‖x − 3‖² without a Hessian.
 struct NoHessian;
-impl Objective for NoHessian {
-    fn dim(&self) -> usize {
+impl Smooth for NoHessian {
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         g.copy_from(&x.add_scalar(-3.0));
         0.5 * g.norm_squared()
     }
@@ -114,19 +114,24 @@ fn an_objective_without_a_hessian_is_an_error_not_a_panic() {
     let e = Newton::new()
         .minimize(&NoHessian, DVector::zeros(2), &mut NoObserver)
         .unwrap_err();
-    assert_eq!(e, OptimError::HessianUnavailable { solver: "newton" });
+    assert_eq!(
+        e,
+        OptimError::Unavailable {
+            what: "the Hessian"
+        }
+    );
 }
 
 /// ½‖x − 3‖² whose "Hessian" has the wrong shape.
 struct WrongShapeHessian;
-impl Objective for WrongShapeHessian {
-    fn dim(&self) -> usize {
+impl Smooth for WrongShapeHessian {
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
-        NoHessian.value_grad(x, g)
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+        Smooth::f(&NoHessian, x, g)
     }
-    fn hessian(&self, _: &DVector<f64>) -> Option<DMatrix<f64>> {
+    fn h(&self, _: &DVector<f64>) -> Option<DMatrix<f64>> {
         Some(DMatrix::identity(3, 2))
     }
 }
@@ -158,3 +163,5 @@ fn observer_can_stop_the_run() {
         .unwrap();
     assert_eq!((r.stop, r.iterations), (Stop::ObserverRequested, 2));
 }
+
+objective!(NoHessian, WrongShapeHessian);

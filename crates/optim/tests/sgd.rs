@@ -3,9 +3,7 @@
 mod common;
 
 use common::*;
-use logreg_optim::{
-    Control, Iteration, LearningRate, MiniBatchObjective, NoObserver, Objective, Sgd, Solver, Stop,
-};
+use logreg_optim::{Control, Iteration, LearningRate, NoObserver, Objective, Sgd, Solver, Stop};
 use nalgebra::DVector;
 
 #[test]
@@ -68,7 +66,7 @@ fn report_counts_steps_and_epochs_and_the_history_is_per_epoch() {
         4 * 4,
         "100 samples in batches of 30: 4 steps per epoch"
     );
-    assert_eq!(r.history[0], f.value(&DVector::zeros(3)));
+    assert_eq!(r.history[0], f.value(&DVector::zeros(3)).unwrap());
     assert_eq!(epochs_seen, [1, 2, 3, 4]);
     assert_eq!(r.stop, Stop::MaxIterations);
 }
@@ -78,7 +76,7 @@ fn every_schedule_with_and_without_momentum_and_averaging_reduces_least_squares(
     let truth = DVector::from_row_slice(&[2.0, -1.0, 0.5, 3.0]);
     let f = LeastSquares::consistent(400, &truth, 5);
     let x0 = DVector::zeros(4);
-    let f0 = f.value(&x0);
+    let f0 = f.value(&x0).unwrap();
     let schedules = [
         LearningRate::Constant { eta0: 0.05 },
         LearningRate::InvScaling {
@@ -168,7 +166,7 @@ fn a_huge_learning_rate_is_reported_as_diverged_with_a_finite_point() {
             .unwrap();
         assert_sane(&r);
         assert_eq!(r.stop, Stop::Diverged, "{lr:?}");
-        assert!(r.value <= f.value(&x0));
+        assert!(r.value <= f.value(&x0).unwrap());
         assert!(r.epochs.unwrap() < 20, "{lr:?}: {:?}", r.epochs);
     }
 }
@@ -187,20 +185,23 @@ fn batch_size_larger_than_the_data_is_one_full_batch_per_epoch() {
 
 /// ½‖x − 1‖² averaged over no samples: only the sample-free part is left.
 struct NoSamples;
-impl Objective for NoSamples {
-    fn dim(&self) -> usize {
+impl Smooth for NoSamples {
+    fn batches(&self) -> Option<&dyn Batches> {
+        Some(self)
+    }
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         g.copy_from(&x.add_scalar(-1.0));
         0.5 * g.norm_squared()
     }
 }
-impl MiniBatchObjective for NoSamples {
-    fn n_samples(&self) -> usize {
+impl Batches for NoSamples {
+    fn n_samples_(&self) -> usize {
         0
     }
-    fn value_grad_batch(&self, _: &DVector<f64>, _: &[usize], _: &mut DVector<f64>) -> f64 {
+    fn fb(&self, _: &DVector<f64>, _: &[usize], _: &mut DVector<f64>) -> f64 {
         unreachable!("no samples to batch")
     }
 }
@@ -233,3 +234,5 @@ fn observer_can_stop_after_an_epoch() {
     assert_eq!((r.stop, r.epochs), (Stop::ObserverRequested, Some(2)));
     assert_eq!(r.history.len(), 3);
 }
+
+objective!(NoSamples);

@@ -2,10 +2,93 @@
 //! regression written from scratch (the crate itself knows nothing about it), and data.
 #![allow(dead_code)] // each test binary uses its own subset
 
-use logreg_optim::{MiniBatchObjective, Objective};
+use logreg_optim::Objective;
 use nalgebra::{DMatrix, DVector};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+/// The test problems cannot fail, so they are written without `Result`s; [`objective!`] adapts
+/// them to [`Objective`].
+pub trait Smooth {
+    fn dim_(&self) -> usize;
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64;
+    fn h(&self, _x: &DVector<f64>) -> Option<DMatrix<f64>> {
+        None
+    }
+    /// The mini-batch side, for problems that have one.
+    fn batches(&self) -> Option<&dyn Batches> {
+        None
+    }
+}
+
+/// An average over samples that can be evaluated on a subset.
+pub trait Batches {
+    fn n_samples_(&self) -> usize;
+    fn fb(&self, x: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64;
+}
+
+/// A formed Hessian as an operator (for Newton-CG on the test problems).
+pub struct DenseHessian(pub DMatrix<f64>);
+
+impl logreg_optim::HessianOperator for DenseHessian {
+    fn apply(
+        &self,
+        v: &DVector<f64>,
+        out: &mut DVector<f64>,
+    ) -> Result<(), logreg_optim::OptimError> {
+        out.copy_from(&(&self.0 * v));
+        Ok(())
+    }
+}
+
+/// `impl Objective` for test problems written as [`Smooth`].
+#[macro_export]
+macro_rules! objective {
+    ($($t:ty),*) => {$(
+        impl logreg_optim::Objective for $t {
+            fn dim(&self) -> usize {
+                $crate::common::Smooth::dim_(self)
+            }
+            fn value_grad(
+                &self,
+                x: &nalgebra::DVector<f64>,
+                g: &mut nalgebra::DVector<f64>,
+            ) -> Result<f64, logreg_optim::OptimError> {
+                Ok($crate::common::Smooth::f(self, x, g))
+            }
+            fn hessian(
+                &self,
+                x: &nalgebra::DVector<f64>,
+            ) -> Result<nalgebra::DMatrix<f64>, logreg_optim::OptimError> {
+                $crate::common::Smooth::h(self, x)
+                    .ok_or(logreg_optim::OptimError::Unavailable { what: "the Hessian" })
+            }
+            fn hessian_operator<'s>(
+                &'s self,
+                x: &nalgebra::DVector<f64>,
+            ) -> Result<Box<dyn logreg_optim::HessianOperator + 's>, logreg_optim::OptimError> {
+                let h = logreg_optim::Objective::hessian(self, x)?;
+                Ok(Box::new($crate::common::DenseHessian(h)))
+            }
+            fn n_samples(&self) -> Option<usize> {
+                $crate::common::Smooth::batches(self).map(|b| b.n_samples_())
+            }
+            fn value_grad_batch(
+                &self,
+                x: &nalgebra::DVector<f64>,
+                rows: &[usize],
+                g: &mut nalgebra::DVector<f64>,
+            ) -> Result<f64, logreg_optim::OptimError> {
+                match $crate::common::Smooth::batches(self) {
+                    Some(b) => Ok(b.fb(x, rows, g)),
+                    None => Err(logreg_optim::OptimError::Unavailable {
+                        what: "mini-batch evaluations",
+                    }),
+                }
+            }
+        }
+    )*};
+}
 
 /// f(x) = ½xᵀAx − bᵀx with A symmetric positive definite; minimizer A⁻¹b.
 #[derive(Debug, Clone)]
@@ -42,16 +125,16 @@ pub fn rotation(n: usize) -> DMatrix<f64> {
     m.qr().q()
 }
 
-impl Objective for Quadratic {
-    fn dim(&self) -> usize {
+impl Smooth for Quadratic {
+    fn dim_(&self) -> usize {
         self.b.len()
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         let ax = &self.a * x;
         g.copy_from(&(&ax - &self.b));
         0.5 * x.dot(&ax) - self.b.dot(x)
     }
-    fn hessian(&self, _x: &DVector<f64>) -> Option<DMatrix<f64>> {
+    fn h(&self, _x: &DVector<f64>) -> Option<DMatrix<f64>> {
         Some(self.a.clone())
     }
 }
@@ -59,18 +142,18 @@ impl Objective for Quadratic {
 /// Rosenbrock's banana f(x, y) = (1 − x)² + 100(y − x²)², minimum 0 at (1, 1).
 pub struct Rosenbrock;
 
-impl Objective for Rosenbrock {
-    fn dim(&self) -> usize {
+impl Smooth for Rosenbrock {
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, v: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, v: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         let (x, y) = (v[0], v[1]);
         let r = y - x * x;
         g[0] = -2.0 * (1.0 - x) - 400.0 * x * r;
         g[1] = 200.0 * r;
         (1.0 - x).powi(2) + 100.0 * r * r
     }
-    fn hessian(&self, v: &DVector<f64>) -> Option<DMatrix<f64>> {
+    fn h(&self, v: &DVector<f64>) -> Option<DMatrix<f64>> {
         let (x, y) = (v[0], v[1]);
         Some(DMatrix::from_row_slice(
             2,
@@ -89,17 +172,17 @@ impl Objective for Rosenbrock {
 /// wherever |y| < 1/√3.
 pub struct DoubleWell;
 
-impl Objective for DoubleWell {
-    fn dim(&self) -> usize {
+impl Smooth for DoubleWell {
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, v: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, v: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         let (x, y) = (v[0], v[1]);
         g[0] = x;
         g[1] = y.powi(3) - y;
         0.5 * x * x + 0.25 * y.powi(4) - 0.5 * y * y
     }
-    fn hessian(&self, v: &DVector<f64>) -> Option<DMatrix<f64>> {
+    fn h(&self, v: &DVector<f64>) -> Option<DMatrix<f64>> {
         let y = v[1];
         Some(DMatrix::from_row_slice(
             2,
@@ -143,15 +226,18 @@ impl Logistic {
     }
 }
 
-impl Objective for Logistic {
-    fn dim(&self) -> usize {
+impl Smooth for Logistic {
+    fn batches(&self) -> Option<&dyn Batches> {
+        Some(self)
+    }
+    fn dim_(&self) -> usize {
         self.x.ncols()
     }
-    fn value_grad(&self, w: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, w: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         let rows: Vec<usize> = (0..self.y.len()).collect();
-        self.value_grad_batch(w, &rows, g)
+        self.fb(w, &rows, g)
     }
-    fn hessian(&self, w: &DVector<f64>) -> Option<DMatrix<f64>> {
+    fn h(&self, w: &DVector<f64>) -> Option<DMatrix<f64>> {
         let n = self.y.len();
         let z = &self.x * w;
         let mut h = DMatrix::zeros(w.len(), w.len());
@@ -167,11 +253,11 @@ impl Objective for Logistic {
     }
 }
 
-impl MiniBatchObjective for Logistic {
-    fn n_samples(&self) -> usize {
+impl Batches for Logistic {
+    fn n_samples_(&self) -> usize {
         self.y.len()
     }
-    fn value_grad_batch(&self, w: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64 {
+    fn fb(&self, w: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64 {
         g.fill(0.0);
         let mut loss = 0.0;
         let m = rows.len() as f64;
@@ -267,24 +353,27 @@ impl LeastSquares {
     }
 }
 
-impl Objective for LeastSquares {
-    fn dim(&self) -> usize {
+impl Smooth for LeastSquares {
+    fn batches(&self) -> Option<&dyn Batches> {
+        Some(self)
+    }
+    fn dim_(&self) -> usize {
         self.a.ncols()
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         let rows: Vec<usize> = (0..self.b.len()).collect();
-        self.value_grad_batch(x, &rows, g)
+        self.fb(x, &rows, g)
     }
-    fn hessian(&self, _x: &DVector<f64>) -> Option<DMatrix<f64>> {
+    fn h(&self, _x: &DVector<f64>) -> Option<DMatrix<f64>> {
         Some(self.a.transpose() * &self.a / self.b.len() as f64)
     }
 }
 
-impl MiniBatchObjective for LeastSquares {
-    fn n_samples(&self) -> usize {
+impl Batches for LeastSquares {
+    fn n_samples_(&self) -> usize {
         self.b.len()
     }
-    fn value_grad_batch(&self, x: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64 {
+    fn fb(&self, x: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64 {
         g.fill(0.0);
         let m = rows.len() as f64;
         let mut v = 0.0;
@@ -320,13 +409,16 @@ impl Separable {
     }
 }
 
-impl Objective for Separable {
-    fn dim(&self) -> usize {
+impl Smooth for Separable {
+    fn batches(&self) -> Option<&dyn Batches> {
+        Some(self)
+    }
+    fn dim_(&self) -> usize {
         2
     }
-    fn value_grad(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+    fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         let rows: Vec<usize> = (0..self.a.nrows()).collect();
-        let v = self.value_grad_batch(x, &rows, g);
+        let v = self.fb(x, &rows, g);
         if self.mean {
             v
         } else {
@@ -335,7 +427,7 @@ impl Objective for Separable {
             n * v
         }
     }
-    fn hessian(&self, x: &DVector<f64>) -> Option<DMatrix<f64>> {
+    fn h(&self, x: &DVector<f64>) -> Option<DMatrix<f64>> {
         let n = self.a.nrows() as f64;
         let scale = if self.mean { 1.0 / n } else { 1.0 };
         let mut h = DMatrix::zeros(2, 2);
@@ -348,12 +440,12 @@ impl Objective for Separable {
     }
 }
 
-impl MiniBatchObjective for Separable {
-    fn n_samples(&self) -> usize {
+impl Batches for Separable {
+    fn n_samples_(&self) -> usize {
         self.a.nrows()
     }
     /// Mean over `rows` of softplus(−aᵢ·x).
-    fn value_grad_batch(&self, x: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64 {
+    fn fb(&self, x: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64 {
         g.fill(0.0);
         let m = rows.len() as f64;
         let mut v = 0.0;
@@ -396,3 +488,12 @@ pub fn assert_sane(r: &logreg_optim::Report) {
         "history length vs iterations: {r:?}"
     );
 }
+
+objective!(
+    Quadratic,
+    Rosenbrock,
+    DoubleWell,
+    Logistic,
+    LeastSquares,
+    Separable
+);
