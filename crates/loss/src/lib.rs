@@ -16,19 +16,25 @@
 //! `C·S` gives exactly L with `λ = 1/(C·S)`, so `J = C·S·L` and the two share their minimizer;
 //! [`LogLoss::l2_from_c`] does this conversion. (linfa's and statsmodels' `alpha` is `λ·S` with S = n.)
 //!
-//! ```
-//! use logreg_loss::LogLoss;
-//! use nalgebra::{DMatrix, DVector};
+//! The loss borrows a [`Design`] (dense f64 or f32, or sparse) and sums over all its rows or a
+//! selection of them; it never copies the data.
 //!
-//! let x = DMatrix::from_row_slice(4, 1, &[1.0, 2.0, 3.0, 4.0]);
-//! let loss = LogLoss::new(&x, &[0.0, 0.0, 1.0, 1.0]).unwrap();
+//! ```
+//! use logreg_linalg_core::{Dense, Design};
+//! use logreg_loss::LogLoss;
+//! use nalgebra::DVector;
+//!
+//! let values = [1.0, 2.0, 3.0, 4.0];
+//! let x = Design::from(Dense::new(&values[..], 4, 1)?);
+//! let loss = LogLoss::new(&x, &[0.0, 0.0, 1.0, 1.0])?;
 //! let theta = DVector::zeros(loss.dim());             // w = 0, b = 0
-//! assert!((loss.value(&theta).unwrap() - std::f64::consts::LN_2).abs() < 1e-15);
+//! assert!((loss.value(&theta)? - std::f64::consts::LN_2).abs() < 1e-15);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use logreg_linalg_core::{
-    sigmoid, sigmoid_curvature_in_place, softplus, softplus_sigmoid_in_place, LinalgError,
-    PassSums, SampleMajor,
+    sigmoid, sigmoid_curvature_in_place, softplus, softplus_sigmoid_in_place, Design, LinalgError,
+    PassSums, Rows,
 };
 use nalgebra::{DMatrix, DVector};
 
@@ -51,16 +57,6 @@ pub enum LossError {
         /// The length given.
         found: usize,
     },
-    /// A feature value is NaN or infinite.
-    #[error("feature value at row {row}, column {column} is {value}, expected a finite number")]
-    NonFiniteFeature {
-        /// 0-based sample index.
-        row: usize,
-        /// 0-based feature index.
-        column: usize,
-        /// The value found.
-        value: f64,
-    },
     /// A label is not 0 or 1.
     #[error("label at row {row} is {value}, expected 0 or 1")]
     InvalidLabel {
@@ -72,6 +68,14 @@ pub enum LossError {
     /// A sample weight is not a finite positive number.
     #[error("sample weight at row {row} is {value}, expected a finite number > 0")]
     InvalidWeight {
+        /// 0-based sample index.
+        row: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// An offset is NaN or infinite.
+    #[error("offset at row {row} is {value}, expected a finite number")]
+    InvalidOffset {
         /// 0-based sample index.
         row: usize,
         /// The value found.
@@ -129,16 +133,46 @@ pub fn mean_log_loss(
         return Err(LossError::Empty);
     }
     let positive = labels_to_bool(y, n)?;
-    let weights = validate_weights(sample_weight, n)?;
+    if let Some(w) = sample_weight {
+        validate_weights(w, n)?;
+    }
     let (mut total, mut wsum) = (0.0, 0.0);
     for (i, (&zi, &pi)) in z.iter().zip(&positive).enumerate() {
-        let s = weights.as_ref().map_or(1.0, |w| w[i]);
+        let s = sample_weight.map_or(1.0, |w| w[i]);
         total += s * log_loss_from_logit(zi, pi);
         wsum += s;
     }
     Ok(total / wsum)
 }
 
+/// Per-row inputs gathered into the order of a pass: labels, weights and offsets of the rows the
+/// loss sums over.
+#[derive(Debug, Clone)]
+struct RowData {
+    positive: Vec<bool>,
+    weights: Option<Vec<f64>>,
+    offset: Option<Vec<f64>>,
+}
+
+/// The binary log-loss objective over a design: `L(θ)` above, θ = (w₁…w_d, b).
+///
+/// The design is borrowed, never copied; the loss sums over all its rows or over a selection of
+/// them (a training split, a cross-validation fold). Labels, weights and offsets are given one per
+/// design row and gathered in the order of the selection. The intercept b is the last parameter
+/// and is present only when `fit_intercept` is on (the default). An offset (a known term added to
+/// every logit, statsmodels' and glmnet's `offset`) makes `zᵢ = xᵢ·w + b + oᵢ`. Data are checked
+/// once, here; evaluations cannot fail on them afterwards.
+#[derive(Debug, Clone)]
+pub struct LogLoss<'a> {
+    x: &'a Design<'a>,
+    rows: Rows<'a>,
+    data: RowData,
+    weight_sum: f64,
+    fit_intercept: bool,
+    l2: f64,
+}
+
+/// The labels as 0/1 booleans, one per design row.
 fn labels_to_bool(y: &[f64], n: usize) -> Result<Vec<bool>, LossError> {
     if y.len() != n {
         return Err(LossError::LengthMismatch {
@@ -161,78 +195,89 @@ fn labels_to_bool(y: &[f64], n: usize) -> Result<Vec<bool>, LossError> {
         .collect()
 }
 
-fn validate_weights(w: Option<&[f64]>, n: usize) -> Result<Option<Vec<f64>>, LossError> {
-    let Some(w) = w else { return Ok(None) };
-    if w.len() != n {
-        return Err(LossError::LengthMismatch {
-            what: "sample weights",
+/// One value per design row: the length must match.
+fn per_row(what: &'static str, v: &[f64], n: usize) -> Result<(), LossError> {
+    if v.len() == n {
+        Ok(())
+    } else {
+        Err(LossError::LengthMismatch {
+            what,
             expected: n,
-            found: w.len(),
-        });
+            found: v.len(),
+        })
     }
-    if let Some((row, &value)) = w
+}
+
+/// Weights must be finite and > 0; returns them.
+fn validate_weights(w: &[f64], n: usize) -> Result<(), LossError> {
+    per_row("sample weights", w, n)?;
+    match w
         .iter()
         .enumerate()
         .find(|(_, v)| !(v.is_finite() && **v > 0.0))
     {
-        return Err(LossError::InvalidWeight { row, value });
+        Some((row, &value)) => Err(LossError::InvalidWeight { row, value }),
+        None => Ok(()),
     }
-    Ok(Some(w.to_vec()))
 }
 
-/// The binary log-loss objective over a fixed data set: `L(θ)` above, θ = (w₁…w_d, b).
-///
-/// The intercept b is the last parameter and is present only when `fit_intercept` is on (the
-/// default). Data are validated once, here; evaluations cannot fail afterwards.
-#[derive(Debug, Clone)]
-pub struct LogLoss {
-    x: SampleMajor,
-    positive: Vec<bool>,
-    weights: Option<Vec<f64>>,
-    weight_sum: f64,
-    fit_intercept: bool,
-    l2: f64,
+/// `v` (one per design row) in the order of `rows`.
+fn gather<T: Copy>(v: &[T], rows: &Rows<'_>) -> Vec<T> {
+    match rows.indices() {
+        Some(sel) => sel.iter().map(|&i| v[i]).collect(),
+        None => v.to_vec(),
+    }
 }
 
-impl LogLoss {
-    /// Build the objective for an n × d matrix `x` (one sample per row) and labels `y` ∈ {0, 1}.
-    pub fn new(x: &DMatrix<f64>, y: &[f64]) -> Result<Self, LossError> {
-        let n = x.nrows();
-        if n == 0 {
+impl<'a> LogLoss<'a> {
+    /// The objective over every row of `x`, with labels `y` ∈ {0, 1} (one per row).
+    pub fn new(x: &'a Design<'a>, y: &[f64]) -> Result<Self, LossError> {
+        Self::on_rows(x, None, y)
+    }
+
+    /// The objective over the rows of `x` listed in `rows` (0-based, repeats allowed; `None` for
+    /// every row), with labels `y` ∈ {0, 1} given for every row of `x`.
+    pub fn on_rows(
+        x: &'a Design<'a>,
+        rows: Option<&'a [usize]>,
+        y: &[f64],
+    ) -> Result<Self, LossError> {
+        let positive = labels_to_bool(y, x.n_rows())?;
+        let rows = x.rows(rows)?;
+        if rows.is_empty() {
             return Err(LossError::Empty);
         }
-        let positive = labels_to_bool(y, n)?;
-        // The copy checks every value; only when one is bad is X walked again to say where.
-        let design = match SampleMajor::from_rows_if_finite(x) {
-            Some(design) => design,
-            None => {
-                // Column-major walk: the first offending cell in that order.
-                for column in 0..x.ncols() {
-                    for row in 0..n {
-                        let value = x[(row, column)];
-                        if !value.is_finite() {
-                            return Err(LossError::NonFiniteFeature { row, column, value });
-                        }
-                    }
-                }
-                SampleMajor::from_rows(x)
-            }
-        };
+        let n = rows.len();
         Ok(LogLoss {
-            x: design,
-            positive,
-            weights: None,
+            x,
+            data: RowData {
+                positive: gather(&positive, &rows),
+                weights: None,
+                offset: None,
+            },
+            rows,
             weight_sum: n as f64,
             fit_intercept: true,
             l2: 0.0,
         })
     }
 
-    /// Weight each sample's loss; weights must be finite and > 0, one per sample.
+    /// Weight each row's loss; one weight per row of the design, finite and > 0.
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
-        let w = validate_weights(Some(weights), self.n_samples())?;
-        self.weight_sum = weights.iter().sum();
-        self.weights = w;
+        validate_weights(weights, self.x.n_rows())?;
+        let w = gather(weights, &self.rows);
+        self.weight_sum = w.iter().sum();
+        self.data.weights = Some(w);
+        Ok(self)
+    }
+
+    /// Add a known term to every logit (one per row of the design, finite).
+    pub fn with_offset(mut self, offset: &[f64]) -> Result<Self, LossError> {
+        per_row("offsets", offset, self.x.n_rows())?;
+        if let Some((row, &value)) = offset.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(LossError::InvalidOffset { row, value });
+        }
+        self.data.offset = Some(gather(offset, &self.rows));
         Ok(self)
     }
 
@@ -269,17 +314,17 @@ impl LogLoss {
 
     /// Number of parameters: d, plus one for the intercept.
     pub fn dim(&self) -> usize {
-        self.x.n_features() + usize::from(self.fit_intercept)
+        self.x.n_cols() + usize::from(self.fit_intercept)
     }
 
-    /// Number of samples n.
+    /// Number of rows the loss sums over.
     pub fn n_samples(&self) -> usize {
-        self.x.n_samples()
+        self.rows.len()
     }
 
     /// Number of features d.
     pub fn n_features(&self) -> usize {
-        self.x.n_features()
+        self.x.n_cols()
     }
 
     /// Σ sᵢ (n when unweighted): the factor between L and the summed loss.
@@ -297,9 +342,29 @@ impl LogLoss {
         self.fit_intercept
     }
 
-    /// The data in sample-major order.
-    pub fn design(&self) -> &SampleMajor {
-        &self.x
+    /// The design the loss reads.
+    pub fn design(&self) -> &'a Design<'a> {
+        self.x
+    }
+
+    /// The rows the loss sums over.
+    pub fn rows(&self) -> Rows<'a> {
+        self.rows
+    }
+
+    /// Whether row `pos` of the pass (in the order of [`rows`](Self::rows)) is positive.
+    pub fn is_positive(&self, pos: usize) -> bool {
+        self.data.positive[pos]
+    }
+
+    /// The weight of row `pos` of the pass.
+    pub fn weight(&self, pos: usize) -> f64 {
+        self.data.weights.as_ref().map_or(1.0, |w| w[pos])
+    }
+
+    /// The offset of row `pos` of the pass (0 without offsets).
+    pub fn offset(&self, pos: usize) -> f64 {
+        self.data.offset.as_ref().map_or(0.0, |o| o[pos])
     }
 
     /// Split θ into (w, b); the caller guarantees θ has length [`dim`](Self::dim).
@@ -323,15 +388,18 @@ impl LogLoss {
         }
     }
 
-    fn weight(&self, i: usize) -> f64 {
-        self.weights.as_ref().map_or(1.0, |w| w[i])
-    }
-
-    /// The logits z = Xw + b.
+    /// The logits zᵢ = xᵢ·w + b (+ oᵢ), one per row of the pass.
     pub fn logits(&self, theta: &DVector<f64>) -> Result<DVector<f64>, LossError> {
         self.check_theta("parameters", theta)?;
         let (w, b) = self.split(theta);
-        Ok(self.x.logits(w, b)?)
+        let mut z = vec![0.0; self.n_samples()];
+        self.x.logits(self.rows, w, b, &mut z)?;
+        if let Some(o) = &self.data.offset {
+            for (zi, oi) in z.iter_mut().zip(o) {
+                *zi += oi;
+            }
+        }
+        Ok(DVector::from_vec(z))
     }
 
     /// The objective L(θ).
@@ -349,61 +417,50 @@ impl LogLoss {
         self.check_theta("parameters", theta)?;
         self.check_theta("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
-        let sums = self
-            .x
-            .fused_pass_chunks(w, b, |first, z, l| self.per_chunk(first, z, l))?;
+        let sums = self.x.fused_pass(self.rows, w, b, |first, z, l| {
+            per_chunk(&self.data, first, z, l)
+        })?;
         Ok(self.finish(sums, theta, 1.0 / self.weight_sum, grad))
     }
 
-    /// L and ∇L estimated from the listed rows only (a mini-batch), unbiased for the full ones:
-    /// the batch's weighted loss is scaled by n / (|rows|·S).
+    /// L and ∇L estimated from the listed positions of the pass only (a mini-batch), unbiased for
+    /// the full ones: the batch's weighted loss is scaled by n / (|batch|·S).
     pub fn value_grad_rows(
         &self,
         theta: &DVector<f64>,
-        rows: &[usize],
+        batch: &[usize],
         grad: &mut DVector<f64>,
     ) -> Result<f64, LossError> {
         self.check_theta("parameters", theta)?;
         self.check_theta("gradient buffer", grad)?;
-        if rows.is_empty() {
+        if batch.is_empty() {
             return Err(LossError::Empty);
         }
+        let n = self.n_samples();
+        if let Some(&row) = batch.iter().find(|&&p| p >= n) {
+            return Err(LinalgError::RowOutOfRange { row, n_rows: n }.into());
+        }
+        let rows: Vec<usize> = batch.iter().map(|&p| self.rows.row_at(p)).collect();
+        let data = RowData {
+            positive: batch.iter().map(|&p| self.data.positive[p]).collect(),
+            weights: self
+                .data
+                .weights
+                .as_ref()
+                .map(|w| batch.iter().map(|&p| w[p]).collect()),
+            offset: self
+                .data
+                .offset
+                .as_ref()
+                .map(|o| batch.iter().map(|&p| o[p]).collect()),
+        };
         let (w, b) = self.split(theta);
+        let sel = self.x.rows(Some(&rows))?;
         let sums = self
             .x
-            .fused_pass_rows(rows, w, b, |i, z| self.per_sample(i, z))?;
-        let scale = self.n_samples() as f64 / (rows.len() as f64 * self.weight_sum);
+            .fused_pass(sel, w, b, |first, z, l| per_chunk(&data, first, z, l))?;
+        let scale = n as f64 / (batch.len() as f64 * self.weight_sum);
         Ok(self.finish(sums, theta, scale, grad))
-    }
-
-    #[inline]
-    fn per_sample(&self, i: usize, z: f64) -> (f64, f64) {
-        let s = self.weight(i);
-        let p = self.positive[i];
-        (s * log_loss_from_logit(z, p), s * residual_from_logit(z, p))
-    }
-
-    /// [`per_sample`](Self::per_sample) over a chunk of logits as straight-line loops that
-    /// vectorize: with t = z for a negative sample and −z for a positive one, ℓ = softplus(t) and
-    /// the residual is ±σ(t), sharing one exponential.
-    #[inline]
-    fn per_chunk(&self, first: usize, z: &mut [f64], l: &mut [f64]) {
-        let positive = &self.positive[first..first + z.len()];
-        let flip = |z: &mut [f64]| {
-            for (zi, &p) in z.iter_mut().zip(positive) {
-                *zi = if p { -*zi } else { *zi };
-            }
-        };
-        flip(z);
-        softplus_sigmoid_in_place(z, l);
-        flip(z);
-        if let Some(weights) = &self.weights {
-            let s = &weights[first..first + z.len()];
-            for ((zi, li), &si) in z.iter_mut().zip(l.iter_mut()).zip(s) {
-                *li *= si;
-                *zi *= si;
-            }
-        }
     }
 
     fn finish(
@@ -426,19 +483,39 @@ impl LogLoss {
         sums.value * scale + 0.5 * self.l2 * penalty
     }
 
-    /// The Hessian ∇²L(θ) = X̃ᵀ D X̃ / S + λ·diag(1…1, 0), with D = diag(sᵢ σ(zᵢ) σ(−zᵢ)).
+    /// The weighted curvatures sᵢσ(zᵢ)σ(−zᵢ) at θ, one per row of the pass.
+    pub fn curvatures(&self, theta: &DVector<f64>) -> Result<Vec<f64>, LossError> {
+        let mut c: Vec<f64> = self.logits(theta)?.iter().copied().collect();
+        sigmoid_curvature_in_place(&mut c);
+        if let Some(weights) = &self.data.weights {
+            for (ci, si) in c.iter_mut().zip(weights) {
+                *ci *= si;
+            }
+        }
+        Ok(c)
+    }
+
+    /// The Hessian ∇²L(θ) = X̃ᵀ D X̃ / S + λ·diag(1…1, 0), with D = diag(sᵢ σ(zᵢ) σ(−zᵢ)), in one
+    /// pass over X.
     pub fn hessian(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
         self.check_theta("parameters", theta)?;
         let (w, b) = self.split(theta);
-        // Logits, curvatures and X̃ᵀDX̃ in one pass over X.
-        let mut h = self.x.fused_gram(w, b, self.fit_intercept, |first, z| {
-            sigmoid_curvature_in_place(z);
-            if let Some(weights) = &self.weights {
-                for (zk, sk) in z.iter_mut().zip(&weights[first..]) {
-                    *zk *= sk;
-                }
-            }
-        })?;
+        let data = &self.data;
+        let mut h =
+            self.x
+                .fused_gram(self.rows, Some((w, b)), self.fit_intercept, |first, z| {
+                    if let Some(o) = &data.offset {
+                        for (zk, ok) in z.iter_mut().zip(&o[first..]) {
+                            *zk += ok;
+                        }
+                    }
+                    sigmoid_curvature_in_place(z);
+                    if let Some(weights) = &data.weights {
+                        for (zk, sk) in z.iter_mut().zip(&weights[first..]) {
+                            *zk *= sk;
+                        }
+                    }
+                })?;
         h /= self.weight_sum;
         for j in 0..self.n_features() {
             h[(j, j)] += self.l2;
@@ -446,39 +523,118 @@ impl LogLoss {
         Ok(h)
     }
 
-    /// The Hessian times a vector, ∇²L(θ)·v, in two passes over X and without forming the Hessian.
+    /// The Hessian at θ as an operator: its curvatures are computed here (one pass of logits),
+    /// and each product ∇²L(θ)·v is one more pass over X, without forming the Hessian.
+    pub fn hessian_operator(
+        &self,
+        theta: &DVector<f64>,
+    ) -> Result<LogLossHessian<'_, 'a>, LossError> {
+        self.check_theta("parameters", theta)?;
+        Ok(LogLossHessian {
+            loss: self,
+            curvature: self.curvatures(theta)?,
+        })
+    }
+
+    /// The Hessian times a vector, ∇²L(θ)·v, without forming the Hessian (two passes over X).
     pub fn hessian_vec(
         &self,
         theta: &DVector<f64>,
         v: &DVector<f64>,
     ) -> Result<DVector<f64>, LossError> {
         self.check_theta("direction", v)?;
-        let c = self.curvatures(theta)?;
-        let (vw, vb) = self.split(v);
-        let sums = self.x.fused_pass(vw, vb, |i, t| (0.0, c[i] * t))?;
-        let mut out = DVector::zeros(self.dim());
-        let d = self.n_features();
+        self.hessian_operator(theta)?.apply(v)
+    }
+}
+
+/// The Hessian of a [`LogLoss`] at a fixed point, applied to vectors (see
+/// [`LogLoss::hessian_operator`]).
+#[derive(Debug, Clone)]
+pub struct LogLossHessian<'l, 'a> {
+    loss: &'l LogLoss<'a>,
+    curvature: Vec<f64>,
+}
+
+impl LogLossHessian<'_, '_> {
+    /// ∇²L(θ)·v = X̃ᵀ(c ⊙ X̃v)/S + λ(v_w, 0), one pass over X.
+    pub fn apply(&self, v: &DVector<f64>) -> Result<DVector<f64>, LossError> {
+        let loss = self.loss;
+        loss.check_theta("direction", v)?;
+        let (vw, vb) = loss.split(v);
+        let c = &self.curvature;
+        let sums = loss.x.fused_pass(loss.rows, vw, vb, |first, z, _l| {
+            for (zk, ck) in z.iter_mut().zip(&c[first..]) {
+                *zk *= ck;
+            }
+        })?;
+        let d = loss.n_features();
+        let mut out = DVector::zeros(loss.dim());
         for j in 0..d {
-            out[j] = sums.grad[j] / self.weight_sum + self.l2 * vw[j];
+            out[j] = sums.grad[j] / loss.weight_sum + loss.l2 * vw[j];
         }
-        if self.fit_intercept {
-            out[d] = sums.grad_bias / self.weight_sum;
+        if loss.fit_intercept {
+            out[d] = sums.grad_bias / loss.weight_sum;
         }
         Ok(out)
     }
 
-    fn curvatures(&self, theta: &DVector<f64>) -> Result<Vec<f64>, LossError> {
-        let z = self.logits(theta)?;
-        Ok(z.iter()
-            .enumerate()
-            .map(|(i, &zi)| self.weight(i) * curvature_from_logit(zi))
-            .collect())
+    /// The diagonal of ∇²L(θ) (one pass over X): a preconditioner for conjugate gradients.
+    pub fn diagonal(&self) -> Result<DVector<f64>, LossError> {
+        let loss = self.loss;
+        let d = loss.n_features();
+        let m = loss
+            .x
+            .column_moments(loss.rows, Some(&self.curvature))
+            .map_err(LossError::from)?;
+        let total: f64 = self.curvature.iter().sum();
+        let mut out = DVector::zeros(loss.dim());
+        for j in 0..d {
+            // Σ cᵢxᵢⱼ² = Σc·(var + mean²).
+            out[j] = total * (m.var[j] + m.mean[j] * m.mean[j]) / loss.weight_sum + loss.l2;
+        }
+        if loss.fit_intercept {
+            out[d] = total / loss.weight_sum;
+        }
+        Ok(out)
+    }
+}
+
+/// The per-row work of a value-and-gradient pass over a chunk of logits, as straight-line loops
+/// that vectorize: offsets added; with t = z for a negative row and −z for a positive one,
+/// ℓ = softplus(t) and the residual is ±σ(t), sharing one exponential; weights applied.
+#[inline]
+fn per_chunk(data: &RowData, first: usize, z: &mut [f64], l: &mut [f64]) {
+    let m = z.len();
+    if let Some(o) = &data.offset {
+        for (zi, oi) in z.iter_mut().zip(&o[first..first + m]) {
+            *zi += oi;
+        }
+    }
+    let positive = &data.positive[first..first + m];
+    let flip = |z: &mut [f64]| {
+        for (zi, &p) in z.iter_mut().zip(positive) {
+            *zi = if p { -*zi } else { *zi };
+        }
+    };
+    flip(z);
+    softplus_sigmoid_in_place(z, l);
+    flip(z);
+    if let Some(weights) = &data.weights {
+        let s = &weights[first..first + m];
+        for ((zi, li), &si) in z.iter_mut().zip(l.iter_mut()).zip(s) {
+            *li *= si;
+            *zi *= si;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn design(x: &DMatrix<f64>) -> Design<'static> {
+        Design::from_dmatrix(x).unwrap()
+    }
 
     fn toy() -> (DMatrix<f64>, Vec<f64>) {
         // datasets/toy.csv
@@ -521,7 +677,9 @@ mod tests {
     #[test]
     fn seed_dummy_weights_classify_toy_data_as_the_tutorial_prints() {
         let (x, y) = toy();
-        let loss = LogLoss::new(&x, &y).unwrap();
+        let x_design = design(&x);
+
+        let loss = LogLoss::new(&x_design, &y).unwrap();
         let theta = DVector::from_vec(vec![-0.4, 0.9, -2.0]);
         let z = loss.logits(&theta).unwrap();
         let predicted: Vec<u8> = z.iter().map(|&zi| u8::from(sigmoid(zi) >= 0.5)).collect();
@@ -531,7 +689,9 @@ mod tests {
     #[test]
     fn vectorized_matches_reference_loop() {
         let (x, y) = toy();
-        let loss = LogLoss::new(&x, &y).unwrap();
+        let x_design = design(&x);
+
+        let loss = LogLoss::new(&x_design, &y).unwrap();
         for theta in [[-0.4, 0.9, -2.0], [0.3, -0.2, 0.1], [1.5, 0.5, -7.0]] {
             let t = DVector::from_row_slice(&theta);
             let mut g = DVector::zeros(3);
@@ -546,7 +706,9 @@ mod tests {
     #[test]
     fn loss_at_zero_is_ln2_and_gradient_is_mean_residual() {
         let (x, y) = toy();
-        let loss = LogLoss::new(&x, &y).unwrap().with_l2(3.0).unwrap();
+        let x_design = design(&x);
+
+        let loss = LogLoss::new(&x_design, &y).unwrap().with_l2(3.0).unwrap();
         let mut g = DVector::zeros(3);
         let v = loss.value_grad(&DVector::zeros(3), &mut g).unwrap();
         assert!((v - std::f64::consts::LN_2).abs() < 1e-15);
@@ -559,7 +721,9 @@ mod tests {
         let (x, y) = toy();
         let mut w = vec![1.0; 10];
         w[3] = 2.0;
-        let weighted = LogLoss::new(&x, &y)
+        let x_design = design(&x);
+
+        let weighted = LogLoss::new(&x_design, &y)
             .unwrap()
             .with_sample_weight(&w)
             .unwrap();
@@ -567,7 +731,9 @@ mod tests {
         xd.set_row(10, &x.row(3));
         let mut yd = y.clone();
         yd.push(y[3]);
-        let dup = LogLoss::new(&xd, &yd).unwrap();
+        let xd_design = design(&xd);
+
+        let dup = LogLoss::new(&xd_design, &yd).unwrap();
         let t = DVector::from_vec(vec![0.2, -0.1, 0.3]);
         let (mut g1, mut g2) = (DVector::zeros(3), DVector::zeros(3));
         let v1 = weighted.value_grad(&t, &mut g1).unwrap();
@@ -580,7 +746,9 @@ mod tests {
     #[test]
     fn mini_batch_of_all_rows_equals_full_and_subsets_are_unbiased() {
         let (x, y) = toy();
-        let loss = LogLoss::new(&x, &y).unwrap().with_l2(0.1).unwrap();
+        let x_design = design(&x);
+
+        let loss = LogLoss::new(&x_design, &y).unwrap().with_l2(0.1).unwrap();
         let t = DVector::from_vec(vec![0.2, -0.1, 0.3]);
         let (mut gf, mut gb) = (DVector::zeros(3), DVector::zeros(3));
         let full = loss.value_grad(&t, &mut gf).unwrap();
@@ -605,7 +773,12 @@ mod tests {
         let (x, y) = toy();
         let c = 0.7;
         let lambda = LogLoss::l2_from_c(c, 10.0).unwrap();
-        let loss = LogLoss::new(&x, &y).unwrap().with_l2(lambda).unwrap();
+        let x_design = design(&x);
+
+        let loss = LogLoss::new(&x_design, &y)
+            .unwrap()
+            .with_l2(lambda)
+            .unwrap();
         let t = DVector::from_vec(vec![0.5, -0.25, 0.1]);
         let (rv, _, _) = reference_loop(&x, &y, &[0.5, -0.25], 0.1);
         let sklearn_j = c * 10.0 * rv + 0.5 * (0.25 + 0.0625);
@@ -617,7 +790,9 @@ mod tests {
     #[test]
     fn without_intercept_there_is_no_bias_parameter() {
         let (x, y) = toy();
-        let loss = LogLoss::new(&x, &y).unwrap().with_intercept(false);
+        let x_design = design(&x);
+
+        let loss = LogLoss::new(&x_design, &y).unwrap().with_intercept(false);
         assert_eq!(loss.dim(), 2);
         let t = DVector::from_vec(vec![0.5, -0.25]);
         let (rv, rg, _) = reference_loop(&x, &y, &[0.5, -0.25], 0.0);
@@ -630,11 +805,12 @@ mod tests {
     #[test]
     fn bad_inputs_are_errors_that_say_where() {
         let x = DMatrix::from_row_slice(3, 2, &[1.0, 2.0, 3.0, f64::INFINITY, 5.0, 6.0]);
-        let e = LogLoss::new(&x, &[0.0, 1.0, 0.0]).unwrap_err();
+        // The design refuses the bad value when it is built; the loss never sees it.
+        let e = Design::from_dmatrix(&x).unwrap_err();
         assert!(
             matches!(
                 e,
-                LossError::NonFiniteFeature {
+                LinalgError::NonFinite {
                     row: 1,
                     column: 1,
                     ..
@@ -643,7 +819,7 @@ mod tests {
             "{e}"
         );
         assert!(e.to_string().contains("row 1, column 1"));
-        let ok = DMatrix::from_row_slice(3, 1, &[1.0, 2.0, 3.0]);
+        let ok = design(&DMatrix::from_row_slice(3, 1, &[1.0, 2.0, 3.0]));
         assert_eq!(
             LogLoss::new(&ok, &[0.0, 1.0]).unwrap_err(),
             LossError::LengthMismatch {
@@ -660,10 +836,16 @@ mod tests {
             LogLoss::new(&ok, &[0.0, f64::NAN, 1.0]).unwrap_err(),
             LossError::InvalidLabel { row: 1, .. }
         ));
+        let empty = design(&DMatrix::zeros(0, 2));
+        assert_eq!(LogLoss::new(&empty, &[]).unwrap_err(), LossError::Empty);
         assert_eq!(
-            LogLoss::new(&DMatrix::zeros(0, 2), &[]).unwrap_err(),
+            LogLoss::on_rows(&ok, Some(&[]), &[0.0, 1.0, 1.0]).unwrap_err(),
             LossError::Empty
         );
+        assert!(matches!(
+            LogLoss::on_rows(&ok, Some(&[0, 3]), &[0.0, 1.0, 1.0]).unwrap_err(),
+            LossError::Linalg(LinalgError::RowOutOfRange { row: 3, .. })
+        ));
         let l = LogLoss::new(&ok, &[0.0, 1.0, 1.0]).unwrap();
         assert_eq!(
             l.clone().with_sample_weight(&[1.0, 0.0, 1.0]).unwrap_err(),
@@ -676,6 +858,11 @@ mod tests {
                 value: -2.0
             }
         );
+        assert!(matches!(
+            l.clone().with_offset(&[0.0, f64::NAN, 1.0]).unwrap_err(),
+            LossError::InvalidOffset { row: 1, .. }
+        ));
+        assert!(l.clone().with_offset(&[0.0]).is_err());
         assert!(l.clone().with_sample_weight(&[1.0]).is_err());
         assert!(l.clone().with_l2(-1.0).is_err());
         assert!(l.clone().with_l2(f64::INFINITY).is_err());

@@ -2,32 +2,61 @@
 //!
 //! With per-class parameters θₖ = (wₖ, bₖ) stacked class after class, zᵢₖ = xᵢ·wₖ + bₖ and
 //! `ℓᵢ = logsumexp(zᵢ) − zᵢ,yᵢ`, the objective is `(1/S) Σ sᵢ ℓᵢ + (λ/2) Σₖ ‖wₖ‖²`, the same
-//! normalization and `λ = 1/(C·S)` mapping as the binary [`LogLoss`](crate::LogLoss).
+//! normalization and `λ = 1/(C·S)` mapping as the binary [`LogLoss`](crate::LogLoss). Like it, the
+//! loss borrows a [`Design`] and sums over all its rows or a selection.
 
-use crate::LossError;
-use logreg_linalg_core::SampleMajor;
+use crate::{gather, validate_weights, LossError};
+use logreg_linalg_core::{Design, LinalgError, MultiPassSums, Rows};
 use nalgebra::{DMatrix, DVector};
 
-/// The multinomial log-loss objective over a fixed data set.
+/// The multinomial log-loss objective over a design.
 #[derive(Debug, Clone)]
-pub struct MultinomialLogLoss {
-    x: SampleMajor,
+pub struct MultinomialLogLoss<'a> {
+    x: &'a Design<'a>,
+    rows: Rows<'a>,
+    /// Class of each row of the pass.
     y: Vec<usize>,
     k: usize,
+    /// Weight of each row of the pass.
     weights: Option<Vec<f64>>,
     weight_sum: f64,
     fit_intercept: bool,
     l2: f64,
 }
 
-impl MultinomialLogLoss {
-    /// Build the objective for an n × d matrix `x` and class indices `y` < `n_classes` (≥ 2).
-    pub fn new(x: &DMatrix<f64>, y: &[usize], n_classes: usize) -> Result<Self, LossError> {
-        let binary = crate::LogLoss::new(x, &vec![0.0; x.nrows()])?;
-        if y.len() != x.nrows() {
+/// Softmax of `z` in place, returning logsumexp(z).
+fn softmax_in_place(z: &mut [f64]) -> f64 {
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for v in z.iter_mut() {
+        *v = (*v - m).exp();
+        sum += *v;
+    }
+    for v in z.iter_mut() {
+        *v /= sum;
+    }
+    m + sum.ln()
+}
+
+impl<'a> MultinomialLogLoss<'a> {
+    /// The objective over every row of `x`, with class indices `y` < `n_classes` (≥ 2), one per
+    /// row.
+    pub fn new(x: &'a Design<'a>, y: &[usize], n_classes: usize) -> Result<Self, LossError> {
+        Self::on_rows(x, None, y, n_classes)
+    }
+
+    /// The objective over the rows of `x` listed in `rows` (`None`: every row), with class
+    /// indices given for every row of `x`.
+    pub fn on_rows(
+        x: &'a Design<'a>,
+        rows: Option<&'a [usize]>,
+        y: &[usize],
+        n_classes: usize,
+    ) -> Result<Self, LossError> {
+        if y.len() != x.n_rows() {
             return Err(LossError::LengthMismatch {
                 what: "labels y",
-                expected: x.nrows(),
+                expected: x.n_rows(),
                 found: y.len(),
             });
         }
@@ -44,21 +73,28 @@ impl MultinomialLogLoss {
                 value: v as f64,
             });
         }
+        let rows = x.rows(rows)?;
+        if rows.is_empty() {
+            return Err(LossError::Empty);
+        }
         Ok(MultinomialLogLoss {
-            x: binary.design().clone(),
-            y: y.to_vec(),
+            x,
+            y: gather(y, &rows),
+            weight_sum: rows.len() as f64,
+            rows,
             k: n_classes,
             weights: None,
-            weight_sum: x.nrows() as f64,
             fit_intercept: true,
             l2: 0.0,
         })
     }
 
-    /// Weight each sample's loss; weights must be finite and > 0, one per sample.
+    /// Weight each row's loss; one weight per row of the design, finite and > 0.
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
-        self.weights = crate::validate_weights(Some(weights), self.n_samples())?;
-        self.weight_sum = weights.iter().sum();
+        validate_weights(weights, self.x.n_rows())?;
+        let w = gather(weights, &self.rows);
+        self.weight_sum = w.iter().sum();
+        self.weights = Some(w);
         Ok(self)
     }
 
@@ -83,7 +119,7 @@ impl MultinomialLogLoss {
 
     /// Parameters per class: d, plus one for the intercept.
     pub fn params_per_class(&self) -> usize {
-        self.x.n_features() + usize::from(self.fit_intercept)
+        self.x.n_cols() + usize::from(self.fit_intercept)
     }
 
     /// Number of parameters, K · (d + intercept).
@@ -91,9 +127,9 @@ impl MultinomialLogLoss {
         self.k * self.params_per_class()
     }
 
-    /// Number of samples.
+    /// Number of rows the loss sums over.
     pub fn n_samples(&self) -> usize {
-        self.x.n_samples()
+        self.rows.len()
     }
 
     /// Number of classes K.
@@ -104,6 +140,31 @@ impl MultinomialLogLoss {
     /// Σ sᵢ.
     pub fn weight_sum(&self) -> f64 {
         self.weight_sum
+    }
+
+    /// The L2 strength λ.
+    pub fn l2(&self) -> f64 {
+        self.l2
+    }
+
+    /// The design the loss reads.
+    pub fn design(&self) -> &'a Design<'a> {
+        self.x
+    }
+
+    /// The rows the loss sums over.
+    pub fn rows(&self) -> Rows<'a> {
+        self.rows
+    }
+
+    /// The class of row `pos` of the pass.
+    pub fn class_of(&self, pos: usize) -> usize {
+        self.y[pos]
+    }
+
+    /// The weight of row `pos` of the pass.
+    pub fn weight(&self, pos: usize) -> f64 {
+        self.weights.as_ref().map_or(1.0, |w| w[pos])
     }
 
     fn check(&self, what: &'static str, v: &DVector<f64>) -> Result<(), LossError> {
@@ -118,153 +179,142 @@ impl MultinomialLogLoss {
         }
     }
 
-    /// Logits of sample `xi` for every class into `z`.
-    fn logits_into(&self, theta: &[f64], xi: &[f64], z: &mut [f64]) {
-        let p = self.params_per_class();
-        let d = xi.len();
-        for (k, zk) in z.iter_mut().enumerate() {
-            let t = &theta[k * p..(k + 1) * p];
-            let mut s: f64 = t[..d].iter().zip(xi).map(|(a, b)| a * b).sum();
-            if self.fit_intercept {
-                s += t[d];
-            }
-            *zk = s;
+    /// θ as K × d coefficients (class after class) and K intercepts.
+    fn split(&self, theta: &DVector<f64>) -> (Vec<f64>, Vec<f64>) {
+        let (p, d) = (self.params_per_class(), self.x.n_cols());
+        let t = theta.as_slice();
+        let mut w = Vec::with_capacity(self.k * d);
+        let mut b = Vec::with_capacity(self.k);
+        for c in 0..self.k {
+            w.extend_from_slice(&t[c * p..c * p + d]);
+            b.push(if self.fit_intercept {
+                t[c * p + d]
+            } else {
+                0.0
+            });
         }
+        (w, b)
     }
 
-    /// Softmax of `z` in place, returning logsumexp(z).
-    fn softmax_in_place(z: &mut [f64]) -> f64 {
-        let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let mut sum = 0.0;
-        for v in z.iter_mut() {
-            *v = (*v - m).exp();
-            sum += *v;
-        }
-        for v in z.iter_mut() {
-            *v /= sum;
-        }
-        m + sum.ln()
-    }
-
-    /// The n × K matrix of logits.
+    /// The rows × K matrix of logits.
     pub fn logits(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
         self.check("parameters", theta)?;
-        let n = self.n_samples();
-        let mut out = DMatrix::zeros(n, self.k);
-        let mut z = vec![0.0; self.k];
-        for i in 0..n {
-            let xi = self.x.sample(i).unwrap_or(&[]);
-            self.logits_into(theta.as_slice(), xi, &mut z);
-            for (k, &zk) in z.iter().enumerate() {
-                out[(i, k)] = zk;
-            }
-        }
-        Ok(out)
+        let (w, b) = self.split(theta);
+        let mut z = vec![0.0; self.n_samples() * self.k];
+        self.x.multi_logits(self.rows, &w, &b, &mut z)?;
+        Ok(DMatrix::from_row_slice(self.n_samples(), self.k, &z))
     }
 
-    /// The objective, writing its gradient into `grad`.
+    /// The rows × K matrix of class probabilities (row-major), softmax of the logits.
+    fn probabilities(&self, theta: &DVector<f64>) -> Result<Vec<f64>, LossError> {
+        let (w, b) = self.split(theta);
+        let mut z = vec![0.0; self.n_samples() * self.k];
+        self.x.multi_logits(self.rows, &w, &b, &mut z)?;
+        for row in z.chunks_exact_mut(self.k) {
+            softmax_in_place(row);
+        }
+        Ok(z)
+    }
+
+    /// The objective.
+    pub fn value(&self, theta: &DVector<f64>) -> Result<f64, LossError> {
+        let mut g = DVector::zeros(self.dim());
+        self.value_grad(theta, &mut g)
+    }
+
+    /// The objective, writing its gradient into `grad`, in one pass over X.
     pub fn value_grad(
         &self,
         theta: &DVector<f64>,
         grad: &mut DVector<f64>,
     ) -> Result<f64, LossError> {
-        let rows: Vec<usize> = (0..self.n_samples()).collect();
-        self.accumulate(theta, &rows, 1.0 / self.weight_sum, grad)
+        self.check("parameters", theta)?;
+        self.check("gradient buffer", grad)?;
+        let (w, b) = self.split(theta);
+        let (y, weights) = (&self.y, self.weights.as_deref());
+        let sums = self.x.multi_pass(self.rows, &w, &b, |first, z, l| {
+            residuals(self.k, y, weights, first, z, l)
+        })?;
+        Ok(self.finish(&sums, theta, 1.0 / self.weight_sum, grad))
     }
 
-    /// Unbiased mini-batch estimate of the objective and gradient from `rows`.
+    /// Unbiased mini-batch estimate of the objective and gradient from the listed positions of
+    /// the pass.
     pub fn value_grad_rows(
         &self,
         theta: &DVector<f64>,
-        rows: &[usize],
-        grad: &mut DVector<f64>,
-    ) -> Result<f64, LossError> {
-        if rows.is_empty() {
-            return Err(LossError::Empty);
-        }
-        if let Some(&row) = rows.iter().find(|&&r| r >= self.n_samples()) {
-            return Err(logreg_linalg_core::LinalgError::RowOutOfRange {
-                row,
-                n_rows: self.n_samples(),
-            }
-            .into());
-        }
-        let scale = self.n_samples() as f64 / (rows.len() as f64 * self.weight_sum);
-        self.accumulate(theta, rows, scale, grad)
-    }
-
-    fn accumulate(
-        &self,
-        theta: &DVector<f64>,
-        rows: &[usize],
-        scale: f64,
+        batch: &[usize],
         grad: &mut DVector<f64>,
     ) -> Result<f64, LossError> {
         self.check("parameters", theta)?;
         self.check("gradient buffer", grad)?;
-        let (p, d) = (self.params_per_class(), self.x.n_features());
-        grad.fill(0.0);
-        let g = grad.as_mut_slice();
-        let t = theta.as_slice();
-        let mut z = vec![0.0; self.k];
-        let mut total = 0.0;
-        for &i in rows {
-            let xi = self.x.sample(i).unwrap_or(&[]);
-            self.logits_into(t, xi, &mut z);
-            let zy = z[self.y[i]];
-            let lse = Self::softmax_in_place(&mut z);
-            let s = self.weights.as_ref().map_or(1.0, |w| w[i]);
-            total += s * (lse - zy);
-            for (k, &pk) in z.iter().enumerate() {
-                let r = s * (pk - f64::from(u8::from(k == self.y[i])));
-                let gk = &mut g[k * p..(k + 1) * p];
-                for (gj, xj) in gk[..d].iter_mut().zip(xi) {
-                    *gj += r * xj;
-                }
-                if self.fit_intercept {
-                    gk[d] += r;
-                }
-            }
+        if batch.is_empty() {
+            return Err(LossError::Empty);
         }
+        let n = self.n_samples();
+        if let Some(&row) = batch.iter().find(|&&p| p >= n) {
+            return Err(LinalgError::RowOutOfRange { row, n_rows: n }.into());
+        }
+        let rows: Vec<usize> = batch.iter().map(|&p| self.rows.row_at(p)).collect();
+        let y: Vec<usize> = batch.iter().map(|&p| self.y[p]).collect();
+        let weights: Option<Vec<f64>> = self
+            .weights
+            .as_ref()
+            .map(|w| batch.iter().map(|&p| w[p]).collect());
+        let (w, b) = self.split(theta);
+        let sel = self.x.rows(Some(&rows))?;
+        let sums = self.x.multi_pass(sel, &w, &b, |first, z, l| {
+            residuals(self.k, &y, weights.as_deref(), first, z, l)
+        })?;
+        let scale = n as f64 / (batch.len() as f64 * self.weight_sum);
+        Ok(self.finish(&sums, theta, scale, grad))
+    }
+
+    fn finish(
+        &self,
+        sums: &MultiPassSums,
+        theta: &DVector<f64>,
+        scale: f64,
+        grad: &mut DVector<f64>,
+    ) -> f64 {
+        let (p, d) = (self.params_per_class(), self.x.n_cols());
+        let t = theta.as_slice();
         let mut penalty = 0.0;
-        for k in 0..self.k {
+        for c in 0..self.k {
             for j in 0..d {
-                let idx = k * p + j;
-                g[idx] = g[idx] * scale + self.l2 * t[idx];
+                let idx = c * p + j;
+                grad[idx] = sums.grad[c * d + j] * scale + self.l2 * t[idx];
                 penalty += t[idx] * t[idx];
             }
             if self.fit_intercept {
-                g[k * p + d] *= scale;
+                grad[c * p + d] = sums.grad_bias[c] * scale;
             }
         }
-        Ok(total * scale + 0.5 * self.l2 * penalty)
+        sums.value * scale + 0.5 * self.l2 * penalty
     }
 
-    /// The dense Hessian, K·p × K·p: block (k, l) is Σ sᵢ pₖ(δₖₗ − pₗ) x̃ᵢx̃ᵢᵀ / S, plus λ on the
-    /// coefficient diagonal.
+    /// The dense Hessian, K·p × K·p: block (a, b) is Σ sᵢ pₐ(δₐᵦ − pᵦ) x̃ᵢx̃ᵢᵀ / S, plus λ on the
+    /// coefficient diagonal; K(K+1)/2 weighted Gram passes over X.
     pub fn hessian(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
         self.check("parameters", theta)?;
-        let (p, d, k) = (self.params_per_class(), self.x.n_features(), self.k);
+        let (k, p, d) = (self.k, self.params_per_class(), self.x.n_cols());
+        let probs = self.probabilities(theta)?;
+        let n = self.n_samples();
         let mut h = DMatrix::zeros(k * p, k * p);
-        let mut z = vec![0.0; k];
-        let mut xt = vec![1.0; p];
-        for i in 0..self.n_samples() {
-            let xi = self.x.sample(i).unwrap_or(&[]);
-            xt[..d].copy_from_slice(xi);
-            self.logits_into(theta.as_slice(), xi, &mut z);
-            Self::softmax_in_place(&mut z);
-            let s = self.weights.as_ref().map_or(1.0, |w| w[i]);
-            for a in 0..k {
-                for b in 0..k {
-                    let c = s * z[a] * (f64::from(u8::from(a == b)) - z[b]);
-                    if c == 0.0 {
-                        continue;
-                    }
-                    for u in 0..p {
-                        let cu = c * xt[u];
-                        for v in 0..p {
-                            h[(a * p + u, b * p + v)] += cu * xt[v];
-                        }
+        let mut c = vec![0.0; n];
+        for a in 0..k {
+            for b in a..k {
+                for (i, ci) in c.iter_mut().enumerate() {
+                    let pa = probs[i * k + a];
+                    let pb = probs[i * k + b];
+                    *ci = self.weight(i) * pa * (f64::from(u8::from(a == b)) - pb);
+                }
+                // Off-diagonal blocks have negative weights: split into |c| parts by sign.
+                let block = signed_gram(self.x, self.rows, &c, self.fit_intercept)?;
+                for u in 0..p {
+                    for v in 0..p {
+                        h[(a * p + u, b * p + v)] = block[(u, v)];
+                        h[(b * p + v, a * p + u)] = block[(u, v)];
                     }
                 }
             }
@@ -277,6 +327,91 @@ impl MultinomialLogLoss {
         }
         Ok(h)
     }
+
+    /// The Hessian at θ as an operator (one pass of logits here, one pass per product).
+    pub fn hessian_operator(
+        &self,
+        theta: &DVector<f64>,
+    ) -> Result<MultinomialHessian<'_, 'a>, LossError> {
+        self.check("parameters", theta)?;
+        Ok(MultinomialHessian {
+            loss: self,
+            probs: self.probabilities(theta)?,
+        })
+    }
+}
+
+/// Σ cᵢ x̃ᵢx̃ᵢᵀ for weights of any sign (the Gram kernels take c ≥ 0): the positive and negative
+/// parts separately.
+fn signed_gram(
+    x: &Design<'_>,
+    rows: Rows<'_>,
+    c: &[f64],
+    intercept: bool,
+) -> Result<DMatrix<f64>, LossError> {
+    let pos: Vec<f64> = c.iter().map(|v| v.max(0.0)).collect();
+    let neg: Vec<f64> = c.iter().map(|v| (-v).max(0.0)).collect();
+    let g = x.weighted_gram(rows, &pos, intercept)?;
+    if neg.iter().all(|&v| v == 0.0) {
+        return Ok(g);
+    }
+    Ok(g - x.weighted_gram(rows, &neg, intercept)?)
+}
+
+/// Softmax residuals of a chunk: z (m × K logits) becomes sᵢ(pᵢₖ − [k = yᵢ]), l the weighted
+/// losses sᵢ(logsumexp(zᵢ) − zᵢ,yᵢ).
+fn residuals(
+    k: usize,
+    y: &[usize],
+    weights: Option<&[f64]>,
+    first: usize,
+    z: &mut [f64],
+    l: &mut [f64],
+) {
+    for (r, (row, lr)) in z.chunks_exact_mut(k).zip(l.iter_mut()).enumerate() {
+        let yi = y[first + r];
+        let zy = row[yi];
+        let lse = softmax_in_place(row);
+        let s = weights.map_or(1.0, |w| w[first + r]);
+        *lr = s * (lse - zy);
+        for (c, v) in row.iter_mut().enumerate() {
+            *v = s * (*v - f64::from(u8::from(c == yi)));
+        }
+    }
+}
+
+/// The multinomial Hessian at a fixed point, applied to vectors.
+#[derive(Debug, Clone)]
+pub struct MultinomialHessian<'l, 'a> {
+    loss: &'l MultinomialLogLoss<'a>,
+    /// rows × K probabilities at the point.
+    probs: Vec<f64>,
+}
+
+impl MultinomialHessian<'_, '_> {
+    /// ∇²L(θ)·v in one pass over X: uᵢ = (xᵢ·vₖ + v_bₖ)ₖ, rᵢₖ = sᵢpᵢₖ(uᵢₖ − Σₗ pᵢₗuᵢₗ).
+    pub fn apply(&self, v: &DVector<f64>) -> Result<DVector<f64>, LossError> {
+        let loss = self.loss;
+        loss.check("direction", v)?;
+        let k = loss.k;
+        let (w, b) = loss.split(v);
+        let probs = &self.probs;
+        let weights = loss.weights.as_deref();
+        let sums = loss.x.multi_pass(loss.rows, &w, &b, |first, z, _l| {
+            for (r, row) in z.chunks_exact_mut(k).enumerate() {
+                let pr = &probs[(first + r) * k..(first + r + 1) * k];
+                let mean: f64 = pr.iter().zip(row.iter()).map(|(p, u)| p * u).sum();
+                let s = weights.map_or(1.0, |w| w[first + r]);
+                for (u, p) in row.iter_mut().zip(pr) {
+                    *u = s * p * (*u - mean);
+                }
+            }
+        })?;
+        let mut out = DVector::zeros(loss.dim());
+        // `finish` adds λ·θ to the coefficients' gradient: given v, that is the penalty's λ·v.
+        loss.finish(&sums, v, 1.0 / loss.weight_sum, &mut out);
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -284,13 +419,13 @@ mod tests {
     use super::*;
     use crate::LogLoss;
 
-    fn data() -> (DMatrix<f64>, Vec<usize>) {
+    fn data() -> (Design<'static>, Vec<usize>) {
         let x = DMatrix::from_row_slice(
             6,
             2,
             &[0.0, 1.0, 1.0, 0.5, 2.0, -1.0, -1.0, 0.3, 0.7, 0.7, 1.5, 2.0],
         );
-        (x, vec![0, 1, 2, 0, 1, 2])
+        (Design::from_dmatrix(&x).unwrap(), vec![0, 1, 2, 0, 1, 2])
     }
 
     #[test]
