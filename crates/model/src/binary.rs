@@ -1,14 +1,14 @@
-//! Binary logistic regression: fit on a matrix and two-class labels, predict, explain, save.
+//! Binary logistic regression: fit on a design and two-class labels, predict, explain, save.
 
 use crate::inference::{self, Summary};
-use crate::labels::{describe, sorted_classes, Label};
+use crate::labels::{two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
-use crate::solve::{self, LossObjective};
-use crate::{check_features, check_magnitudes, ModelError};
-use logreg_linalg_core::sigmoid;
+use crate::solve::{self, LossObjective, Shape};
+use crate::ModelError;
+use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::LogLoss;
 use logreg_optim::{NoObserver, Observer, Report, Stop};
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
 
 /// Binary logistic regression. Start with [`LogisticRegression::params`].
@@ -28,6 +28,9 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(model.predict(&DMatrix::from_row_slice(2, 1, &[0.0, 9.0]))?, ["no", "yes"]);
 /// # Ok::<(), logreg_model::ModelError>(())
 /// ```
+///
+/// X is a [`Design`] (dense f64 or f32 borrowed from the caller, or sparse), or an `nalgebra`
+/// matrix, which is copied once into a row-major design.
 #[derive(Debug, Clone, Copy)]
 pub struct LogisticRegression;
 
@@ -40,8 +43,13 @@ impl LogisticRegression {
 
 /// Optional inputs to [`ValidParams::fit_with`].
 pub struct FitOptions<'a, L> {
-    /// One weight per sample, finite and > 0 (default: all 1).
+    /// Fit on these rows of X only (0-based; a training split or a fold), without copying them;
+    /// labels, weights and offsets are still given for every row of X.
+    pub rows: Option<&'a [usize]>,
+    /// One weight per row of X, finite and > 0 (default: all 1).
     pub sample_weight: Option<&'a [f64]>,
+    /// One known term per row of X added to its logit (statsmodels' and glmnet's `offset`).
+    pub offset: Option<&'a [f64]>,
     /// Which label is the positive class (default: the larger of the two, as scikit-learn).
     pub positive_class: Option<L>,
     /// Start from this model's coefficients instead of zeros.
@@ -55,7 +63,9 @@ pub struct FitOptions<'a, L> {
 impl<L> Default for FitOptions<'_, L> {
     fn default() -> Self {
         FitOptions {
+            rows: None,
             sample_weight: None,
+            offset: None,
             positive_class: None,
             warm_start: None,
             feature_names: None,
@@ -71,7 +81,7 @@ pub enum ConvergenceWarning {
     /// The solver stopped before a convergence test passed.
     NotConverged {
         /// The solver's reason for stopping.
-        stop: String,
+        stop: Stop,
     },
     /// Without a penalty the coefficients separate the training classes perfectly, so the
     /// likelihood has no maximum: the coefficients grow without bound and are not meaningful.
@@ -90,19 +100,32 @@ impl std::fmt::Display for ConvergenceWarning {
     }
 }
 
+/// One solver's part in a fit: `auto` may run more than one (see [`FitReport::stages`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    /// The solver.
+    pub solver: SolverKind,
+    /// Its iterations.
+    pub iterations: usize,
+    /// Why it stopped.
+    pub stop: Stop,
+    /// Why it ran: the cost model's choice, or why the previous solver handed over.
+    pub reason: String,
+}
+
 /// How the fit went, kept with the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitReport {
-    /// The solver that ran (`Auto` resolved).
+    /// The solver that ran (`Auto` resolved; the last one when several ran).
     pub solver: SolverKind,
-    /// Solver iterations (SGD: optimizer steps).
+    /// Solver iterations (SGD: optimizer steps), over every stage.
     pub iterations: usize,
     /// Passes over the data, for SGD.
     pub epochs: Option<usize>,
     /// Whether a convergence test passed and no warning applies.
     pub converged: bool,
-    /// The solver's reason for stopping, in words.
-    pub stop: String,
+    /// The solver's reason for stopping.
+    pub stop: Stop,
     /// The objective as scikit-learn states it: `C·Σ sᵢℓᵢ + ½‖w‖²`, or `Σ sᵢℓᵢ` without a penalty.
     pub objective: f64,
     /// Gradient norm of the mean objective at the solution.
@@ -111,6 +134,45 @@ pub struct FitReport {
     pub history: Vec<f64>,
     /// Set when the coefficients should not be trusted as an optimum.
     pub warning: Option<ConvergenceWarning>,
+    /// Every solver that ran, in order, and why (one entry unless `auto` switched solvers).
+    #[serde(default)]
+    pub stages: Vec<Stage>,
+}
+
+impl FitReport {
+    /// A report for a finished run of `solver` on an objective whose optimum is reported in
+    /// scikit-learn's scale: `scale` times the mean objective.
+    pub(crate) fn new(
+        solver: SolverKind,
+        r: &Report,
+        stages: Vec<Stage>,
+        scale: f64,
+        separable: bool,
+    ) -> FitReport {
+        let warning = if separable {
+            Some(ConvergenceWarning::Separable)
+        } else if !r.converged() {
+            Some(ConvergenceWarning::NotConverged { stop: r.stop })
+        } else {
+            None
+        };
+        FitReport {
+            solver,
+            iterations: stages
+                .iter()
+                .map(|s| s.iterations)
+                .sum::<usize>()
+                .max(r.iterations),
+            epochs: r.epochs,
+            converged: warning.is_none() && r.stop != Stop::ObserverRequested,
+            stop: r.stop,
+            objective: r.value * scale,
+            grad_norm: r.grad_norm,
+            history: r.history.clone(),
+            warning,
+            stages,
+        }
+    }
 }
 
 /// A fitted binary logistic regression: coefficients, intercept, classes and how the fit went.
@@ -134,40 +196,60 @@ pub struct FittedLogisticRegression<L> {
     pub(crate) report: FitReport,
 }
 
+/// The rows a fit uses (all of X's, or the selection, checked against X), after checking that X
+/// has features and that there is one label per row.
+pub(crate) fn training_rows(
+    x: &Design<'_>,
+    n_labels: usize,
+    rows: Option<&[usize]>,
+) -> Result<Vec<usize>, ModelError> {
+    if x.n_cols() == 0 {
+        return Err(ModelError::NoFeatures);
+    }
+    if n_labels != x.n_rows() {
+        return Err(ModelError::Shape {
+            what: "labels y (one per row of X)",
+            expected: x.n_rows(),
+            found: n_labels,
+        });
+    }
+    let rows = match rows {
+        Some(r) => {
+            x.check_rows(r)?;
+            r.to_vec()
+        }
+        None => (0..x.n_rows()).collect(),
+    };
+    if rows.is_empty() {
+        return Err(ModelError::Empty);
+    }
+    Ok(rows)
+}
+
 impl ValidParams {
-    /// Fit on an n × d matrix (one sample per row) and n labels with exactly two distinct values.
-    pub fn fit<L: Label>(
+    /// Fit on X (n × d, one sample per row) and n labels with exactly two distinct values.
+    pub fn fit<'x, L: Label>(
         &self,
-        x: &DMatrix<f64>,
+        x: impl IntoDesign<'x>,
         y: &[L],
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
         self.fit_with(x, y, FitOptions::default())
     }
 
-    /// [`fit`](Self::fit) with sample weights, an explicit positive class, a warm start, feature
-    /// names or an observer.
-    pub fn fit_with<L: Label>(
+    /// [`fit`](Self::fit) on a row selection, with sample weights, an offset, an explicit
+    /// positive class, a warm start, feature names or an observer.
+    pub fn fit_with<'x, L: Label>(
         &self,
-        x: &DMatrix<f64>,
+        x: impl IntoDesign<'x>,
         y: &[L],
         opts: FitOptions<'_, L>,
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
-        let (n, d) = x.shape();
-        if n == 0 {
-            return Err(ModelError::Empty);
-        }
-        if d == 0 {
-            return Err(ModelError::NoFeatures);
-        }
-        if y.len() != n {
-            return Err(ModelError::Shape {
-                what: "labels y (one per row of X)",
-                expected: n,
-                found: y.len(),
-            });
-        }
-        let classes = two_classes(y, opts.positive_class)?;
-        check_magnitudes(x)?;
+        let x = x.into_design()?;
+        let x: &Design<'_> = &x;
+        let d = x.n_cols();
+        let rows = training_rows(x, y.len(), opts.rows)?;
+        let train_labels: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
+        let classes = two_classes(&train_labels, opts.positive_class)?;
         let y01: Vec<f64> = y
             .iter()
             .map(|v| f64::from(u8::from(*v == classes[1])))
@@ -176,10 +258,14 @@ impl ValidParams {
             check_name_count(names, d)?;
         }
 
-        let weights = combined_weights(self.params().class_weight, &y01, opts.sample_weight)?;
-        let mut loss = LogLoss::new(x, &y01)?.with_intercept(self.fit_intercept());
+        let weights = combined_weights(self.class_weight(), &y01, &rows, opts.sample_weight)?;
+        let sel = opts.rows.map(|_| rows.as_slice());
+        let mut loss = LogLoss::on_rows(x, sel, &y01)?.with_intercept(self.fit_intercept());
         if let Some(w) = &weights {
             loss = loss.with_sample_weight(w)?;
+        }
+        if let Some(o) = opts.offset {
+            loss = loss.with_offset(o)?;
         }
         let weight_sum = loss.weight_sum();
         if let Penalty::L2 { c } = self.penalty() {
@@ -191,23 +277,32 @@ impl ValidParams {
             Some(prev) => prev.warm_start_point(d, self.fit_intercept())?,
             None => DVector::zeros(loss.dim()),
         };
-        let solver = self.solver().resolve(n, loss.dim());
         let mut no_obs = NoObserver;
         let obs: &mut dyn Observer = match opts.observer {
             Some(o) => o,
             None => &mut no_obs,
         };
-        let report = solve::run(solver, self, &LossObjective(&loss), x0, obs)?;
+        let shape = Shape::of(x, loss.n_samples(), loss.dim());
+        let solved = solve::minimize(self, &LossObjective(&loss), x0, obs, shape)?;
+        let report = solved.report;
 
         let (coefficients, intercept) = split_theta(&report.x, d, self.fit_intercept());
         // Only an unpenalized fit can run off to infinity on separated classes.
         let separable = self.penalty() == Penalty::None && {
             let z = loss.logits(&report.x)?;
-            z.iter()
-                .zip(&y01)
-                .all(|(&zi, &yi)| (2.0 * yi - 1.0) * zi > 0.0)
+            z.iter().enumerate().all(|(pos, &zi)| {
+                if loss.is_positive(pos) {
+                    zi > 0.0
+                } else {
+                    zi < 0.0
+                }
+            })
         };
-        let fit_report = make_report(solver, &report, separable, self.penalty(), weight_sum);
+        let scale = match self.penalty() {
+            Penalty::L2 { c } => c * weight_sum,
+            Penalty::None => weight_sum,
+        };
+        let fit_report = FitReport::new(solved.solver, &report, solved.stages, scale, separable);
         let (std_errors, inference_note) = match (self.penalty(), separable) {
             (Penalty::L2 { .. }, _) => (
                 None,
@@ -235,31 +330,6 @@ impl ValidParams {
     }
 }
 
-fn two_classes<L: Label>(y: &[L], positive: Option<L>) -> Result<[L; 2], ModelError> {
-    let classes = sorted_classes(y)?;
-    match classes.len() {
-        1 => Err(ModelError::SingleClass {
-            class: format!("{:?}", classes[0]),
-        }),
-        2 => {
-            let [neg, pos] = [classes[0].clone(), classes[1].clone()];
-            match positive {
-                None => Ok([neg, pos]),
-                Some(p) if p == pos => Ok([neg, pos]),
-                Some(p) if p == neg => Ok([pos, neg]),
-                Some(p) => Err(ModelError::UnknownPositiveClass {
-                    given: format!("{p:?}"),
-                    classes: describe(&classes),
-                }),
-            }
-        }
-        count => Err(ModelError::NotBinary {
-            count,
-            classes: describe(&classes),
-        }),
-    }
-}
-
 fn check_name_count(names: &[String], d: usize) -> Result<(), ModelError> {
     if names.len() == d {
         Ok(())
@@ -272,10 +342,12 @@ fn check_name_count(names: &[String], d: usize) -> Result<(), ModelError> {
     }
 }
 
-/// Sample weights times class weights, or `None` when every sample weighs 1.
-fn combined_weights(
+/// Sample weights times class weights (one per row of X), or `None` when every row weighs 1.
+/// Balanced class weights count the training rows, as scikit-learn does.
+pub(crate) fn combined_weights(
     cw: ClassWeight,
     y01: &[f64],
+    rows: &[usize],
     sample_weight: Option<&[f64]>,
 ) -> Result<Option<Vec<f64>>, ModelError> {
     if let Some(sw) = sample_weight {
@@ -291,8 +363,8 @@ fn combined_weights(
         ClassWeight::None => None,
         ClassWeight::Balanced => {
             // scikit-learn: n / (n_classes · count of the class), from counts, not weights.
-            let n = y01.len() as f64;
-            let pos = y01.iter().filter(|&&v| v == 1.0).count() as f64;
+            let n = rows.len() as f64;
+            let pos = rows.iter().filter(|&&i| y01[i] == 1.0).count() as f64;
             Some([n / (2.0 * (n - pos)), n / (2.0 * pos)])
         }
     };
@@ -312,39 +384,6 @@ fn split_theta(theta: &DVector<f64>, d: usize, intercept: bool) -> (DVector<f64>
     let w = theta.rows(0, d).into_owned();
     let b = if intercept { theta[d] } else { 0.0 };
     (w, b)
-}
-
-fn make_report(
-    solver: SolverKind,
-    r: &Report,
-    separable: bool,
-    penalty: Penalty,
-    weight_sum: f64,
-) -> FitReport {
-    let warning = if separable {
-        Some(ConvergenceWarning::Separable)
-    } else if !r.converged() {
-        Some(ConvergenceWarning::NotConverged {
-            stop: r.stop.describe().to_string(),
-        })
-    } else {
-        None
-    };
-    let scale = match penalty {
-        Penalty::L2 { c } => c * weight_sum,
-        Penalty::None => weight_sum,
-    };
-    FitReport {
-        solver,
-        iterations: r.iterations,
-        epochs: r.epochs,
-        converged: warning.is_none() && r.stop != Stop::ObserverRequested,
-        stop: r.stop.describe().to_string(),
-        objective: r.value * scale,
-        grad_norm: r.grad_norm,
-        history: r.history.clone(),
-        warning,
-    }
 }
 
 impl<L: Label> FittedLogisticRegression<L> {
@@ -411,42 +450,72 @@ impl<L: Label> FittedLogisticRegression<L> {
     }
 
     /// The logits `x·w + b`, one per row.
-    pub fn decision_function(&self, x: &DMatrix<f64>) -> Result<DVector<f64>, ModelError> {
-        check_features(x, self.n_features())?;
-        let z = (x * &self.coefficients).add_scalar(self.intercept);
+    pub fn decision_function<'x>(
+        &self,
+        x: impl IntoDesign<'x>,
+    ) -> Result<DVector<f64>, ModelError> {
+        let x = x.into_design()?;
+        self.decision_function_on(&x, None, None)
+    }
+
+    /// The logits `x·w + b (+ offset)` of the rows `rows` of X (every row when `None`), in that
+    /// order, with one offset per row of X if given.
+    pub fn decision_function_on(
+        &self,
+        x: &Design<'_>,
+        rows: Option<&[usize]>,
+        offset: Option<&[f64]>,
+    ) -> Result<DVector<f64>, ModelError> {
+        if x.n_cols() != self.n_features() {
+            return Err(ModelError::Shape {
+                what: "columns of X (features the model was fitted on)",
+                expected: self.n_features(),
+                found: x.n_cols(),
+            });
+        }
+        let sel = x.rows(rows)?;
+        let mut z = vec![0.0; sel.len()];
+        x.logits(sel, self.coefficients.as_slice(), self.intercept, &mut z)?;
+        if let Some(o) = offset {
+            if o.len() != x.n_rows() {
+                return Err(ModelError::Shape {
+                    what: "offsets (one per row of X)",
+                    expected: x.n_rows(),
+                    found: o.len(),
+                });
+            }
+            for (pos, zi) in z.iter_mut().enumerate() {
+                *zi += o[sel.row_at(pos)];
+            }
+        }
         // ±∞ logits are fine (probability 1 or 0); NaN ones come from ∞ − ∞ and mean nothing.
         match z.iter().position(|v| v.is_nan()) {
-            Some(row) => Err(ModelError::NonFiniteLogit { row }),
-            None => Ok(z),
+            Some(pos) => Err(ModelError::NonFiniteLogit {
+                row: sel.row_at(pos),
+            }),
+            None => Ok(DVector::from_vec(z)),
         }
     }
 
     /// P(positive class | x), one per row.
-    pub fn predict_proba(&self, x: &DMatrix<f64>) -> Result<DVector<f64>, ModelError> {
+    pub fn predict_proba<'x>(&self, x: impl IntoDesign<'x>) -> Result<DVector<f64>, ModelError> {
         Ok(self.decision_function(x)?.map(sigmoid))
     }
 
     /// The predicted class of each row (positive when P > 0.5, as scikit-learn).
-    pub fn predict(&self, x: &DMatrix<f64>) -> Result<Vec<L>, ModelError> {
+    pub fn predict<'x>(&self, x: impl IntoDesign<'x>) -> Result<Vec<L>, ModelError> {
         self.predict_with_threshold(x, 0.5)
     }
 
     /// The predicted class of each row, positive when P(positive) > `threshold` ∈ (0, 1).
     ///
     /// The comparison is made on logits (`z > ln(t / (1 − t))`), so no probability rounding decides.
-    pub fn predict_with_threshold(
+    pub fn predict_with_threshold<'x>(
         &self,
-        x: &DMatrix<f64>,
+        x: impl IntoDesign<'x>,
         threshold: f64,
     ) -> Result<Vec<L>, ModelError> {
-        if !(threshold > 0.0 && threshold < 1.0) {
-            return Err(ModelError::InvalidParam {
-                name: "threshold",
-                value: threshold.to_string(),
-                expected: "a probability strictly between 0 and 1",
-            });
-        }
-        let cut = (threshold / (1.0 - threshold)).ln();
+        let cut = logit_threshold(threshold)?;
         Ok(self
             .decision_function(x)?
             .iter()
@@ -525,7 +594,18 @@ impl<L: Label> FittedLogisticRegression<L> {
         if self.classes[0] == self.classes[1] {
             return corrupt(format!("both classes are {:?}", self.classes[0]));
         }
-        self.params.params().clone().check()?;
         Ok(())
     }
+}
+
+/// The logit at which a probability threshold t ∈ (0, 1) is crossed: ln(t / (1 − t)).
+pub fn logit_threshold(threshold: f64) -> Result<f64, ModelError> {
+    if !(threshold > 0.0 && threshold < 1.0) {
+        return Err(ModelError::InvalidParam {
+            name: "threshold",
+            value: threshold.to_string(),
+            expected: "a probability strictly between 0 and 1",
+        });
+    }
+    Ok((threshold / (1.0 - threshold)).ln())
 }

@@ -1,15 +1,16 @@
 //! Cross-validation: fit on each fold's training rows, score on its held-out rows.
 
+use crate::binary::FitOptions;
 use crate::labels::Label;
 use crate::params::ValidParams;
 use crate::ModelError;
 use logreg_evaluate::Split;
-use nalgebra::DMatrix;
+use logreg_linalg_core::{Design, IntoDesign};
 
 /// Accuracy of a binary model on each fold's test rows, fitting on its training rows.
 ///
 /// Folds come from [`logreg_evaluate::KFold`] or [`logreg_evaluate::StratifiedKFold`]; nothing
-/// from a fold's test rows reaches its fit.
+/// from a fold's test rows reaches its fit. Folds select rows of X by index: nothing is copied.
 ///
 /// ```
 /// use logreg_evaluate::KFold;
@@ -23,43 +24,56 @@ use nalgebra::DMatrix;
 /// assert_eq!(scores.len(), 4);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn cross_val_accuracy<L: Label>(
+pub fn cross_val_accuracy<'x, L: Label>(
     params: &ValidParams,
-    x: &DMatrix<f64>,
+    x: impl IntoDesign<'x>,
     y: &[L],
     folds: &[Split],
 ) -> Result<Vec<f64>, ModelError> {
-    if y.len() != x.nrows() {
+    let x = x.into_design()?;
+    let x: &Design<'_> = &x;
+    if y.len() != x.n_rows() {
         return Err(ModelError::Shape {
             what: "labels y (one per row of X)",
-            expected: x.nrows(),
+            expected: x.n_rows(),
             found: y.len(),
         });
     }
     folds
         .iter()
         .map(|fold| {
-            let rows = |idx: &[usize]| -> Result<DMatrix<f64>, ModelError> {
-                if let Some(&bad) = idx.iter().find(|&&i| i >= x.nrows()) {
+            for idx in [&fold.train, &fold.test] {
+                if let Some(&bad) = idx.iter().find(|&&i| i >= x.n_rows()) {
                     return Err(ModelError::Shape {
                         what: "fold row index (must be below the number of rows)",
-                        expected: x.nrows(),
+                        expected: x.n_rows(),
                         found: bad,
                     });
                 }
-                Ok(x.select_rows(idx))
-            };
-            let (xtr, xte) = (rows(&fold.train)?, rows(&fold.test)?);
-            if xte.nrows() == 0 {
+            }
+            if fold.test.is_empty() {
                 return Err(ModelError::Empty);
             }
-            let ytr: Vec<L> = fold.train.iter().map(|&i| y[i].clone()).collect();
-            let model = params.fit(&xtr, &ytr)?;
-            let pred = model.predict(&xte)?;
-            let correct = pred
+            let model = params.fit_with(
+                x,
+                y,
+                FitOptions {
+                    rows: Some(&fold.train),
+                    ..FitOptions::default()
+                },
+            )?;
+            let z = model.decision_function_on(x, Some(&fold.test), None)?;
+            let [negative, positive] = model.classes();
+            let correct = z
                 .iter()
                 .zip(&fold.test)
-                .filter(|(p, &i)| **p == y[i])
+                .filter(|(&zi, &i)| {
+                    y[i] == if zi > 0.0 {
+                        positive.clone()
+                    } else {
+                        negative.clone()
+                    }
+                })
                 .count();
             Ok(correct as f64 / fold.test.len() as f64)
         })
@@ -71,6 +85,7 @@ mod tests {
     use super::*;
     use crate::LogisticRegression;
     use logreg_evaluate::{KFold, Split};
+    use nalgebra::DMatrix;
 
     #[test]
     fn each_fold_is_scored_on_its_own_rows() {

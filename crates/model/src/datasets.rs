@@ -2,6 +2,7 @@
 //! true logistic model for benchmarks.
 
 use crate::ModelError;
+use logreg_linalg_core::{Csr, Dense};
 use nalgebra::DMatrix;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -62,18 +63,32 @@ pub fn make_blobs<const D: usize>(
 /// `n_samples` rows of `n_features` standard-normal features and labels drawn from a true logistic
 /// model: `y ~ Bernoulli(σ(x·β))` with `β_j = (-1)^j · 2/√n_features` (so the logits have standard
 /// deviation 2 whatever the width, and the classes overlap: the optimum is finite). The benchmark
-/// and comparison data; the same seed gives the same data.
+/// and comparison data, generated row by row straight into a row-major design; the same seed
+/// gives the same data.
 ///
 /// ```
 /// let (x, y) = logreg_model::datasets::make_logistic(1000, 5, 1).unwrap();
-/// assert_eq!(x.shape(), (1000, 5));
+/// assert_eq!((x.n_rows(), x.n_cols()), (1000, 5));
 /// assert!(y.iter().all(|&v| v == 0.0 || v == 1.0));
 /// ```
 pub fn make_logistic(
     n_samples: usize,
     n_features: usize,
     seed: u64,
-) -> Result<(DMatrix<f64>, Vec<f64>), ModelError> {
+) -> Result<(Dense<'static, f64>, Vec<f64>), ModelError> {
+    make_logistic_correlated(n_samples, n_features, 0.0, seed)
+}
+
+/// [`make_logistic`] with correlated columns: each feature is `√(1−ρ)·eᵢⱼ + √ρ·fᵢ` for independent
+/// standard normals e and one factor f per row, so every pair of columns has correlation ρ ∈
+/// [0, 1) and the problem is harder to condition (more L-BFGS iterations) at the same size. With
+/// ρ = 0 it is [`make_logistic`], draw for draw.
+pub fn make_logistic_correlated(
+    n_samples: usize,
+    n_features: usize,
+    rho: f64,
+    seed: u64,
+) -> Result<(Dense<'static, f64>, Vec<f64>), ModelError> {
     if n_samples == 0 || n_features == 0 {
         return Err(ModelError::InvalidParam {
             name: "shape",
@@ -81,21 +96,99 @@ pub fn make_logistic(
             expected: "at least one sample and one feature",
         });
     }
+    if !(0.0..1.0).contains(&rho) {
+        return Err(ModelError::InvalidParam {
+            name: "rho",
+            value: rho.to_string(),
+            expected: "a correlation in [0, 1)",
+        });
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let scale = 2.0 / (n_features as f64).sqrt();
-    let mut x = DMatrix::zeros(n_samples, n_features);
+    let (own, shared) = ((1.0 - rho).sqrt(), rho.sqrt());
+    let mut x = Vec::with_capacity(n_samples * n_features);
     let mut y = Vec::with_capacity(n_samples);
-    for i in 0..n_samples {
+    for _ in 0..n_samples {
+        let factor = if rho > 0.0 {
+            standard_normal(&mut rng)
+        } else {
+            0.0
+        };
         let mut z = 0.0;
         for j in 0..n_features {
-            let v = standard_normal(&mut rng);
-            x[(i, j)] = v;
+            let v = own * standard_normal(&mut rng) + shared * factor;
+            x.push(v);
             z += if j % 2 == 0 { scale } else { -scale } * v;
         }
         let p = logreg_linalg_core::sigmoid(z);
         y.push(f64::from(rng.random::<f64>() < p));
     }
-    Ok((x, y))
+    Ok((Dense::new(x, n_samples, n_features)?, y))
+}
+
+/// A sparse data set shaped like text data (RCV1: 200 000 rows × 50 000 features, ~75 stored
+/// values a row): each row has `nnz_per_row` distinct columns drawn with a Zipf-like preference for
+/// low column indices (frequent words), values `1/√nnz` (unit-length rows, as tf-idf normalizes),
+/// and labels from a true logistic model on a sparse β. Seeded; the same seed gives the same data.
+///
+/// ```
+/// let (x, y) = logreg_model::datasets::make_sparse_logistic(100, 1000, 10, 3).unwrap();
+/// assert_eq!((x.n_rows(), x.n_cols(), x.nnz()), (100, 1000, 1000));
+/// assert!(y.iter().any(|&v| v == 1.0) && y.iter().any(|&v| v == 0.0));
+/// ```
+pub fn make_sparse_logistic(
+    n_samples: usize,
+    n_features: usize,
+    nnz_per_row: usize,
+    seed: u64,
+) -> Result<(Csr<'static>, Vec<f64>), ModelError> {
+    if n_samples == 0 || n_features == 0 || nnz_per_row == 0 || nnz_per_row > n_features {
+        return Err(ModelError::InvalidParam {
+            name: "shape",
+            value: format!("{n_samples} x {n_features} with {nnz_per_row} values a row"),
+            expected: "at least one sample and one feature, 1 <= nnz_per_row <= n_features",
+        });
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // A sparse truth: every tenth column matters, with alternating signs and decaying size.
+    let beta: Vec<f64> = (0..n_features)
+        .map(|j| {
+            if j % 10 == 0 {
+                let s = if (j / 10) % 2 == 0 { 1.0 } else { -1.0 };
+                s * 12.0 / (1.0 + (j as f64 / 500.0))
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let value = 1.0 / (nnz_per_row as f64).sqrt();
+    let log_d = (n_features as f64).ln();
+    let mut indptr = Vec::with_capacity(n_samples + 1);
+    indptr.push(0usize);
+    let mut indices: Vec<u32> = Vec::with_capacity(n_samples * nnz_per_row);
+    let mut values: Vec<f64> = Vec::with_capacity(n_samples * nnz_per_row);
+    let mut y = Vec::with_capacity(n_samples);
+    let mut row: Vec<u32> = Vec::with_capacity(nnz_per_row);
+    for _ in 0..n_samples {
+        row.clear();
+        while row.len() < nnz_per_row {
+            // Log-uniform column: frequent low indices, a long tail (Zipf-like).
+            let j = ((rng.random::<f64>() * log_d).exp() - 1.0) as usize;
+            let j = j.min(n_features - 1) as u32;
+            if !row.contains(&j) {
+                row.push(j);
+            }
+        }
+        row.sort_unstable();
+        let z: f64 = row.iter().map(|&j| beta[j as usize] * value).sum::<f64>() - 0.3;
+        y.push(f64::from(
+            rng.random::<f64>() < logreg_linalg_core::sigmoid(z),
+        ));
+        indices.extend_from_slice(&row);
+        values.extend(std::iter::repeat_n(value, row.len()));
+        indptr.push(indices.len());
+    }
+    Ok((Csr::new(n_samples, n_features, indptr, indices, values)?, y))
 }
 
 /// A standard normal draw by the Box–Muller transform (u₁ ∈ (0, 1], so the log is finite).
@@ -153,10 +246,46 @@ mod tests {
         assert!((pos - 0.5).abs() < 0.05, "{pos}");
         // The label follows the first feature's sign more often than not (β₀ > 0).
         let agree = (0..4000)
-            .filter(|&i| (a[(i, 0)] > 0.0) == (ya[i] == 1.0))
+            .filter(|&i| (a.as_slice()[i * 6] > 0.0) == (ya[i] == 1.0))
             .count();
         assert!(agree > 2200, "{agree}");
         assert!(make_logistic(0, 3, 1).is_err());
         assert!(make_logistic(3, 0, 1).is_err());
+    }
+
+    #[test]
+    fn correlated_columns_have_the_asked_correlation() {
+        let (x, _) = make_logistic_correlated(20_000, 3, 0.8, 5).unwrap();
+        let v = x.as_slice();
+        let col = |j: usize| -> Vec<f64> { (0..20_000).map(|i| v[i * 3 + j]).collect() };
+        let (a, b) = (col(0), col(2));
+        let mean = |c: &[f64]| c.iter().sum::<f64>() / c.len() as f64;
+        let (ma, mb) = (mean(&a), mean(&b));
+        let cov: f64 = a
+            .iter()
+            .zip(&b)
+            .map(|(p, q)| (p - ma) * (q - mb))
+            .sum::<f64>()
+            / 20_000.0;
+        let sd =
+            |c: &[f64], m: f64| (c.iter().map(|p| (p - m).powi(2)).sum::<f64>() / 20_000.0).sqrt();
+        let r = cov / (sd(&a, ma) * sd(&b, mb));
+        assert!((r - 0.8).abs() < 0.02, "{r}");
+        assert!(make_logistic_correlated(10, 3, 1.0, 1).is_err());
+    }
+
+    #[test]
+    fn sparse_data_is_reproducible_and_rows_are_unit_length() {
+        let (a, ya) = make_sparse_logistic(500, 2000, 20, 9).unwrap();
+        let (b, yb) = make_sparse_logistic(500, 2000, 20, 9).unwrap();
+        assert_eq!((a.clone(), ya.clone()), (b, yb));
+        for i in 0..500 {
+            let (idx, val) = a.row(i);
+            assert_eq!(idx.len(), 20);
+            assert!((val.iter().map(|v| v * v).sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+        let pos = ya.iter().sum::<f64>() / 500.0;
+        assert!(pos > 0.2 && pos < 0.8, "{pos}");
+        assert!(make_sparse_logistic(10, 5, 6, 1).is_err());
     }
 }

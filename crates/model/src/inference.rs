@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 const Z_975: f64 = 1.959_963_984_540_054;
 
 /// Standard errors of all parameters at `theta`, or the reason they do not exist.
-pub(crate) fn std_errors(loss: &LogLoss, theta: &DVector<f64>) -> Result<DVector<f64>, String> {
+pub(crate) fn std_errors(loss: &LogLoss<'_>, theta: &DVector<f64>) -> Result<DVector<f64>, String> {
     let h = loss.hessian(theta).map_err(|e| e.to_string())?;
     // The loss is a weighted mean; the information matrix is the Hessian of the weighted sum.
     let info = h * loss.weight_sum();

@@ -41,6 +41,35 @@ pub fn encode<L: Label>(y: &[L], classes: &[L]) -> Vec<usize> {
         .collect()
 }
 
+/// The two classes of binary labels, [negative, positive]: the positive class is `positive` when
+/// given (it must be one of them), else the larger one, as scikit-learn's `classes_[1]`. The one
+/// check for "exactly two classes": one class, or more than two, is an error that lists them.
+pub fn two_classes<L: Label>(y: &[L], positive: Option<L>) -> Result<[L; 2], ModelError> {
+    let classes = sorted_classes(y)?;
+    match classes.len() {
+        0 => Err(ModelError::Empty),
+        1 => Err(ModelError::SingleClass {
+            class: format!("{:?}", classes[0]),
+        }),
+        2 => {
+            let [neg, pos] = [classes[0].clone(), classes[1].clone()];
+            match positive {
+                None => Ok([neg, pos]),
+                Some(p) if p == pos => Ok([neg, pos]),
+                Some(p) if p == neg => Ok([pos, neg]),
+                Some(p) => Err(ModelError::UnknownPositiveClass {
+                    given: format!("{p:?}"),
+                    classes: describe(&classes),
+                }),
+            }
+        }
+        count => Err(ModelError::NotBinary {
+            count,
+            classes: describe(&classes),
+        }),
+    }
+}
+
 /// Describe up to ten classes for an error message.
 pub(crate) fn describe<L: Label>(classes: &[L]) -> Vec<String> {
     let mut out: Vec<String> = classes.iter().take(10).map(|c| format!("{c:?}")).collect();

@@ -31,17 +31,20 @@ mod persist;
 mod solve;
 
 pub use binary::{
-    ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression, LogisticRegression,
+    logit_threshold, ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression,
+    LogisticRegression, Stage,
 };
 pub use cv::cross_val_accuracy;
 pub use inference::{erfc, two_sided_p_value, Summary};
-pub use labels::{encode, sorted_classes, Label};
+pub use labels::{encode, sorted_classes, two_classes, Label};
 pub use multiclass::{FittedMultinomial, FittedOneVsRest};
-pub use params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
+pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
 pub use persist::{from_versioned_json, read_text, to_versioned_json, write_new, FORMAT_VERSION};
 pub use solve::LossObjective;
 
-use nalgebra::DMatrix;
+use logreg_linalg_core::LinalgError;
+use logreg_loss::LossError;
+use logreg_optim::OptimError;
 
 /// Everything that can go wrong configuring, fitting, using or loading a model.
 #[derive(Debug, thiserror::Error)]
@@ -151,11 +154,13 @@ pub enum ModelError {
         column: usize,
     },
     /// A saved model was written by another format version.
-    #[error("model file has format version {found}, this program reads version {supported}")]
+    #[error("model file has format version {found}, this program reads versions {oldest} to {supported}")]
     FormatVersion {
         /// The version in the file (0 when absent).
         found: u64,
-        /// The version this program reads.
+        /// The oldest version this program reads.
+        oldest: u64,
+        /// The newest version this program reads (the one it writes).
         supported: u64,
     },
     /// A saved model holds something other than the kind expected.
@@ -180,12 +185,62 @@ pub enum ModelError {
         /// What went wrong.
         message: String,
     },
-    /// From building the loss (bad labels, weights or feature values).
+    /// From building the loss (bad labels, weights or offsets).
     #[error(transparent)]
-    Loss(#[from] logreg_loss::LossError),
+    Loss(LossError),
     /// From configuring or starting a solver.
     #[error(transparent)]
-    Optim(#[from] logreg_optim::OptimError),
+    Optim(OptimError),
+    /// From building or reading the design matrix (shapes, row selections, sparse structure).
+    #[error(transparent)]
+    Linalg(LinalgError),
+}
+
+impl From<LinalgError> for ModelError {
+    /// Bad feature values keep their model-level names (the messages are the same).
+    fn from(e: LinalgError) -> Self {
+        match e {
+            LinalgError::NonFinite { row, column, value } => {
+                ModelError::NonFiniteFeature { row, column, value }
+            }
+            LinalgError::TooLarge { row, column, value } => {
+                ModelError::FeatureTooLarge { row, column, value }
+            }
+            other => ModelError::Linalg(other),
+        }
+    }
+}
+
+impl From<LossError> for ModelError {
+    fn from(e: LossError) -> Self {
+        match e {
+            LossError::Linalg(l) => l.into(),
+            other => ModelError::Loss(other),
+        }
+    }
+}
+
+impl From<OptimError> for ModelError {
+    /// An objective's error carried through a solver comes back as the loss error it was.
+    /// A solver setting out of range is an invalid parameter like any other.
+    fn from(e: OptimError) -> Self {
+        match e {
+            OptimError::Evaluation(inner) => match inner.downcast_ref::<LossError>() {
+                Some(l) => l.clone().into(),
+                None => ModelError::Optim(OptimError::Evaluation(inner)),
+            },
+            OptimError::InvalidParameter {
+                name,
+                reason,
+                value,
+            } => ModelError::InvalidParam {
+                name,
+                value,
+                expected: reason,
+            },
+            other => ModelError::Optim(other),
+        }
+    }
 }
 
 impl ModelError {
@@ -218,56 +273,4 @@ impl ModelError {
             detail: parts.join("; "),
         }
     }
-}
-
-/// Largest feature magnitude a fit accepts: its square, summed over a million rows, stays finite.
-pub(crate) const MAX_FEATURE_MAGNITUDE: f64 = 1e150;
-
-/// Check that every feature is finite and no larger than the fit can take (the Hessian and the
-/// logits would overflow), naming the first bad cell by row, a non-finite value before a large one.
-pub(crate) fn check_magnitudes(x: &DMatrix<f64>) -> Result<(), ModelError> {
-    // One contiguous pass decides (X is column-major); the row-by-row search only names the cell.
-    if all_cells(x, |v| v.abs() <= MAX_FEATURE_MAGNITUDE) {
-        return Ok(());
-    }
-    check_features(x, x.ncols())?;
-    for row in 0..x.nrows() {
-        for column in 0..x.ncols() {
-            let value = x[(row, column)];
-            if value.abs() > MAX_FEATURE_MAGNITUDE {
-                return Err(ModelError::FeatureTooLarge { row, column, value });
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether `ok` holds for every cell, in storage order and in chunks the compiler can vectorize.
-fn all_cells(x: &DMatrix<f64>, ok: impl Fn(f64) -> bool) -> bool {
-    x.as_slice()
-        .chunks(1024)
-        .all(|chunk| chunk.iter().fold(true, |all, &v| all & ok(v)))
-}
-
-/// Check that X has `d` columns and only finite values, naming the first bad cell.
-pub(crate) fn check_features(x: &DMatrix<f64>, d: usize) -> Result<(), ModelError> {
-    if x.ncols() != d {
-        return Err(ModelError::Shape {
-            what: "columns of X (features the model was fitted on)",
-            expected: d,
-            found: x.ncols(),
-        });
-    }
-    if all_cells(x, f64::is_finite) {
-        return Ok(());
-    }
-    for row in 0..x.nrows() {
-        for column in 0..d {
-            let value = x[(row, column)];
-            if !value.is_finite() {
-                return Err(ModelError::NonFiniteFeature { row, column, value });
-            }
-        }
-    }
-    Ok(())
 }

@@ -2,10 +2,10 @@
 
 use crate::binary::{FitOptions, FitReport, FittedLogisticRegression};
 use crate::labels::{encode, sorted_classes, Label};
-use crate::params::{Penalty, ValidParams};
-use crate::solve::{self, LossObjective};
-use crate::{check_features, check_magnitudes, ModelError};
-use logreg_linalg_core::sigmoid;
+use crate::params::{ClassWeight, Penalty, ValidParams};
+use crate::solve::{self, LossObjective, Shape};
+use crate::ModelError;
+use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::MultinomialLogLoss;
 use logreg_optim::NoObserver;
 use nalgebra::{DMatrix, DVector};
@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 pub struct FittedMultinomial<L> {
     params: ValidParams,
     classes: Vec<L>,
+    #[serde(default)]
+    feature_names: Option<Vec<String>>,
     /// K × d, one row per class.
     coefficients: DMatrix<f64>,
     intercepts: DVector<f64>,
@@ -37,14 +39,7 @@ pub struct FittedOneVsRest<L> {
     models: Vec<FittedLogisticRegression<bool>>,
 }
 
-fn multi_classes<L: Label>(y: &[L], n: usize) -> Result<Vec<L>, ModelError> {
-    if y.len() != n {
-        return Err(ModelError::Shape {
-            what: "labels y (one per row of X)",
-            expected: n,
-            found: y.len(),
-        });
-    }
+fn multi_classes<L: Label>(y: &[L]) -> Result<Vec<L>, ModelError> {
     let classes = sorted_classes(y)?;
     if classes.len() < 2 {
         return Err(ModelError::SingleClass {
@@ -56,38 +51,119 @@ fn multi_classes<L: Label>(y: &[L], n: usize) -> Result<Vec<L>, ModelError> {
     Ok(classes)
 }
 
+/// Optional inputs to [`ValidParams::fit_multinomial_with`] and
+/// [`ValidParams::fit_one_vs_rest_with`].
+#[derive(Default)]
+pub struct MultiFitOptions<'a> {
+    /// Fit on these rows of X only (0-based), without copying them; labels and weights are still
+    /// given for every row of X.
+    pub rows: Option<&'a [usize]>,
+    /// One weight per row of X, finite and > 0 (default: all 1).
+    pub sample_weight: Option<&'a [f64]>,
+    /// Names of the columns of X, kept with the model.
+    pub feature_names: Option<Vec<String>>,
+}
+
+/// The rows a fit uses, checked, and the classes of their labels.
+fn prepare<L: Label>(
+    x: &Design<'_>,
+    y: &[L],
+    rows: Option<&[usize]>,
+) -> Result<(Vec<usize>, Vec<L>), ModelError> {
+    let rows = crate::binary::training_rows(x, y.len(), rows)?;
+    let train: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
+    Ok((rows, multi_classes(&train)?))
+}
+
+/// Sample weights times class weights, one per row of X (`None` when all are 1). Balanced class
+/// weights are n / (K · n_k) over the training rows, as scikit-learn's.
+fn class_weighted(
+    cw: ClassWeight,
+    codes: &[usize],
+    rows: &[usize],
+    k: usize,
+    sample_weight: Option<&[f64]>,
+) -> Result<Option<Vec<f64>>, ModelError> {
+    if let Some(sw) = sample_weight {
+        if sw.len() != codes.len() {
+            return Err(ModelError::Shape {
+                what: "sample weights (one per row of X)",
+                expected: codes.len(),
+                found: sw.len(),
+            });
+        }
+    }
+    let per_class = match cw {
+        ClassWeight::None => return Ok(sample_weight.map(<[f64]>::to_vec)),
+        ClassWeight::Balanced => {
+            let mut counts = vec![0usize; k];
+            for &i in rows {
+                counts[codes[i]] += 1;
+            }
+            let n = rows.len() as f64;
+            counts
+                .iter()
+                .map(|&c| {
+                    if c == 0 {
+                        0.0
+                    } else {
+                        n / (k as f64 * c as f64)
+                    }
+                })
+                .collect::<Vec<f64>>()
+        }
+    };
+    Ok(Some(
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                sample_weight.map_or(1.0, |s| s[i]) * per_class[c].max(f64::MIN_POSITIVE)
+            })
+            .collect(),
+    ))
+}
+
 impl ValidParams {
     /// Fit a multinomial (softmax) model: one coefficient vector per class, probabilities by
     /// softmax, the penalty `½ Σₖ‖wₖ‖²` as scikit-learn's multinomial `LogisticRegression`.
-    pub fn fit_multinomial<L: Label>(
+    pub fn fit_multinomial<'x, L: Label>(
         &self,
-        x: &DMatrix<f64>,
+        x: impl IntoDesign<'x>,
         y: &[L],
     ) -> Result<FittedMultinomial<L>, ModelError> {
-        let (n, d) = x.shape();
-        if n == 0 {
-            return Err(ModelError::Empty);
-        }
-        if d == 0 {
-            return Err(ModelError::NoFeatures);
-        }
-        let classes = multi_classes(y, n)?;
-        check_magnitudes(x)?;
+        self.fit_multinomial_with(x, y, MultiFitOptions::default())
+    }
+
+    /// [`fit_multinomial`](Self::fit_multinomial) on a row selection, with sample weights or
+    /// feature names. Class weights apply.
+    pub fn fit_multinomial_with<'x, L: Label>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: MultiFitOptions<'_>,
+    ) -> Result<FittedMultinomial<L>, ModelError> {
+        let x = x.into_design()?;
+        let x: &Design<'_> = &x;
+        let (rows, classes) = prepare(x, y, opts.rows)?;
+        let d = x.n_cols();
         let k = classes.len();
         let codes = encode(y, &classes);
-        let mut loss = MultinomialLogLoss::new(x, &codes, k)?.with_intercept(self.fit_intercept());
+        let weights = class_weighted(self.class_weight(), &codes, &rows, k, opts.sample_weight)?;
+        let sel = opts.rows.map(|_| rows.as_slice());
+        let mut loss =
+            MultinomialLogLoss::on_rows(x, sel, &codes, k)?.with_intercept(self.fit_intercept());
+        if let Some(w) = &weights {
+            loss = loss.with_sample_weight(w)?;
+        }
         if let Penalty::L2 { c } = self.penalty() {
             let lambda = logreg_loss::LogLoss::l2_from_c(c, loss.weight_sum())?;
             loss = loss.with_l2(lambda)?;
         }
-        let solver = self.solver().resolve(n, loss.dim());
-        let report = solve::run(
-            solver,
-            self,
-            &LossObjective(&loss),
-            DVector::zeros(loss.dim()),
-            &mut NoObserver,
-        )?;
+        let shape = Shape::of(x, loss.n_samples(), loss.dim());
+        let zeros = DVector::zeros(loss.dim());
+        let solved = solve::minimize(self, &LossObjective(&loss), zeros, &mut NoObserver, shape)?;
+        let report = solved.report;
         let p = loss.params_per_class();
         let mut coefficients = DMatrix::from_fn(k, d, |c, j| report.x[c * p + j]);
         let mut intercepts = DVector::from_fn(k, |c, _| {
@@ -111,23 +187,11 @@ impl ValidParams {
             Penalty::L2 { c } => c * loss.weight_sum(),
             Penalty::None => loss.weight_sum(),
         };
-        let converged = report.converged();
-        let report = FitReport {
-            solver,
-            iterations: report.iterations,
-            epochs: report.epochs,
-            converged,
-            stop: report.stop.describe().to_string(),
-            objective: report.value * scale,
-            grad_norm: report.grad_norm,
-            history: report.history,
-            warning: (!converged).then(|| crate::ConvergenceWarning::NotConverged {
-                stop: report.stop.describe().to_string(),
-            }),
-        };
+        let report = FitReport::new(solved.solver, &report, solved.stages, scale, false);
         Ok(FittedMultinomial {
             params: self.clone(),
             classes,
+            feature_names: opts.feature_names,
             coefficients,
             intercepts,
             report,
@@ -135,12 +199,25 @@ impl ValidParams {
     }
 
     /// Fit one binary model per class (that class against the rest), with these settings.
-    pub fn fit_one_vs_rest<L: Label>(
+    pub fn fit_one_vs_rest<'x, L: Label>(
         &self,
-        x: &DMatrix<f64>,
+        x: impl IntoDesign<'x>,
         y: &[L],
     ) -> Result<FittedOneVsRest<L>, ModelError> {
-        let classes = multi_classes(y, x.nrows())?;
+        self.fit_one_vs_rest_with(x, y, MultiFitOptions::default())
+    }
+
+    /// [`fit_one_vs_rest`](Self::fit_one_vs_rest) on a row selection, with sample weights or
+    /// feature names; each binary model reads the same borrowed design.
+    pub fn fit_one_vs_rest_with<'x, L: Label>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: MultiFitOptions<'_>,
+    ) -> Result<FittedOneVsRest<L>, ModelError> {
+        let x = x.into_design()?;
+        let x: &Design<'_> = &x;
+        let (_, classes) = prepare(x, y, opts.rows)?;
         let models = classes
             .iter()
             .map(|c| {
@@ -149,7 +226,10 @@ impl ValidParams {
                     x,
                     &yk,
                     FitOptions {
+                        rows: opts.rows,
+                        sample_weight: opts.sample_weight,
                         positive_class: Some(true),
+                        feature_names: opts.feature_names.clone(),
                         ..FitOptions::default()
                     },
                 )
@@ -203,23 +283,49 @@ impl<L: Label> FittedMultinomial<L> {
         &self.params
     }
 
+    /// Names of the features, when given at fit time.
+    pub fn feature_names(&self) -> Option<&[String]> {
+        self.feature_names.as_deref()
+    }
+
     /// n × K logits.
-    pub fn decision_function(&self, x: &DMatrix<f64>) -> Result<DMatrix<f64>, ModelError> {
-        check_features(x, self.coefficients.ncols())?;
-        let mut z = x * self.coefficients.transpose();
-        for mut row in z.row_iter_mut() {
-            row += self.intercepts.transpose();
+    pub fn decision_function<'x>(
+        &self,
+        x: impl IntoDesign<'x>,
+    ) -> Result<DMatrix<f64>, ModelError> {
+        let x = x.into_design()?;
+        self.decision_function_on(&x, None)
+    }
+
+    /// rows × K logits of the rows `rows` of X (every row when `None`).
+    pub fn decision_function_on(
+        &self,
+        x: &Design<'_>,
+        rows: Option<&[usize]>,
+    ) -> Result<DMatrix<f64>, ModelError> {
+        let (k, d) = self.coefficients.shape();
+        if x.n_cols() != d {
+            return Err(ModelError::Shape {
+                what: "columns of X (features the model was fitted on)",
+                expected: d,
+                found: x.n_cols(),
+            });
         }
+        let sel = x.rows(rows)?;
+        // Class after class, as the kernels take them.
+        let w: Vec<f64> = self.coefficients.transpose().as_slice().to_vec();
+        let mut z = vec![0.0; sel.len() * k];
+        x.multi_logits(sel, &w, self.intercepts.as_slice(), &mut z)?;
         match z.iter().position(|v| !v.is_finite()) {
             Some(idx) => Err(ModelError::NonFiniteLogit {
-                row: idx % z.nrows().max(1),
+                row: sel.row_at(idx / k.max(1)),
             }),
-            None => Ok(z),
+            None => Ok(DMatrix::from_row_slice(sel.len(), k, &z)),
         }
     }
 
     /// n × K class probabilities (softmax of the logits, computed with the maximum subtracted).
-    pub fn predict_proba(&self, x: &DMatrix<f64>) -> Result<DMatrix<f64>, ModelError> {
+    pub fn predict_proba<'x>(&self, x: impl IntoDesign<'x>) -> Result<DMatrix<f64>, ModelError> {
         let mut z = self.decision_function(x)?;
         for mut row in z.row_iter_mut() {
             let m = row.max();
@@ -231,7 +337,7 @@ impl<L: Label> FittedMultinomial<L> {
     }
 
     /// The most probable class of each row.
-    pub fn predict(&self, x: &DMatrix<f64>) -> Result<Vec<L>, ModelError> {
+    pub fn predict<'x>(&self, x: impl IntoDesign<'x>) -> Result<Vec<L>, ModelError> {
         Ok(argmax_rows(&self.decision_function(x)?, &self.classes))
     }
 }
@@ -248,18 +354,22 @@ impl<L: Label> FittedOneVsRest<L> {
     }
 
     /// n × K logits, one column per class's binary model.
-    pub fn decision_function(&self, x: &DMatrix<f64>) -> Result<DMatrix<f64>, ModelError> {
+    pub fn decision_function<'x>(
+        &self,
+        x: impl IntoDesign<'x>,
+    ) -> Result<DMatrix<f64>, ModelError> {
+        let x = x.into_design()?;
         let cols = self
             .models
             .iter()
-            .map(|m| m.decision_function(x))
+            .map(|m| m.decision_function_on(&x, None, None))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(DMatrix::from_columns(&cols))
     }
 
     /// n × K probabilities: each binary model's P(class k), normalized over the classes as
     /// scikit-learn's one-vs-rest does.
-    pub fn predict_proba(&self, x: &DMatrix<f64>) -> Result<DMatrix<f64>, ModelError> {
+    pub fn predict_proba<'x>(&self, x: impl IntoDesign<'x>) -> Result<DMatrix<f64>, ModelError> {
         let mut p = self.decision_function(x)?.map(sigmoid);
         for mut row in p.row_iter_mut() {
             let s = row.sum();
@@ -271,7 +381,7 @@ impl<L: Label> FittedOneVsRest<L> {
     }
 
     /// The class whose binary model gives the largest logit.
-    pub fn predict(&self, x: &DMatrix<f64>) -> Result<Vec<L>, ModelError> {
+    pub fn predict<'x>(&self, x: impl IntoDesign<'x>) -> Result<Vec<L>, ModelError> {
         Ok(argmax_rows(&self.decision_function(x)?, &self.classes))
     }
 }

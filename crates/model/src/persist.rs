@@ -6,8 +6,13 @@ use crate::ModelError;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::path::Path;
 
-/// The format version this program writes and reads.
-pub const FORMAT_VERSION: u64 = 1;
+/// The format version this program writes. Version 2 stores the solver with its own settings and
+/// stop reasons by name; files of version 1 are still read (their parameters and reports are
+/// converted on reading).
+pub const FORMAT_VERSION: u64 = 2;
+
+/// The oldest format version this program reads.
+pub const OLDEST_READABLE_VERSION: u64 = 1;
 
 #[derive(Serialize)]
 struct Envelope<'a, T> {
@@ -58,9 +63,10 @@ pub fn to_versioned_json<T: Serialize>(kind: &str, value: &T) -> Result<String, 
 pub fn from_versioned_json<T: DeserializeOwned>(kind: &str, text: &str) -> Result<T, ModelError> {
     let header: Header = serde_json::from_str(text).map_err(json_error)?;
     let found = header.format_version.unwrap_or(0);
-    if found != FORMAT_VERSION {
+    if !(OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&found) {
         return Err(ModelError::FormatVersion {
             found,
+            oldest: OLDEST_READABLE_VERSION,
             supported: FORMAT_VERSION,
         });
     }

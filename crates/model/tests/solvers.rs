@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use logreg_model::{ConvergenceWarning, LogisticRegression, Penalty, SolverKind};
+use logreg_model::{ConvergenceWarning, LogisticRegression, Penalty, Solver, SolverKind};
 use nalgebra::DMatrix;
 
 const SKLEARN_J: f64 = 97.911_296_043_313_8;
@@ -59,8 +59,7 @@ fn newton_and_lbfgs_reach_the_exact_optimum() {
 fn gradient_descent_as_the_tutorials_run_it() {
     let (x, y) = banknote_standardized();
     let m = LogisticRegression::params()
-        .solver(SolverKind::Gd)
-        .learning_rate(0.1)
+        .solver(Solver::gd(0.1))
         .max_iter(1000)
         .check()
         .unwrap()
@@ -75,8 +74,7 @@ fn gradient_descent_as_the_tutorials_run_it() {
 
     // With rate 1 the same budget comes within 2e-2 of the optimum (relative, on J).
     let fast = LogisticRegression::params()
-        .solver(SolverKind::Gd)
-        .learning_rate(1.0)
+        .solver(Solver::gd(1.0))
         .max_iter(1000)
         .check()
         .unwrap()
