@@ -10,10 +10,10 @@
 //! `cargo bench --bench solvers` takes about two and a half minutes on 2 cores.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+use logreg::linalg::Design;
 use logreg::model::datasets::make_logistic;
 use logreg::model::{LogisticRegression, SolverKind, ValidParams};
 use logreg::preprocess::{read_csv, recipes, CsvOptions, Pipeline};
-use nalgebra::DMatrix;
 use std::time::Duration;
 
 /// Seed of the synthetic sets, shared with `benches/compare/`.
@@ -24,7 +24,7 @@ fn dataset(name: &str) -> String {
 }
 
 /// banknote.csv: 1372 × 4, every feature standardized.
-fn banknote() -> (DMatrix<f64>, Vec<f64>) {
+fn banknote() -> (Design<'static>, Vec<f64>) {
     let table = read_csv(dataset("banknote.csv"), &CsvOptions::new()).expect("bundled data set");
     let y = table.numeric_values("class").expect("numeric labels");
     let x = Pipeline::new()
@@ -32,17 +32,17 @@ fn banknote() -> (DMatrix<f64>, Vec<f64>) {
         .standardize_all()
         .fit_transform(&table)
         .expect("numeric features");
-    (x.matrix, y)
+    (Design::from_dmatrix(&x.matrix).expect("finite features"), y)
 }
 
 /// bank.csv through the tutorial's cleaning: 11 162 × 45, standardized.
-fn bank() -> (DMatrix<f64>, Vec<f64>) {
+fn bank() -> (Design<'static>, Vec<f64>) {
     let table = read_csv(dataset("bank.csv"), &CsvOptions::new()).expect("bundled data set");
     let y = recipes::bank_marketing_target(&table).expect("yes/no target");
     let x = recipes::bank_marketing_pipeline()
         .fit_transform(&table)
         .expect("the recipe fits its own data set");
-    (x.matrix, y)
+    (Design::from_dmatrix(&x.matrix).expect("finite features"), y)
 }
 
 fn params(solver: SolverKind) -> ValidParams {
@@ -55,7 +55,7 @@ fn params(solver: SolverKind) -> ValidParams {
 }
 
 /// Fit each solver on one data set: print what it did once, then time it.
-fn bench_set(c: &mut Criterion, name: &str, x: &DMatrix<f64>, y: &[f64], solvers: &[SolverKind]) {
+fn bench_set(c: &mut Criterion, name: &str, x: &Design<'_>, y: &[f64], solvers: &[SolverKind]) {
     for &solver in solvers {
         let m = params(solver).fit(x, y).expect("fit");
         let r = m.report();
@@ -69,7 +69,7 @@ fn bench_set(c: &mut Criterion, name: &str, x: &DMatrix<f64>, y: &[f64], solvers
         );
     }
     let mut g = c.benchmark_group(format!("fit/{name}"));
-    let big = x.len() >= 1_000_000;
+    let big = x.stored_values() >= 1_000_000;
     if big {
         // Each fit takes long enough that one per sample is the measurement.
         g.sampling_mode(SamplingMode::Flat)
@@ -94,6 +94,7 @@ fn bench_fits(c: &mut Criterion) {
     bench_set(c, "bank", &x, &y, &[Newton, Lbfgs, Gd, Sgd]);
     for (n, d) in [(200_000, 50), (1_000_000, 50), (10_000, 1_000)] {
         let (x, y) = make_logistic(n, d, SEED).expect("valid shape");
+        let x = Design::from(x);
         bench_set(c, &format!("{n}x{d}"), &x, &y, &[Newton, Lbfgs]);
     }
 }

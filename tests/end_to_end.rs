@@ -1,7 +1,7 @@
 //! End to end through the facade: CSV → pipeline → model → metrics → saved artifact.
 //! Reference numbers: `python3 tests/reference_bank.py` from the repository root.
 
-use logreg::model::{FitOptions, LogisticRegression, SolverKind};
+use logreg::model::{FitOptions, LogisticRegression, Solver};
 use logreg::preprocess::{read_csv, recipes, CsvOptions, Pipeline};
 use logreg::{ClassLabel, Classifier, Error};
 
@@ -43,8 +43,7 @@ fn banknote_gradient_descent_on_a_seeded_split_and_a_saved_classifier() {
     );
     // The tutorials' gradient descent: rate 0.1, 1000 iterations, on standardized features.
     let params = LogisticRegression::params()
-        .solver(SolverKind::Gd)
-        .learning_rate(0.1)
+        .solver(Solver::gd(0.1))
         .max_iter(1000)
         .check()
         .unwrap();

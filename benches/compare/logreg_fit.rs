@@ -19,10 +19,11 @@
 //! seconds (after a single run if that one took more than 10 s), and prints one JSON line: times,
 //! iterations, the coefficients and J recomputed here from them with a stable softplus.
 
+use logreg::linalg::{Dense, Design};
 use logreg::model::datasets::make_logistic;
 use logreg::model::{LogisticRegression, SolverKind};
 use logreg::preprocess::{read_csv, recipes, CsvOptions, Pipeline};
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DVector;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -133,8 +134,9 @@ fn gen(args: &[String]) -> Res<()> {
             let n: usize = flags.number("n", None)?;
             let d: usize = flags.number("d", None)?;
             let seed: u64 = flags.number("seed", Some(1))?;
-            make_logistic(n, d, seed)
-                .map_err(|e| format!("make_logistic({n}, {d}, {seed}): {e}"))?
+            let (x, y) = make_logistic(n, d, seed)
+                .map_err(|e| format!("make_logistic({n}, {d}, {seed}): {e}"))?;
+            (Design::from(x), y)
         }
         "banknote" => {
             flags.check_known(&["csv", "out"])?;
@@ -151,7 +153,7 @@ fn gen(args: &[String]) -> Res<()> {
                 .fit_transform(&features)
                 .map_err(|e| format!("{csv}: standardizing: {e}"))?
                 .matrix;
-            (x, y)
+            (Design::from_dmatrix(&x).map_err(|e| e.to_string())?, y)
         }
         "bank" => {
             flags.check_known(&["csv", "out"])?;
@@ -162,7 +164,7 @@ fn gen(args: &[String]) -> Res<()> {
                 .fit_transform(&table)
                 .map_err(|e| format!("{csv}: the bank tutorial pipeline: {e}"))?
                 .matrix;
-            (x, y)
+            (Design::from_dmatrix(&x).map_err(|e| e.to_string())?, y)
         }
         other => {
             return Err(format!(
@@ -173,14 +175,14 @@ fn gen(args: &[String]) -> Res<()> {
     write_data(&out, &x, &y)?;
     let line = serde_json::json!({
         "path": out.display().to_string(),
-        "n": x.nrows(),
-        "d": x.ncols(),
+        "n": x.n_rows(),
+        "d": x.n_cols(),
     });
     println!("{line}");
     Ok(())
 }
 
-fn write_data(path: &Path, x: &DMatrix<f64>, y: &[f64]) -> Res<()> {
+fn write_data(path: &Path, x: &Design<'_>, y: &[f64]) -> Res<()> {
     if let Some((i, v)) = y.iter().enumerate().find(|(_, v)| **v != 0.0 && **v != 1.0) {
         return Err(format!("label {v} at row {i} is not 0 or 1"));
     }
@@ -189,7 +191,7 @@ fn write_data(path: &Path, x: &DMatrix<f64>, y: &[f64]) -> Res<()> {
         std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     }
     let mut w = BufWriter::with_capacity(1 << 20, File::create(path).map_err(io)?);
-    let (n, d) = x.shape();
+    let (n, d) = (x.n_rows(), x.n_cols());
     w.write_all(MAGIC).map_err(io)?;
     w.write_all(&(n as u64).to_le_bytes()).map_err(io)?;
     w.write_all(&(d as u64).to_le_bytes()).map_err(io)?;
@@ -197,7 +199,7 @@ fn write_data(path: &Path, x: &DMatrix<f64>, y: &[f64]) -> Res<()> {
     for i in 0..n {
         row.clear();
         for j in 0..d {
-            row.extend_from_slice(&x[(i, j)].to_le_bytes());
+            row.extend_from_slice(&x.get(i, j).unwrap_or(0.0).to_le_bytes());
         }
         w.write_all(&row).map_err(io)?;
     }
@@ -207,8 +209,9 @@ fn write_data(path: &Path, x: &DMatrix<f64>, y: &[f64]) -> Res<()> {
     w.flush().map_err(io)
 }
 
-/// Reads a data file: X (column-major, as our estimators take it) and labels 0/1.
-fn read_data(path: &Path) -> Res<(DMatrix<f64>, Vec<u8>)> {
+/// Reads a data file: X row-major (n × d values, which the estimator borrows as it is) and labels
+/// 0/1.
+fn read_data(path: &Path) -> Res<(Vec<f64>, usize, usize, Vec<u8>)> {
     let io = |e: std::io::Error| format!("reading {}: {e}", path.display());
     let file = File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
@@ -242,15 +245,15 @@ fn read_data(path: &Path) -> Res<(DMatrix<f64>, Vec<u8>)> {
     let too_big = |_| format!("{}: {n64} x {d64} is too large here", path.display());
     let n = usize::try_from(n64).map_err(too_big)?;
     let d = usize::try_from(d64).map_err(too_big)?;
-    let mut x = DMatrix::zeros(n, d);
+    let mut x = Vec::with_capacity(n * d);
     let mut row = vec![0u8; d * 8];
-    for i in 0..n {
+    for _ in 0..n {
         r.read_exact(&mut row).map_err(io)?;
-        for (j, b) in row.chunks_exact(8).enumerate() {
+        x.extend(row.chunks_exact(8).map(|b| {
             let mut a = [0u8; 8];
             a.copy_from_slice(b);
-            x[(i, j)] = f64::from_le_bytes(a);
-        }
+            f64::from_le_bytes(a)
+        }));
     }
     let mut y = Vec::with_capacity(n);
     let mut b = [0u8; 8];
@@ -265,22 +268,23 @@ fn read_data(path: &Path) -> Res<(DMatrix<f64>, Vec<u8>)> {
         }
         y.push(u8::from(v == 1.0));
     }
-    Ok((x, y))
+    Ok((x, n, d, y))
 }
 
 /// `J(w, b) = C·Σ (softplus(z) − y·z) + ½‖w‖²` with C = 1, softplus computed stably.
-fn objective(x: &DMatrix<f64>, y: &[u8], w: &DVector<f64>, b: f64) -> f64 {
-    let z = x * w;
+fn objective(x: &Design<'_>, y: &[u8], w: &DVector<f64>, b: f64) -> Res<f64> {
+    let mut z = vec![0.0; x.n_rows()];
+    x.logits(x.all_rows(), w.as_slice(), b, &mut z)
+        .map_err(|e| e.to_string())?;
     let loss: f64 = z
         .iter()
         .zip(y)
         .map(|(&zi, &yi)| {
-            let zi = zi + b;
             let softplus = zi.max(0.0) + (-zi.abs()).exp().ln_1p();
             softplus - f64::from(yi) * zi
         })
         .sum();
-    loss + 0.5 * w.dot(w)
+    Ok(loss + 0.5 * w.dot(w))
 }
 
 fn fit(flags: &Flags) -> Res<()> {
@@ -300,7 +304,8 @@ fn fit(flags: &Flags) -> Res<()> {
     if repeats == 0 || !(budget.is_finite() && budget > 0.0) {
         return Err("--repeats must be >= 1 and --budget a positive number of seconds".into());
     }
-    let (x, y) = read_data(&path)?;
+    let (values, n, d, y) = read_data(&path)?;
+    let x = Design::from(Dense::new(&values[..], n, d).map_err(|e| e.to_string())?);
     let params = LogisticRegression::params()
         .c(1.0)
         .solver(solver)
@@ -325,7 +330,7 @@ fn fit(flags: &Flags) -> Res<()> {
     let report = model.report();
     let w = model.coefficients();
     let b = model.intercept();
-    let j = objective(&x, &y, w, b);
+    let j = objective(&x, &y, w, b)?;
     let line = serde_json::json!({
         "system": "logreg (ours)",
         "solver": solver.name(),

@@ -14,7 +14,7 @@ use super::{read, save};
 use crate::evaluate::{
     classification_report, roc_curve, train_test_split, ClassificationReport, RocCurve,
 };
-use crate::model::{LogisticRegression, SolverKind};
+use crate::model::{LogisticRegression, Solver, SolverKind};
 use crate::plot::{roc_chart, Chart};
 use crate::preprocess::recipes::{bank_marketing_pipeline, BANK_TARGET};
 use crate::preprocess::Table;
@@ -57,7 +57,7 @@ pub struct Fit {
 pub fn fit(train: &Table, solver: SolverKind) -> Result<Fit, Error> {
     let mut params = LogisticRegression::params().c(1.0).solver(solver);
     if solver == SolverKind::Gd {
-        params = params.learning_rate(LEARNING_RATE).max_iter(MAX_ITER);
+        params = params.solver(Solver::gd(LEARNING_RATE)).max_iter(MAX_ITER);
     }
     let params = params.check()?;
     let start = Instant::now();

@@ -7,6 +7,7 @@
 //! handful of iterations, which shows how close 1000 fixed-rate gradient steps get.
 
 use super::{padded_range, points_by_label, save, with_boundary_line, Data};
+use crate::linalg::Design;
 use crate::loss::LogLoss;
 use crate::model::datasets::make_blobs;
 use crate::model::LossObjective;
@@ -46,7 +47,8 @@ pub fn descend(
     initial: [f64; 3],
     on_cost: &mut dyn FnMut(usize, f64),
 ) -> Result<Report, Error> {
-    let loss = LogLoss::new(&data.x, &data.y)?;
+    let x = Design::from_dmatrix(&data.x)?;
+    let loss = LogLoss::new(&x, &data.y)?;
     let mut observer = |it: &Iteration<'_>| {
         if it.iteration % LOG_EVERY == 0 {
             on_cost(it.iteration, it.value);

@@ -16,8 +16,7 @@
 
 use super::{read, save};
 use crate::model::{
-    ConvergenceWarning, FitOptions, FittedLogisticRegression, LogisticRegression, Penalty,
-    SolverKind,
+    ConvergenceWarning, FitOptions, FittedLogisticRegression, LogisticRegression, Penalty, Solver,
 };
 use crate::optim::{Control, Iteration};
 use crate::plot::Chart;
@@ -64,10 +63,9 @@ pub fn train(
     on_loss: &mut dyn FnMut(usize, f64),
 ) -> Result<FittedLogisticRegression<f64>, Error> {
     let params = LogisticRegression::params()
-        .solver(SolverKind::Gd)
+        .solver(Solver::gd(LEARNING_RATE))
         .penalty(Penalty::None)
         .fit_intercept(fit_intercept)
-        .learning_rate(LEARNING_RATE)
         .max_iter(MAX_ITER)
         .check()?;
     let mut observer = |it: &Iteration<'_>| {

@@ -9,7 +9,7 @@
 
 use super::{read, save, Data};
 use crate::evaluate::{accuracy, train_test_split};
-use crate::linalg::{mul_vec, sigmoid};
+use crate::linalg::{mul_vec, sigmoid, Design};
 use crate::loss::LogLoss;
 use crate::plot::{line_chart, Chart};
 use crate::preprocess::Pipeline;
@@ -83,6 +83,7 @@ pub fn propagate(w: &DVector<f64>, b: f64, data: &LogLoss) -> Result<Propagation
 /// cost 5.801545319394553, dw = (0.99845601, 2.39507239), db = 0.00145557813678.
 pub fn propagate_check() -> Result<Propagation, Error> {
     let x = DMatrix::from_row_slice(3, 2, &[1.0, 3.0, 2.0, 4.0, -1.0, -3.2]);
+    let x = Design::from_dmatrix(&x)?;
     let data = LogLoss::new(&x, &[1.0, 0.0, 1.0])?;
     propagate(&DVector::from_row_slice(&[1.0, 2.0]), 2.0, &data)
 }
@@ -152,7 +153,8 @@ pub fn model(
     on_cost: &mut dyn FnMut(usize, f64),
 ) -> Result<ModelResult, Error> {
     let (w, b) = initialize_with_zeros(train.x.ncols());
-    let data = LogLoss::new(&train.x, &train.y)?;
+    let x = Design::from_dmatrix(&train.x)?;
+    let data = LogLoss::new(&x, &train.y)?;
     let optimized = optimize(w, b, &data, num_iterations, learning_rate, on_cost)?;
     let train_pred = predict(&optimized.w, optimized.b, &train.x)?;
     let test_pred = predict(&optimized.w, optimized.b, &test.x)?;

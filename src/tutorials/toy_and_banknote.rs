@@ -21,10 +21,12 @@ use super::{
     accuracy_of, indexed, padded_range, points_by_label, read, save, with_boundary_line, Data,
 };
 use crate::evaluate::train_test_split;
-use crate::linalg::sigmoid;
+use crate::linalg::{sigmoid, Design};
 use crate::loss::LogLoss;
 use crate::model::LossObjective;
-use crate::model::{FitOptions, FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
+use crate::model::{
+    FitOptions, FittedLogisticRegression, LogisticRegression, Penalty, Solver as ModelSolver,
+};
 use crate::optim::{Control, GradientDescent, Iteration, Report, Solver};
 use crate::plot::{line_chart, Chart};
 use crate::Error;
@@ -67,7 +69,8 @@ pub fn classify(theta: &[f64], x: &DMatrix<f64>) -> Vec<u8> {
 /// iterations, stop when the loss changes by less than 1e-4. `on_cost(iteration, loss)` sees
 /// iterations 1, 51, 101, … (the tutorial's "iteration 0, 50, 100, …", counted from 0).
 pub fn toy_descent(toy: &Data, on_cost: &mut dyn FnMut(usize, f64)) -> Result<Report, Error> {
-    let loss = LogLoss::new(&toy.x, &toy.y)?;
+    let x = Design::from_dmatrix(&toy.x)?;
+    let loss = LogLoss::new(&x, &toy.y)?;
     let mut observer = |it: &Iteration<'_>| {
         if (it.iteration - 1) % 50 == 0 {
             on_cost(it.iteration, it.value);
@@ -129,11 +132,11 @@ pub fn train(
     observer: Option<&mut dyn crate::optim::Observer>,
 ) -> Result<FittedLogisticRegression<f64>, Error> {
     let params = LogisticRegression::params()
-        .solver(SolverKind::Gd)
+        .solver(ModelSolver::Gd(
+            GradientDescent::new(rate).threshold(threshold),
+        ))
         .penalty(Penalty::None)
-        .learning_rate(rate)
         .max_iter(max_iter)
-        .loss_change_threshold(threshold)
         .check()?;
     let opts = FitOptions {
         observer,

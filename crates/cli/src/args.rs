@@ -4,8 +4,10 @@
 use crate::error::CliError;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logreg::model::{
-    ClassWeight, LogisticRegression, LogisticRegressionParams, Penalty, SolverKind, ValidParams,
+    ClassWeight, LogisticRegression, LogisticRegressionParams, Penalty, Solver, SolverKind,
+    ValidParams,
 };
+use logreg::optim::{GradientDescent, LearningRate, Sgd};
 use logreg::preprocess::ImputeStrategy;
 use std::path::PathBuf;
 
@@ -135,9 +137,9 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N", default_value_t = 42)]
     pub seed: u64,
 
-    /// Solver: auto (Newton for few features, else L-BFGS), gd, sgd, lbfgs or newton.
+    /// Solver: auto (chosen from the data's shape), gd, sgd, lbfgs, newton or newton-cg.
     #[arg(long, value_name = "NAME", default_value = "auto",
-          value_parser = ["auto", "gd", "sgd", "lbfgs", "newton"])]
+          value_parser = ["auto", "gd", "sgd", "lbfgs", "newton", "newton-cg"])]
     pub solver: String,
 
     /// Penalty on the coefficients (never on the intercept).
@@ -471,12 +473,13 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
 
 /// The estimator settings, validated by the library; a setting out of range names its flag.
 fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
-    let solver = SolverKind::from_name(&a.solver).ok_or_else(|| {
+    let kind = SolverKind::from_name(&a.solver).ok_or_else(|| {
         CliError::usage(format!(
-            "--solver {:?}: expected auto, gd, sgd, lbfgs or newton",
+            "--solver {:?}: expected auto, gd, sgd, lbfgs, newton or newton-cg",
             a.solver
         ))
     })?;
+    let solver = solver_config(kind, a.learning_rate, a.batch_size)?;
     let mut p: LogisticRegressionParams = LogisticRegression::params()
         .solver(solver)
         .seed(a.seed)
@@ -497,22 +500,62 @@ fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
     if let Some(t) = a.tol {
         p = p.tol(t);
     }
-    if let Some(r) = a.learning_rate {
-        p = p.learning_rate(r);
-    }
-    if let Some(b) = a.batch_size {
-        p = p.batch_size(b);
-    }
     p.check().map_err(|e| match e {
         logreg::model::ModelError::InvalidParam {
             name,
             value,
             expected,
-        } => CliError::usage(format!(
-            "--{} {value} is out of range: expected {expected}",
-            name.replace('_', "-")
-        )),
+        } => {
+            // SGD calls its initial rate eta0; on the command line it is --learning-rate.
+            let name = if name == "eta0" {
+                "learning_rate"
+            } else {
+                name
+            };
+            out_of_range(name, &value, expected)
+        }
         other => CliError::usage(other.to_string()),
+    })
+}
+
+/// `--flag VALUE is out of range: expected …`, for a library parameter named `name`.
+fn out_of_range(name: &str, value: &str, expected: &str) -> CliError {
+    CliError::usage(format!(
+        "--{} {value} is out of range: expected {expected}",
+        name.replace('_', "-")
+    ))
+}
+
+/// The solver the flags describe, with the settings only it takes; a flag another solver would
+/// ignore is refused (it would otherwise be silently meaningless).
+fn solver_config(
+    kind: SolverKind,
+    learning_rate: Option<f64>,
+    batch_size: Option<usize>,
+) -> Result<Solver, CliError> {
+    if learning_rate.is_some() && !matches!(kind, SolverKind::Gd | SolverKind::Sgd) {
+        return Err(CliError::usage(format!(
+            "--learning-rate applies to --solver gd or sgd, not {kind}"
+        )));
+    }
+    if batch_size.is_some() && kind != SolverKind::Sgd {
+        return Err(CliError::usage(format!(
+            "--batch-size applies to --solver sgd, not {kind}"
+        )));
+    }
+    Ok(match kind {
+        SolverKind::Gd => Solver::Gd(GradientDescent::new(learning_rate.unwrap_or(0.1))),
+        SolverKind::Sgd => {
+            let mut sgd = Sgd::default();
+            if let Some(eta0) = learning_rate {
+                sgd = sgd.learning_rate(LearningRate::Adaptive { eta0 });
+            }
+            if let Some(n) = batch_size {
+                sgd = sgd.batch_size(n);
+            }
+            Solver::Sgd(sgd)
+        }
+        other => Solver::default_for(other),
     })
 }
 

@@ -231,7 +231,7 @@ impl Report {
             iterations: fit.iterations,
             epochs: fit.epochs,
             converged: fit.converged,
-            stop: fit.stop.clone(),
+            stop: fit.stop.describe().to_string(),
             warning: fit.warning.as_ref().map(|w| w.to_string()),
             split: None,
             train: None,

@@ -687,19 +687,19 @@ fn model_errors_and_prediction_errors() {
 
     let e = fails_in(d, &["summary", "-m", "missing.json"], 1);
     assert!(e.contains("missing.json"), "{e}");
-    let v2 = write(
+    let v3 = write(
         d,
-        "v2.json",
-        &text.replacen("\"format_version\": 1", "\"format_version\": 2", 1),
+        "v3.json",
+        &text.replacen("\"format_version\": 2", "\"format_version\": 3", 1),
     );
     for args in [
-        vec!["summary", "-m", &v2],
-        vec!["evaluate", "-m", &v2, &data],
-        vec!["predict", "-m", &v2, &data],
+        vec!["summary", "-m", &v3],
+        vec!["evaluate", "-m", &v3, &data],
+        vec!["predict", "-m", &v3, &data],
     ] {
         let e = fails_in(d, &args, 1);
         assert!(
-            e.contains("v2.json") && e.contains("format version 2"),
+            e.contains("v3.json") && e.contains("format version 3"),
             "{e}"
         );
     }

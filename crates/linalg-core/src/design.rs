@@ -799,7 +799,7 @@ mod tests {
 
     #[test]
     fn dense_borrows_and_checks() {
-        let v = vec![1.0, 2.0, 3.0, 4.0];
+        let v = [1.0, 2.0, 3.0, 4.0];
         let x = Dense::new(&v[..], 2, 2).unwrap();
         assert!(x.is_borrowed());
         assert_eq!(x.row(1), Some(&[3.0, 4.0][..]));
@@ -811,7 +811,7 @@ mod tests {
                 found: 4
             }
         );
-        let bad = vec![1.0, 2.0, f64::NAN, 1e200];
+        let bad = [1.0, 2.0, f64::NAN, 1e200];
         let e = Dense::new(&bad[..], 2, 2).unwrap_err();
         assert!(
             matches!(

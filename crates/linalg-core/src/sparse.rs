@@ -107,9 +107,9 @@ fn row_dot(idx: &[u32], val: &[f64], w: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
     let quads = idx.len() / 4;
     for q in 0..quads {
-        for l in 0..4 {
+        for (l, a) in acc.iter_mut().enumerate() {
             let k = 4 * q + l;
-            acc[l] += val[k] * w[idx[k] as usize];
+            *a += val[k] * w[idx[k] as usize];
         }
     }
     let mut tail = 0.0;
@@ -300,8 +300,7 @@ pub(crate) fn sum_block(src: &SparseSource<'_>, first: usize, n: usize) -> f64 {
     let mut idx_sum = 0u64;
     for pos in first..first + n {
         let (idx, val) = src.row(pos);
-        for (q, v) in val.chunks(4).enumerate() {
-            let _ = q;
+        for v in val.chunks(4) {
             for (a, x) in acc.iter_mut().zip(v) {
                 *a += x;
             }

@@ -182,8 +182,8 @@ fn every_storage_and_selection_matches_the_textbook_pass() {
             let storage = x.storage().name();
             assert!(close(got.value, v, v), "{storage}: {} vs {v}", got.value);
             assert!(close(got.grad_bias, gb, gb), "{storage}");
-            for j in 0..d {
-                assert!(close(got.grad[j], g[j], g[j].abs()), "{storage} column {j}");
+            for (j, gj) in g.iter().enumerate() {
+                assert!(close(got.grad[j], *gj, gj.abs()), "{storage} column {j}");
             }
             let mut z = vec![0.0; rows.len()];
             x.logits(sel, &w, 0.25, &mut z).unwrap();
