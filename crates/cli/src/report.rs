@@ -47,6 +47,8 @@ pub struct Report {
     pub converged: bool,
     /// Why the solver stopped.
     pub stop: String,
+    /// Every solver that ran, in order (`auto` may hand L-BFGS over to Newton), and why.
+    pub stages: Vec<StageInfo>,
     /// Why the coefficients should not be trusted as an optimum, if they should not.
     pub warning: Option<String>,
     /// How the rows were split (train only).
@@ -61,6 +63,19 @@ pub struct Report {
     /// The coefficient table (summary only).
     #[serde(flatten)]
     pub inference: Option<Inference>,
+}
+
+/// One solver's part in a fit.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageInfo {
+    /// The solver.
+    pub solver: &'static str,
+    /// Its iterations.
+    pub iterations: usize,
+    /// Why it stopped.
+    pub stop: String,
+    /// Why it ran.
+    pub reason: String,
 }
 
 /// The CSV file read.
@@ -232,6 +247,16 @@ impl Report {
             epochs: fit.epochs,
             converged: fit.converged,
             stop: fit.stop.describe().to_string(),
+            stages: fit
+                .stages
+                .iter()
+                .map(|s| StageInfo {
+                    solver: s.solver.name(),
+                    iterations: s.iterations,
+                    stop: s.stop.describe().to_string(),
+                    reason: s.reason.clone(),
+                })
+                .collect(),
             warning: fit.warning.as_ref().map(|w| w.to_string()),
             split: None,
             train: None,
@@ -299,6 +324,15 @@ impl Report {
             None => format!("{} iterations", self.iterations),
         };
         let _ = writeln!(w, "solver      {}: {iters}, {}", self.solver, self.stop);
+        if self.stages.len() > 1 {
+            for s in &self.stages {
+                let _ = writeln!(
+                    w,
+                    "            {} {} iterations ({}): {}",
+                    s.solver, s.iterations, s.stop, s.reason
+                );
+            }
+        }
         let (penalty, formula) = match self.c {
             Some(c) => (format!("L2, C = {c}"), "C·Σ loss + ½‖w‖²"),
             None => ("none".to_string(), "Σ loss"),

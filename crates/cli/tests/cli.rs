@@ -603,10 +603,16 @@ fn pipeline_flags_bin_one_hot_drop_impute_and_positive() {
                 "--json",
             ],
         );
-        assert_eq!(
-            r["solver"],
-            if solver == "auto" { "newton" } else { solver }
-        );
+        // `auto` names the solver that ran last (L-BFGS, or Newton when it took over) and every
+        // stage in `stages`.
+        let ran = r["solver"].as_str().unwrap_or_default().to_string();
+        if solver == "auto" {
+            assert!(["lbfgs", "newton"].contains(&ran.as_str()), "{ran}");
+            assert_eq!(r["stages"][0]["solver"], "lbfgs");
+        } else {
+            assert_eq!(ran, solver);
+            assert_eq!(r["stages"][0]["reason"], "chosen by the caller");
+        }
     }
     let r = json_in(
         d,

@@ -3,7 +3,7 @@
 use crate::inference::{self, Summary};
 use crate::labels::{two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
-use crate::solve::{self, LossObjective, Shape};
+use crate::solve::{self, LossObjective, Problem};
 use crate::ModelError;
 use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::LogLoss;
@@ -282,8 +282,14 @@ impl ValidParams {
             Some(o) => o,
             None => &mut no_obs,
         };
-        let shape = Shape::of(x, loss.n_samples(), loss.dim());
-        let solved = solve::minimize(self, &LossObjective(&loss), x0, obs, shape)?;
+        let problem = Problem {
+            objective: &LossObjective(&loss),
+            design: x,
+            rows: loss.rows(),
+            intercept: self.fit_intercept(),
+            classes: 1,
+        };
+        let solved = solve::minimize(self, &problem, x0, obs)?;
         let report = solved.report;
 
         let (coefficients, intercept) = split_theta(&report.x, d, self.fit_intercept());

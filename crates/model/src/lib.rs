@@ -28,6 +28,7 @@ mod labels;
 mod multiclass;
 mod params;
 mod persist;
+mod precondition;
 mod solve;
 
 pub use binary::{

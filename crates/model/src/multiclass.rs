@@ -3,7 +3,7 @@
 use crate::binary::{FitOptions, FitReport, FittedLogisticRegression};
 use crate::labels::{encode, sorted_classes, Label};
 use crate::params::{ClassWeight, Penalty, ValidParams};
-use crate::solve::{self, LossObjective, Shape};
+use crate::solve::{self, LossObjective, Problem};
 use crate::ModelError;
 use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::MultinomialLogLoss;
@@ -160,9 +160,15 @@ impl ValidParams {
             let lambda = logreg_loss::LogLoss::l2_from_c(c, loss.weight_sum())?;
             loss = loss.with_l2(lambda)?;
         }
-        let shape = Shape::of(x, loss.n_samples(), loss.dim());
+        let problem = Problem {
+            objective: &LossObjective(&loss),
+            design: x,
+            rows: loss.rows(),
+            intercept: self.fit_intercept(),
+            classes: k,
+        };
         let zeros = DVector::zeros(loss.dim());
-        let solved = solve::minimize(self, &LossObjective(&loss), zeros, &mut NoObserver, shape)?;
+        let solved = solve::minimize(self, &problem, zeros, &mut NoObserver)?;
         let report = solved.report;
         let p = loss.params_per_class();
         let mut coefficients = DMatrix::from_fn(k, d, |c, j| report.x[c * p + j]);

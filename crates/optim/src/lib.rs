@@ -182,6 +182,9 @@ pub enum Stop {
     /// optimum to machine precision).
     #[serde(alias = "stopped (line search found no decrease)")]
     LineSearchFailed,
+    /// The decrease Newton's step predicts is below the objective's rounding error, and the value
+    /// can no longer tell a step from noise: the point is optimal to machine precision.
+    Stationary,
     /// The observer asked to stop.
     #[serde(alias = "stopped by observer")]
     ObserverRequested,
@@ -192,7 +195,7 @@ impl Stop {
     pub fn is_converged(self) -> bool {
         matches!(
             self,
-            Stop::GradientTolerance | Stop::LossChangeBelowThreshold
+            Stop::GradientTolerance | Stop::LossChangeBelowThreshold | Stop::Stationary
         )
     }
 
@@ -206,6 +209,7 @@ impl Stop {
                 "diverged (non-finite or exploding objective; lower the learning rate)"
             }
             Stop::LineSearchFailed => "stopped (line search found no decrease)",
+            Stop::Stationary => "converged (predicted decrease below the objective's rounding)",
             Stop::ObserverRequested => "stopped by observer",
         }
     }

@@ -5,7 +5,7 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use crate::driver::{all_finite, noise, Point, Step, StepResult, StopRule};
-use crate::{Objective, OptimError, SolverConfig};
+use crate::{Objective, OptimError, SolverConfig, Stop};
 
 /// Sufficient-decrease constant of the backtracking line search.
 const C1: f64 = 1e-4;
@@ -13,6 +13,10 @@ const C1: f64 = 1e-4;
 const MAX_HALVINGS: usize = 60;
 /// Shifts μI tried when the Hessian is not positive definite, each ten times the last.
 const MAX_SHIFTS: usize = 24;
+/// Multiples of the value's assumed rounding ([`noise`]) below which a predicted decrease is
+/// indistinguishable from it (the rounding of a sum of n logits' losses can be several times
+/// the 1e-12 relative that line searches assume).
+const STATIONARY_NOISE: f64 = 10.0;
 
 /// Newton's method: solve H·p = −∇f by Cholesky, then backtrack from the full step.
 ///
@@ -92,8 +96,22 @@ impl Step for NewtonStep {
             None => f.hessian(&cur.x)?,
         };
         let p = direction(Some(&h), &cur.grad);
-        Ok(match backtrack(f, cur, &p)? {
-            Some(point) => StepResult::Moved { point, inner: 1 },
+        let found = backtrack(f, cur, &p)?;
+        // When the full step is refused, the value may simply be noise: if the decrease the
+        // quadratic model predicts (the Newton decrement, −½gᵀp) is below the objective's
+        // rounding, no step can be told from another by value, and the point is optimal to
+        // machine precision. Only tested then, so a run that still makes progress is unchanged.
+        let predicted = -0.5 * cur.grad.dot(&p);
+        let full = matches!(found, Some((_, alpha)) if alpha == 1.0);
+        if !full && predicted <= STATIONARY_NOISE * noise(cur.value) {
+            return Ok(StepResult::Finished {
+                point: cur.clone(),
+                inner: 1,
+                stop: Stop::Stationary,
+            });
+        }
+        Ok(match found {
+            Some((point, _)) => StepResult::Moved { point, inner: 1 },
             None => StepResult::Stalled,
         })
     }
@@ -132,12 +150,13 @@ fn solve(h: DMatrix<f64>, g: &DVector<f64>) -> Option<DVector<f64>> {
     (all_finite(&p) && g.dot(&p) < 0.0).then_some(p)
 }
 
-/// Halve the step along `p` from 1 until it is acceptable; `None` if no step is.
-pub(crate) fn backtrack(
+/// Halve the step along `p` from 1 until it is acceptable: the point and the step length, or
+/// `None` if no step is.
+fn backtrack(
     f: &dyn Objective,
     cur: &Point,
     p: &DVector<f64>,
-) -> Result<Option<Point>, OptimError> {
+) -> Result<Option<(Point, f64)>, OptimError> {
     let slope = cur.grad.dot(p);
     if slope.is_nan() || slope >= 0.0 {
         return Ok(None);
@@ -151,7 +170,7 @@ pub(crate) fn backtrack(
             // gradient norm can.
             let flat_but_closer = t.value <= cur.value + slack && t.grad_norm < cur.grad_norm;
             if armijo || flat_but_closer {
-                return Ok(Some(t));
+                return Ok(Some((t, alpha)));
             }
         }
         alpha *= 0.5;
