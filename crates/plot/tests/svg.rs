@@ -277,6 +277,35 @@ fn data_outside_explicit_ranges_is_clipped() {
     assert_eq!(elements(&doc, "circle").count(), 2);
 }
 
+/// Found by `random_charts_never_panic_and_always_parse`: mapped to the plot area, y = f64::MAX
+/// lies ~10^309 plot heights up, which overflowed to infinity and came out as `points="NaN"`.
+#[test]
+fn huge_coordinates_far_outside_the_view_are_clipped_not_nan() {
+    let chart = Chart::new("")
+        .x_range(0.0, 588.0)
+        .y_range(0.0, 0.34)
+        .line("in view", &[(0.0, 0.1), (588.0, 0.2)])
+        .reference_line("ref", &[(0.0, f64::MAX), (1e300, 0.0)]);
+    let svg = svg_of(&chart);
+    assert_valid_svg(&svg);
+    assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+    // The reference line is y ≈ f64::MAX over the whole x range: nothing of it is in view.
+    assert_eq!(polylines(&parse(&svg)).len(), 1);
+    assert_eq!(legend_texts(&parse(&svg)), ["in view", "ref"]);
+
+    // A line from far below to far above the view, through its middle, crosses it whole.
+    let steep = Chart::new("")
+        .x_range(-1.0, 1.0)
+        .y_range(-1.0, 1.0)
+        .line("steep", &[(-1e-300, -f64::MAX), (1e-300, f64::MAX)]);
+    let svg = svg_of(&steep);
+    assert_valid_svg(&svg);
+    let line = &polylines(&parse(&svg))[0];
+    assert_eq!(line.len(), 2, "{line:?}");
+    assert_eq!(line[0].0, line[1].0, "vertical at x = 0: {line:?}");
+    assert!(line[0].1 > line[1].1, "bottom to top: {line:?}");
+}
+
 #[test]
 fn invalid_ranges_and_sizes_are_errors() {
     let base = Chart::new("").line("l", &[(1.0, 1.0), (2.0, 2.0)]);
