@@ -506,7 +506,8 @@ fn range() -> impl Strategy<Value = Option<(f64, f64)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::with_failure_persistence(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")) })]
 
     #[test]
     fn random_charts_never_panic_and_always_parse(
