@@ -753,6 +753,34 @@ fn model_errors_and_prediction_errors() {
         1,
     );
     assert!(!d.join("out.csv").exists());
+    // Nor does --force destroy the old output before the new one is complete.
+    write(d, "out.csv", "precious");
+    fails_in(
+        d,
+        &[
+            "predict",
+            "-m",
+            "m.json",
+            &bad,
+            "--chunk-size",
+            "1",
+            "-o",
+            "out.csv",
+            "--force",
+        ],
+        1,
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("out.csv")).unwrap(),
+        "precious"
+    );
+    let mut names: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert!(names.is_empty(), "temporary files left: {names:?}");
 
     // Evaluate: a label the model does not know.
     let other = write(d, "other.csv", "amount_spent,send_discount\n1,0\n2,5\n");
@@ -856,4 +884,70 @@ fn a_closed_stdout_stops_predict_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.status.code().is_some(), "not killed by a signal");
+}
+
+#[test]
+fn a_predict_killed_mid_write_leaves_the_old_output_whole() {
+    use std::time::{Duration, Instant};
+    let dir = tmp();
+    let d = dir.path();
+    ok_in(
+        d,
+        &[
+            "train",
+            &dataset("discount.csv"),
+            "-t",
+            "send_discount",
+            "-o",
+            "m.json",
+        ],
+    );
+    let big: String = std::iter::once("amount_spent\n".to_string())
+        .chain((0..100_000).map(|i| format!("{}.5\n", i % 250)))
+        .collect();
+    let big = write(d, "big.csv", &big);
+    let old = write(d, "scores.csv", "prediction,probability\n1,0.75\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_logreg"))
+        .current_dir(d)
+        .args(["predict", "-m", "m.json", &big, "--proba"])
+        .args(["--output", &old, "--force", "--quiet"])
+        .spawn()
+        .unwrap();
+    // Kill it once the new output has reached the disk in part (the first 64 KiB buffer).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let partial = loop {
+        let temp = std::fs::read_dir(d)
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().starts_with(".scores.csv."));
+        if let Some(temp) = temp.filter(|t| t.metadata().is_ok_and(|m| m.len() > 0)) {
+            break temp.path();
+        }
+        assert!(
+            child.try_wait().unwrap().is_none() && Instant::now() < deadline,
+            "predict finished (or never started writing) before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    let written = std::fs::metadata(&partial).unwrap().len();
+    assert_eq!(
+        std::fs::read_to_string(&old).unwrap(),
+        "prediction,probability\n1,0.75\n"
+    );
+
+    // The next run replaces it whole.
+    ok_in(
+        d,
+        &[
+            "predict", "-m", "m.json", &big, "--proba", "-o", &old, "--force",
+        ],
+    );
+    let whole = std::fs::read_to_string(&old).unwrap();
+    assert_eq!(whole.lines().count(), 100_001);
+    assert!(
+        written > 0 && written < whole.len() as u64,
+        "killed after {written} bytes"
+    );
 }
