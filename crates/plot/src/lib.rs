@@ -274,10 +274,14 @@ impl Chart {
     }
 
     /// Writes the chart to `path` as an SVG file, replacing any file already there.
+    ///
+    /// The file is complete or not written at all: the SVG goes to a temporary file in the same
+    /// directory, which is synced to disk and then renamed over `path`. A crash or a full disk
+    /// never leaves a truncated chart, and an old chart stays until the new one is complete.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), PlotError> {
         let svg = self.to_svg()?;
         let path = path.as_ref();
-        std::fs::write(path, svg).map_err(|source| PlotError::Io {
+        replace_file(path, svg.as_bytes()).map_err(|source| PlotError::Io {
             path: path.to_path_buf(),
             source,
         })
@@ -567,6 +571,53 @@ impl Chart {
             ));
         }
     }
+}
+
+/// Writes `bytes` to a temporary file next to `path`, syncs it and renames it over `path`.
+///
+/// `logreg_model::write_atomic` does this for the rest of the workspace (and can refuse to
+/// replace); this crate has no dependencies and needs only the replacing rename `std` has.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let Some(name) = path.file_name() else {
+        let message = "the path does not name a file";
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            message,
+        ));
+    };
+    // Unique across processes (the id) and within one (the count); `create_new` checks anyway.
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    let count = WRITES.fetch_add(1, Ordering::Relaxed);
+    temp.push(format!(".{}-{count}.tmp", std::process::id()));
+    let temp = dir.join(temp);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        if let Ok(old) = std::fs::metadata(path) {
+            file.set_permissions(old.permissions())?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written?;
+    // The rename is durable once the directory is synced too.
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
 /// A layer ready to draw: its geometry on the unit square (y up) and its look.
