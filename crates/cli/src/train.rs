@@ -8,12 +8,12 @@ use crate::report::{DataInfo, Metrics, Report, SplitInfo};
 use crate::Out;
 use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
 use logreg::model::{sorted_classes, FitOptions};
-use logreg::plot::{decision_boundary_chart, loss_chart, roc_chart};
 use logreg::preprocess::{
     read_csv, Binner, Column, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder,
     Pipeline, PreprocessError, Table,
 };
 use logreg::{labels_of, ClassLabel, Classifier};
+use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
 use std::path::{Path, PathBuf};
 
 /// Chart files `--plot` writes.
@@ -352,8 +352,7 @@ fn plot(
     let svg = loss_chart(&fit.history)
         .title(format!("Training loss ({})", fit.solver.name()))
         .y_label("mean objective")
-        .to_svg()
-        .map_err(logreg::Error::from)?;
+        .to_svg()?;
     write_text(&loss, &svg, force)?;
     written.push(loss);
 
@@ -372,8 +371,7 @@ fn plot(
         let roc = dir.join(ROC_SVG);
         let svg = roc_chart(&curve.points(), curve.auc())
             .title(format!("ROC curve ({which} rows)"))
-            .to_svg()
-            .map_err(logreg::Error::from)?;
+            .to_svg()?;
         write_text(&roc, &svg, force)?;
         written.push(roc);
     }
@@ -405,8 +403,7 @@ fn plot(
         )
         .x_label(x_name.as_str())
         .y_label(y_name.as_str())
-        .to_svg()
-        .map_err(logreg::Error::from)?;
+        .to_svg()?;
         write_text(&boundary, &svg, force)?;
         written.push(boundary);
     }
