@@ -8,9 +8,9 @@
 //! standardized features, and the evaluation the tutorial left for later: the confusion matrix,
 //! precision, recall, F1, the ROC curve and its area. Then the library's exact solvers on the
 //! same pipeline and the same objective, timed. The steps live in
-//! `logreg::tutorials::bank_marketing`.
+//! `logreg_tutorials::bank_marketing`.
 
-use logreg::tutorials::{self, bank_marketing as bank};
+use logreg_tutorials::{self as tutorials, bank_marketing as bank};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = tutorials::output_dir("bank_marketing", std::env::args_os().nth(1));

@@ -7,9 +7,9 @@
 //! 150 points in two Gaussian clusters, generated with a seed so every run sees the same data;
 //! gradient descent from random weights; the cost every 100 iterations; and two pictures: the
 //! decision boundary over the points and the training-loss curve. The steps live in
-//! `logreg::tutorials::blobs`.
+//! `logreg_tutorials::blobs`.
 
-use logreg::tutorials::{self, blobs};
+use logreg_tutorials::{self as tutorials, blobs};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -8,10 +8,10 @@
 //! whether they were sent a code. A first model without an intercept gets stuck at a loss of
 //! 0.419; the debugging session finds the missing intercept; the fixed model sends a code to a
 //! new customer who spent $10 and not to one who spent $250. The steps live in
-//! `logreg::tutorials::discount` (so `tests/tutorials.rs` can check them); this file runs them
-//! in order and prints what the tutorial printed.
+//! `logreg_tutorials::discount` (so `crates/tutorials/tests/tutorials.rs` can check them); this
+//! file runs them in order and prints what the tutorial printed.
 
-use logreg::tutorials::{self, discount};
+use logreg_tutorials::{self as tutorials, discount};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = tutorials::output_dir("discount", std::env::args_os().nth(1));

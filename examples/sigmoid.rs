@@ -6,10 +6,10 @@
 //!
 //! Every "from scratch" tutorial starts by plotting σ(z) = 1 / (1 + e^(−z)). This one also shows
 //! what happens in the tails, where the tutorials' `np.log(sigmoid(z))` breaks and the library's
-//! loss-from-logits does not. The steps live in `logreg::tutorials::sigmoid`.
+//! loss-from-logits does not. The steps live in `logreg_tutorials::sigmoid`.
 
 use logreg::linalg::sigmoid;
-use logreg::tutorials::{self, sigmoid as tutorial};
+use logreg_tutorials::{self as tutorials, sigmoid as tutorial};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = tutorials::output_dir("sigmoid", std::env::args_os().nth(1));

@@ -7,10 +7,10 @@
 //! The classic notebook's structure: initialize the parameters to zero, propagate (forward: cost;
 //! backward: gradients), optimize by gradient descent, predict, and assemble it all into a model
 //! that reports train and test accuracy. Each step is a function in
-//! `logreg::tutorials::step_by_step`, built on `logreg::loss::LogLoss` rather than on
+//! `logreg_tutorials::step_by_step`, built on `logreg::loss::LogLoss` rather than on
 //! hand-written math; this file calls them in the notebook's order.
 
-use logreg::tutorials::{self, step_by_step as nn};
+use logreg_tutorials::{self as tutorials, step_by_step as nn};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = tutorials::output_dir("step_by_step", std::env::args_os().nth(1));

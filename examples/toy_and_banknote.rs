@@ -7,9 +7,9 @@
 //! The tutorial's story: dummy weights classify the toy set badly; gradient descent on the
 //! cross-entropy fixes them; the same descent on 1372 real banknotes reaches about 99% test
 //! accuracy; and the learning rate decides how fast accuracy rises and the loss falls. The steps
-//! live in `logreg::tutorials::toy_and_banknote`; this file runs them in order.
+//! live in `logreg_tutorials::toy_and_banknote`; this file runs them in order.
 
-use logreg::tutorials::{self, toy_and_banknote as tut};
+use logreg_tutorials::{self as tutorials, toy_and_banknote as tut};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = tutorials::output_dir("toy_and_banknote", std::env::args_os().nth(1));

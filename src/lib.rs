@@ -24,12 +24,9 @@
 //! | `logreg-preprocess` | [`preprocess`] | CSV tables, scalers, one-hot, binning, pipelines |
 //! | `logreg-model` | [`model`] | estimators, inference, persistence |
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
-//! | `logreg-plot` | [`plot`] | SVG charts |
 
 mod classifier;
 mod stream;
-/// The "from scratch" tutorials retold with this library: the steps `examples/` run and print.
-pub mod tutorials;
 
 pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation};
 pub use logreg_evaluate as evaluate;
@@ -37,7 +34,6 @@ pub use logreg_linalg_core as linalg;
 pub use logreg_loss as loss;
 pub use logreg_model as model;
 pub use logreg_optim as optim;
-pub use logreg_plot as plot;
 pub use logreg_preprocess as preprocess;
 pub use stream::{CsvPredictions, PredictedChunk};
 
@@ -62,9 +58,6 @@ pub enum Error {
     /// From computing metrics or splits.
     #[error(transparent)]
     Evaluate(#[from] evaluate::EvalError),
-    /// From drawing or saving a chart.
-    #[error(transparent)]
-    Plot(#[from] plot::PlotError),
     /// A label is missing in the target column.
     #[error("column {column:?}, row {row}: the label is missing")]
     MissingLabel {

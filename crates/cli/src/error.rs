@@ -55,6 +55,12 @@ impl From<logreg::Error> for CliError {
     }
 }
 
+impl From<logreg_plot::PlotError> for CliError {
+    fn from(e: logreg_plot::PlotError) -> Self {
+        CliError::failed(e.to_string())
+    }
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;

@@ -2,7 +2,7 @@
 //! translated back to the file's rows.
 
 use crate::error::{CliError, CliResult};
-use logreg::model::ModelError;
+use logreg::model::{write_atomic, ModelError};
 use logreg::preprocess::PreprocessError;
 use logreg::{Classifier, Error};
 use std::path::{Path, PathBuf};
@@ -51,28 +51,19 @@ pub fn check_writable(path: &Path, force: bool, flag: &str) -> CliResult<()> {
     Ok(())
 }
 
-/// Writes `text` to `path`: to a new file, or replacing one with `force`.
+/// Writes `text` to `path`: to a new file, or replacing one with `force`; complete or not at all
+/// (see [`write_atomic`]), so a failure never leaves a truncated file or destroys the old one.
 pub fn write_text(path: &Path, text: &str, force: bool) -> CliResult<()> {
-    use std::io::Write;
-    let io = |e: std::io::Error| CliError::failed(format!("{}: cannot write: {e}", path.display()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    let mut f = options.open(path).map_err(|e| {
+    write_atomic(path, force, |w| w.write_all(text.as_bytes())).map_err(|e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             CliError::failed(format!(
                 "{} already exists; pass --force to overwrite it",
                 path.display()
             ))
         } else {
-            io(e)
+            CliError::failed(format!("{}: cannot write: {e}", path.display()))
         }
-    })?;
-    f.write_all(text.as_bytes()).map_err(io)
+    })
 }
 
 /// Loads a saved classifier, naming the file in any error.

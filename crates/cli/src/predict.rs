@@ -4,8 +4,8 @@ use crate::args::PredictArgs;
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, csv_field, load_model};
 use crate::progress::Progress;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use logreg::model::write_atomic;
+use std::io::Write;
 use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
@@ -28,15 +28,8 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
     match &args.output {
         None => write_all(chunks, args, quiet, stdout),
         Some(path) => {
-            let file = open_output(path, args.force)?;
-            let mut w = BufWriter::with_capacity(1 << 16, file);
-            let result = write_all(chunks, args, quiet, &mut w)
-                .and_then(|()| w.flush().map_err(CliError::from));
-            if result.is_err() {
-                // A partial file would pass for a complete one; this run created it.
-                drop(w);
-                let _ = std::fs::remove_file(path);
-            }
+            // Complete or absent: a failure partway leaves the old file (with --force) or none.
+            let result = write_atomic(path, args.force, |w| write_all(chunks, args, quiet, w));
             result.map_err(|e| {
                 if e.broken_pipe {
                     e
@@ -95,22 +88,6 @@ fn write_all(
     progress.finish();
     w.flush()?;
     Ok(())
-}
-
-fn open_output(path: &Path, force: bool) -> CliResult<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    options.open(path).map_err(|e| {
-        CliError::failed(format!(
-            "{}: cannot create the output file: {e}",
-            path.display()
-        ))
-    })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

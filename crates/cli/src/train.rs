@@ -8,12 +8,12 @@ use crate::report::{DataInfo, Metrics, Report, SplitInfo};
 use crate::Out;
 use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
 use logreg::model::{sorted_classes, FitOptions};
-use logreg::plot::{decision_boundary_chart, loss_chart, roc_chart};
 use logreg::preprocess::{
     read_csv, Binner, Column, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder,
     Pipeline, PreprocessError, Table,
 };
 use logreg::{labels_of, ClassLabel, Classifier};
+use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
 use std::path::{Path, PathBuf};
 
 /// Chart files `--plot` writes.
@@ -125,7 +125,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
         report.model_file = Some(model.display().to_string());
     }
     if let Some(dir) = &args.plot {
-        report.plots = plot(&clf, dir, &train, test.as_ref())?
+        report.plots = plot(&clf, dir, &train, test.as_ref(), args.force)?
             .iter()
             .map(|p| p.display().to_string())
             .collect();
@@ -332,12 +332,13 @@ fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
     pipeline
 }
 
-/// Writes the charts; returns the files written.
+/// Writes the charts (replacing existing ones only with `force`); returns the files written.
 fn plot(
     clf: &Classifier,
     dir: &Path,
     train: &Table,
     test: Option<&Table>,
+    force: bool,
 ) -> CliResult<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| {
         CliError::failed(format!(
@@ -348,11 +349,11 @@ fn plot(
     let mut written = Vec::new();
     let fit = clf.model().report();
     let loss = dir.join(LOSS_SVG);
-    loss_chart(&fit.history)
+    let svg = loss_chart(&fit.history)
         .title(format!("Training loss ({})", fit.solver.name()))
         .y_label("mean objective")
-        .save(&loss)
-        .map_err(logreg::Error::from)?;
+        .to_svg()?;
+    write_text(&loss, &svg, force)?;
     written.push(loss);
 
     // ROC on the held-out rows when there are any.
@@ -368,10 +369,10 @@ fn plot(
     let z = clf.decision_function(rows)?;
     if let Ok(curve) = roc_curve(&truth, &z) {
         let roc = dir.join(ROC_SVG);
-        roc_chart(&curve.points(), curve.auc())
+        let svg = roc_chart(&curve.points(), curve.auc())
             .title(format!("ROC curve ({which} rows)"))
-            .save(&roc)
-            .map_err(logreg::Error::from)?;
+            .to_svg()?;
+        write_text(&roc, &svg, force)?;
         written.push(roc);
     }
 
@@ -393,7 +394,7 @@ fn plot(
         let [neg, pos] = model.classes();
         let (neg, pos) = (neg.to_string(), pos.to_string());
         let boundary = dir.join(BOUNDARY_SVG);
-        decision_boundary_chart(
+        let svg = decision_boundary_chart(
             &points[0],
             &points[1],
             [neg.as_str(), pos.as_str()],
@@ -402,8 +403,8 @@ fn plot(
         )
         .x_label(x_name.as_str())
         .y_label(y_name.as_str())
-        .save(&boundary)
-        .map_err(logreg::Error::from)?;
+        .to_svg()?;
+        write_text(&boundary, &svg, force)?;
         written.push(boundary);
     }
     Ok(written)

@@ -743,10 +743,13 @@ fn model_errors_and_prediction_errors() {
         1,
     );
     assert!(e.contains("customer"), "{e}");
-    // A failed prediction leaves no partial output file.
-    fails_in(
-        d,
-        &[
+    // A failed prediction leaves no partial output file, and with --force the old output stays
+    // until a new one is complete.
+    for force in [false, true] {
+        if force {
+            write(d, "out.csv", "precious");
+        }
+        let mut args = vec![
             "predict",
             "-m",
             "m.json",
@@ -755,10 +758,19 @@ fn model_errors_and_prediction_errors() {
             "1",
             "-o",
             "out.csv",
-        ],
-        1,
-    );
-    assert!(!d.join("out.csv").exists());
+        ];
+        args.extend(force.then_some("--force"));
+        fails_in(d, &args, 1);
+        let left = std::fs::read_to_string(d.join("out.csv")).ok();
+        assert_eq!(left.as_deref(), force.then_some("precious"));
+    }
+    let mut names: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert!(names.is_empty(), "temporary files left: {names:?}");
 
     // Evaluate: a label the model does not know.
     let other = write(d, "other.csv", "amount_spent,send_discount\n1,0\n2,5\n");
@@ -825,12 +837,9 @@ fn bad_arguments_exit_2_and_help_has_examples() {
     assert!(ok_in(d, &["--version"]).starts_with("logreg "));
 }
 
-#[test]
-fn a_closed_stdout_stops_predict_quietly() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-    let dir = tmp();
-    let d = dir.path();
+/// Trains `m.json` in `d` on the discount data and writes `big.csv`, 100 000 rows to predict
+/// (long enough to interrupt); returns the data file's path.
+fn model_and_big_file(d: &Path) -> String {
     ok_in(
         d,
         &[
@@ -845,7 +854,16 @@ fn a_closed_stdout_stops_predict_quietly() {
     let big: String = std::iter::once("amount_spent\n".to_string())
         .chain((0..100_000).map(|i| format!("{}\n", i % 250)))
         .collect();
-    let big = write(d, "big.csv", &big);
+    write(d, "big.csv", &big)
+}
+
+#[test]
+fn a_closed_stdout_stops_predict_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tmp();
+    let d = dir.path();
+    let big = model_and_big_file(d);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_logreg"))
         .current_dir(d)
         .args(["predict", "-m", "m.json", &big, "--proba"])
@@ -862,4 +880,56 @@ fn a_closed_stdout_stops_predict_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.status.code().is_some(), "not killed by a signal");
+}
+
+#[test]
+fn a_predict_killed_mid_write_leaves_the_old_output_whole() {
+    use std::time::{Duration, Instant};
+    let dir = tmp();
+    let d = dir.path();
+    let big = model_and_big_file(d);
+    let old = write(d, "scores.csv", "prediction,probability\n1,0.75\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_logreg"))
+        .current_dir(d)
+        .args(["predict", "-m", "m.json", &big, "--proba"])
+        .args(["--output", &old, "--force", "--quiet"])
+        .spawn()
+        .unwrap();
+    // Kill it once the new output has reached the disk in part (the first 64 KiB buffer).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let partial = loop {
+        let temp = std::fs::read_dir(d)
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().starts_with(".scores.csv."));
+        if let Some(temp) = temp.filter(|t| t.metadata().is_ok_and(|m| m.len() > 0)) {
+            break temp.path();
+        }
+        assert!(
+            child.try_wait().unwrap().is_none() && Instant::now() < deadline,
+            "predict finished (or never started writing) before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    let written = std::fs::metadata(&partial).unwrap().len();
+    assert_eq!(
+        std::fs::read_to_string(&old).unwrap(),
+        "prediction,probability\n1,0.75\n"
+    );
+
+    // The next run replaces it whole.
+    ok_in(
+        d,
+        &[
+            "predict", "-m", "m.json", &big, "--proba", "-o", &old, "--force",
+        ],
+    );
+    let whole = std::fs::read_to_string(&old).unwrap();
+    assert_eq!(whole.lines().count(), 100_001);
+    assert!(
+        written > 0 && written < whole.len() as u64,
+        "killed after {written} bytes"
+    );
 }

@@ -230,7 +230,8 @@ fn scratch() -> (tempfile::TempDir, PathBuf) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::with_failure_persistence(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")) })]
 
     /// Any command line of the command's options and values: an exit code and a message, no panic.
     #[test]

@@ -76,7 +76,8 @@ fn count(labels: &[u8], idx: &[usize], class: u8) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::with_failure_persistence(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")) })]
 
     #[test]
     fn auc_is_mann_whitney((y, s) in labelled_scores()) {

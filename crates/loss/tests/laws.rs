@@ -62,7 +62,8 @@ fn rel_err(a: &DVector<f64>, b: &DVector<f64>) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::with_failure_persistence(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")) })]
 
     #[test]
     fn gradient_matches_central_differences(p in problem()) {

@@ -4,6 +4,7 @@ use crate::binary::FittedLogisticRegression;
 use crate::labels::Label;
 use crate::ModelError;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::io::{self, Write};
 use std::path::Path;
 
 /// The format version this program writes. Version 2 stores the solver with its own settings and
@@ -109,24 +110,92 @@ impl<L: Label + Serialize + DeserializeOwned> FittedLogisticRegression<L> {
     }
 }
 
-/// Write `text` to a file that must not exist yet (nothing a user has is ever overwritten).
+/// Write `text` to a file that must not exist yet (nothing a user has is ever overwritten),
+/// through [`write_atomic`]: a crash or a full disk leaves no partial file under that name.
 pub fn write_new(path: &Path, text: &str) -> Result<(), ModelError> {
-    use std::io::Write;
-    let io = |e: std::io::Error| ModelError::Io {
-        path: path.display().to_string(),
-        message: if e.kind() == std::io::ErrorKind::AlreadyExists {
-            "already exists; choose another path or remove it first (nothing is overwritten)"
-                .to_string()
-        } else {
-            e.to_string()
-        },
+    write_atomic(path, false, |w| w.write_all(text.as_bytes())).map_err(|e: io::Error| {
+        ModelError::Io {
+            path: path.display().to_string(),
+            message: if e.kind() == io::ErrorKind::AlreadyExists {
+                "already exists; choose another path or remove it first (nothing is overwritten)"
+                    .to_string()
+            } else {
+                e.to_string()
+            },
+        }
+    })
+}
+
+/// Writes the file `path` so that it is either complete or not there at all.
+///
+/// `write` fills a temporary file in `path`'s directory through a buffer; the file is then
+/// flushed, synced to disk and renamed to `path`, and the directory is synced so that the new
+/// name survives a crash too. If `write` fails, the disk fills up or the process dies, `path` is
+/// as it was: the old file, or none. With `replace`, an existing file (whose permissions the new
+/// one takes over) is swapped for the new one only once that is complete. Without it, an existing
+/// file is never replaced: the rename itself refuses (so a file created meanwhile is safe too),
+/// with an error of kind [`io::ErrorKind::AlreadyExists`]. A process killed mid-write leaves its
+/// temporary file `.NAME.XXXXXX.tmp` behind, never a partial `NAME`.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("out.csv");
+/// logreg_model::write_atomic(&path, false, |w| w.write_all(b"id,p\n1,0.25\n"))?;
+/// let again = logreg_model::write_atomic(&path, false, |w| w.write_all(b"other"));
+/// assert_eq!(again.unwrap_err().kind(), std::io::ErrorKind::AlreadyExists);
+/// assert_eq!(std::fs::read_to_string(&path)?, "id,p\n1,0.25\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_atomic<E: From<io::Error>>(
+    path: &Path,
+    replace: bool,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     };
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io)?;
-    f.write_all(text.as_bytes()).map_err(io)
+    let Some(name) = path.file_name() else {
+        return Err(
+            io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file").into(),
+        );
+    };
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // tempfile's default 0600 suits secrets; a saved model should get what any new file gets.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir)?;
+    if replace {
+        if let Ok(old) = std::fs::metadata(path) {
+            tmp.as_file().set_permissions(old.permissions())?;
+        }
+    }
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    write(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
+    tmp.as_file().sync_all()?;
+    let persisted = if replace {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| e.error)?;
+    sync_dir(dir)?;
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable (on Unix a directory is synced like a file).
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Read a whole text file, naming it on failure.

@@ -237,7 +237,9 @@ fn a_column_that_is_nearly_a_constant_stops_at_machine_precision_not_the_budget(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig { failure_persistence: Some(Box::new(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::with_cases(24) })]
 
     /// Without a penalty the optimum does not depend on the columns' units: rescaling columns by
     /// 10⁻³…10³ and moving them by up to 50 of their own standard deviations (the intercept

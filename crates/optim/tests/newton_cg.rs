@@ -139,7 +139,9 @@ fn an_evaluation_error_ends_every_solver_with_that_error() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig { failure_persistence: Some(Box::new(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::with_cases(200) })]
 
     #[test]
     fn newton_cg_minimizes_convex_quadratics(

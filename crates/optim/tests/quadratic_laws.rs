@@ -30,7 +30,8 @@ fn quadratic() -> impl Strategy<Value = (Quadratic, DVector<f64>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::with_failure_persistence(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")) })]
 
     #[test]
     fn lbfgs_and_newton_find_the_minimizer((f, x0) in quadratic()) {

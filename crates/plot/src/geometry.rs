@@ -1,5 +1,5 @@
-//! Plane geometry the renderer needs: where a line crosses a rectangle, clipping a segment to the
-//! unit square, and thinning a long polyline without changing what it looks like.
+//! Plane geometry the renderer needs: where a line crosses a rectangle, clipping a segment to a
+//! rectangle, and thinning a long polyline without changing what it looks like.
 
 /// The segment of the line `w[0]·x + w[1]·y + b = 0` inside the rectangle `x_range × y_range`.
 ///
@@ -82,38 +82,81 @@ pub fn boundary_segment(
     })
 }
 
-/// The part of the segment `p → q` inside the unit square (Liang–Barsky), or `None`.
-pub(crate) fn clip_unit(p: (f64, f64), q: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
-    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+/// The part of the segment `p → q` inside the rectangle `x × y` (Liang–Barsky), or `None`.
+///
+/// Works in data space on halved differences, so endpoints anywhere in f64's range (`f64::MAX`
+/// far outside a view a few units wide) neither overflow to infinity nor turn into NaN. An end
+/// cut off at an edge lies exactly on that edge; an end inside is returned unchanged.
+pub(crate) fn clip(
+    p: (f64, f64),
+    q: (f64, f64),
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Option<((f64, f64), (f64, f64))> {
+    debug_assert!(
+        x.0 <= x.1 && y.0 <= y.1,
+        "empty clip rectangle {x:?} × {y:?}"
+    );
+    let (dx, dy) = (half_diff(p.0, q.0), half_diff(p.1, q.1));
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    // Each pair is (direction component, distance to the edge) for the four half-planes.
-    for (dir, dist) in [(-dx, p.0), (dx, 1.0 - p.0), (-dy, p.1), (dy, 1.0 - p.1)] {
+    let (mut enter, mut leave) = (None, None);
+    // Each (direction, distance to the edge, edge) for the four half-planes, all halved; both
+    // are finite, so `t` is finite or ±∞, never NaN.
+    for (dir, dist, edge) in [
+        (-dx, half_diff(x.0, p.0), Edge::X(x.0)),
+        (dx, half_diff(p.0, x.1), Edge::X(x.1)),
+        (-dy, half_diff(y.0, p.1), Edge::Y(y.0)),
+        (dy, half_diff(p.1, y.1), Edge::Y(y.1)),
+    ] {
         if dir == 0.0 {
             if dist < 0.0 {
                 return None;
             }
         } else {
             let t = dist / dir;
-            if dir < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
+            if dir < 0.0 && t > t0 {
+                (t0, enter) = (t, Some(edge));
+            } else if dir > 0.0 && t < t1 {
+                (t1, leave) = (t, Some(edge));
             }
         }
     }
     if t0 > t1 {
         return None;
     }
-    let at = |t: f64| {
-        if t == 0.0 {
-            p
-        } else if t == 1.0 {
-            q
-        } else {
-            (p.0 + t * dx, p.1 + t * dy)
+    let at = |t: f64, edge: Option<Edge>| {
+        let Some(edge) = edge else {
+            // Not cut: the end itself, bit for bit, so consecutive segments still join.
+            return if t == 0.0 { p } else { q };
+        };
+        let point = (
+            lerp(p.0, q.0, t).clamp(x.0, x.1),
+            lerp(p.1, q.1, t).clamp(y.0, y.1),
+        );
+        match edge {
+            Edge::X(e) => (e, point.1),
+            Edge::Y(e) => (point.0, e),
         }
     };
-    Some((at(t0), at(t1)))
+    Some((at(t0, enter), at(t1, leave)))
+}
+
+/// An edge of the clip rectangle: the vertical line `x = e` or the horizontal line `y = e`.
+#[derive(Debug, Clone, Copy)]
+enum Edge {
+    X(f64),
+    Y(f64),
+}
+
+/// `(b - a) / 2`, finite for any finite `a` and `b` (where `b - a` itself may overflow).
+fn half_diff(a: f64, b: f64) -> f64 {
+    b * 0.5 - a * 0.5
+}
+
+/// `a + t·(b - a)` for `t` in `0..=1`, without the overflow of `b - a`: the sum is formed at half
+/// scale, where neither term nor the result can exceed `f64::MAX / 2`.
+fn lerp(a: f64, b: f64, t: f64) -> f64 {
+    (a * 0.5 + t * half_diff(a, b)) * 2.0
 }
 
 /// Thins a polyline of pixel coordinates to at most four points per pixel column run (first,
@@ -154,6 +197,12 @@ pub(crate) fn decimate(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 mod tests {
     use super::*;
 
+    const UNIT: (f64, f64) = (0.0, 1.0);
+
+    fn clip_unit(p: (f64, f64), q: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+        clip(p, q, UNIT, UNIT)
+    }
+
     #[test]
     fn clip_keeps_inside_and_cuts_crossing_segments() {
         assert_eq!(
@@ -166,6 +215,44 @@ mod tests {
         assert_eq!(clip_unit((-1.0, 0.5), (0.5, 2.0)), None);
         let (a, b) = clip_unit((0.5, 0.5), (0.5, 0.5)).unwrap();
         assert_eq!((a, b), ((0.5, 0.5), (0.5, 0.5)));
+    }
+
+    #[test]
+    fn clip_is_finite_for_ends_anywhere_in_f64() {
+        // The proptest case: y = f64::MAX at the left edge, falling to 0 only at x = 1e300.
+        let (x, y) = ((0.0, 588.0), (0.0, 0.34));
+        assert_eq!(clip((0.0, f64::MAX), (1e300, 0.0), x, y), None);
+        // Steep, through the middle of a small view: cut exactly at its bottom and top.
+        let (a, b) = clip(
+            (-1e-300, -f64::MAX),
+            (1e-300, f64::MAX),
+            (-1.0, 1.0),
+            (-1.0, 1.0),
+        )
+        .unwrap();
+        assert_eq!((a, b), ((0.0, -1.0), (0.0, 1.0)));
+        // A view near the top of f64's range, the segment's far end beyond it.
+        let big = (1e308, 1.5e308);
+        let (a, b) = clip((1.2e308, 1.2e308), (-f64::MAX, 1.2e308), big, big).unwrap();
+        assert_eq!((a, b), ((1.2e308, 1.2e308), (1e308, 1.2e308)));
+        // Where the view is ~10^-308 of the segment's length, where the cut falls is at the
+        // mercy of rounding; what matters is that it is finite and in the view.
+        let view = (-1.0, 1.0);
+        for (p, q) in [
+            ((-f64::MAX, -f64::MAX), (f64::MAX, f64::MAX)),
+            ((f64::MAX, -f64::MAX), (-f64::MAX, f64::MAX)),
+            ((-f64::MAX, 0.5), (f64::MAX, 0.5)),
+            ((-f64::MAX, 1e-300), (f64::MAX, -1e-300)),
+        ] {
+            let (a, b) =
+                clip(p, q, view, view).unwrap_or_else(|| panic!("{p:?} → {q:?} crosses the view"));
+            for c in [a, b] {
+                assert!(
+                    view.0 <= c.0 && c.0 <= view.1 && view.0 <= c.1 && c.1 <= view.1,
+                    "{p:?} → {q:?}: {c:?}"
+                );
+            }
+        }
     }
 
     #[test]

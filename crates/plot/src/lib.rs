@@ -24,7 +24,9 @@
 //!   point with `y <= 0`) leaves a gap in a line and is skipped in a scatter.
 //! - A series with no drawable point at all is an error ([`PlotError::EmptySeries`]), as is a chart
 //!   with no series ([`PlotError::NoData`]); a constant series gets a padded range and renders.
-//! - Lines are clipped to the plot area, so explicit ranges ([`Chart::x_range`]) may cut data off.
+//! - Lines are clipped to the plot area, so explicit ranges ([`Chart::x_range`]) may cut data off;
+//!   clipping works on the data values, so a point however far outside (`f64::MAX` in a view of
+//!   width 1) still gives the right piece of line inside.
 //! - A line piece longer than 4096 points is thinned to the first, lowest, highest and last point
 //!   of each pixel column it crosses, which draws the same picture; 10⁵-point curves stay small.
 //! - Axes get "nice" ticks at 1-2-5 steps (powers of ten on a log axis), labelled compactly.
@@ -272,10 +274,14 @@ impl Chart {
     }
 
     /// Writes the chart to `path` as an SVG file, replacing any file already there.
+    ///
+    /// The file is complete or not written at all: the SVG goes to a temporary file in the same
+    /// directory, which is synced to disk and then renamed over `path`. A crash or a full disk
+    /// never leaves a truncated chart, and an old chart stays until the new one is complete.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), PlotError> {
         let svg = self.to_svg()?;
         let path = path.as_ref();
-        std::fs::write(path, svg).map_err(|source| PlotError::Io {
+        replace_file(path, svg.as_bytes()).map_err(|source| PlotError::Io {
             path: path.to_path_buf(),
             source,
         })
@@ -442,19 +448,41 @@ impl Chart {
             next_colour += 1;
             c
         };
-        let unit = |p: &Option<(f64, f64)>| p.map(|(x, y)| (xs.unit(x), ys.unit(y)));
+        // Clipping happens in data space, so only points inside the view are mapped onto the unit
+        // square: a value like f64::MAX, far outside a small view, would overflow there.
+        let view = View::of(xs, ys);
+        let unit = |&(x, y): &(f64, f64)| (xs.unit(x), ys.unit(y));
+        let unit_runs = |runs: Vec<Vec<(f64, f64)>>| {
+            Shape::Runs(
+                runs.iter()
+                    .map(|run| run.iter().map(unit).collect())
+                    .collect(),
+            )
+        };
         let mut placed = Vec::with_capacity(self.layers.len());
         for (layer, points) in self.layers.iter().zip(data) {
-            let units = points.iter().map(unit);
             let (style, shape) = match &layer.mark {
-                Mark::Line(_) => (Style::Line(colour()), Shape::Runs(line_runs(units))),
-                Mark::Reference(_) => (Style::Reference, Shape::Runs(line_runs(units))),
+                Mark::Line(_) => (
+                    Style::Line(colour()),
+                    unit_runs(line_runs(points.iter().copied(), &view)),
+                ),
+                Mark::Reference(_) => (
+                    Style::Reference,
+                    unit_runs(line_runs(points.iter().copied(), &view)),
+                ),
                 Mark::Scatter(_) => (
                     Style::Dots(colour()),
-                    Shape::Dots(units.flatten().filter(|&p| inside_unit(p)).collect()),
+                    Shape::Dots(
+                        points
+                            .iter()
+                            .flatten()
+                            .filter(|&&p| view.contains(p))
+                            .map(unit)
+                            .collect(),
+                    ),
                 ),
                 Mark::Boundary { w, b } => match boundary_runs(*w, *b, xs, ys) {
-                    Some(runs) => (Style::Boundary, Shape::Runs(runs)),
+                    Some(runs) => (Style::Boundary, unit_runs(runs)),
                     None => continue,
                 },
             };
@@ -545,6 +573,53 @@ impl Chart {
     }
 }
 
+/// Writes `bytes` to a temporary file next to `path`, syncs it and renames it over `path`.
+///
+/// `logreg_model::write_atomic` does this for the rest of the workspace (and can refuse to
+/// replace); this crate has no dependencies and needs only the replacing rename `std` has.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let Some(name) = path.file_name() else {
+        let message = "the path does not name a file";
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            message,
+        ));
+    };
+    // Unique across processes (the id) and within one (the count); `create_new` checks anyway.
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    let count = WRITES.fetch_add(1, Ordering::Relaxed);
+    temp.push(format!(".{}-{count}.tmp", std::process::id()));
+    let temp = dir.join(temp);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        if let Ok(old) = std::fs::metadata(path) {
+            file.set_permissions(old.permissions())?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written?;
+    // The rename is durable once the directory is synced too.
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
 /// A layer ready to draw: its geometry on the unit square (y up) and its look.
 struct Placed {
     name: String,
@@ -593,19 +668,42 @@ impl Svg {
     }
 }
 
-fn inside_unit((u, v): (f64, f64)) -> bool {
-    (0.0..=1.0).contains(&u) && (0.0..=1.0).contains(&v)
+/// The visible rectangle in transformed data space: the two scales' ranges.
+struct View {
+    x: (f64, f64),
+    y: (f64, f64),
 }
 
-/// Splits a line into the connected pieces that lie inside the unit square: a missing point
-/// breaks the line, and so does leaving the square.
-fn line_runs(points: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f64, f64)>> {
+impl View {
+    fn of(xs: &Scale, ys: &Scale) -> View {
+        View {
+            x: (xs.lo, xs.hi),
+            y: (ys.lo, ys.hi),
+        }
+    }
+
+    fn contains(&self, (x, y): (f64, f64)) -> bool {
+        (self.x.0..=self.x.1).contains(&x) && (self.y.0..=self.y.1).contains(&y)
+    }
+
+    /// `p` moved onto the rectangle if it lies just outside (a rounding error away).
+    fn clamp(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (x.clamp(self.x.0, self.x.1), y.clamp(self.y.0, self.y.1))
+    }
+}
+
+/// Splits a line (transformed data values) into the connected pieces that lie inside the view: a
+/// missing point breaks the line, and so does leaving the view.
+fn line_runs(
+    points: impl Iterator<Item = Option<(f64, f64)>>,
+    view: &View,
+) -> Vec<Vec<(f64, f64)>> {
     let mut runs = Vec::new();
     let mut run: Vec<(f64, f64)> = Vec::new();
     let mut prev: Option<(f64, f64)> = None;
     for cur in points {
         match (prev, cur) {
-            (Some(a), Some(b)) => match geometry::clip_unit(a, b) {
+            (Some(a), Some(b)) => match geometry::clip(a, b, view.x, view.y) {
                 Some((c, d)) => {
                     if run.last() != Some(&c) {
                         flush(&mut runs, &mut run);
@@ -620,7 +718,7 @@ fn line_runs(points: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f64, 
             },
             (None, Some(b)) => {
                 flush(&mut runs, &mut run);
-                if inside_unit(b) {
+                if view.contains(b) {
                     run.push(b);
                 }
             }
@@ -638,20 +736,22 @@ fn flush(runs: &mut Vec<Vec<(f64, f64)>>, run: &mut Vec<(f64, f64)>) {
     }
 }
 
-/// The boundary `w·p + b = 0` on the unit square, or `None` if it misses the plot area.
+/// The boundary `w·p + b = 0` in the view (transformed data values), or `None` if it misses the
+/// plot area.
 ///
 /// On a log axis the line is curved, so it is sampled along its length.
 fn boundary_runs(w: [f64; 2], b: f64, xs: &Scale, ys: &Scale) -> Option<Vec<Vec<(f64, f64)>>> {
     let raw = |s: &Scale| (s.untransform(s.lo), s.untransform(s.hi));
     let [p, q] = boundary_segment(w, b, raw(xs), raw(ys))?;
+    let view = View::of(xs, ys);
     let samples = if ys.log { 64 } else { 1 };
     let points = (0..=samples).map(|i| {
         let t = f64::from(i) / f64::from(samples);
         let (x, y) = (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
-        Some((xs.unit(xs.transform(x)?), ys.unit(ys.transform(y)?)))
-            .map(|(u, v)| (u.clamp(0.0, 1.0), v.clamp(0.0, 1.0)))
+        // The segment's ends lie on the view's edges; the log transform may round them off it.
+        Some(view.clamp((xs.transform(x)?, ys.transform(y)?)))
     });
-    let runs = line_runs(points);
+    let runs = line_runs(points, &view);
     (!runs.is_empty()).then_some(runs)
 }
 
@@ -867,6 +967,11 @@ pub fn decision_boundary_chart(
 mod tests {
     use super::*;
 
+    const UNIT: View = View {
+        x: (0.0, 1.0),
+        y: (0.0, 1.0),
+    };
+
     #[test]
     fn escape_markup_and_invalid_characters() {
         assert_eq!(
@@ -888,7 +993,7 @@ mod tests {
             Some((0.5, 1.5)),
             Some((0.6, 0.5)),
         ];
-        let runs = line_runs(pts.into_iter());
+        let runs = line_runs(pts.into_iter(), &UNIT);
         assert_eq!(runs.len(), 3, "{runs:?}");
         assert_eq!(runs[0], [(0.1, 0.1), (0.2, 0.2)]);
         assert_eq!(runs[1].len(), 3);
@@ -898,7 +1003,7 @@ mod tests {
 
     #[test]
     fn lone_points_become_single_point_runs() {
-        let runs = line_runs([None, Some((0.5, 0.5)), None].into_iter());
+        let runs = line_runs([None, Some((0.5, 0.5)), None].into_iter(), &UNIT);
         assert_eq!(runs, [vec![(0.5, 0.5)]]);
     }
 }

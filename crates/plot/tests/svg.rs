@@ -277,6 +277,35 @@ fn data_outside_explicit_ranges_is_clipped() {
     assert_eq!(elements(&doc, "circle").count(), 2);
 }
 
+/// Found by `random_charts_never_panic_and_always_parse`: mapped to the plot area, y = f64::MAX
+/// lies ~10^309 plot heights up, which overflowed to infinity and came out as `points="NaN"`.
+#[test]
+fn huge_coordinates_far_outside_the_view_are_clipped_not_nan() {
+    let chart = Chart::new("")
+        .x_range(0.0, 588.0)
+        .y_range(0.0, 0.34)
+        .line("in view", &[(0.0, 0.1), (588.0, 0.2)])
+        .reference_line("ref", &[(0.0, f64::MAX), (1e300, 0.0)]);
+    let svg = svg_of(&chart);
+    assert_valid_svg(&svg);
+    assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+    // The reference line is y ≈ f64::MAX over the whole x range: nothing of it is in view.
+    assert_eq!(polylines(&parse(&svg)).len(), 1);
+    assert_eq!(legend_texts(&parse(&svg)), ["in view", "ref"]);
+
+    // A line from far below to far above the view, through its middle, crosses it whole.
+    let steep = Chart::new("")
+        .x_range(-1.0, 1.0)
+        .y_range(-1.0, 1.0)
+        .line("steep", &[(-1e-300, -f64::MAX), (1e-300, f64::MAX)]);
+    let svg = svg_of(&steep);
+    assert_valid_svg(&svg);
+    let line = &polylines(&parse(&svg))[0];
+    assert_eq!(line.len(), 2, "{line:?}");
+    assert_eq!(line[0].0, line[1].0, "vertical at x = 0: {line:?}");
+    assert!(line[0].1 > line[1].1, "bottom to top: {line:?}");
+}
+
 #[test]
 fn invalid_ranges_and_sizes_are_errors() {
     let base = Chart::new("").line("l", &[(1.0, 1.0), (2.0, 2.0)]);
@@ -429,6 +458,46 @@ fn save_writes_the_file_and_names_the_path_on_failure() {
     }
 }
 
+#[test]
+fn save_replaces_whole_files_and_leaves_no_temporary_file() {
+    let dir = std::env::temp_dir().join(format!("logreg-plot-replace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let names = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("readable")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let path = dir.join("roc.svg");
+    std::fs::write(&path, "old chart").expect("write");
+    let chart = roc_chart(&[(0.0, 0.0), (0.2, 0.7), (1.0, 1.0)], 0.75);
+    chart.save(&path).expect("save");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        svg_of(&chart)
+    );
+    assert_eq!(names(), ["roc.svg"]);
+
+    // A directory in the way: the rename fails, the error names the path, nothing is left over.
+    let blocked = dir.join("blocked.svg");
+    std::fs::create_dir(&blocked).expect("mkdir");
+    std::fs::write(blocked.join("inside"), "kept").expect("write");
+    match chart.save(&blocked) {
+        Err(err @ PlotError::Io { .. }) => {
+            assert!(err.to_string().contains("blocked.svg"), "{err}")
+        }
+        other => panic!("expected Io error, got {other:?}"),
+    }
+    assert_eq!(names(), ["blocked.svg", "roc.svg"]);
+    assert_eq!(
+        std::fs::read_to_string(blocked.join("inside")).expect("read"),
+        "kept"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn relative_residual(w: [f64; 2], b: f64, p: (f64, f64)) -> f64 {
     let terms = [w[0] * p.0, w[1] * p.1, b];
     let sum: f64 = terms.iter().sum();
@@ -477,7 +546,8 @@ fn range() -> impl Strategy<Value = Option<(f64, f64)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::with_failure_persistence(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")) })]
 
     #[test]
     fn random_charts_never_panic_and_always_parse(

@@ -111,7 +111,8 @@ fn csvish() -> impl Strategy<Value = String> {
 const SEED: &str = "a,b,c\n1,x,yes\n2.5,\"y, z\",no\nNA,x,yes\n-3,,no\n";
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::with_failure_persistence(
+        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")) })]
 
     #[test]
     fn random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300),

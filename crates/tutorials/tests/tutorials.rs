@@ -1,10 +1,10 @@
-//! The tutorials behind `examples/`, checked through the same `logreg::tutorials` calls the
+//! The tutorials behind `examples/`, checked through the same `logreg_tutorials` calls the
 //! examples make (not through their printed text): the numbers each tutorial reports, and that
 //! every chart is written as SVG that parses as XML and draws at least one line.
 
 use logreg::model::SolverKind;
-use logreg::tutorials::{
-    self, bank_marketing, blobs, discount, sigmoid, step_by_step, toy_and_banknote,
+use logreg_tutorials::{
+    self as tutorials, bank_marketing, blobs, discount, sigmoid, step_by_step, toy_and_banknote,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

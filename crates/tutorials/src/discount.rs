@@ -15,12 +15,12 @@
 //! the library says so ([`ConvergenceWarning::Separable`]). The decisions are stable anyway.
 
 use super::{read, save};
-use crate::model::{
+use crate::Error;
+use logreg::model::{
     ConvergenceWarning, FitOptions, FittedLogisticRegression, LogisticRegression, Penalty, Solver,
 };
-use crate::optim::{Control, Iteration};
-use crate::plot::Chart;
-use crate::Error;
+use logreg::optim::{Control, Iteration};
+use logreg_plot::Chart;
 use nalgebra::DMatrix;
 use std::path::{Path, PathBuf};
 

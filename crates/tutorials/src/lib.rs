@@ -1,22 +1,33 @@
-//! Each submodule is one tutorial. Its functions are the tutorial's steps (load the data, train,
+//! The "from scratch" tutorials retold with logreg: the steps the repository's `examples/` run
+//! and print. Teaching code with paths into this repository, so it is not published and not part
+//! of the `logreg` library's API.
+//!
+//! Each module is one tutorial. Its functions are the tutorial's steps (load the data, train,
 //! predict, evaluate, draw), written to be read top to bottom next to the example that runs them:
-//! the example (`cargo run --release --example NAME`) prints what the tutorial printed, and
-//! `tests/tutorials.rs` calls the very same functions and checks the numbers. Every chart is an
-//! SVG file in a directory the caller chooses.
+//! the example (`cargo run --release --example NAME` from the repository's root) prints what the
+//! tutorial printed, and this crate's `tests/tutorials.rs` calls the very same functions and checks
+//! the numbers. Every chart is an SVG file in a directory the caller chooses.
+//!
+//! ```no_run
+//! let customers = logreg_tutorials::discount::load()?;
+//! assert_eq!(customers.amount_spent.len(), 9);
+//! # Ok::<(), logreg_tutorials::Error>(())
+//! ```
 //!
 //! | module | example | the story |
 //! |---|---|---|
-//! | [`sigmoid`](crate::tutorials::sigmoid) | `sigmoid` | the S-curve, and why the library computes it from logits |
-//! | [`discount`](crate::tutorials::discount) | `discount` | 9 customers; the missing intercept that keeps the loss at 0.419 |
-//! | [`toy_and_banknote`](crate::tutorials::toy_and_banknote) | `toy_and_banknote` | dummy weights, gradient descent, 99% on banknotes |
-//! | [`blobs`](crate::tutorials::blobs) | `blobs` | two Gaussian clusters, a random start, the decision boundary |
-//! | [`step_by_step`](crate::tutorials::step_by_step) | `step_by_step` | initialize → propagate → optimize → predict → model |
-//! | [`bank_marketing`](crate::tutorials::bank_marketing) | `bank_marketing` | cleaning, standardizing, evaluating; GD against L-BFGS and Newton |
+//! | [`sigmoid`] | `sigmoid` | the S-curve, and why the library computes it from logits |
+//! | [`discount`] | `discount` | 9 customers; the missing intercept that keeps the loss at 0.419 |
+//! | [`toy_and_banknote`] | `toy_and_banknote` | dummy weights, gradient descent, 99% on banknotes |
+//! | [`blobs`] | `blobs` | two Gaussian clusters, a random start, the decision boundary |
+//! | [`step_by_step`] | `step_by_step` | initialize → propagate → optimize → predict → model |
+//! | [`bank_marketing`] | `bank_marketing` | cleaning, standardizing, evaluating; GD against L-BFGS and Newton |
 
-use crate::model::{FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
-use crate::plot::{Chart, PlotError};
-use crate::preprocess::{read_csv, CsvOptions, Table};
-use crate::Error;
+#![warn(missing_docs)]
+
+use logreg::model::{FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
+use logreg::preprocess::{read_csv, CsvOptions, Table};
+use logreg_plot::{Chart, PlotError};
 use nalgebra::{DMatrix, DVector};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -28,11 +39,49 @@ pub mod sigmoid;
 pub mod step_by_step;
 pub mod toy_and_banknote;
 
+/// Why a tutorial step failed: the library's error, or a chart's.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// From reading data, fitting, predicting or evaluating.
+    #[error(transparent)]
+    Logreg(#[from] logreg::Error),
+    /// From drawing or saving a chart.
+    #[error(transparent)]
+    Plot(#[from] PlotError),
+}
+
+/// Each library crate's error converts as it does into [`logreg::Error`], so `?` works on all.
+macro_rules! via_logreg_error {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for Error {
+            fn from(e: $error) -> Error {
+                Error::Logreg(e.into())
+            }
+        }
+    )*};
+}
+
+via_logreg_error!(
+    logreg::linalg::LinalgError,
+    logreg::loss::LossError,
+    logreg::optim::OptimError,
+    logreg::preprocess::PreprocessError,
+    logreg::model::ModelError,
+    logreg::evaluate::EvalError,
+);
+
+/// The repository's root, two levels above this crate (`crates/tutorials`), fixed at compile time.
+fn repository() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match crate_dir.parent().and_then(Path::parent) {
+        Some(root) => root.to_path_buf(),
+        None => crate_dir.join("../.."),
+    }
+}
+
 /// The path of a bundled data set, `datasets/NAME` in this repository (fixed at compile time).
 pub fn dataset(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets")
-        .join(name)
+    repository().join("datasets").join(name)
 }
 
 /// Features (one sample per row) and 0/1 labels.
@@ -74,7 +123,7 @@ pub fn exact_fit(data: &Data) -> Result<FittedLogisticRegression<f64>, Error> {
 pub fn output_dir(name: &str, arg: Option<OsString>) -> PathBuf {
     match arg {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+        None => repository()
             .join("target")
             .join("tutorial-plots")
             .join(name),
@@ -150,7 +199,7 @@ pub fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
 
 /// `chart` with the line `w[0]·x + w[1]·y + b = 0` drawn as a coloured series named `name`
 /// inside `x_range × y_range`, or unchanged if the line misses that box. Unlike
-/// [`Chart::boundary`](crate::plot::Chart::boundary), which draws every boundary in the same
+/// [`Chart::boundary`](logreg_plot::Chart::boundary), which draws every boundary in the same
 /// dashed black, this lets several boundaries be told apart.
 pub fn with_boundary_line(
     chart: Chart,
@@ -160,7 +209,7 @@ pub fn with_boundary_line(
     x_range: (f64, f64),
     y_range: (f64, f64),
 ) -> Chart {
-    match crate::plot::boundary_segment(w, b, x_range, y_range) {
+    match logreg_plot::boundary_segment(w, b, x_range, y_range) {
         Some(segment) => chart.line(name, &segment),
         None => chart,
     }

@@ -8,12 +8,12 @@
 //! training rows' means and deviations, which is what lets a learning rate as large as 0.5 work.
 
 use super::{read, save, Data};
-use crate::evaluate::{accuracy, train_test_split};
-use crate::linalg::{mul_vec, sigmoid, Design};
-use crate::loss::LogLoss;
-use crate::plot::{line_chart, Chart};
-use crate::preprocess::Pipeline;
 use crate::Error;
+use logreg::evaluate::{accuracy, train_test_split};
+use logreg::linalg::{mul_vec, sigmoid, Design};
+use logreg::loss::LogLoss;
+use logreg::preprocess::Pipeline;
+use logreg_plot::{line_chart, Chart};
 use nalgebra::{DMatrix, DVector};
 use std::path::{Path, PathBuf};
 

@@ -7,13 +7,13 @@
 //! handful of iterations, which shows how close 1000 fixed-rate gradient steps get.
 
 use super::{padded_range, points_by_label, save, with_boundary_line, Data};
-use crate::linalg::Design;
-use crate::loss::LogLoss;
-use crate::model::datasets::make_blobs;
-use crate::model::LossObjective;
-use crate::optim::{Control, GradientDescent, Iteration, Report, Solver};
-use crate::plot::{decision_boundary_chart, loss_chart, Chart};
 use crate::Error;
+use logreg::linalg::Design;
+use logreg::loss::LogLoss;
+use logreg::model::datasets::make_blobs;
+use logreg::model::LossObjective;
+use logreg::optim::{Control, GradientDescent, Iteration, Report, Solver};
+use logreg_plot::{decision_boundary_chart, loss_chart, Chart};
 use nalgebra::DVector;
 use std::path::{Path, PathBuf};
 

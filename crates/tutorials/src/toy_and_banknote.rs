@@ -20,16 +20,16 @@
 use super::{
     accuracy_of, indexed, padded_range, points_by_label, read, save, with_boundary_line, Data,
 };
-use crate::evaluate::train_test_split;
-use crate::linalg::{sigmoid, Design};
-use crate::loss::LogLoss;
-use crate::model::LossObjective;
-use crate::model::{
+use crate::Error;
+use logreg::evaluate::train_test_split;
+use logreg::linalg::{sigmoid, Design};
+use logreg::loss::LogLoss;
+use logreg::model::LossObjective;
+use logreg::model::{
     FitOptions, FittedLogisticRegression, LogisticRegression, Penalty, Solver as ModelSolver,
 };
-use crate::optim::{Control, GradientDescent, Iteration, Report, Solver};
-use crate::plot::{line_chart, Chart};
-use crate::Error;
+use logreg::optim::{Control, GradientDescent, Iteration, Report, Solver};
+use logreg_plot::{line_chart, Chart};
 use nalgebra::{DMatrix, DVector};
 use std::path::{Path, PathBuf};
 
@@ -129,7 +129,7 @@ pub fn train(
     rate: f64,
     max_iter: usize,
     threshold: f64,
-    observer: Option<&mut dyn crate::optim::Observer>,
+    observer: Option<&mut dyn logreg::optim::Observer>,
 ) -> Result<FittedLogisticRegression<f64>, Error> {
     let params = LogisticRegression::params()
         .solver(ModelSolver::Gd(
@@ -147,7 +147,7 @@ pub fn train(
 
 /// Fraction of `test` that `model` classifies correctly.
 pub fn test_accuracy(model: &FittedLogisticRegression<f64>, test: &Data) -> Result<f64, Error> {
-    Ok(crate::evaluate::accuracy(
+    Ok(logreg::evaluate::accuracy(
         &test.y,
         &model.predict(&test.x)?,
     )?)

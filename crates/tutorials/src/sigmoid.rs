@@ -9,9 +9,9 @@
 //! for every finite z; [`tail_table`] puts the two side by side.
 
 use super::save;
-use crate::linalg::{log_one_minus_sigmoid, log_sigmoid, sigmoid};
-use crate::plot::Chart;
 use crate::Error;
+use logreg::linalg::{log_one_minus_sigmoid, log_sigmoid, sigmoid};
+use logreg_plot::Chart;
 use std::path::{Path, PathBuf};
 
 /// The smallest logit drawn.

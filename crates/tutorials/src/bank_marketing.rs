@@ -11,14 +11,15 @@
 //! fixed-rate gradient steps stop short of it.
 
 use super::{read, save};
-use crate::evaluate::{
+use crate::Error;
+use logreg::evaluate::{
     classification_report, roc_curve, train_test_split, ClassificationReport, RocCurve,
 };
-use crate::model::{LogisticRegression, Solver, SolverKind};
-use crate::plot::{roc_chart, Chart};
-use crate::preprocess::recipes::{bank_marketing_pipeline, BANK_TARGET};
-use crate::preprocess::Table;
-use crate::{labels_of, Classifier, Error, Evaluation};
+use logreg::model::{LogisticRegression, Solver, SolverKind};
+use logreg::preprocess::recipes::{bank_marketing_pipeline, BANK_TARGET};
+use logreg::preprocess::Table;
+use logreg::{labels_of, Classifier, Evaluation};
+use logreg_plot::{roc_chart, Chart};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -81,7 +82,7 @@ pub fn truth_and_scores(clf: &Classifier, test: &Table) -> Result<(Vec<bool>, Ve
 
 /// Accuracy, precision, recall, F1, ROC AUC, log loss and the confusion matrix on `test`.
 pub fn evaluate(clf: &Classifier, test: &Table) -> Result<Evaluation, Error> {
-    clf.evaluate(test)
+    Ok(clf.evaluate(test)?)
 }
 
 /// scikit-learn's classification report on `test` (P > 0.5 predicts "yes").
