@@ -1,347 +1,81 @@
-//! `Table`: named, typed columns with missing values, and the feature matrix it turns into.
+//! `Table`: named, typed columns of equal length, stored so that a numeric table read from a file
+//! can become the design matrix without a copy.
+//!
+//! Numeric columns live in row-major blocks (`n × width` values, NaN for missing). A CSV file's
+//! numeric columns form one block; a column added with [`Table::push_column`] is a block of width
+//! one. Categorical columns are codes into a list of categories. One-hot indicator columns are
+//! never stored as numbers: they are a code to compare with, plus the scalings applied since
+//! (that is what keeps a 3 000-level one-hot encoding sparse).
+//!
+//! Tables share their storage (`select`, `drop` and cloning copy nothing). A step that changes
+//! values works in place when no other table shares the block, and otherwise copies only the
+//! columns this table shows (copy on write): a pipeline holds the numbers at most twice, and a
+//! table it owns outright not even that.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use nalgebra::DMatrix;
-use serde::{Deserialize, Serialize};
-
+use crate::column::{Affine, CategoricalColumn, Column, ColumnView, NumericView};
 use crate::error::PreprocessError;
+use crate::schema::{ColumnType, Field, Schema};
 
-/// The type of a column: numbers or category labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnType {
-    /// Finite `f64` values.
-    Numeric,
-    /// Text labels.
-    Categorical,
-}
-
-/// One column of a [`Table`]; `None` is a missing value.
-///
-/// Numeric values inside a `Table` are always finite: the table refuses NaN and ±∞.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Column {
-    /// Numbers.
-    Numeric(Vec<Option<f64>>),
-    /// Category labels.
-    Categorical(Vec<Option<String>>),
-}
-
-impl Column {
-    /// A numeric column without missing values.
-    pub fn numeric(values: impl IntoIterator<Item = f64>) -> Self {
-        Column::Numeric(values.into_iter().map(Some).collect())
-    }
-
-    /// A categorical column without missing values.
-    pub fn categorical<S: Into<String>>(values: impl IntoIterator<Item = S>) -> Self {
-        Column::Categorical(values.into_iter().map(|s| Some(s.into())).collect())
-    }
-
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        match self {
-            Column::Numeric(v) => v.len(),
-            Column::Categorical(v) => v.len(),
-        }
-    }
-
-    /// Whether the column has no rows.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Numeric or categorical.
-    pub fn column_type(&self) -> ColumnType {
-        match self {
-            Column::Numeric(_) => ColumnType::Numeric,
-            Column::Categorical(_) => ColumnType::Categorical,
-        }
-    }
-
-    /// Number of missing values.
-    pub fn n_missing(&self) -> usize {
-        match self {
-            Column::Numeric(v) => v.iter().filter(|x| x.is_none()).count(),
-            Column::Categorical(v) => v.iter().filter(|x| x.is_none()).count(),
-        }
-    }
-
-    /// The values, if numeric.
-    pub fn as_numeric(&self) -> Option<&[Option<f64>]> {
-        match self {
-            Column::Numeric(v) => Some(v),
-            Column::Categorical(_) => None,
-        }
-    }
-
-    /// The labels, if categorical.
-    pub fn as_categorical(&self) -> Option<&[Option<String>]> {
-        match self {
-            Column::Numeric(_) => None,
-            Column::Categorical(v) => Some(v),
-        }
-    }
-
-    /// The cell at a 0-based row as text, for messages (`None` if missing or out of range).
-    pub fn display_value(&self, index: usize) -> Option<String> {
-        match self {
-            Column::Numeric(v) => v.get(index).copied().flatten().map(|x| x.to_string()),
-            Column::Categorical(v) => v.get(index).cloned().flatten(),
-        }
-    }
-
-    /// Rows at the given 0-based indices; the caller has checked them.
-    fn take_unchecked(&self, indices: &[usize]) -> Column {
-        match self {
-            Column::Numeric(v) => Column::Numeric(indices.iter().map(|&i| v[i]).collect()),
-            Column::Categorical(v) => {
-                Column::Categorical(indices.iter().map(|&i| v[i].clone()).collect())
-            }
-        }
-    }
-
-    /// Checks the table invariant that numeric values are finite.
-    fn check_finite(&self, name: &str) -> Result<(), PreprocessError> {
-        if let Column::Numeric(v) = self {
-            if let Some(i) = v.iter().position(|x| x.is_some_and(|x| !x.is_finite())) {
-                let found = v[i].map(|x| x.to_string()).unwrap_or_default();
-                return Err(PreprocessError::value(i, name, "a finite number", found));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A column's name and type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Field {
-    /// Column name.
-    pub name: String,
-    /// Column type.
-    #[serde(rename = "type")]
-    pub column_type: ColumnType,
-}
-
-/// Names and types of a table's columns, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Schema {
-    /// The columns, in order.
-    pub fields: Vec<Field>,
-}
-
-impl Schema {
-    /// A schema from `(name, type)` pairs.
-    pub fn new<S: Into<String>>(fields: impl IntoIterator<Item = (S, ColumnType)>) -> Self {
-        Schema {
-            fields: fields
-                .into_iter()
-                .map(|(name, column_type)| Field {
-                    name: name.into(),
-                    column_type,
-                })
-                .collect(),
-        }
-    }
-
-    /// The type of the named column, if present.
-    pub fn column_type(&self, name: &str) -> Option<ColumnType> {
-        self.fields
-            .iter()
-            .find(|f| f.name == name)
-            .map(|f| f.column_type)
-    }
-
-    /// The column names, in order.
-    pub fn names(&self) -> Vec<String> {
-        self.fields.iter().map(|f| f.name.clone()).collect()
-    }
-}
-
-/// How a table holds a column: as values, or (numeric only) as a recipe evaluated when read.
-///
-/// Scaling and one-hot encoding produce recipes, so a pipeline's transform allocates no column
-/// per step: values are computed once, straight into the feature matrix, and materialized as a
-/// [`Column`] only if someone asks for one.
+/// `n × width` numbers, row after row; NaN marks a missing value.
 #[derive(Clone)]
-pub(crate) enum Stored {
-    Plain(Column),
-    Lazy(Lazy),
+pub(crate) struct Block {
+    pub(crate) values: Vec<f64>,
+    pub(crate) width: usize,
 }
 
-impl Stored {
-    /// The values (computing and caching them for a recipe).
-    pub(crate) fn column(&self) -> &Column {
-        match self {
-            Stored::Plain(c) => c,
-            Stored::Lazy(l) => l.cache.get_or_init(|| l.materialize()),
-        }
-    }
+/// A one-hot indicator: 1 where `codes[i] == code`, else 0, then `ops` in order.
+#[derive(Clone)]
+pub(crate) struct Indicator {
+    pub(crate) codes: Arc<Vec<u32>>,
+    pub(crate) code: u32,
+    pub(crate) ops: Vec<Affine>,
+}
 
+/// Where a column's values are.
+#[derive(Clone)]
+pub(crate) enum Slot {
+    /// Column `col` of block `block`.
+    Numeric { block: usize, col: usize },
+    /// Codes into categories.
+    Categorical(Arc<CategoricalColumn>),
+    /// A one-hot indicator (numeric).
+    Indicator(Indicator),
+}
+
+impl Slot {
     fn column_type(&self) -> ColumnType {
         match self {
-            Stored::Plain(c) => c.column_type(),
-            Stored::Lazy(_) => ColumnType::Numeric,
+            Slot::Numeric { .. } | Slot::Indicator(_) => ColumnType::Numeric,
+            Slot::Categorical(_) => ColumnType::Categorical,
         }
-    }
-
-    fn into_column(self) -> Column {
-        match self {
-            Stored::Plain(c) => c,
-            Stored::Lazy(mut l) => l.cache.take().unwrap_or_else(|| l.materialize()),
-        }
-    }
-}
-
-impl fmt::Debug for Stored {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.column().fmt(f)
-    }
-}
-
-/// `x ← (x − offset) / scale`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Affine {
-    pub(crate) offset: f64,
-    pub(crate) scale: f64,
-}
-
-/// Where a recipe's values start.
-#[derive(Clone)]
-pub(crate) enum Base {
-    /// A stored numeric column.
-    Values(Arc<Stored>),
-    /// 1 where `codes[i] == code`, else 0.
-    Indicator { codes: Arc<Vec<u32>>, code: u32 },
-}
-
-/// A numeric column computed on demand: a base, then affine maps applied in order (exactly the
-/// operations, in the same order, an eager step would do, so results are bit-identical).
-#[derive(Clone)]
-pub(crate) struct Lazy {
-    base: Base,
-    ops: Vec<Affine>,
-    cache: OnceLock<Column>,
-}
-
-impl Lazy {
-    /// Indicator column of `code`.
-    pub(crate) fn indicator(codes: Arc<Vec<u32>>, code: u32) -> Lazy {
-        Lazy {
-            base: Base::Indicator { codes, code },
-            ops: Vec::new(),
-            cache: OnceLock::new(),
-        }
-    }
-
-    /// `stored` (a numeric column) followed by one more affine map.
-    pub(crate) fn scaled(stored: &Arc<Stored>, op: Affine) -> Lazy {
-        let (base, mut ops) = match &**stored {
-            Stored::Lazy(l) => (l.base.clone(), l.ops.clone()),
-            Stored::Plain(_) => (Base::Values(Arc::clone(stored)), Vec::new()),
-        };
-        ops.push(op);
-        Lazy {
-            base,
-            ops,
-            cache: OnceLock::new(),
-        }
-    }
-
-    /// The value of `row` with the first `n_ops` maps applied (`None` if missing or past the
-    /// end).
-    pub(crate) fn value(&self, row: usize, n_ops: usize) -> Option<f64> {
-        let x = match &self.base {
-            Base::Values(stored) => stored.column().as_numeric()?.get(row).copied().flatten()?,
-            Base::Indicator { codes, code } => indicator(*codes.get(row)?, *code),
-        };
-        Some(apply(&self.ops[..n_ops.min(self.ops.len())], x))
-    }
-
-    /// The first row that is missing or not finite after all maps.
-    pub(crate) fn first_bad_row(&self) -> Option<usize> {
-        let ops = &self.ops[..];
-        match &self.base {
-            Base::Values(stored) => match stored.column() {
-                Column::Numeric(v) => v
-                    .iter()
-                    .position(|x| !matches!(x, Some(x) if apply(ops, *x).is_finite())),
-                Column::Categorical(v) => (!v.is_empty()).then_some(0),
-            },
-            Base::Indicator { codes, code } => codes
-                .iter()
-                .position(|&c| !apply(ops, indicator(c, *code)).is_finite()),
-        }
-    }
-
-    /// Appends every value to `out`; `Err(row)` at the first missing one.
-    fn extend_into(&self, out: &mut Vec<f64>) -> Result<(), usize> {
-        let ops = &self.ops[..];
-        match &self.base {
-            Base::Values(stored) => match stored.column() {
-                Column::Numeric(v) => {
-                    if let Some(row) = v.iter().position(Option::is_none) {
-                        return Err(row);
-                    }
-                    out.extend(v.iter().map(|x| apply(ops, x.unwrap_or_default())));
-                }
-                Column::Categorical(v) => return if v.is_empty() { Ok(()) } else { Err(0) },
-            },
-            Base::Indicator { codes, code } => {
-                out.extend(codes.iter().map(|&c| apply(ops, indicator(c, *code))));
-            }
-        }
-        Ok(())
-    }
-
-    /// Number of affine maps.
-    pub(crate) fn n_ops(&self) -> usize {
-        self.ops.len()
-    }
-
-    fn len(&self) -> usize {
-        match &self.base {
-            Base::Values(stored) => stored.column().len(),
-            Base::Indicator { codes, .. } => codes.len(),
-        }
-    }
-
-    fn materialize(&self) -> Column {
-        let n_ops = self.ops.len();
-        Column::Numeric((0..self.len()).map(|i| self.value(i, n_ops)).collect())
-    }
-}
-
-/// The affine maps in order.
-#[inline]
-fn apply(ops: &[Affine], mut x: f64) -> f64 {
-    for op in ops {
-        x = (x - op.offset) / op.scale;
-    }
-    x
-}
-
-#[inline]
-fn indicator(c: u32, code: u32) -> f64 {
-    if c == code {
-        1.0
-    } else {
-        0.0
     }
 }
 
 /// Named, typed columns of equal length: what a CSV file reads into and steps transform.
 ///
 /// Column names are unique and non-empty, every column has [`Table::n_rows`] rows, and numeric
-/// values are finite. Columns are shared between a table and the tables derived from it
-/// (`select`, `drop`, steps' output), so those are cheap.
-#[derive(Debug, Clone)]
+/// values are finite (a missing value is not a value). Columns are shared between a table and
+/// the tables derived from it (`select`, `drop`, clones), so those are cheap.
+///
+/// ```
+/// use logreg_preprocess::{Column, Table};
+///
+/// let t = Table::new([
+///     ("x", Column::numeric_with_missing([Some(1.5), None])),
+///     ("city", Column::categorical(["Paris", "Lyon"])),
+/// ])?;
+/// assert_eq!(t.column("x")?.n_missing(), 1);
+/// assert_eq!(t.column("city")?.display_value(1).as_deref(), Some("Lyon"));
+/// # Ok::<(), logreg_preprocess::PreprocessError>(())
+/// ```
+#[derive(Clone)]
 pub struct Table {
     names: Vec<String>,
-    columns: Vec<Arc<Stored>>,
+    slots: Vec<Slot>,
+    blocks: Vec<Arc<Block>>,
     n_rows: usize,
 }
 
@@ -350,17 +84,23 @@ impl PartialEq for Table {
     fn eq(&self, other: &Table) -> bool {
         self.names == other.names
             && self.n_rows == other.n_rows
-            && self
-                .columns
-                .iter()
-                .zip(&other.columns)
-                .all(|(a, b)| a.column() == b.column())
+            && (0..self.n_cols()).all(|i| self.view_at(i) == other.view_at(i))
+    }
+}
+
+impl fmt::Debug for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, column) in self.iter() {
+            map.entry(&name, &column);
+        }
+        map.finish()
     }
 }
 
 impl Table {
     /// A table from `(name, column)` pairs; errors on duplicate or empty names, unequal
-    /// lengths, or non-finite numbers.
+    /// lengths, or infinite numbers (NaN is a missing value).
     pub fn new<S: Into<String>>(
         columns: impl IntoIterator<Item = (S, Column)>,
     ) -> Result<Table, PreprocessError> {
@@ -375,23 +115,28 @@ impl Table {
     pub fn empty(n_rows: usize) -> Table {
         Table {
             names: Vec::new(),
-            columns: Vec::new(),
+            slots: Vec::new(),
+            blocks: Vec::new(),
             n_rows,
         }
     }
 
-    /// Built by the CSV reader, which has checked every invariant.
-    pub(crate) fn from_checked(names: Vec<String>, columns: Vec<Column>, n_rows: usize) -> Table {
-        debug_assert_eq!(names.len(), columns.len());
-        debug_assert!(columns.iter().all(|c| c.len() == n_rows));
-        Table {
+    /// Built by the CSV reader, which has checked every invariant: numeric columns are the
+    /// columns of one block, in order.
+    pub(crate) fn from_parts(
+        names: Vec<String>,
+        slots: Vec<Slot>,
+        blocks: Vec<Block>,
+        n_rows: usize,
+    ) -> Table {
+        let mut table = Table {
             names,
-            columns: columns
-                .into_iter()
-                .map(|c| Arc::new(Stored::Plain(c)))
-                .collect(),
+            slots,
+            blocks: blocks.into_iter().map(Arc::new).collect(),
             n_rows,
-        }
+        };
+        table.prune();
+        table
     }
 
     /// Number of rows.
@@ -415,10 +160,10 @@ impl Table {
             fields: self
                 .names
                 .iter()
-                .zip(&self.columns)
-                .map(|(name, c)| Field {
+                .zip(&self.slots)
+                .map(|(name, slot)| Field {
                     name: name.clone(),
-                    column_type: c.column_type(),
+                    column_type: slot.column_type(),
                 })
                 .collect(),
         }
@@ -430,95 +175,161 @@ impl Table {
     }
 
     /// The named column; the error lists the available names.
-    pub fn column(&self, name: &str) -> Result<&Column, PreprocessError> {
+    pub fn column(&self, name: &str) -> Result<ColumnView<'_>, PreprocessError> {
         match self.position(name) {
-            Some(i) => Ok(self.columns[i].column()),
+            Some(i) => Ok(self.view_at(i)),
             None => Err(self.not_found(name)),
         }
     }
 
     /// `(name, column)` pairs in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Column)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, ColumnView<'_>)> {
         self.names
             .iter()
-            .map(String::as_str)
-            .zip(self.columns.iter().map(|c| c.column()))
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), self.view_at(i)))
     }
 
     /// A table with only the named columns, in the given order.
     pub fn select<S: AsRef<str>>(&self, names: &[S]) -> Result<Table, PreprocessError> {
-        let mut out = Table::empty(self.n_rows);
+        let mut positions = Vec::with_capacity(names.len());
         for name in names {
             let name = name.as_ref();
             let i = self.position(name).ok_or_else(|| self.not_found(name))?;
-            if out.contains(name) {
+            if positions.contains(&i) {
                 return Err(PreprocessError::DuplicateColumn {
                     path: None,
                     column: name.to_string(),
                 });
             }
-            out.names.push(name.to_string());
-            out.columns.push(Arc::clone(&self.columns[i]));
+            positions.push(i);
         }
-        Ok(out)
+        Ok(self.clone().keep(&positions))
+    }
+
+    /// The table restricted to `positions` (distinct, checked), in that order, taken over.
+    pub(crate) fn keep(mut self, positions: &[usize]) -> Table {
+        let names = positions.iter().map(|&i| self.names[i].clone()).collect();
+        let slots = positions.iter().map(|&i| self.slots[i].clone()).collect();
+        self.names = names;
+        self.slots = slots;
+        self.prune();
+        self
     }
 
     /// A table without the named columns (each must exist, like pandas `drop`).
     pub fn drop<S: AsRef<str>>(&self, names: &[S]) -> Result<Table, PreprocessError> {
-        let mut out = self.clone();
+        self.clone().drop_owned(names)
+    }
+
+    /// [`drop`](Self::drop) on a table taken over.
+    pub(crate) fn drop_owned<S: AsRef<str>>(
+        mut self,
+        names: &[S],
+    ) -> Result<Table, PreprocessError> {
         for name in names {
-            out.remove(name.as_ref())?;
+            self.remove(name.as_ref())?;
         }
-        Ok(out)
+        Ok(self)
     }
 
     /// The rows at the given 0-based indices, in that order (repeats allowed): the tool for
-    /// train/test splits.
+    /// train/test splits when copies are wanted (a pipeline can also fit on row indices).
     pub fn take(&self, indices: &[usize]) -> Result<Table, PreprocessError> {
-        if let Some(&index) = indices.iter().find(|&&i| i >= self.n_rows) {
-            return Err(PreprocessError::RowOutOfRange {
-                index,
-                n_rows: self.n_rows,
-            });
+        self.check_rows(indices)?;
+        let mut out = Table::empty(indices.len());
+        // One new block per old block, holding only the columns this table shows.
+        let mut new_block: Vec<Option<usize>> = vec![None; self.blocks.len()];
+        let mut new_col = vec![0usize; self.slots.len()];
+        let mut shown: Vec<Vec<usize>> = vec![Vec::new(); self.blocks.len()];
+        for (i, slot) in self.slots.iter().enumerate() {
+            if let Slot::Numeric { block, col } = slot {
+                new_col[i] = shown[*block].len();
+                shown[*block].push(*col);
+            }
         }
-        Ok(Table {
-            names: self.names.clone(),
-            columns: self
-                .columns
-                .iter()
-                .map(|c| Arc::new(Stored::Plain(c.column().take_unchecked(indices))))
-                .collect(),
-            n_rows: indices.len(),
-        })
+        for (b, cols) in shown.iter().enumerate() {
+            if cols.is_empty() {
+                continue;
+            }
+            let block = &self.blocks[b];
+            let mut values = Vec::with_capacity(indices.len() * cols.len());
+            for &row in indices {
+                let base = row * block.width;
+                values.extend(cols.iter().map(|&c| block.values[base + c]));
+            }
+            new_block[b] = Some(out.blocks.len());
+            out.blocks.push(Arc::new(Block {
+                values,
+                width: cols.len(),
+            }));
+        }
+        // Indicators of one encoded column share their codes; so do their copies.
+        let mut taken_codes: Vec<(*const Vec<u32>, Arc<Vec<u32>>)> = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let slot = match slot {
+                Slot::Numeric { block, .. } => Slot::Numeric {
+                    block: new_block[*block].unwrap_or(0),
+                    col: new_col[i],
+                },
+                Slot::Categorical(c) => Slot::Categorical(Arc::new(c.take(indices))),
+                Slot::Indicator(ind) => {
+                    let key = Arc::as_ptr(&ind.codes);
+                    let codes = match taken_codes.iter().find(|(k, _)| *k == key) {
+                        Some((_, codes)) => Arc::clone(codes),
+                        None => {
+                            let codes = Arc::new(indices.iter().map(|&r| ind.codes[r]).collect());
+                            taken_codes.push((key, Arc::clone(&codes)));
+                            codes
+                        }
+                    };
+                    Slot::Indicator(Indicator {
+                        codes,
+                        code: ind.code,
+                        ops: ind.ops.clone(),
+                    })
+                }
+            };
+            out.names.push(self.names[i].clone());
+            out.slots.push(slot);
+        }
+        Ok(out)
     }
 
     /// Removes the named column and returns it (pandas `pop`).
     pub fn pop(&mut self, name: &str) -> Result<Column, PreprocessError> {
         let i = self.position(name).ok_or_else(|| self.not_found(name))?;
+        let column = match &self.slots[i] {
+            Slot::Categorical(c) => Column::Categorical(CategoricalColumn::clone(c)),
+            _ => self.view_at(i).to_column(),
+        };
         self.names.remove(i);
-        let column = self.columns.remove(i);
-        Ok(Arc::try_unwrap(column)
-            .map(Stored::into_column)
-            .unwrap_or_else(|shared| shared.column().clone()))
+        self.slots.remove(i);
+        self.prune();
+        Ok(column)
     }
 
     /// Splits off the target column: `(features, target)`.
     pub fn split_target(&self, name: &str) -> Result<(Table, Column), PreprocessError> {
-        let mut features = self.clone();
-        let target = features.pop(name)?;
-        Ok((features, target))
+        self.clone().split_target_owned(name)
+    }
+
+    /// [`split_target`](Self::split_target) on a table taken over: the features keep the
+    /// table's storage, so a pipeline can turn them into a design without copying.
+    pub fn split_target_owned(mut self, name: &str) -> Result<(Table, Column), PreprocessError> {
+        let target = self.pop(name)?;
+        Ok((self, target))
     }
 
     /// The named column as dense numbers (for a 0/1 target); errors if it is categorical or has
     /// a missing value.
     pub fn numeric_values(&self, name: &str) -> Result<Vec<f64>, PreprocessError> {
         match self.column(name)? {
-            Column::Numeric(v) => v
-                .iter()
-                .enumerate()
-                .map(|(i, x)| x.ok_or_else(|| PreprocessError::missing(i, name, "numeric_values")))
-                .collect(),
-            Column::Categorical(_) => Err(PreprocessError::ColumnType {
+            ColumnView::Numeric(v) => match v.first_missing() {
+                Some(row) => Err(PreprocessError::missing(row, name, "numeric_values")),
+                None => Ok(v.raw_values()),
+            },
+            ColumnView::Categorical(_) => Err(PreprocessError::ColumnType {
                 column: name.to_string(),
                 expected: ColumnType::Numeric,
                 found: ColumnType::Categorical,
@@ -528,7 +339,7 @@ impl Table {
     }
 
     /// Appends a column; errors on a duplicate or empty name, a length other than
-    /// [`Table::n_rows`] (any length if the table has no columns yet), or a non-finite number.
+    /// [`Table::n_rows`] (any length if the table has no columns yet), or an infinite number.
     pub fn push_column(
         &mut self,
         name: impl Into<String>,
@@ -536,54 +347,24 @@ impl Table {
     ) -> Result<(), PreprocessError> {
         let name = name.into();
         self.check_new(&name, column.len())?;
-        column.check_finite(&name)?;
-        self.push_stored(name, column.len(), Stored::Plain(column));
+        match column {
+            Column::Numeric(values) => {
+                if let Some(i) = values.iter().position(|x| x.is_infinite()) {
+                    return Err(PreprocessError::value(
+                        i,
+                        &name,
+                        "a finite number",
+                        values[i].to_string(),
+                    ));
+                }
+                self.push_numeric(name, values);
+            }
+            Column::Categorical(c) => self.push_slot(name, c.len(), Slot::Categorical(Arc::new(c))),
+        }
         Ok(())
     }
 
-    /// Converts an all-numeric table without missing values into a feature matrix
-    /// (row = sample, column = feature, in column order).
-    pub fn to_features(&self) -> Result<Features, PreprocessError> {
-        let n = self.n_rows;
-        let mut data = logreg_linalg_core::vec_with_capacity_huge(n.saturating_mul(self.n_cols()));
-        for (name, stored) in self.names.iter().zip(&self.columns) {
-            let missing = |i| PreprocessError::missing(i, name, "the feature matrix");
-            match &**stored {
-                Stored::Plain(Column::Numeric(v)) => {
-                    if let Some(row) = v.iter().position(Option::is_none) {
-                        return Err(missing(row));
-                    }
-                    data.extend(v.iter().map(|x| x.unwrap_or_default()));
-                }
-                Stored::Lazy(l) => l.extend_into(&mut data).map_err(missing)?,
-                Stored::Plain(Column::Categorical(_)) => {
-                    return Err(PreprocessError::ColumnType {
-                        column: name.to_string(),
-                        expected: ColumnType::Numeric,
-                        found: ColumnType::Categorical,
-                        context: "the feature matrix (encode it with OneHotEncoder or \
-                                  BooleanEncoder, or drop it)"
-                            .to_string(),
-                    })
-                }
-            }
-        }
-        if data.len() != n.saturating_mul(self.n_cols()) {
-            // Only a column of the wrong length could cause this; the table invariants forbid it.
-            return Err(PreprocessError::LengthMismatch {
-                column: "(feature matrix)".to_string(),
-                expected: n.saturating_mul(self.n_cols()),
-                found: data.len(),
-            });
-        }
-        Ok(Features {
-            // Column-major, as nalgebra stores it: one column after another.
-            matrix: DMatrix::from_vec(n, self.n_cols(), data),
-            names: self.names.clone(),
-        })
-    }
-
-    // ---- crate-internal helpers for steps -------------------------------------------------
+    // ---- crate-internal helpers for steps ------------------------------------------------------
 
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
@@ -593,6 +374,17 @@ impl Table {
         PreprocessError::ColumnNotFound {
             column: name.to_string(),
             available: self.names.clone(),
+        }
+    }
+
+    /// Errors if a row index is out of range.
+    pub(crate) fn check_rows(&self, rows: &[usize]) -> Result<(), PreprocessError> {
+        match rows.iter().find(|&&i| i >= self.n_rows) {
+            Some(&index) => Err(PreprocessError::RowOutOfRange {
+                index,
+                n_rows: self.n_rows,
+            }),
+            None => Ok(()),
         }
     }
 
@@ -619,77 +411,199 @@ impl Table {
         Ok(())
     }
 
-    fn push_stored(&mut self, name: String, len: usize, stored: Stored) {
+    fn push_slot(&mut self, name: String, len: usize, slot: Slot) {
         if self.names.is_empty() {
             self.n_rows = len;
         }
         self.names.push(name);
-        self.columns.push(Arc::new(stored));
+        self.slots.push(slot);
     }
 
-    /// Appends a column a step produced (finite by construction).
+    /// Appends a numeric column (NaN for missing, no ±∞) as a block of its own.
+    fn push_numeric(&mut self, name: String, values: Vec<f64>) {
+        let len = values.len();
+        self.blocks.push(Arc::new(Block { values, width: 1 }));
+        let block = self.blocks.len() - 1;
+        self.push_slot(name, len, Slot::Numeric { block, col: 0 });
+    }
+
+    /// Appends a column a step produced (checked by the step).
     pub(crate) fn push_derived(
         &mut self,
         name: String,
         column: Column,
     ) -> Result<(), PreprocessError> {
         self.check_new(&name, column.len())?;
-        debug_assert!(column.check_finite(&name).is_ok());
-        self.push_stored(name, column.len(), Stored::Plain(column));
+        match column {
+            Column::Numeric(values) => self.push_numeric(name, values),
+            Column::Categorical(c) => self.push_slot(name, c.len(), Slot::Categorical(Arc::new(c))),
+        }
         Ok(())
     }
 
-    /// Appends a recipe column a step produced.
-    pub(crate) fn push_lazy(&mut self, name: String, lazy: Lazy) -> Result<(), PreprocessError> {
-        let len = lazy.len();
+    /// Appends a one-hot indicator a step produced.
+    pub(crate) fn push_indicator(
+        &mut self,
+        name: String,
+        indicator: Indicator,
+    ) -> Result<(), PreprocessError> {
+        let len = indicator.codes.len();
         self.check_new(&name, len)?;
-        self.push_stored(name, len, Stored::Lazy(lazy));
+        self.push_slot(name, len, Slot::Indicator(indicator));
         Ok(())
     }
 
-    /// Replaces the column at `i` with one a step produced.
+    /// Replaces the column at `i` with one a step produced (same length).
     pub(crate) fn replace_at(&mut self, i: usize, column: Column) {
         debug_assert_eq!(column.len(), self.n_rows);
-        self.columns[i] = Arc::new(Stored::Plain(column));
+        self.slots[i] = match column {
+            Column::Numeric(values) => {
+                self.blocks.push(Arc::new(Block { values, width: 1 }));
+                Slot::Numeric {
+                    block: self.blocks.len() - 1,
+                    col: 0,
+                }
+            }
+            Column::Categorical(c) => Slot::Categorical(Arc::new(c)),
+        };
+        self.prune();
     }
 
-    /// Replaces the column at `i` with a recipe.
-    pub(crate) fn replace_lazy(&mut self, i: usize, lazy: Lazy) {
-        debug_assert_eq!(lazy.len(), self.n_rows);
-        self.columns[i] = Arc::new(Stored::Lazy(lazy));
-    }
-
-    /// The values of the column at `i` (computed if it is a recipe).
-    pub(crate) fn column_at(&self, i: usize) -> &Column {
-        self.columns[i].column()
+    /// The column at `i`.
+    pub(crate) fn view_at(&self, i: usize) -> ColumnView<'_> {
+        match &self.slots[i] {
+            Slot::Numeric { block, col } => {
+                let b = &self.blocks[*block];
+                ColumnView::Numeric(NumericView::strided(&b.values, *col, b.width))
+            }
+            Slot::Categorical(c) => ColumnView::Categorical(c),
+            Slot::Indicator(ind) => {
+                ColumnView::Numeric(NumericView::indicator(&ind.codes, ind.code, &ind.ops))
+            }
+        }
     }
 
     /// The storage of the column at `i`.
-    pub(crate) fn stored_at(&self, i: usize) -> &Arc<Stored> {
-        &self.columns[i]
+    pub(crate) fn slot(&self, i: usize) -> &Slot {
+        &self.slots[i]
     }
 
-    /// The type of the column at `i`, without computing a recipe.
+    /// All column storages, in column order.
+    pub(crate) fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// The numeric blocks the slots point into.
+    pub(crate) fn blocks(&self) -> &[Arc<Block>] {
+        &self.blocks
+    }
+
+    /// The type of the column at `i`.
     pub(crate) fn type_at(&self, i: usize) -> ColumnType {
-        self.columns[i].column_type()
+        self.slots[i].column_type()
     }
 
     /// Removes the named column, returning its position.
     pub(crate) fn remove(&mut self, name: &str) -> Result<usize, PreprocessError> {
         let i = self.position(name).ok_or_else(|| self.not_found(name))?;
         self.names.remove(i);
-        self.columns.remove(i);
+        self.slots.remove(i);
+        self.prune();
         Ok(i)
     }
-}
 
-/// A feature matrix and the name of each of its columns.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Features {
-    /// `n × d`, one row per sample.
-    pub matrix: DMatrix<f64>,
-    /// `d` names, one per matrix column.
-    pub names: Vec<String>,
+    /// The categorical column at `i`, to rewrite (copied first if another table shares it).
+    pub(crate) fn categorical_mut(&mut self, i: usize) -> Option<&mut CategoricalColumn> {
+        match &mut self.slots[i] {
+            Slot::Categorical(c) => Some(Arc::make_mut(c)),
+            _ => None,
+        }
+    }
+
+    /// The scalings of the indicator at `i`, to extend.
+    pub(crate) fn indicator_ops_mut(&mut self, i: usize) -> Option<&mut Vec<Affine>> {
+        match &mut self.slots[i] {
+            Slot::Indicator(ind) => Some(&mut ind.ops),
+            _ => None,
+        }
+    }
+
+    /// Numeric block `b` to rewrite in place, with the block columns of `positions` (columns of
+    /// the table stored in block `b`). A block no other table shares is changed where it is;
+    /// a shared one is first copied, keeping only the columns this table shows. Returns the
+    /// block and, for each position, its column in the block.
+    pub(crate) fn block_mut(&mut self, b: usize, positions: &[usize]) -> (&mut Block, Vec<usize>) {
+        if Arc::get_mut(&mut self.blocks[b]).is_none() {
+            self.unshare(b);
+        }
+        let cols = positions
+            .iter()
+            .map(|&i| match self.slots[i] {
+                Slot::Numeric { col, .. } => col,
+                _ => usize::MAX,
+            })
+            .collect();
+        let block = Arc::make_mut(&mut self.blocks[b]);
+        (block, cols)
+    }
+
+    /// Copies block `b`'s columns this table shows into a block of its own.
+    fn unshare(&mut self, b: usize) {
+        let shown: Vec<(usize, usize)> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                Slot::Numeric { block, col } if *block == b => Some((i, *col)),
+                _ => None,
+            })
+            .collect();
+        let old = &self.blocks[b];
+        let width = shown.len();
+        let mut values = logreg_linalg_core::vec_with_capacity_huge(self.n_rows * width);
+        for row in old.values.chunks_exact(old.width.max(1)).take(self.n_rows) {
+            values.extend(shown.iter().map(|&(_, c)| row[c]));
+        }
+        for (new_col, &(i, _)) in shown.iter().enumerate() {
+            self.slots[i] = Slot::Numeric {
+                block: b,
+                col: new_col,
+            };
+        }
+        self.blocks[b] = Arc::new(Block { values, width });
+    }
+
+    /// Drops blocks no column points into, so their memory is released.
+    fn prune(&mut self) {
+        let mut used = vec![false; self.blocks.len()];
+        for slot in &self.slots {
+            if let Slot::Numeric { block, .. } = slot {
+                used[*block] = true;
+            }
+        }
+        if used.iter().all(|&u| u) {
+            return;
+        }
+        let mut renumber = vec![0usize; self.blocks.len()];
+        let mut kept = Vec::new();
+        for (b, block) in std::mem::take(&mut self.blocks).into_iter().enumerate() {
+            if used[b] {
+                renumber[b] = kept.len();
+                kept.push(block);
+            }
+        }
+        self.blocks = kept;
+        for slot in &mut self.slots {
+            if let Slot::Numeric { block, .. } = slot {
+                *block = renumber[*block];
+            }
+        }
+    }
+
+    /// Takes the table apart (for building a design from it).
+    pub(crate) fn into_parts(self) -> (Vec<String>, Vec<Slot>, Vec<Arc<Block>>, usize) {
+        (self.names, self.slots, self.blocks, self.n_rows)
+    }
 }
 
 #[cfg(test)]
@@ -703,6 +617,23 @@ mod tests {
             ("y", Column::numeric([0.0, 1.0, 1.0])),
         ])
         .unwrap()
+    }
+
+    /// Two numeric columns in one block, as the CSV reader builds them.
+    fn block_table() -> Table {
+        Table::from_parts(
+            vec!["a".into(), "b".into(), "c".into()],
+            vec![
+                Slot::Numeric { block: 0, col: 0 },
+                Slot::Categorical(Arc::new(CategoricalColumn::new([Some("u"), None]))),
+                Slot::Numeric { block: 0, col: 1 },
+            ],
+            vec![Block {
+                values: vec![1.0, 10.0, f64::NAN, 20.0],
+                width: 2,
+            }],
+            2,
+        )
     }
 
     #[test]
@@ -750,7 +681,11 @@ mod tests {
         assert!(t.drop(&["nope"]).is_err());
         let rows = t.take(&[2, 0, 2]).unwrap();
         assert_eq!(rows.n_rows(), 3);
-        assert_eq!(rows.column("x").unwrap(), &Column::numeric([3.0, 1.0, 3.0]));
+        assert_eq!(rows.column("x").unwrap(), Column::numeric([3.0, 1.0, 3.0]));
+        assert_eq!(
+            rows.column("c").unwrap(),
+            Column::categorical(["a", "a", "a"])
+        );
         let err = t.take(&[3]).unwrap_err().to_string();
         assert!(
             err.contains("row index 3") && err.contains("3 rows"),
@@ -764,31 +699,51 @@ mod tests {
     }
 
     #[test]
+    fn block_columns_view_take_and_pop() {
+        let t = block_table();
+        assert_eq!(t.column("a").unwrap(), Column::numeric([1.0, f64::NAN]));
+        assert_eq!(t.column("c").unwrap(), Column::numeric([10.0, 20.0]));
+        let back = t.take(&[1, 0]).unwrap();
+        assert_eq!(back.column("a").unwrap(), Column::numeric([f64::NAN, 1.0]));
+        assert_eq!(
+            back.column("b").unwrap(),
+            Column::categorical_with_missing([None, Some("u")])
+        );
+        let mut u = t.clone();
+        assert_eq!(u.pop("c").unwrap(), Column::numeric([10.0, 20.0]));
+        assert_eq!(u.column_names(), ["a", "b"]);
+        // The original still has all its columns.
+        assert_eq!(t.n_cols(), 3);
+    }
+
+    #[test]
+    fn writes_are_copy_on_write() {
+        let t = block_table();
+        let mut u = t.select(&["c"]).unwrap();
+        let (block, cols) = u.block_mut(0, &[0]);
+        assert_eq!(block.width, 1, "only the shown column is copied");
+        block.values[cols[0]] = 99.0;
+        assert_eq!(u.column("c").unwrap(), Column::numeric([99.0, 20.0]));
+        assert_eq!(t.column("c").unwrap(), Column::numeric([10.0, 20.0]));
+        // Owned outright: written in place, nothing copied.
+        let mut w = block_table();
+        let ptr = w.blocks()[0].values.as_ptr();
+        let (block, _) = w.block_mut(0, &[0, 2]);
+        assert_eq!(block.values.as_ptr(), ptr);
+    }
+
+    #[test]
     fn rejects_bad_columns() {
         let dup = Table::new([("a", Column::numeric([1.0])), ("a", Column::numeric([2.0]))]);
         assert!(matches!(dup, Err(PreprocessError::DuplicateColumn { .. })));
         let len = Table::new([("a", Column::numeric([1.0])), ("b", Column::numeric([]))]);
         assert!(matches!(len, Err(PreprocessError::LengthMismatch { .. })));
-        let nan = Table::new([("a", Column::Numeric(vec![Some(1.0), Some(f64::NAN)]))]);
-        let msg = nan.unwrap_err().to_string();
-        assert!(msg.contains("data row 2") && msg.contains("NaN"), "{msg}");
+        let inf = Table::new([("a", Column::numeric([1.0, f64::NEG_INFINITY]))]);
+        let msg = inf.unwrap_err().to_string();
+        assert!(msg.contains("data row 2") && msg.contains("-inf"), "{msg}");
         assert!(Table::new([("", Column::numeric([1.0]))]).is_err());
-    }
-
-    #[test]
-    fn features_in_column_order() {
-        let t = sample().drop(&["c"]).unwrap();
-        let f = t.to_features().unwrap();
-        assert_eq!(f.names, ["x", "y"]);
-        assert_eq!(f.matrix[(2, 0)], 3.0);
-        assert_eq!(f.matrix[(1, 1)], 1.0);
-        let err = sample().to_features().unwrap_err().to_string();
-        assert!(
-            err.contains("\"c\"") && err.contains("categorical"),
-            "{err}"
-        );
-        let missing = Table::new([("m", Column::Numeric(vec![Some(1.0), None]))]).unwrap();
-        let err = missing.to_features().unwrap_err().to_string();
-        assert!(err.contains("data row 2") && err.contains("\"m\""), "{err}");
+        // NaN is how a missing value is written.
+        let nan = Table::new([("a", Column::numeric([1.0, f64::NAN]))]).unwrap();
+        assert_eq!(nan.column("a").unwrap().n_missing(), 1);
     }
 }

@@ -16,6 +16,9 @@ fn check_table(t: &Table) {
         if let Some(v) = column.as_numeric() {
             assert!(v.iter().flatten().all(|x| x.is_finite()));
         }
+        if let Some(c) = column.as_categorical() {
+            assert_eq!(c.iter().filter(Option::is_none).count(), c.n_missing());
+        }
     }
     let names = t.column_names();
     for (i, n) in names.iter().enumerate() {
@@ -58,8 +61,8 @@ fn exercise_steps(t: &Table) {
     }
     p = p.standardize_all();
     if let Ok(features) = p.fit_transform(t) {
-        assert_eq!(features.matrix.nrows(), t.n_rows());
-        assert!(features.matrix.iter().all(|x| x.is_finite()));
+        assert_eq!(features.n_rows(), t.n_rows());
+        assert!(features.to_dmatrix().iter().all(|x| x.is_finite()));
         let again = Pipeline::from_json(&p.to_json().unwrap()).unwrap();
         assert_eq!(again.transform(t).unwrap(), features);
     }
@@ -150,8 +153,8 @@ proptest! {
     ) {
         let n = values.len().min(labels.len());
         let t = Table::new([
-            ("x", Column::Numeric(values[..n].to_vec())),
-            ("c", Column::Categorical(labels[..n].to_vec())),
+            ("x", Column::numeric_with_missing(values[..n].to_vec())),
+            ("c", Column::categorical_with_missing(labels[..n].to_vec())),
         ]).unwrap();
         exercise_steps(&t);
     }

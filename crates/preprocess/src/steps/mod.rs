@@ -25,12 +25,20 @@ pub use scale::{ColumnScaling, Columns, MinMaxScaler, StandardScaler};
 use serde::{Deserialize, Serialize};
 
 use crate::error::PreprocessError;
-use crate::table::{Column, ColumnType, Table};
+use crate::schema::ColumnType;
+use crate::table::Table;
 
 /// The interface every step shares: learn from training rows, then transform any rows.
 pub trait Transformer {
-    /// Learns the step's parameters from `table` (training rows only); replaces any earlier fit.
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError>;
+    /// Learns the step's parameters from the rows `rows` of `table` (0-based indices, e.g. the
+    /// training split; every row if `None`), replacing any earlier fit. Errors name data rows of
+    /// `table` (index + 1).
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError>;
+
+    /// Learns the step's parameters from every row of `table` (the training rows).
+    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+        self.fit_rows(table, None)
+    }
 
     /// Applies the fitted step to a table it takes over, reusing its column buffers where no
     /// other table shares them.
@@ -72,7 +80,7 @@ impl DropColumns {
 }
 
 impl Transformer for DropColumns {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, _rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         table.drop(&self.columns).map(|_| ())
     }
 
@@ -135,8 +143,8 @@ impl Step {
 }
 
 impl Transformer for Step {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
-        self.inner_mut().fit(table)
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
+        self.inner_mut().fit_rows(table, rows)
     }
 
     fn transform_owned(&self, table: Table) -> Result<Table, PreprocessError> {
@@ -198,21 +206,20 @@ fn typed_position(
     Ok(i)
 }
 
-/// The non-missing values of a numeric column, or an error at the first missing one.
-fn dense_values(column: &Column, name: &str, step: &str) -> Result<Vec<f64>, PreprocessError> {
-    match column {
-        Column::Numeric(v) => v
-            .iter()
-            .enumerate()
-            .map(|(i, x)| x.ok_or_else(|| PreprocessError::missing(i, name, step)))
-            .collect(),
-        Column::Categorical(_) => Err(PreprocessError::ColumnType {
-            column: name.to_string(),
-            expected: ColumnType::Numeric,
-            found: ColumnType::Categorical,
-            context: step.to_string(),
-        }),
+/// The rows a step fits on, in order: `rows` (checked against `table`), or every row.
+fn fit_rows_of<'a>(
+    table: &Table,
+    rows: Option<&'a [usize]>,
+) -> Result<impl Iterator<Item = usize> + Clone + 'a, PreprocessError> {
+    if let Some(rows) = rows {
+        table.check_rows(rows)?;
     }
+    let n = table.n_rows();
+    let (all, some) = match rows {
+        None => (Some(0..n), None),
+        Some(r) => (None, Some(r.iter().copied())),
+    };
+    Ok(all.into_iter().flatten().chain(some.into_iter().flatten()))
 }
 
 /// Errors if a list of column names is empty or repeats a name.

@@ -1,10 +1,18 @@
 //! `StandardScaler` and `MinMaxScaler`: per-column affine maps `(x − offset) / scale`.
+//!
+//! Both read and write a block's columns in one pass over its rows (not one strided pass per
+//! column), write in place when the table owns its block, and keep one-hot indicators sparse by
+//! recording the map on the indicator instead of computing it.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_column_list, dense_values, numeric_position, Transformer};
+use super::{check_column_list, fit_rows_of, numeric_position, Transformer};
+use crate::column::{apply, Affine, CategoricalColumn};
 use crate::error::PreprocessError;
-use crate::table::{Affine, Column, Lazy, Table};
+use crate::schema::ColumnType;
+use crate::table::{Slot, Table};
 
 /// Which columns a scaler applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,9 +32,11 @@ impl Columns {
                 Ok(names.clone())
             }
             Columns::AllNumeric => Ok(table
+                .column_names()
                 .iter()
-                .filter(|(_, c)| matches!(c, Column::Numeric(_)))
-                .map(|(n, _)| n.to_string())
+                .enumerate()
+                .filter(|&(i, _)| table.type_at(i) == ColumnType::Numeric)
+                .map(|(_, n)| n.clone())
                 .collect()),
         }
     }
@@ -38,10 +48,10 @@ pub struct ColumnScaling {
     /// Column name.
     pub column: String,
     /// Subtracted first: the mean (`StandardScaler`) or the minimum (`MinMaxScaler`).
-    #[serde(with = "crate::exact::num")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub offset: f64,
     /// Divided by next: the standard deviation or the range; 1 for a constant column.
-    #[serde(with = "crate::exact::num")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub scale: f64,
 }
 
@@ -83,13 +93,65 @@ impl StandardScaler {
 }
 
 impl Transformer for StandardScaler {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
+        let positions = positions_of(table, &names, Self::NAME)?;
+        let rows = fit_rows_of(table, rows)?;
+        let n_rows = rows.clone().count();
+        // Pure one-hot indicators: mean and variance follow from how often their code occurs.
+        let mut counts: Vec<(*const Vec<u32>, Vec<usize>)> = Vec::new();
+        let mut moments: Vec<Option<Moments>> = vec![None; names.len()];
+        let mut generic = Vec::new();
+        for (k, &i) in positions.iter().enumerate() {
+            match table.slot(i) {
+                Slot::Indicator(ind) if ind.ops.is_empty() => {
+                    let key = Arc::as_ptr(&ind.codes);
+                    let at = match counts.iter().position(|(p, _)| *p == key) {
+                        Some(at) => at,
+                        None => {
+                            let mut c = Vec::new();
+                            for r in rows.clone() {
+                                // Rows with no indicator set (missing or unknown) count for none.
+                                let code = ind.codes[r];
+                                if code == CategoricalColumn::MISSING {
+                                    continue;
+                                }
+                                let code = code as usize;
+                                if code >= c.len() {
+                                    c.resize(code + 1, 0);
+                                }
+                                c[code] += 1;
+                            }
+                            counts.push((key, c));
+                            counts.len() - 1
+                        }
+                    };
+                    let ones = counts[at].1.get(ind.code as usize).copied().unwrap_or(0);
+                    moments[k] = Some(Moments::indicator(n_rows, ones));
+                }
+                _ => generic.push(k),
+            }
+        }
+        // Everything else: the corrected two-pass algorithm, each pass one read of the rows.
+        let gen_positions: Vec<usize> = generic.iter().map(|&k| positions[k]).collect();
+        let mut acc = vec![Moments::default(); generic.len()];
+        for_each_value(table, &gen_positions, rows.clone(), |g, r, x| {
+            acc[g].first_pass(r, x)
+        });
+        for m in &mut acc {
+            m.set_mean();
+        }
+        for_each_value(table, &gen_positions, rows, |g, _, x| acc[g].second_pass(x));
+        for (g, m) in generic.iter().zip(acc) {
+            moments[*g] = Some(m);
+        }
         let mut fitted = Vec::with_capacity(names.len());
-        for name in names {
-            let i = numeric_position(table, &name, Self::NAME)?;
-            let x = dense_values(table.column_at(i), &name, Self::NAME)?;
-            let (mean, std) = mean_std(&x).map_err(|reason| PreprocessError::CannotFit {
+        for (name, m) in names.into_iter().zip(moments) {
+            let m = m.unwrap_or_default();
+            if let Some(row) = m.first_missing {
+                return Err(PreprocessError::missing(row, &name, Self::NAME));
+            }
+            let (mean, std) = m.mean_std().map_err(|reason| PreprocessError::CannotFit {
                 step: Self::NAME.to_string(),
                 column: name.clone(),
                 reason: reason.to_string(),
@@ -148,22 +210,35 @@ impl MinMaxScaler {
 }
 
 impl Transformer for MinMaxScaler {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
+        let positions = positions_of(table, &names, Self::NAME)?;
+        let rows = fit_rows_of(table, rows)?;
+        // (first missing row, min, max, count)
+        let mut acc = vec![(None::<usize>, f64::INFINITY, f64::NEG_INFINITY, 0usize); names.len()];
+        for_each_value(table, &positions, rows, |k, r, x| {
+            let a = &mut acc[k];
+            if x.is_nan() {
+                a.0.get_or_insert(r);
+            } else {
+                a.1 = a.1.min(x);
+                a.2 = a.2.max(x);
+                a.3 += 1;
+            }
+        });
         let mut fitted = Vec::with_capacity(names.len());
-        for name in names {
-            let i = numeric_position(table, &name, Self::NAME)?;
-            let x = dense_values(table.column_at(i), &name, Self::NAME)?;
+        for (name, (missing, min, max, count)) in names.into_iter().zip(acc) {
+            if let Some(row) = missing {
+                return Err(PreprocessError::missing(row, &name, Self::NAME));
+            }
             let cannot = |reason: &str| PreprocessError::CannotFit {
                 step: Self::NAME.to_string(),
                 column: name.clone(),
                 reason: reason.to_string(),
             };
-            if x.is_empty() {
+            if count == 0 {
                 return Err(cannot("there are no rows to fit on"));
             }
-            let min = x.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let range = max - min;
             if !range.is_finite() {
                 return Err(cannot("the range max − min overflows f64"));
@@ -192,53 +267,196 @@ impl Transformer for MinMaxScaler {
     }
 }
 
-/// Mean and population standard deviation as scikit-learn computes them, with constant columns
-/// given standard deviation 1.
-fn mean_std(x: &[f64]) -> Result<(f64, f64), &'static str> {
-    if x.is_empty() {
-        return Err("there are no rows to fit on");
+/// The positions of the named numeric columns.
+fn positions_of(
+    table: &Table,
+    names: &[String],
+    step: &str,
+) -> Result<Vec<usize>, PreprocessError> {
+    names
+        .iter()
+        .map(|name| numeric_position(table, name, step))
+        .collect()
+}
+
+/// Calls `f(k, row, x)` for every row of `rows` and the numeric column at `positions[k]`, with
+/// NaN for missing. Each block's rows are read once for all its columns; each column sees its
+/// values in row order, so per-column sums are the same as in a column-by-column loop.
+fn for_each_value(
+    table: &Table,
+    positions: &[usize],
+    rows: impl Iterator<Item = usize> + Clone,
+    mut f: impl FnMut(usize, usize, f64),
+) {
+    let mut by_block: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+    let mut others = Vec::new();
+    for (k, &i) in positions.iter().enumerate() {
+        match table.slot(i) {
+            Slot::Numeric { block, col } => match by_block.iter_mut().find(|(b, _)| b == block) {
+                Some((_, cols)) => cols.push((k, *col)),
+                None => by_block.push((*block, vec![(k, *col)])),
+            },
+            _ => others.push(k),
+        }
     }
-    let n = x.len() as f64;
-    // A column of one repeated value has exactly that mean; sum / n can miss it by an ulp
-    // (0.1 three times gives 0.10000000000000002), which would leave ±1e-17 where sklearn's
-    // "constant column becomes 0" promises 0.
-    let mean = if x.iter().all(|&xi| xi == x[0]) {
-        x[0]
-    } else {
-        accurate_sum(x.iter().copied()) / n
-    };
-    // Corrected two-pass algorithm (Chan, Golub & LeVeque), as sklearn's
-    // `_incremental_mean_and_var`.
-    let correction = accurate_sum(x.iter().map(|&xi| xi - mean));
-    let squares = accurate_sum(x.iter().map(|&xi| (xi - mean) * (xi - mean)));
-    let var = (squares - correction * correction / n) / n;
-    if !mean.is_finite() || !var.is_finite() {
-        return Err("the values are too large: their mean or variance overflows f64");
+    for (b, cols) in &by_block {
+        let block = &table.blocks()[*b];
+        for r in rows.clone() {
+            let row = &block.values[r * block.width..(r + 1) * block.width];
+            for &(k, c) in cols {
+                f(k, r, row[c]);
+            }
+        }
     }
-    // sklearn's `_is_constant_feature`: the variance is within rounding error of zero.
-    let eps = f64::EPSILON;
-    let upper_bound = n * eps * var + (n * mean * eps).powi(2);
-    let std = if var <= upper_bound { 1.0 } else { var.sqrt() };
-    Ok((mean, std))
+    for k in others {
+        if let Some(values) = table.view_at(positions[k]).as_numeric() {
+            for r in rows.clone() {
+                f(k, r, values.raw(r));
+            }
+        }
+    }
 }
 
 /// Neumaier's compensated sum: error independent of the length, so long columns keep every
 /// digit numpy's pairwise summation keeps (a plain loop lost 1e-13 on bank.csv's `pdays`).
-pub(crate) fn accurate_sum(values: impl Iterator<Item = f64>) -> f64 {
-    let (mut sum, mut compensation) = (0.0_f64, 0.0_f64);
-    for x in values {
-        let t = sum + x;
-        if sum.abs() >= x.abs() {
-            compensation += (sum - t) + x;
-        } else {
-            compensation += (x - t) + sum;
-        }
-        sum = t;
-    }
-    sum + compensation
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AccurateSum {
+    sum: f64,
+    compensation: f64,
 }
 
-/// `(x − offset) / scale` on each fitted column, in place where the buffer is not shared.
+impl AccurateSum {
+    #[inline]
+    pub(crate) fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        if self.sum.abs() >= x.abs() {
+            self.compensation += (self.sum - t) + x;
+        } else {
+            self.compensation += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    pub(crate) fn value(&self) -> f64 {
+        self.sum + self.compensation
+    }
+}
+
+/// What the corrected two-pass algorithm accumulates for one column.
+#[derive(Debug, Clone, Copy)]
+struct Moments {
+    n: usize,
+    first_missing: Option<usize>,
+    first: f64,
+    all_equal: bool,
+    sum: AccurateSum,
+    mean: f64,
+    correction: AccurateSum,
+    squares: AccurateSum,
+}
+
+impl Default for Moments {
+    fn default() -> Self {
+        Moments {
+            n: 0,
+            first_missing: None,
+            first: 0.0,
+            all_equal: true,
+            sum: AccurateSum::default(),
+            mean: 0.0,
+            correction: AccurateSum::default(),
+            squares: AccurateSum::default(),
+        }
+    }
+}
+
+impl Moments {
+    #[inline]
+    fn first_pass(&mut self, row: usize, x: f64) {
+        if x.is_nan() {
+            self.first_missing.get_or_insert(row);
+            return;
+        }
+        if self.n == 0 {
+            self.first = x;
+        } else if x != self.first {
+            self.all_equal = false;
+        }
+        self.sum.add(x);
+        self.n += 1;
+    }
+
+    fn set_mean(&mut self) {
+        // A column of one repeated value has exactly that mean; sum / n can miss it by an ulp
+        // (0.1 three times gives 0.10000000000000002), which would leave ±1e-17 where sklearn's
+        // "constant column becomes 0" promises 0.
+        self.mean = if self.all_equal {
+            self.first
+        } else {
+            self.sum.value() / self.n as f64
+        };
+    }
+
+    #[inline]
+    fn second_pass(&mut self, x: f64) {
+        if !x.is_nan() {
+            let d = x - self.mean;
+            self.correction.add(d);
+            self.squares.add(d * d);
+        }
+    }
+
+    /// A 0/1 column with `ones` ones in `n` rows, without reading it: the sums the two passes
+    /// would accumulate, in closed form.
+    fn indicator(n: usize, ones: usize) -> Moments {
+        let mut m = Moments {
+            n,
+            ..Moments::default()
+        };
+        if n == 0 {
+            return m;
+        }
+        let (nf, of) = (n as f64, ones as f64);
+        m.mean = if ones == 0 {
+            0.0
+        } else if ones == n {
+            1.0
+        } else {
+            of / nf
+        };
+        let (a, b) = (1.0 - m.mean, 0.0 - m.mean);
+        m.correction.add(of * a);
+        m.correction.add((nf - of) * b);
+        m.squares.add(of * (a * a));
+        m.squares.add((nf - of) * (b * b));
+        m
+    }
+
+    /// Mean and population standard deviation as scikit-learn computes them, with constant
+    /// columns given standard deviation 1.
+    fn mean_std(&self) -> Result<(f64, f64), &'static str> {
+        if self.n == 0 {
+            return Err("there are no rows to fit on");
+        }
+        let n = self.n as f64;
+        let (mean, correction) = (self.mean, self.correction.value());
+        // Corrected two-pass algorithm (Chan, Golub & LeVeque), as sklearn's
+        // `_incremental_mean_and_var`.
+        let var = (self.squares.value() - correction * correction / n) / n;
+        if !mean.is_finite() || !var.is_finite() {
+            return Err("the values are too large: their mean or variance overflows f64");
+        }
+        // sklearn's `_is_constant_feature`: the variance is within rounding error of zero.
+        let eps = f64::EPSILON;
+        let upper_bound = n * eps * var + (n * mean * eps).powi(2);
+        let std = if var <= upper_bound { 1.0 } else { var.sqrt() };
+        Ok((mean, std))
+    }
+}
+
+/// `(x − offset) / scale` on each fitted column: block columns in place (one pass over each
+/// block's rows; copied first only if another table shares the block), indicators by recording
+/// the map.
 fn apply_scaling(
     fitted: Option<&[ColumnScaling]>,
     mut table: Table,
@@ -247,6 +465,7 @@ fn apply_scaling(
     let fitted = fitted.ok_or_else(|| PreprocessError::NotFitted {
         step: step.to_string(),
     })?;
+    let mut positions = Vec::with_capacity(fitted.len());
     for p in fitted {
         if !p.offset.is_finite() || !p.scale.is_finite() || p.scale <= 0.0 {
             return Err(PreprocessError::param(
@@ -258,29 +477,79 @@ fn apply_scaling(
                 ),
             ));
         }
-        let i = numeric_position(&table, &p.column, step)?;
-        let op = Affine {
-            offset: p.offset,
-            scale: p.scale,
-        };
-        let lazy = Lazy::scaled(table.stored_at(i), op);
-        // Check every row now, so errors come from this step; values are computed later, once.
-        if let Some(row) = lazy.first_bad_row() {
-            let before = lazy.value(row, lazy.n_ops().saturating_sub(1));
-            return Err(match before {
-                None => PreprocessError::missing(row, &p.column, step),
-                Some(x) => PreprocessError::value(
+        positions.push(numeric_position(&table, &p.column, step)?);
+    }
+    // The first row whose result is not finite, with the value before this step (NaN: missing).
+    let mut bad: Vec<Option<(usize, f64)>> = vec![None; fitted.len()];
+    let mut by_block: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (k, &i) in positions.iter().enumerate() {
+        match table.slot(i) {
+            Slot::Numeric { block, .. } => match by_block.iter_mut().find(|(b, _)| b == block) {
+                Some((_, ks)) => ks.push(k),
+                None => by_block.push((*block, vec![k])),
+            },
+            Slot::Indicator(ind) => {
+                let op = Affine {
+                    offset: fitted[k].offset,
+                    scale: fitted[k].scale,
+                };
+                let mut ops = ind.ops.clone();
+                let before = [apply(&ops, 0.0), apply(&ops, 1.0)];
+                ops.push(op);
+                let ok = [apply(&ops, 0.0).is_finite(), apply(&ops, 1.0).is_finite()];
+                if !(ok[0] && ok[1]) {
+                    let row = ind
+                        .codes
+                        .iter()
+                        .position(|&c| !ok[usize::from(c == ind.code)]);
+                    if let Some(r) = row {
+                        bad[k] = Some((r, before[usize::from(ind.codes[r] == ind.code)]));
+                    }
+                }
+                if let Some(ops_mut) = table.indicator_ops_mut(i) {
+                    ops_mut.push(op);
+                }
+            }
+            Slot::Categorical(_) => {}
+        }
+    }
+    let n = table.n_rows();
+    for (b, ks) in by_block {
+        let table_positions: Vec<usize> = ks.iter().map(|&k| positions[k]).collect();
+        let (block, cols) = table.block_mut(b, &table_positions);
+        let ops: Vec<(usize, usize, f64, f64)> = ks
+            .iter()
+            .zip(&cols)
+            .map(|(&k, &c)| (k, c, fitted[k].offset, fitted[k].scale))
+            .collect();
+        let width = block.width;
+        for (r, row) in block.values.chunks_exact_mut(width).take(n).enumerate() {
+            for &(k, c, offset, scale) in &ops {
+                let x = row[c];
+                let y = (x - offset) / scale;
+                if !y.is_finite() && bad[k].is_none() {
+                    bad[k] = Some((r, x));
+                }
+                row[c] = y;
+            }
+        }
+    }
+    for (k, p) in fitted.iter().enumerate() {
+        if let Some((row, before)) = bad[k] {
+            return Err(if before.is_nan() {
+                PreprocessError::missing(row, &p.column, step)
+            } else {
+                PreprocessError::value(
                     row,
                     &p.column,
                     format!(
                         "a value whose scaled result is finite (offset {}, scale {})",
                         p.offset, p.scale
                     ),
-                    x.to_string(),
-                ),
+                    before.to_string(),
+                )
             });
         }
-        table.replace_lazy(i, lazy);
     }
     Ok(table)
 }
@@ -288,6 +557,7 @@ fn apply_scaling(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::column::Column;
 
     fn table(x: &[f64]) -> Table {
         Table::new([("x", Column::numeric(x.iter().copied()))]).unwrap()
@@ -347,7 +617,7 @@ mod tests {
 
     #[test]
     fn errors_name_row_and_column() {
-        let t = Table::new([("x", Column::Numeric(vec![Some(1.0), None]))]).unwrap();
+        let t = Table::new([("x", Column::numeric_with_missing([Some(1.0), None]))]).unwrap();
         let msg = StandardScaler::new(["x"]).fit(&t).unwrap_err().to_string();
         assert!(
             msg.contains("data row 2") && msg.contains("\"x\"") && msg.contains("missing"),
@@ -399,7 +669,9 @@ mod tests {
     fn accurate_sum_keeps_small_terms() {
         let xs = [1e16, 1.0, -1e16, 1.0];
         assert_eq!(xs.iter().sum::<f64>(), 1.0);
-        assert_eq!(accurate_sum(xs.into_iter()), 2.0);
+        let mut sum = AccurateSum::default();
+        xs.iter().for_each(|&x| sum.add(x));
+        assert_eq!(sum.value(), 2.0);
     }
 
     #[test]
@@ -418,10 +690,10 @@ mod tests {
             .collect();
         // Through `Column` (materialized) and through the matrix (computed directly).
         let got = values(&twice);
-        let matrix = twice.to_features().unwrap().matrix;
+        let features = twice.to_features().unwrap();
         for i in 0..x.len() {
             assert_eq!(got[i].to_bits(), eager[i].to_bits());
-            assert_eq!(matrix[(i, 0)].to_bits(), eager[i].to_bits());
+            assert_eq!(features.get(i, 0).unwrap().to_bits(), eager[i].to_bits());
         }
         assert_eq!(twice, Table::new([("x", Column::numeric(eager))]).unwrap());
     }
