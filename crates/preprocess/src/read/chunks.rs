@@ -144,7 +144,7 @@ impl<R: Read> CsvChunks<R> {
 
     fn read_chunk(&mut self) -> Result<Option<Table>, PreprocessError> {
         let start = self.rows_read;
-        let mut parsed = Parsed::new(&self.plan);
+        let mut parsed = Parsed::new(&self.plan, Vec::new());
         while parsed.rows < self.chunk_size {
             if self.pos >= self.block.len() {
                 let spare = std::mem::take(&mut self.block);

@@ -101,10 +101,13 @@ pub(crate) struct Parsed {
 }
 
 impl Parsed {
-    pub(crate) fn new(plan: &Plan) -> Parsed {
+    /// Empty, writing numbers into `numeric` (a buffer to reuse: fresh memory costs the kernel a
+    /// page clearing per 4 KiB, which for a 1 GB file was a third of the time).
+    pub(crate) fn new(plan: &Plan, mut numeric: Vec<f64>) -> Parsed {
+        numeric.clear();
         Parsed {
             rows: 0,
-            numeric: Vec::new(),
+            numeric,
             labels: (0..plan.n_categorical).map(|_| Labels::default()).collect(),
             problem: None,
             bad_numbers: vec![None; plan.n_numeric],

@@ -271,8 +271,15 @@ impl Merged {
         }
     }
 
-    /// Appends the next block; false once an error has ended the read.
-    fn merge(&mut self, parsed: Parsed, plan: &Plan, path: &Option<PathBuf>) -> bool {
+    /// Appends the next block; false once an error has ended the read. The block's number
+    /// buffer is handed back to `spare` for the next block.
+    fn merge(
+        &mut self,
+        parsed: Parsed,
+        plan: &Plan,
+        path: &Option<PathBuf>,
+        spare: &Mutex<Vec<Vec<f64>>>,
+    ) -> bool {
         if self.error.is_some() {
             return false;
         }
@@ -280,6 +287,9 @@ impl Merged {
         let rows = parsed.rows;
         self.numeric
             .extend_from_slice(&parsed.numeric[..rows * self.n_numeric]);
+        if let Ok(mut spare) = spare.lock() {
+            spare.push(parsed.numeric);
+        }
         for (global, local) in self.labels.iter_mut().zip(parsed.labels) {
             let (codes, labels) = local.into_parts();
             let remap: Vec<u32> = labels.into_iter().map(|l| global.code(l)).collect();
@@ -315,9 +325,14 @@ impl Merged {
     }
 }
 
-/// One block parsed from `start`.
-fn parse_block(plan: &Plan, block: &[u8], start: usize) -> Parsed {
-    let mut parsed = Parsed::new(plan);
+/// One block parsed from `start`, numbers written into a spare buffer if there is one.
+fn parse_block(plan: &Plan, block: &[u8], start: usize, spare: &Mutex<Vec<Vec<f64>>>) -> Parsed {
+    let buffer = spare
+        .lock()
+        .ok()
+        .and_then(|mut s| s.pop())
+        .unwrap_or_default();
+    let mut parsed = Parsed::new(plan, buffer);
     let mut pos = start;
     parse_rows(plan, &mut parsed, block, &mut pos, usize::MAX);
     parsed
@@ -333,6 +348,11 @@ fn run<'a>(
     merged: &mut Merged,
     path: &Option<PathBuf>,
 ) {
+    let spare_numbers = Mutex::new(Vec::new());
+    let spare_numbers = &spare_numbers;
+    let parse = |block: &[u8], start: usize| parse_block(plan, block, start, spare_numbers);
+    let merge =
+        |merged: &mut Merged, parsed: Parsed| merged.merge(parsed, plan, path, spare_numbers);
     let second = blocks.next_block(None);
     let second = match second {
         Ok(Some(block)) if threads > 1 => block,
@@ -342,7 +362,7 @@ fn run<'a>(
             let mut block = first;
             let mut start = start;
             loop {
-                if !merged.merge(parse_block(plan, &block, start), plan, path) {
+                if !merge(merged, parse(&block, start)) {
                     return;
                 }
                 let Some(b) = next.take() else { return };
@@ -355,7 +375,7 @@ fn run<'a>(
                 match blocks.next_block(spare) {
                     Ok(n) => next = n,
                     Err(e) => {
-                        if merged.merge(parse_block(plan, &block, 0), plan, path) {
+                        if merge(merged, parse(&block, 0)) {
                             merged.fail(e);
                         }
                         return;
@@ -364,7 +384,7 @@ fn run<'a>(
             }
         }
         Err(e) => {
-            if merged.merge(parse_block(plan, &first, start), plan, path) {
+            if merge(merged, parse(&first, start)) {
                 merged.fail(e);
             }
             return;
@@ -412,7 +432,7 @@ fn run<'a>(
                 let Ok((index, block, start)) = job else {
                     return;
                 };
-                let parsed = parse_block(plan, &block, start);
+                let parsed = parse(&block, start);
                 if done_tx.send((index, Ok((parsed, block)))).is_err() {
                     return;
                 }
@@ -429,7 +449,7 @@ fn run<'a>(
                 next += 1;
                 match result {
                     Ok((parsed, block)) => {
-                        if !merged.merge(parsed, plan, path) {
+                        if !merge(merged, parsed) {
                             // Returning drops the receivers, which stops every thread.
                             return;
                         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::scale::AccurateSum;
+use super::stats::AccurateSum;
 use super::{check_column_list, fit_rows_of, Transformer};
 use crate::column::{CategoricalColumn, ColumnView};
 use crate::error::PreprocessError;

@@ -13,13 +13,16 @@
 //! (unless a step is told otherwise: [`OutOfRange::Missing`], [`HandleMissing::AllZero`]).
 
 mod bin;
-mod encode;
+mod boolean;
 mod impute;
+mod one_hot;
 mod scale;
+mod stats;
 
 pub use bin::{Binner, OutOfRange};
-pub use encode::{BooleanEncoder, EncodedColumn, HandleMissing, HandleUnknown, OneHotEncoder};
+pub use boolean::BooleanEncoder;
 pub use impute::{Fill, FittedFill, ImputeStrategy, Imputer};
+pub use one_hot::{EncodedColumn, HandleMissing, HandleUnknown, OneHotEncoder};
 pub use scale::{ColumnScaling, Columns, MinMaxScaler, StandardScaler};
 
 use serde::{Deserialize, Serialize};
