@@ -6,12 +6,16 @@
 //! cargo run --release -p logreg-preprocess --example csv_to_design -- write /tmp/big.csv 1000000 50
 //! # read it, split off `y`, and turn the rest into a dense f64 design (add --standardize)
 //! /usr/bin/time -v cargo run --release -p logreg-preprocess --example csv_to_design -- read /tmp/big.csv
+//! # 50 000 rows with a 3 000-level `zip` column: one-hot (max 5 000) + standardize, sparse
+//! cargo run --release -p logreg-preprocess --example csv_to_design -- write-zip /tmp/zip.csv
+//! /usr/bin/time -v cargo run --release -p logreg-preprocess --example csv_to_design -- read-zip /tmp/zip.csv
 //! ```
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
-use logreg_preprocess::{read_csv, CsvOptions, Pipeline};
+use logreg_linalg_core::Design;
+use logreg_preprocess::{read_csv, ColumnType, CsvOptions, DesignStorage, OneHotEncoder, Pipeline};
 
 /// SplitMix64: a tiny seeded generator, enough for synthetic data.
 struct SplitMix(u64);
@@ -83,6 +87,28 @@ fn write(path: &str, rows: usize, cols: usize) -> std::io::Result<()> {
     out.flush()
 }
 
+/// 50 000 rows: three numeric columns, a `zip` of 3 000 levels (written as digits) and a 0/1
+/// label.
+fn write_zip(path: &str) -> std::io::Result<()> {
+    let mut rng = SplitMix(7);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(out, "income,age,visits,zip,y")?;
+    for _ in 0..50_000 {
+        let zip = 10_000 + rng.next_u64() % 3000;
+        let (a, b, c) = (rng.normal(), rng.normal(), rng.normal());
+        let z = a - 0.5 * b + if zip % 7 == 0 { 1.0 } else { -0.3 };
+        let y = u8::from(rng.unit() < 1.0 / (1.0 + (-z).exp()));
+        writeln!(
+            out,
+            "{},{},{},{zip},{y}",
+            g17(a * 1e4),
+            g17(40.0 + 12.0 * b),
+            g17(c)
+        )?;
+    }
+    out.flush()
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -94,6 +120,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ["write", path, rows, cols] => {
             write(path, rows.parse()?, cols.parse()?)?;
             println!("wrote {path}");
+        }
+        ["write-zip", path] => {
+            write_zip(path)?;
+            println!("wrote {path}");
+        }
+        ["read-zip", path] => {
+            let start = Instant::now();
+            let options = CsvOptions::new().column_type("zip", ColumnType::Categorical);
+            let (x, y) = read_csv(path, &options)?.split_target_owned("y")?;
+            let read = start.elapsed();
+            let mut pipeline = Pipeline::new()
+                .step(OneHotEncoder::new(["zip"]).max_categories(5000))
+                .standardize_all()
+                .storage(DesignStorage::Auto);
+            let features = pipeline.fit_transform_owned(x, None)?;
+            let nnz = match &features.design {
+                Design::Sparse(csr) => csr.nnz(),
+                _ => features.n_rows() * features.n_cols(),
+            };
+            println!(
+                "{} rows × {} features ({} labels), {} storage, {nnz} stored values: read {:.3} s, \
+                 pipeline {:.3} s",
+                features.n_rows(),
+                features.n_cols(),
+                y.len(),
+                features.design.storage().name(),
+                read.as_secs_f64(),
+                (start.elapsed() - read).as_secs_f64(),
+            );
         }
         ["read", path, rest @ ..] => {
             let start = Instant::now();
@@ -119,7 +174,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         _ => {
-            eprintln!("usage: csv_to_design write FILE ROWS COLS | read FILE [--standardize]");
+            eprintln!(
+                "usage: csv_to_design write FILE ROWS COLS | read FILE [--standardize] \
+                 | write-zip FILE | read-zip FILE"
+            );
             std::process::exit(2);
         }
     }

@@ -197,6 +197,36 @@ fn typed_position(
     expected: ColumnType,
 ) -> Result<usize, PreprocessError> {
     let i = table.position(name).ok_or_else(|| table.not_found(name))?;
+    check_type(table, i, name, step, expected)
+}
+
+/// Positions of the named numeric columns, found in one pass over the table's names (steps
+/// over thousands of one-hot columns would otherwise spend their time searching names).
+fn numeric_positions<S: AsRef<str>>(
+    table: &Table,
+    names: &[S],
+    step: &str,
+) -> Result<Vec<usize>, PreprocessError> {
+    table
+        .positions(names)
+        .into_iter()
+        .zip(names)
+        .map(|(i, name)| {
+            let name = name.as_ref();
+            let i = i.ok_or_else(|| table.not_found(name))?;
+            check_type(table, i, name, step, ColumnType::Numeric)
+        })
+        .collect()
+}
+
+/// `i` if the column there has the `expected` type, else an error naming what `step` needed.
+fn check_type(
+    table: &Table,
+    i: usize,
+    name: &str,
+    step: &str,
+    expected: ColumnType,
+) -> Result<usize, PreprocessError> {
     let found = table.type_at(i);
     if found != expected {
         return Err(PreprocessError::ColumnType {

@@ -273,18 +273,20 @@ impl Transformer for OneHotEncoder {
             table.remove(&encoded.column)?;
         }
         let skip = usize::from(self.drop_first);
+        let mut indicators = Vec::new();
         for (encoded, codes) in fitted.iter().zip(all_codes) {
             for (code, category) in encoded.categories.iter().enumerate().skip(skip) {
-                table.push_indicator(
+                indicators.push((
                     format!("{}_{category}", encoded.column),
                     Indicator {
                         codes: Arc::clone(&codes),
                         code: code as u32,
                         ops: Vec::new(),
                     },
-                )?;
+                ));
             }
         }
+        table.push_indicators(indicators)?;
         Ok(table)
     }
 

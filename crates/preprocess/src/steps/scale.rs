@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::stats::{for_each_value, Moments};
-use super::{check_column_list, fit_rows_of, numeric_position, Transformer};
+use super::{check_column_list, fit_rows_of, numeric_positions, Transformer};
 use crate::column::{apply, Affine, CategoricalColumn};
 use crate::error::PreprocessError;
 use crate::schema::ColumnType;
@@ -96,7 +96,7 @@ impl StandardScaler {
 impl Transformer for StandardScaler {
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
-        let positions = positions_of(table, &names, Self::NAME)?;
+        let positions = numeric_positions(table, &names, Self::NAME)?;
         let rows = fit_rows_of(table, rows)?;
         let n_rows = rows.clone().count();
         // Pure one-hot indicators: mean and variance follow from how often their code occurs.
@@ -213,7 +213,7 @@ impl MinMaxScaler {
 impl Transformer for MinMaxScaler {
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
-        let positions = positions_of(table, &names, Self::NAME)?;
+        let positions = numeric_positions(table, &names, Self::NAME)?;
         let rows = fit_rows_of(table, rows)?;
         // (first missing row, min, max, count)
         let mut acc = vec![(None::<usize>, f64::INFINITY, f64::NEG_INFINITY, 0usize); names.len()];
@@ -268,18 +268,6 @@ impl Transformer for MinMaxScaler {
     }
 }
 
-/// The positions of the named numeric columns.
-fn positions_of(
-    table: &Table,
-    names: &[String],
-    step: &str,
-) -> Result<Vec<usize>, PreprocessError> {
-    names
-        .iter()
-        .map(|name| numeric_position(table, name, step))
-        .collect()
-}
-
 /// `(x − offset) / scale` on each fitted column: block columns in place (one pass over each
 /// block's rows; copied first only if another table shares the block), indicators by recording
 /// the map.
@@ -291,7 +279,6 @@ fn apply_scaling(
     let fitted = fitted.ok_or_else(|| PreprocessError::NotFitted {
         step: step.to_string(),
     })?;
-    let mut positions = Vec::with_capacity(fitted.len());
     for p in fitted {
         if !p.offset.is_finite() || !p.scale.is_finite() || p.scale <= 0.0 {
             return Err(PreprocessError::param(
@@ -303,8 +290,9 @@ fn apply_scaling(
                 ),
             ));
         }
-        positions.push(numeric_position(&table, &p.column, step)?);
     }
+    let names: Vec<&str> = fitted.iter().map(|p| p.column.as_str()).collect();
+    let positions = numeric_positions(&table, &names, step)?;
     // The first row whose result is not finite, with the value before this step (NaN: missing).
     let mut bad: Vec<Option<(usize, f64)>> = vec![None; fitted.len()];
     let mut by_block: Vec<(usize, Vec<usize>)> = Vec::new();

@@ -338,6 +338,22 @@ impl Table {
         self.names.iter().position(|n| n == name)
     }
 
+    /// The positions of many names at once (one pass over the table's names, not one each).
+    pub(crate) fn positions<S: AsRef<str>>(&self, names: &[S]) -> Vec<Option<usize>> {
+        if names.len() < 8 {
+            return names.iter().map(|n| self.position(n.as_ref())).collect();
+        }
+        let mut index: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(self.names.len());
+        for (i, n) in self.names.iter().enumerate().rev() {
+            index.insert(n, i);
+        }
+        names
+            .iter()
+            .map(|n| index.get(n.as_ref()).copied())
+            .collect()
+    }
+
     pub(crate) fn not_found(&self, name: &str) -> PreprocessError {
         PreprocessError::ColumnNotFound {
             column: name.to_string(),
@@ -409,15 +425,27 @@ impl Table {
         Ok(())
     }
 
-    /// Appends a one-hot indicator a step produced.
-    pub(crate) fn push_indicator(
+    /// Appends one-hot indicators a step produced (names checked in one pass).
+    pub(crate) fn push_indicators(
         &mut self,
-        name: String,
-        indicator: Indicator,
+        indicators: Vec<(String, Indicator)>,
     ) -> Result<(), PreprocessError> {
-        let len = indicator.codes.len();
-        self.check_new(&name, len)?;
-        self.push_slot(name, len, Slot::Indicator(indicator));
+        let mut taken: std::collections::HashSet<String> = self.names.iter().cloned().collect();
+        for (name, indicator) in indicators {
+            let len = indicator.codes.len();
+            if taken.contains(&name) {
+                return Err(PreprocessError::DuplicateColumn {
+                    path: None,
+                    column: name,
+                });
+            }
+            if name.trim().is_empty() || (!self.names.is_empty() && len != self.n_rows) {
+                // The rare cases, with their messages.
+                self.check_new(&name, len)?;
+            }
+            taken.insert(name.clone());
+            self.push_slot(name, len, Slot::Indicator(indicator));
+        }
         Ok(())
     }
 
