@@ -49,6 +49,22 @@ impl NaSet {
         }
     }
 
+    /// [`is_na`](Self::is_na) on the bytes of a cell known to be UTF-8: without building a
+    /// `&str` or trimming when the cell neither starts nor ends with what `str::trim` removes.
+    #[inline]
+    pub(crate) fn is_na_utf8(&self, cell: &[u8]) -> bool {
+        // What str::trim removes, among ASCII bytes (vertical tab too); other bytes may start a
+        // Unicode space, so those cells take the general path.
+        let plain =
+            |b: u8| b.is_ascii() && !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        match (cell.first(), cell.last()) {
+            (Some(&a), Some(&b)) if plain(a) && plain(b) => {
+                self.may_be_token(cell) && self.tokens.contains(cell)
+            }
+            _ => std::str::from_utf8(cell).is_ok_and(|c| self.is_na(c)),
+        }
+    }
+
     /// Whether a cell is missing: blank, or an NA token as written or trimmed.
     pub(crate) fn is_na(&self, cell: &str) -> bool {
         let trimmed = cell.trim();
@@ -114,6 +130,18 @@ mod tests {
         }
         let bare = NaSet::new(&CsvOptions::new().keep_default_na(false));
         assert!(bare.is_na("") && !bare.is_na("NA"));
+        for t in [
+            "",
+            " ",
+            "NA",
+            "\u{b}NA",
+            "NA\u{a0}",
+            "x",
+            "N A",
+            "\u{3000}null",
+        ] {
+            assert_eq!(na.is_na_utf8(t.as_bytes()), na.is_na(t), "{t:?}");
+        }
         let numbers = NaSet::new(&CsvOptions::new().na_values(["-999"]));
         assert!(numbers.may_be_token(b"-999") && numbers.is_na(" -999"));
         assert!(!numbers.may_be_token(b"-998.5"));
@@ -152,6 +180,13 @@ mod tests {
                     prop_assert_eq!(std.to_bits(), x.to_bits(), "{}", text);
                 }
             }
+        }
+
+        /// The byte-level NA check is the `&str` one.
+        #[test]
+        fn na_fast_path_agrees(text in "[ \t\u{b}\u{a0}\u{3000}NAaul#/?-]{0,6}") {
+            let na = NaSet::new(&CsvOptions::new().na_values(["?", " A"]));
+            prop_assert_eq!(na.is_na_utf8(text.as_bytes()), na.is_na(&text), "{:?}", text);
         }
 
         /// Long digit strings (more than the 19 significant digits of the fast algorithm).

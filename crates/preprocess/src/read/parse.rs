@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::column::FastMap;
+use crate::column::{CategoricalColumn, FastMap};
 use crate::error::PreprocessError;
 use crate::read::cells::{fast_number, parse_number, NaSet, NumberError};
 use crate::read::source::{Blocks, Bytes};
@@ -182,13 +182,13 @@ pub(crate) fn parse_rows(
                 Role::Categorical { col } => {
                     let (span, how) = tok.field(input, pos);
                     let bytes = tok.text(input, span, &mut scratch);
-                    let code = match std::str::from_utf8(bytes) {
-                        Err(_) => {
-                            note(&mut problem, plan, field, RowProblem::Utf8 { field });
-                            crate::CategoricalColumn::MISSING
-                        }
-                        Ok(cell) if plan.na.is_na(cell) => crate::CategoricalColumn::MISSING,
-                        Ok(_) => out.labels[col].code(bytes),
+                    let code = if !(bytes.is_ascii() || std::str::from_utf8(bytes).is_ok()) {
+                        note(&mut problem, plan, field, RowProblem::Utf8 { field });
+                        CategoricalColumn::MISSING
+                    } else if plan.na.is_na_utf8(bytes) {
+                        CategoricalColumn::MISSING
+                    } else {
+                        out.labels[col].code(bytes)
                     };
                     out.labels[col].codes.push(code);
                     how
