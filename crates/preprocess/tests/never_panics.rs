@@ -2,8 +2,9 @@
 //! `Ok` table keeps its invariants.
 
 use logreg_preprocess::{
-    read_csv_chunks_from, read_csv_from, Binner, Column, ColumnType, CsvOptions, HandleMissing,
-    HandleUnknown, ImputeStrategy, Imputer, OneHotEncoder, OutOfRange, Pipeline, Table,
+    read_csv_chunks_from, read_csv_from, read_libsvm_from, Binner, Column, ColumnType, CsvOptions,
+    DesignStorage, HandleMissing, HandleUnknown, ImputeStrategy, Imputer, OneHotEncoder, OutOfRange,
+    Pipeline, Table,
 };
 use proptest::prelude::*;
 
@@ -60,6 +61,10 @@ fn exercise_steps(t: &Table) {
         );
     }
     p = p.standardize_all();
+    if let Ok(sparse) = p.clone().storage(DesignStorage::Sparse).fit_transform(t) {
+        assert_eq!(sparse.n_rows(), t.n_rows());
+        assert!(sparse.to_dmatrix().iter().all(|x| x.is_finite()));
+    }
     if let Ok(features) = p.fit_transform(t) {
         assert_eq!(features.n_rows(), t.n_rows());
         assert!(features.to_dmatrix().iter().all(|x| x.is_finite()));
@@ -120,6 +125,17 @@ proptest! {
     fn random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300),
                     delimiter in prop::sample::select(vec![b',', b';', b'\t', b'|'])) {
         read_everything(&bytes, delimiter);
+    }
+
+    #[test]
+    fn random_libsvm_text(text in "[-+0-9:. #qidx\n\t]{0,80}", limit in prop::option::of(0usize..6)) {
+        if let Ok(data) = read_libsvm_from(text.as_bytes(), limit) {
+            assert_eq!(data.labels.len(), data.n_rows());
+            assert!(data.numeric_labels().iter().all(|y| y.is_finite()));
+            if let Some(limit) = limit {
+                assert_eq!(data.n_features(), limit);
+            }
+        }
     }
 
     #[test]
