@@ -3,8 +3,8 @@
 
 use logreg_preprocess::{
     read_csv_chunks_from, read_csv_from, read_libsvm_from, Binner, Column, ColumnType, CsvOptions,
-    DesignStorage, HandleMissing, HandleUnknown, ImputeStrategy, Imputer, OneHotEncoder, OutOfRange,
-    Pipeline, Table,
+    DesignStorage, HandleMissing, HandleUnknown, ImputeStrategy, Imputer, OneHotEncoder,
+    OutOfRange, Pipeline, Table,
 };
 use proptest::prelude::*;
 

@@ -6,9 +6,10 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::stats::{for_each_value, Moments};
+use super::stats::{fold_columns, Moments, CHUNK_ROWS};
 use super::{check_column_list, fit_rows_of, numeric_positions, Transformer};
 use crate::column::{apply, Affine, CategoricalColumn};
 use crate::error::PreprocessError;
@@ -94,10 +95,14 @@ impl StandardScaler {
 }
 
 impl Transformer for StandardScaler {
-    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
+    fn fit_rows(
+        &mut self,
+        table: &Table,
+        train_rows: Option<&[usize]>,
+    ) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
         let positions = numeric_positions(table, &names, Self::NAME)?;
-        let rows = fit_rows_of(table, rows)?;
+        let rows = fit_rows_of(table, train_rows)?;
         let n_rows = rows.clone().count();
         // Pure one-hot indicators: mean and variance follow from how often their code occurs.
         let mut counts: Vec<(*const Vec<u32>, Vec<usize>)> = Vec::new();
@@ -135,15 +140,29 @@ impl Transformer for StandardScaler {
         }
         // Everything else: the corrected two-pass algorithm, each pass one read of the rows.
         let gen_positions: Vec<usize> = generic.iter().map(|&k| positions[k]).collect();
-        let mut acc = vec![Moments::default(); generic.len()];
-        for_each_value(table, &gen_positions, rows.clone(), |g, r, x| {
-            acc[g].first_pass(r, x)
-        });
+        let fresh = vec![Moments::default(); generic.len()];
+        let mut acc = fold_columns(
+            table,
+            &gen_positions,
+            train_rows,
+            &fresh,
+            |m, r, x| m.first_pass(r, x),
+            Moments::merge_first,
+        );
         for m in &mut acc {
             m.set_mean();
         }
-        for_each_value(table, &gen_positions, rows, |g, _, x| acc[g].second_pass(x));
-        for (g, m) in generic.iter().zip(acc) {
+        let with_means: Vec<Moments> = acc.iter().map(Moments::second_pass_start).collect();
+        let second = fold_columns(
+            table,
+            &gen_positions,
+            train_rows,
+            &with_means,
+            |m, _, x| m.second_pass(x),
+            Moments::merge_second,
+        );
+        for ((g, mut m), s) in generic.iter().zip(acc).zip(second) {
+            m.merge_second(s);
             moments[*g] = Some(m);
         }
         let mut fitted = Vec::with_capacity(names.len());
@@ -214,19 +233,30 @@ impl Transformer for MinMaxScaler {
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
         let positions = numeric_positions(table, &names, Self::NAME)?;
-        let rows = fit_rows_of(table, rows)?;
+        table.check_rows(rows.unwrap_or(&[]))?;
         // (first missing row, min, max, count)
-        let mut acc = vec![(None::<usize>, f64::INFINITY, f64::NEG_INFINITY, 0usize); names.len()];
-        for_each_value(table, &positions, rows, |k, r, x| {
-            let a = &mut acc[k];
-            if x.is_nan() {
-                a.0.get_or_insert(r);
-            } else {
-                a.1 = a.1.min(x);
-                a.2 = a.2.max(x);
-                a.3 += 1;
-            }
-        });
+        let fresh = vec![(None::<usize>, f64::INFINITY, f64::NEG_INFINITY, 0usize); names.len()];
+        let acc = fold_columns(
+            table,
+            &positions,
+            rows,
+            &fresh,
+            |a, r, x| {
+                if x.is_nan() {
+                    a.0.get_or_insert(r);
+                } else {
+                    a.1 = a.1.min(x);
+                    a.2 = a.2.max(x);
+                    a.3 += 1;
+                }
+            },
+            |a, b| {
+                a.0 = a.0.or(b.0);
+                a.1 = a.1.min(b.1);
+                a.2 = a.2.max(b.2);
+                a.3 += b.3;
+            },
+        );
         let mut fitted = Vec::with_capacity(names.len());
         for (name, (missing, min, max, count)) in names.into_iter().zip(acc) {
             if let Some(row) = missing {
@@ -336,15 +366,32 @@ fn apply_scaling(
             .zip(&cols)
             .map(|(&k, &c)| (k, c, fitted[k].offset, fitted[k].scale))
             .collect();
-        let width = block.width;
-        for (r, row) in block.values.chunks_exact_mut(width).take(n).enumerate() {
-            for &(k, c, offset, scale) in &ops {
-                let x = row[c];
-                let y = (x - offset) / scale;
-                if !y.is_finite() && bad[k].is_none() {
-                    bad[k] = Some((r, x));
+        let width = block.width.max(1);
+        let n_fitted = fitted.len();
+        // Chunks of rows on every core; each reports its first bad row per column.
+        let found: Vec<Vec<Option<(usize, f64)>>> = block.values[..n * block.width]
+            .par_chunks_mut(CHUNK_ROWS * width)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut bad = vec![None; n_fitted];
+                for (r, row) in chunk.chunks_exact_mut(width).enumerate() {
+                    for &(k, col, offset, scale) in &ops {
+                        let x = row[col];
+                        let y = (x - offset) / scale;
+                        if !y.is_finite() && bad[k].is_none() {
+                            bad[k] = Some((c * CHUNK_ROWS + r, x));
+                        }
+                        row[col] = y;
+                    }
                 }
-                row[c] = y;
+                bad
+            })
+            .collect();
+        for chunk in found {
+            for (mine, theirs) in bad.iter_mut().zip(chunk) {
+                if mine.is_none() {
+                    *mine = theirs;
+                }
             }
         }
     }
@@ -511,6 +558,46 @@ mod tests {
             assert_eq!(features.get(i, 0).unwrap().to_bits(), eager[i].to_bits());
         }
         assert_eq!(twice, Table::new([("x", Column::numeric(eager))]).unwrap());
+    }
+
+    #[test]
+    fn many_chunks_give_the_same_bits_on_any_number_of_threads() {
+        let n = 3 * CHUNK_ROWS + 123;
+        let x: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919) % 1000) as f64 / 7.0 + 1e6)
+            .collect();
+        let fit = || {
+            let mut s = StandardScaler::new(["x"]);
+            let out = s.fit_transform(&table(&x)).unwrap();
+            (s.params().unwrap()[0].clone(), values(&out))
+        };
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(fit);
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap()
+            .install(fit);
+        assert_eq!(one.0.offset.to_bits(), many.0.offset.to_bits());
+        assert_eq!(one.0.scale.to_bits(), many.0.scale.to_bits());
+        assert!(one
+            .1
+            .iter()
+            .zip(&many.1)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        // And accurate: the mean of exactly representable sums, computed in integers.
+        let exact_mean =
+            (0..n).map(|i| ((i * 7919) % 1000) as u64).sum::<u64>() as f64 / n as f64 / 7.0 + 1e6;
+        assert!(
+            (one.0.offset - exact_mean).abs() <= 1e-15 * exact_mean,
+            "{}",
+            one.0.offset
+        );
+        let mean_out = one.1.iter().sum::<f64>() / n as f64;
+        assert!(mean_out.abs() < 1e-12, "{mean_out}");
     }
 
     #[test]

@@ -1,12 +1,59 @@
 //! Column statistics in one read of the rows: the sums the scalers and the imputer need,
 //! computed as scikit-learn computes them (compensated sums, the corrected two-pass variance).
+//!
+//! Large tables are read in fixed chunks of rows on every core and the chunks' sums are added in
+//! chunk order, so results do not depend on the number of threads (and a table of one chunk
+//! gets exactly the sums of a plain loop).
+
+use rayon::prelude::*;
 
 use crate::table::{Slot, Table};
+
+/// Rows per chunk of a parallel pass.
+pub(super) const CHUNK_ROWS: usize = 1 << 14;
+
+/// For each column at `positions[k]`, `step` folds every value of `rows` (all rows if `None`;
+/// NaN for missing) into a copy of `init[k]`, chunk by chunk; `merge` adds a chunk's result to
+/// the running total, chunks in row order.
+pub(super) fn fold_columns<A, F, M>(
+    table: &Table,
+    positions: &[usize],
+    rows: Option<&[usize]>,
+    init: &[A],
+    step: F,
+    merge: M,
+) -> Vec<A>
+where
+    A: Clone + Send + Sync,
+    F: Fn(&mut A, usize, f64) + Sync,
+    M: Fn(&mut A, A),
+{
+    let n = rows.map_or(table.n_rows(), <[usize]>::len);
+    let chunks: Vec<Vec<A>> = (0..n.div_ceil(CHUNK_ROWS))
+        .into_par_iter()
+        .map(|c| {
+            let mut acc = init.to_vec();
+            let range = c * CHUNK_ROWS..n.min((c + 1) * CHUNK_ROWS);
+            let at = move |i: usize| rows.map_or(i, |r| r[i]);
+            for_each_value(table, positions, range.map(at), |k, r, x| {
+                step(&mut acc[k], r, x)
+            });
+            acc
+        })
+        .collect();
+    let mut total = init.to_vec();
+    for chunk in chunks {
+        for (t, a) in total.iter_mut().zip(chunk) {
+            merge(t, a);
+        }
+    }
+    total
+}
 
 /// Calls `f(k, row, x)` for every row of `rows` and the numeric column at `positions[k]`, with
 /// NaN for missing. Each block's rows are read once for all its columns; each column sees its
 /// values in row order, so per-column sums are the same as in a column-by-column loop.
-pub(super) fn for_each_value(
+fn for_each_value(
     table: &Table,
     positions: &[usize],
     rows: impl Iterator<Item = usize> + Clone,
@@ -64,6 +111,12 @@ impl AccurateSum {
     pub(crate) fn value(&self) -> f64 {
         self.sum + self.compensation
     }
+
+    /// Adds another sum (of later values) to this one.
+    pub(crate) fn merge(&mut self, other: AccurateSum) {
+        self.add(other.sum);
+        self.compensation += other.compensation;
+    }
 }
 
 /// What the corrected two-pass algorithm accumulates for one column.
@@ -119,6 +172,35 @@ impl Moments {
         } else {
             self.sum.value() / self.n as f64
         };
+    }
+
+    /// Adds the first-pass sums of later rows.
+    pub(super) fn merge_first(&mut self, other: Moments) {
+        if other.n > 0 {
+            if self.n == 0 {
+                self.first = other.first;
+                self.all_equal = other.all_equal;
+            } else {
+                self.all_equal &= other.all_equal && other.first == self.first;
+            }
+        }
+        self.first_missing = self.first_missing.or(other.first_missing);
+        self.n += other.n;
+        self.sum.merge(other.sum);
+    }
+
+    /// Where a chunk's second pass starts: nothing summed, this column's mean known.
+    pub(super) fn second_pass_start(&self) -> Moments {
+        Moments {
+            mean: self.mean,
+            ..Moments::default()
+        }
+    }
+
+    /// Adds the second-pass sums of later rows.
+    pub(super) fn merge_second(&mut self, other: Moments) {
+        self.correction.merge(other.correction);
+        self.squares.merge(other.squares);
     }
 
     #[inline]
