@@ -5,10 +5,9 @@
 //! header, and for a table built in memory data row `r` is index `r - 1`), the column name,
 //! the value found and what was expected.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::table::ColumnType;
+use crate::schema::ColumnType;
 
 /// Everything that can go wrong while reading tables or fitting and applying preprocessing steps.
 #[derive(Debug, thiserror::Error)]
@@ -216,6 +215,44 @@ pub enum PreprocessError {
         reason: String,
     },
 
+    /// A one-hot encoded column has more categories than the encoder allows (a guard against
+    /// encoding an identifier by mistake).
+    #[error(
+        "cannot fit OneHotEncoder on column {column:?}: it has {distinct} distinct values, more \
+         than max_categories = {max_categories}; is it an identifier? (raise the limit with \
+         max_categories if not)"
+    )]
+    TooManyCategories {
+        /// Column name.
+        column: String,
+        /// Distinct values in the rows fitted on.
+        distinct: usize,
+        /// The encoder's limit.
+        max_categories: usize,
+    },
+
+    /// A line of a libsvm/svmlight file that cannot be read.
+    #[error(
+        "{}line {line}, token {token:?}: expected {expected}, found {found}",
+        at(path)
+    )]
+    InvalidLibsvm {
+        /// The file, when reading from a path.
+        path: Option<PathBuf>,
+        /// 1-based line of the file (comment and blank lines counted).
+        line: usize,
+        /// The whitespace-separated token at fault (the whole line if it has none).
+        token: String,
+        /// What the format allows there.
+        expected: String,
+        /// What is there instead.
+        found: String,
+    },
+
+    /// The feature matrix could not be built from the transformed columns.
+    #[error("cannot build the design matrix: {0}")]
+    Design(#[from] logreg_linalg_core::LinalgError),
+
     /// A saved pipeline could not be parsed.
     #[error("cannot read saved pipeline: {0}")]
     Json(#[from] serde_json::Error),
@@ -254,7 +291,8 @@ impl PreprocessError {
             | Self::ColumnType { column, .. }
             | Self::DuplicateColumn { column, .. }
             | Self::LengthMismatch { column, .. }
-            | Self::CannotFit { column, .. } => Some(column),
+            | Self::CannotFit { column, .. }
+            | Self::TooManyCategories { column, .. } => Some(column),
             _ => None,
         }
     }
@@ -287,6 +325,7 @@ impl PreprocessError {
             | Self::InvalidUtf8 { path, .. }
             | Self::RaggedRow { path, .. }
             | Self::InvalidValue { path, .. }
+            | Self::InvalidLibsvm { path, .. }
                 if path.is_none() =>
             {
                 *path = Some(new.to_path_buf());
@@ -372,13 +411,4 @@ fn describe_schema(missing: &[String], mistyped: &[(String, ColumnType, ColumnTy
         parts.push(format!("column {name:?} is {found}, expected {expected}"));
     }
     parts.join("; ")
-}
-
-impl fmt::Display for ColumnType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ColumnType::Numeric => "numeric",
-            ColumnType::Categorical => "categorical",
-        })
-    }
 }

@@ -13,9 +13,9 @@
 //! let mut pipeline = Pipeline::new()
 //!     .step(OneHotEncoder::new(["city"]))
 //!     .standardize_all();
-//! let features = pipeline.fit_transform(&x)?;
+//! let features = pipeline.fit_transform(&x)?;                 // a design matrix, dense f64
 //! assert_eq!(features.names, ["age", "city_Lyon", "city_Paris"]);
-//! assert_eq!(features.matrix[(0, 0)], -1.0);                  // (31 − 38) / 7
+//! assert_eq!(features.get(0, 0), Some(-1.0));                 // (31 − 38) / 7
 //!
 //! let saved = pipeline.to_json()?;                             // fitted parameters included
 //! let again = Pipeline::from_json(&saved)?.transform(&x)?;
@@ -25,18 +25,33 @@
 //! ```
 //!
 //! The pieces, in the order data flows:
-//! - [`Table`]: named [`Column`]s, numeric or categorical, `None` for missing. Read with
-//!   [`read_csv`] / [`read_csv_from`] (rules in [`read`]), or in bounded memory with
-//!   [`read_csv_chunks`]. Select, drop, take rows, split off the target.
-//! - Steps ([`steps`]), each `fit` on training rows then `transform`: [`StandardScaler`],
-//!   [`MinMaxScaler`], [`OneHotEncoder`], [`Binner`], [`BooleanEncoder`], [`Imputer`],
-//!   [`DropColumns`]; all share the [`Transformer`] trait and are `Serialize + Deserialize`.
-//! - [`Pipeline`]: input columns + ordered [`Step`]s → [`Features`] (an `n × d`
-//!   `nalgebra::DMatrix<f64>` and `d` names); remembers its input [`Schema`]; JSON round trip.
+//! - [`Table`]: named columns, numeric (8 bytes a value, NaN for missing) or categorical (a
+//!   4-byte code a value into a list of categories). Read with [`read_csv`] (in parallel, rules
+//!   in [`read`]), [`read_csv_from`] / [`read_csv_bytes`], or in bounded memory with
+//!   [`read_csv_chunks`]. Select, drop, take rows, split off the target; [`Table::column`] gives
+//!   a [`ColumnView`].
+//! - Steps ([`steps`]), each `fit` on training rows (or `fit_rows` on row indices) then
+//!   `transform`: [`StandardScaler`], [`MinMaxScaler`], [`OneHotEncoder`], [`Binner`],
+//!   [`BooleanEncoder`], [`Imputer`], [`DropColumns`]; all share the [`Transformer`] trait and
+//!   are `Serialize + Deserialize`.
+//! - [`Pipeline`]: input columns + ordered [`Step`]s → [`Features`] (a
+//!   [`logreg_linalg_core::Design`] in the [`DesignStorage`] asked for, and one name per
+//!   column); remembers its input [`Schema`]; JSON round trip.
+//! - [`libsvm`]: sparse `label idx:val` files straight into a CSR design.
 //! - [`recipes`]: the bank-marketing tutorial's pipeline in one call.
 //!
 //! Errors are one enum, [`PreprocessError`]. Rows in messages are 1-based *data rows*: the
 //! header is not counted, and for an in-memory table data row `r` is index `r − 1`.
+//!
+//! # Holding the numbers once
+//!
+//! A CSV file's numeric columns are read into one row-major block. A pipeline that owns the
+//! table ([`Pipeline::fit_transform_owned`]) imputes and scales that block in place, and when
+//! the design is that block's columns (no encoding), the block becomes the dense design without
+//! a copy: reading a 1 000 000 × 50 file and producing its design peaks at about the design's
+//! size. One-hot indicators are codes, never a dense block, so a column with thousands of
+//! categories stays cheap and, with [`DesignStorage::Sparse`] (or `Auto`), sparse even when
+//! standardized.
 //!
 //! # Missing values and the bank data's age 18
 //!
@@ -54,23 +69,31 @@
 
 #![warn(missing_docs)]
 
+pub mod column;
 pub mod error;
-mod exact;
+pub mod features;
+mod lenient;
+pub mod libsvm;
 pub mod pipeline;
 pub mod read;
 pub mod recipes;
+pub mod schema;
 pub mod steps;
 pub mod table;
 
+pub use column::{CategoricalColumn, Column, ColumnView, NumericView};
 pub use error::PreprocessError;
+pub use features::{DesignStorage, Features};
+pub use libsvm::{read_libsvm, read_libsvm_chunks, read_libsvm_from, LibsvmChunks, LibsvmData};
 pub use pipeline::{Pipeline, FORMAT_VERSION};
 pub use read::{
-    read_csv, read_csv_chunks, read_csv_chunks_from, read_csv_from, CsvChunks, CsvOptions,
-    DEFAULT_NA_VALUES,
+    read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from, CsvChunks,
+    CsvOptions, DEFAULT_NA_VALUES,
 };
+pub use schema::{ColumnType, Field, Schema};
 pub use steps::{
     Binner, BooleanEncoder, ColumnScaling, Columns, DropColumns, EncodedColumn, Fill, FittedFill,
     HandleMissing, HandleUnknown, ImputeStrategy, Imputer, MinMaxScaler, OneHotEncoder, OutOfRange,
     StandardScaler, Step, Transformer,
 };
-pub use table::{Column, ColumnType, Features, Field, Schema, Table};
+pub use table::Table;

@@ -1,10 +1,13 @@
-//! `Pipeline`: input columns → ordered steps → feature matrix with names; saved as JSON.
+//! `Pipeline`: input columns → ordered steps → design matrix with names; saved as JSON.
 
 use serde::{Deserialize, Serialize};
 
+use crate::column::ColumnView;
 use crate::error::PreprocessError;
+use crate::features::{DesignStorage, Features};
+use crate::schema::{ColumnType, Schema};
 use crate::steps::{DropColumns, StandardScaler, Step, Transformer};
-use crate::table::{Column, ColumnType, Features, Schema, Table};
+use crate::table::Table;
 
 /// The `format_version` this library writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -16,6 +19,10 @@ struct FittedShape {
     input_schema: Schema,
     /// One name per output feature.
     feature_names: Vec<String>,
+    /// The storage chosen at fit ([`DesignStorage::Auto`] resolved); files from before storages
+    /// existed get dense f64, which is what they produced.
+    #[serde(default)]
+    storage: DesignStorage,
 }
 
 /// Column selection plus an ordered list of steps, fitted on training rows and then applied to
@@ -26,9 +33,12 @@ struct FittedShape {
 ///   `transform` reads exactly those, ignoring any other column (such as the target) and
 ///   failing with [`PreprocessError::SchemaMismatch`] if one is missing or of another type.
 /// - Steps run in order; see [`crate::steps`] for where their output columns go.
-/// - After the steps every column must be numeric and complete; they become the matrix columns.
+/// - After the steps every column must be numeric and complete; they become the design's
+///   columns, stored as [`storage`](Self::storage) says (dense f64 by default).
 ///
-/// Fitting uses only the rows it is given: fit on the training split, transform the test split.
+/// Fitting uses only the rows it is given: fit on the training split (a table of its own, or
+/// row indices into one table with [`fit_transform_owned`](Self::fit_transform_owned)), then
+/// transform the test rows.
 /// Serialized with serde (see [`to_json`](Self::to_json)), a pipeline transforms bit-identically
 /// after a round trip.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +47,8 @@ pub struct Pipeline {
     select: Option<Vec<String>>,
     drop: Vec<String>,
     steps: Vec<Step>,
+    #[serde(default)]
+    storage: DesignStorage,
     fitted: Option<FittedShape>,
 }
 
@@ -54,8 +66,17 @@ impl Pipeline {
             select: None,
             drop: Vec::new(),
             steps: Vec::new(),
+            storage: DesignStorage::Dense,
             fitted: None,
         }
+    }
+
+    /// How the design is stored (default dense f64); [`DesignStorage::Auto`] is decided at fit
+    /// from the training design's sparsity and kept for every later transform.
+    pub fn storage(mut self, storage: DesignStorage) -> Self {
+        self.storage = storage;
+        self.fitted = None;
+        self
     }
 
     /// Uses only these input columns, in this order.
@@ -110,35 +131,84 @@ impl Pipeline {
         self.fitted.as_ref().map(|f| f.feature_names.as_slice())
     }
 
+    /// The storage of the designs this pipeline produces (once fitted, [`DesignStorage::Auto`]
+    /// is resolved).
+    pub fn design_storage(&self) -> DesignStorage {
+        self.fitted.as_ref().map_or(self.storage, |f| f.storage)
+    }
+
     /// Learns every step from `table` (training rows only). On error the pipeline is left as
     /// it was.
     pub fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
         self.fit_transform(table).map(|_| ())
     }
 
-    /// Fits on `table` and returns its features.
+    /// Fits on `table` and returns its features; `table` is left as it was (its values are
+    /// copied once into the design).
     pub fn fit_transform(&mut self, table: &Table) -> Result<Features, PreprocessError> {
+        self.fit_transform_owned(table.clone(), None)
+    }
+
+    /// Fits on the rows `train_rows` of `table` (0-based indices; every row if `None`) and
+    /// returns the features of *every* row, taking the table over.
+    ///
+    /// This is the path that holds the numbers once: a table this call owns outright is scaled
+    /// and imputed in place, and when its numeric columns are the design (no one-hot encoding,
+    /// binning or boolean flags), their buffer becomes the dense design without a copy. The model
+    /// then fits on the same row indices. Errors name data rows of `table`.
+    ///
+    /// ```
+    /// use logreg_preprocess::{read_csv_from, CsvOptions, Pipeline};
+    /// let table = read_csv_from("x,y\n1,0\n2,1\n3,0\n5,1\n".as_bytes(), &CsvOptions::new())?;
+    /// let (x, y) = table.split_target_owned("y")?;
+    /// let mut pipeline = Pipeline::new().standardize_all();
+    /// let train = [0, 1, 2];
+    /// let features = pipeline.fit_transform_owned(x, Some(&train))?;   // scaled by rows 1–3
+    /// assert_eq!(features.n_rows(), 4);
+    /// assert_eq!(features.get(1, 0), Some(0.0));                       // 2 is the train mean
+    /// # let _ = y;
+    /// # Ok::<(), logreg_preprocess::PreprocessError>(())
+    /// ```
+    pub fn fit_transform_owned(
+        &mut self,
+        table: Table,
+        train_rows: Option<&[usize]>,
+    ) -> Result<Features, PreprocessError> {
+        if let Some(rows) = train_rows {
+            table.check_rows(rows)?;
+        }
         let input = self.input_columns(table)?;
         let input_schema = input.schema();
         let mut steps = self.steps.clone();
         let mut work = input;
         for step in &mut steps {
-            step.fit(&work)?;
+            step.fit_rows(&work, train_rows)?;
             work = step.transform_owned(work)?;
         }
-        let features = work.to_features()?;
+        let storage = match self.storage {
+            DesignStorage::Auto => crate::features::auto_storage(&work),
+            s => s,
+        };
+        let features = work.into_features(storage)?;
         self.steps = steps;
         self.fitted = Some(FittedShape {
             input_schema,
             feature_names: features.names.clone(),
+            storage,
         });
         Ok(features)
     }
 
-    /// Applies the fitted pipeline: one matrix row per table row.
+    /// Applies the fitted pipeline: one design row per table row; `table` is left as it was.
     pub fn transform(&self, table: &Table) -> Result<Features, PreprocessError> {
+        self.transform_owned(table.clone())
+    }
+
+    /// [`transform`](Self::transform) taking the table over, so its numeric block can become the
+    /// design without a copy.
+    pub fn transform_owned(&self, table: Table) -> Result<Features, PreprocessError> {
         let fitted = self.fitted_shape()?;
-        let out = self.transform_table(table)?;
+        let out = self.transform_table_owned(table)?;
         if out.column_names() != fitted.feature_names {
             return Err(PreprocessError::param(
                 "pipeline",
@@ -150,11 +220,15 @@ impl Pipeline {
                 ),
             ));
         }
-        out.to_features()
+        out.into_features(fitted.storage)
     }
 
-    /// Applies the fitted pipeline but stops before the matrix: the table after the last step.
+    /// Applies the fitted pipeline but stops before the design: the table after the last step.
     pub fn transform_table(&self, table: &Table) -> Result<Table, PreprocessError> {
+        self.transform_table_owned(table.clone())
+    }
+
+    fn transform_table_owned(&self, table: Table) -> Result<Table, PreprocessError> {
         let fitted = self.fitted_shape()?;
         let schema = &fitted.input_schema;
         let mut missing = Vec::new();
@@ -174,7 +248,12 @@ impl Pipeline {
         if !missing.is_empty() || !mistyped.is_empty() {
             return Err(PreprocessError::SchemaMismatch { missing, mistyped });
         }
-        let mut work = table.select(&schema.names())?;
+        let positions: Vec<usize> = schema
+            .fields
+            .iter()
+            .filter_map(|f| table.position(&f.name))
+            .collect();
+        let mut work = table.keep(&positions);
         for step in &self.steps {
             work = step.transform_owned(work)?;
         }
@@ -211,24 +290,28 @@ impl Pipeline {
     }
 
     /// The table restricted by `select` and `drop`.
-    fn input_columns(&self, table: &Table) -> Result<Table, PreprocessError> {
+    fn input_columns(&self, table: Table) -> Result<Table, PreprocessError> {
         let selected = match &self.select {
             Some(names) => table.select(names)?,
-            None => table.clone(),
+            None => table,
         };
-        selected.drop(&self.drop)
+        selected.drop_owned(&self.drop)
     }
 }
 
 /// Where a numeric column arrived as text: the first cell that is not a number, as the CSV reader
 /// reports it (a column the pipeline reads as numbers, given as text, fails on that cell).
-fn first_non_number(name: &str, column: &Column, expected: ColumnType) -> Option<PreprocessError> {
+fn first_non_number(
+    name: &str,
+    column: ColumnView<'_>,
+    expected: ColumnType,
+) -> Option<PreprocessError> {
     if expected != ColumnType::Numeric {
         return None;
     }
     let values = column.as_categorical()?;
     let (row, text) = values.iter().enumerate().find_map(|(i, v)| {
-        let v = v.as_deref()?;
+        let v = v?;
         v.trim()
             .parse::<f64>()
             .is_err()

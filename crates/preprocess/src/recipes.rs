@@ -35,7 +35,7 @@
 //! let y = bank_marketing_target(&table)?;              // deposit: yes → 1, no → 0
 //! let mut pipeline = bank_marketing_pipeline();
 //! let x = pipeline.fit_transform(&table)?;            // deposit and day are not inputs
-//! assert_eq!((x.matrix.nrows(), x.matrix.ncols()), (11162, 45));
+//! assert_eq!((x.n_rows(), x.n_cols()), (11162, 45));
 //! assert_eq!(y.len(), 11162);
 //! # Ok::<(), logreg_preprocess::PreprocessError>(())
 //! ```

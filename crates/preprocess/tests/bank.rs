@@ -24,11 +24,12 @@
 //!     print("row", r, [float(v) for v in Z[r]])
 //! print("deposit sum", int(df["deposit"].sum()))
 
+use logreg_linalg_core::Design;
 use logreg_preprocess::recipes::{
     bank_marketing_pipeline, bank_marketing_target, BANK_AGE_EDGES, BANK_AGE_LABELS, BANK_INPUTS,
 };
 use logreg_preprocess::{
-    read_csv, Binner, BooleanEncoder, CsvOptions, Features, HandleMissing, OneHotEncoder,
+    read_csv, Binner, BooleanEncoder, CsvOptions, DesignStorage, HandleMissing, OneHotEncoder,
     OutOfRange, Pipeline, Step, Table,
 };
 
@@ -349,7 +350,8 @@ fn reproduces_pandas_and_sklearn() {
     let table = bank();
     assert_eq!(table.n_rows(), 11162);
     let mut pipeline = bank_marketing_pipeline();
-    let Features { matrix, names } = pipeline.fit_transform(&table).unwrap();
+    let features = pipeline.fit_transform(&table).unwrap();
+    let (matrix, names) = (features.to_dmatrix(), features.names.clone());
     assert_eq!(names, NAMES);
     assert_eq!((matrix.nrows(), matrix.ncols()), (11162, 45));
 
@@ -474,15 +476,52 @@ fn fits_on_training_rows_only_and_round_trips() {
 
     let test_rows = table.take(&test).unwrap();
     let x = pipeline.transform(&test_rows).unwrap();
-    assert_eq!(x.matrix.nrows(), test.len());
+    assert_eq!(x.n_rows(), test.len());
     let json = pipeline.to_json().unwrap();
     let again = Pipeline::from_json(&json).unwrap();
     assert_eq!(again, pipeline);
     let y = again.transform(&test_rows).unwrap();
     assert!(x
-        .matrix
+        .to_dmatrix()
         .iter()
-        .zip(y.matrix.iter())
+        .zip(y.to_dmatrix().iter())
         .all(|(a, b)| a.to_bits() == b.to_bits()));
     assert_eq!(x.names, y.names);
+}
+
+/// The same features stored sparse (indicators as entries, their standardization implicit) and
+/// fitted on row indices of one table instead of a copy of the training rows.
+#[test]
+fn sparse_storage_and_row_indices_give_the_same_features() {
+    let table = bank();
+    let dense = bank_marketing_pipeline()
+        .fit_transform(&table)
+        .unwrap()
+        .to_dmatrix();
+    let mut sparse_pipeline = bank_marketing_pipeline().storage(DesignStorage::Sparse);
+    let sparse = sparse_pipeline.fit_transform(&table).unwrap();
+    let Design::Sparse(csr) = &sparse.design else {
+        panic!("asked for sparse storage")
+    };
+    // Eight numeric columns are stored for every row; each encoded column adds at most one.
+    assert!(csr.nnz() <= 11162 * (8 + 7), "{}", csr.nnz());
+    let sparse = sparse.to_dmatrix();
+    for (a, b) in dense.iter().zip(sparse.iter()) {
+        assert!(close(*b, *a, 1e-14), "{a} vs {b}");
+    }
+    assert_eq!(
+        sparse_pipeline.design_storage(),
+        DesignStorage::Sparse,
+        "kept for transform"
+    );
+
+    let train: Vec<usize> = (0..table.n_rows()).filter(|i| i % 5 != 0).collect();
+    let mut on_copy = bank_marketing_pipeline();
+    on_copy.fit(&table.take(&train).unwrap()).unwrap();
+    let mut on_rows = bank_marketing_pipeline();
+    let all = on_rows
+        .fit_transform_owned(table.clone(), Some(&train))
+        .unwrap();
+    assert_eq!(on_rows, on_copy);
+    assert_eq!(all, on_copy.transform(&table).unwrap());
 }

@@ -29,7 +29,7 @@ fn chunks_have_the_schema_and_bounded_size() {
     }
     assert_eq!(
         parts[1].column("x").unwrap(),
-        &Column::Numeric(vec![None, Some(2.5)])
+        &Column::numeric_with_missing([None, Some(2.5)])
     );
     // Together they are the file read whole.
     let whole = read_csv_from(DATA.as_bytes(), &CsvOptions::new()).unwrap();
@@ -39,7 +39,12 @@ fn chunks_have_the_schema_and_bounded_size() {
         .collect();
     assert_eq!(
         rows,
-        whole.column("city").unwrap().as_categorical().unwrap()
+        whole
+            .column("city")
+            .unwrap()
+            .as_categorical()
+            .unwrap()
+            .to_vec()
     );
     assert_eq!(chunks(DATA, 100).unwrap().len(), 1);
 }
@@ -65,13 +70,13 @@ fn transform_chunk_by_chunk_equals_whole() {
         let features = pipeline.transform(&chunk.unwrap()).unwrap();
         got.extend(
             features
-                .matrix
+                .to_dmatrix()
                 .row_iter()
                 .map(|r| r.iter().copied().collect::<Vec<f64>>()),
         );
     }
     let want: Vec<Vec<f64>> = want
-        .matrix
+        .to_dmatrix()
         .row_iter()
         .map(|r| r.iter().copied().collect())
         .collect();

@@ -143,17 +143,17 @@ fn missing_values_follow_pandas() {
     let t = read("x,c\n  ,unknown\n2, NA \n").unwrap();
     assert_eq!(
         t.column("x").unwrap(),
-        &Column::Numeric(vec![None, Some(2.0)])
+        &Column::numeric_with_missing([None, Some(2.0)])
     );
     assert_eq!(
         t.column("c").unwrap(),
-        &Column::Categorical(vec![Some("unknown".into()), None])
+        &Column::categorical_with_missing([Some("unknown"), None])
     );
     // Extra tokens, and switching the defaults off.
     let t = read_with("x\n?\n1\n", &CsvOptions::new().na_values(["?"])).unwrap();
     assert_eq!(
         t.column("x").unwrap(),
-        &Column::Numeric(vec![None, Some(1.0)])
+        &Column::numeric_with_missing([None, Some(1.0)])
     );
     let t = read_with("c\nNA\n", &CsvOptions::new().keep_default_na(false)).unwrap();
     assert_eq!(t.column("c").unwrap(), &Column::categorical(["NA"]));

@@ -2,8 +2,9 @@
 //! `Ok` table keeps its invariants.
 
 use logreg_preprocess::{
-    read_csv_chunks_from, read_csv_from, Binner, Column, ColumnType, CsvOptions, HandleMissing,
-    HandleUnknown, ImputeStrategy, Imputer, OneHotEncoder, OutOfRange, Pipeline, Table,
+    read_csv_chunks_from, read_csv_from, read_libsvm_from, Binner, Column, ColumnType, CsvOptions,
+    DesignStorage, HandleMissing, HandleUnknown, ImputeStrategy, Imputer, OneHotEncoder,
+    OutOfRange, Pipeline, Table,
 };
 use proptest::prelude::*;
 
@@ -15,6 +16,9 @@ fn check_table(t: &Table) {
         assert_eq!(column.len(), t.n_rows());
         if let Some(v) = column.as_numeric() {
             assert!(v.iter().flatten().all(|x| x.is_finite()));
+        }
+        if let Some(c) = column.as_categorical() {
+            assert_eq!(c.iter().filter(Option::is_none).count(), c.n_missing());
         }
     }
     let names = t.column_names();
@@ -57,9 +61,13 @@ fn exercise_steps(t: &Table) {
         );
     }
     p = p.standardize_all();
+    if let Ok(sparse) = p.clone().storage(DesignStorage::Sparse).fit_transform(t) {
+        assert_eq!(sparse.n_rows(), t.n_rows());
+        assert!(sparse.to_dmatrix().iter().all(|x| x.is_finite()));
+    }
     if let Ok(features) = p.fit_transform(t) {
-        assert_eq!(features.matrix.nrows(), t.n_rows());
-        assert!(features.matrix.iter().all(|x| x.is_finite()));
+        assert_eq!(features.n_rows(), t.n_rows());
+        assert!(features.to_dmatrix().iter().all(|x| x.is_finite()));
         let again = Pipeline::from_json(&p.to_json().unwrap()).unwrap();
         assert_eq!(again.transform(t).unwrap(), features);
     }
@@ -121,6 +129,17 @@ proptest! {
     }
 
     #[test]
+    fn random_libsvm_text(text in "[-+0-9:. #qidx\n\t]{0,80}", limit in prop::option::of(0usize..6)) {
+        if let Ok(data) = read_libsvm_from(text.as_bytes(), limit) {
+            assert_eq!(data.labels.len(), data.n_rows());
+            assert!(data.numeric_labels().iter().all(|y| y.is_finite()));
+            if let Some(limit) = limit {
+                assert_eq!(data.n_features(), limit);
+            }
+        }
+    }
+
+    #[test]
     fn random_csv_text(text in csvish(),
                        delimiter in prop::sample::select(vec![b',', b';', b'\t'])) {
         read_everything(text.as_bytes(), delimiter);
@@ -151,8 +170,8 @@ proptest! {
     ) {
         let n = values.len().min(labels.len());
         let t = Table::new([
-            ("x", Column::Numeric(values[..n].to_vec())),
-            ("c", Column::Categorical(labels[..n].to_vec())),
+            ("x", Column::numeric_with_missing(values[..n].to_vec())),
+            ("c", Column::categorical_with_missing(labels[..n].to_vec())),
         ]).unwrap();
         exercise_steps(&t);
     }

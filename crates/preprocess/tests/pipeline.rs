@@ -17,7 +17,7 @@ fn table(n: usize) -> Table {
         .map(|i| if i % 4 == 0 { "no" } else { "yes" })
         .collect();
     Table::new([
-        ("x", Column::Numeric(x)),
+        ("x", Column::numeric_with_missing(x)),
         ("big", Column::numeric(big)),
         ("age", Column::numeric(age)),
         ("city", Column::categorical(city)),
@@ -64,7 +64,7 @@ fn every_step_in_order() {
         p.input_schema().unwrap().names(),
         ["x", "big", "age", "city", "flag"]
     );
-    assert_eq!(f.matrix.shape(), (50, 7));
+    assert_eq!((f.n_rows(), f.n_cols()), (50, 7));
 }
 
 #[test]
@@ -83,9 +83,9 @@ fn json_round_trip_is_bit_identical() {
     let b = back.transform(&test).unwrap();
     assert_eq!(a.names, b.names);
     assert!(a
-        .matrix
+        .to_dmatrix()
         .iter()
-        .zip(b.matrix.iter())
+        .zip(b.to_dmatrix().iter())
         .all(|(x, y)| x.to_bits() == y.to_bits()));
 }
 
@@ -114,8 +114,9 @@ fn bad_json() {
         Err(PreprocessError::Json(_))
     ));
     // A hand-edited scale of 0 is refused at transform rather than producing inf.
-    let zero = json.replacen("\"scale\": \"", "\"scale\": \"0\", \"was\": \"", 1);
-    let corrupt = Pipeline::from_json(&zero).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["steps"][0]["fitted"][0]["scale"] = serde_json::json!(0.0);
+    let corrupt = Pipeline::from_json(&value.to_string()).unwrap();
     let msg = corrupt.transform(&table(5)).unwrap_err().to_string();
     assert!(msg.contains("scale"), "{msg}");
 }
@@ -235,4 +236,28 @@ fn standalone_steps_share_the_trait() {
         "{msg}"
     );
     let _ = ColumnType::Numeric;
+}
+
+/// Files written before fitted numbers were JSON numbers (they were strings) still load, and
+/// transform as the same pipeline saved today.
+#[test]
+fn pipelines_with_numbers_as_strings_still_load() {
+    let old = include_str!("../../../fuzz/seeds/model_json/pipeline.json");
+    assert!(
+        old.contains("\"18.0\""),
+        "the seed holds numbers as strings"
+    );
+    let pipeline = Pipeline::from_json(old).unwrap();
+    let json = pipeline.to_json().unwrap();
+    assert!(
+        !json.contains("\"18.0\"") && json.contains("18.0"),
+        "{json}"
+    );
+    let again = Pipeline::from_json(&json).unwrap();
+    assert_eq!(again, pipeline);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/bank.csv");
+    let table = logreg_preprocess::read_csv(path, &logreg_preprocess::CsvOptions::new()).unwrap();
+    let a = pipeline.transform(&table).unwrap();
+    assert_eq!(a, again.transform(&table).unwrap());
+    assert_eq!(a.n_rows(), 11162);
 }

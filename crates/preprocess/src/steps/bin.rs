@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{numeric_position, Transformer};
+use crate::column::{CategoricalColumn, Column};
 use crate::error::PreprocessError;
-use crate::table::{Column, Table};
+use crate::table::Table;
 
 /// What [`Binner`] does with a value outside every interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -31,7 +32,7 @@ pub enum OutOfRange {
 pub struct Binner {
     column: String,
     output: String,
-    #[serde(with = "crate::exact::nums")]
+    #[serde(deserialize_with = "crate::lenient::numbers")]
     edges: Vec<f64>,
     labels: Vec<String>,
     include_lowest: bool,
@@ -162,7 +163,7 @@ impl Binner {
 }
 
 impl Transformer for Binner {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, _rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         self.validate()?;
         numeric_position(table, &self.column, Self::NAME)?;
         if self.output != self.column && table.contains(&self.output) {
@@ -177,13 +178,19 @@ impl Transformer for Binner {
     fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {
         self.validate()?;
         let i = numeric_position(&table, &self.column, Self::NAME)?;
-        let values = table.column_at(i).as_numeric().unwrap_or_default();
-        let mut labels = Vec::with_capacity(values.len());
-        for (row, x) in values.iter().enumerate() {
-            let x = x.ok_or_else(|| PreprocessError::missing(row, &self.column, Self::NAME))?;
+        let Some(values) = table.view_at(i).as_numeric() else {
+            return Ok(table);
+        };
+        let mut codes = Vec::with_capacity(values.len());
+        for row in 0..values.len() {
+            let x = values.raw(row);
+            if x.is_nan() {
+                return Err(PreprocessError::missing(row, &self.column, Self::NAME));
+            }
             match (self.bin_index(x), self.out_of_range) {
-                (Some(j), _) => labels.push(Some(self.labels[j].clone())),
-                (None, OutOfRange::Missing) => labels.push(None),
+                // validate() caps the labels far below u32::MAX in practice; a code is an index.
+                (Some(j), _) => codes.push(j as u32),
+                (None, OutOfRange::Missing) => codes.push(CategoricalColumn::MISSING),
                 (None, OutOfRange::Error) => {
                     return Err(PreprocessError::value(
                         row,
@@ -194,7 +201,7 @@ impl Transformer for Binner {
                 }
             }
         }
-        let labels = Column::Categorical(labels);
+        let labels = Column::Categorical(CategoricalColumn::from_parts(codes, self.labels.clone()));
         if self.output == self.column {
             table.replace_at(i, labels);
         } else {
@@ -221,7 +228,8 @@ mod tests {
     }
 
     fn labels(t: &Table, name: &str) -> Vec<Option<String>> {
-        t.column(name).unwrap().as_categorical().unwrap().to_vec()
+        let c = t.column(name).unwrap().as_categorical().unwrap();
+        c.iter().map(|l| l.map(str::to_string)).collect()
     }
 
     #[test]
@@ -289,7 +297,7 @@ mod tests {
                 Err(PreprocessError::InvalidParameter { .. })
             ));
         }
-        let missing = Table::new([("age", Column::Numeric(vec![None]))]).unwrap();
+        let missing = Table::new([("age", Column::numeric_with_missing([None]))]).unwrap();
         let msg = binner().transform(&missing).unwrap_err().to_string();
         assert!(
             msg.contains("data row 1") && msg.contains("Binner"),

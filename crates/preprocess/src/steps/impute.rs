@@ -5,9 +5,12 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_column_list, Transformer};
+use super::stats::AccurateSum;
+use super::{check_column_list, fit_rows_of, Transformer};
+use crate::column::{CategoricalColumn, ColumnView};
 use crate::error::PreprocessError;
-use crate::table::{Column, ColumnType, Table};
+use crate::schema::ColumnType;
+use crate::table::{Slot, Table};
 
 /// How [`Imputer`] chooses the fill value of a column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,7 +32,7 @@ pub enum ImputeStrategy {
 #[serde(rename_all = "snake_case")]
 pub enum Fill {
     /// For a numeric column.
-    Number(#[serde(with = "crate::exact::num")] f64),
+    Number(#[serde(deserialize_with = "crate::lenient::number")] f64),
     /// For a categorical column.
     Label(String),
 }
@@ -72,7 +75,12 @@ impl Imputer {
         self.fitted.as_deref()
     }
 
-    fn fit_column(&self, name: &str, column: &Column) -> Result<Fill, PreprocessError> {
+    fn fit_column(
+        &self,
+        name: &str,
+        column: ColumnView<'_>,
+        rows: impl Iterator<Item = usize>,
+    ) -> Result<Fill, PreprocessError> {
         let cannot = |reason: &str| PreprocessError::CannotFit {
             step: Self::NAME.to_string(),
             column: name.to_string(),
@@ -87,29 +95,33 @@ impl Imputer {
         const EMPTY: &str = "it has no non-missing values to learn a fill value from";
         match (&self.strategy, column) {
             (ImputeStrategy::Constant(fill), _) => match (fill, column) {
-                (Fill::Number(x), Column::Numeric(_)) if x.is_finite() => Ok(fill.clone()),
-                (Fill::Number(x), Column::Numeric(_)) => Err(PreprocessError::param(
+                (Fill::Number(x), ColumnView::Numeric(_)) if x.is_finite() => Ok(fill.clone()),
+                (Fill::Number(x), ColumnView::Numeric(_)) => Err(PreprocessError::param(
                     "fill",
                     format!("the fill value must be finite, got {x}"),
                 )),
-                (Fill::Label(_), Column::Categorical(_)) => Ok(fill.clone()),
+                (Fill::Label(_), ColumnView::Categorical(_)) => Ok(fill.clone()),
                 (Fill::Number(_), _) => Err(wrong_type(ColumnType::Numeric)),
                 (Fill::Label(_), _) => Err(wrong_type(ColumnType::Categorical)),
             },
-            (ImputeStrategy::Mean, Column::Numeric(v)) => {
-                let present: Vec<f64> = v.iter().flatten().copied().collect();
-                if present.is_empty() {
+            (ImputeStrategy::Mean, ColumnView::Numeric(v)) => {
+                let (mut sum, mut n) = (AccurateSum::default(), 0usize);
+                for x in rows.map(|r| v.raw(r)).filter(|x| !x.is_nan()) {
+                    sum.add(x);
+                    n += 1;
+                }
+                if n == 0 {
                     return Err(cannot(EMPTY));
                 }
-                let mean =
-                    super::scale::accurate_sum(present.iter().copied()) / present.len() as f64;
+                let mean = sum.value() / n as f64;
                 if !mean.is_finite() {
                     return Err(cannot("the values are too large: their mean overflows f64"));
                 }
                 Ok(Fill::Number(mean))
             }
-            (ImputeStrategy::Median, Column::Numeric(v)) => {
-                let mut present: Vec<f64> = v.iter().flatten().copied().collect();
+            (ImputeStrategy::Median, ColumnView::Numeric(v)) => {
+                let mut present: Vec<f64> =
+                    rows.map(|r| v.raw(r)).filter(|x| !x.is_nan()).collect();
                 if present.is_empty() {
                     return Err(cannot(EMPTY));
                 }
@@ -131,9 +143,9 @@ impl Imputer {
             (ImputeStrategy::Mean | ImputeStrategy::Median, _) => {
                 Err(wrong_type(ColumnType::Numeric))
             }
-            (ImputeStrategy::MostFrequent, Column::Numeric(v)) => {
+            (ImputeStrategy::MostFrequent, ColumnView::Numeric(v)) => {
                 let mut counts: HashMap<u64, (f64, usize)> = HashMap::new();
-                for &x in v.iter().flatten() {
+                for x in rows.map(|r| v.raw(r)).filter(|x| !x.is_nan()) {
                     let x = if x == 0.0 { 0.0 } else { x }; // one key for −0 and +0
                     counts.entry(x.to_bits()).or_insert((x, 0)).1 += 1;
                 }
@@ -143,15 +155,20 @@ impl Imputer {
                     .map(|(x, _)| Fill::Number(x))
                     .ok_or_else(|| cannot(EMPTY))
             }
-            (ImputeStrategy::MostFrequent, Column::Categorical(v)) => {
-                let mut counts: HashMap<&str, usize> = HashMap::new();
-                for s in v.iter().flatten() {
-                    *counts.entry(s.as_str()).or_insert(0) += 1;
+            (ImputeStrategy::MostFrequent, ColumnView::Categorical(c)) => {
+                let mut counts = vec![0usize; c.categories().len()];
+                for r in rows {
+                    let code = c.codes()[r];
+                    if code != CategoricalColumn::MISSING {
+                        counts[code as usize] += 1;
+                    }
                 }
-                counts
-                    .into_iter()
+                c.categories()
+                    .iter()
+                    .zip(counts)
+                    .filter(|(_, n)| *n > 0)
                     .max_by(|(x, n), (y, m)| n.cmp(m).then(y.cmp(x)))
-                    .map(|(x, _)| Fill::Label(x.to_string()))
+                    .map(|(x, _)| Fill::Label(x.clone()))
                     .ok_or_else(|| cannot(EMPTY))
             }
         }
@@ -159,13 +176,14 @@ impl Imputer {
 }
 
 impl Transformer for Imputer {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         check_column_list(&self.columns, Self::NAME)?;
+        let rows = fit_rows_of(table, rows)?;
         let fitted = self
             .columns
             .iter()
             .map(|name| {
-                let value = self.fit_column(name, table.column(name)?)?;
+                let value = self.fit_column(name, table.column(name)?, rows.clone())?;
                 Ok(FittedFill {
                     column: name.clone(),
                     value,
@@ -183,45 +201,74 @@ impl Transformer for Imputer {
             .ok_or_else(|| PreprocessError::NotFitted {
                 step: Self::NAME.to_string(),
             })?;
+        // Block columns to fill, grouped by block so each block is read (and written) once.
+        let mut by_block: Vec<(usize, Vec<(usize, f64)>)> = Vec::new();
         for f in fitted {
             let i = table
                 .position(&f.column)
                 .ok_or_else(|| table.not_found(&f.column))?;
             let found = table.type_at(i);
-            if table.column_at(i).n_missing() == 0 {
-                // Still check the type, so a fitted imputer fails the same way on every table.
-                let expected = match f.value {
-                    Fill::Number(_) => ColumnType::Numeric,
-                    Fill::Label(_) => ColumnType::Categorical,
-                };
-                if expected != found {
-                    return Err(type_error(&f.column, expected, found));
-                }
-                continue;
+            let expected = match f.value {
+                Fill::Number(_) => ColumnType::Numeric,
+                Fill::Label(_) => ColumnType::Categorical,
+            };
+            if expected != found {
+                return Err(type_error(&f.column, expected, found));
             }
-            let filled = match (&f.value, table.column_at(i)) {
-                (Fill::Number(x), Column::Numeric(v)) => {
+            match (&f.value, table.slot(i)) {
+                (Fill::Number(x), Slot::Numeric { block, .. }) => {
                     if !x.is_finite() {
                         return Err(PreprocessError::param(
                             "fill",
                             format!("fill value {x} for column {:?} is not finite", f.column),
                         ));
                     }
-                    Column::Numeric(v.iter().map(|c| c.or(Some(*x))).collect())
+                    let block = *block;
+                    match by_block.iter_mut().find(|(b, _)| *b == block) {
+                        Some((_, cols)) => cols.push((i, *x)),
+                        None => by_block.push((block, vec![(i, *x)])),
+                    }
                 }
-                (Fill::Label(s), Column::Categorical(v)) => Column::Categorical(
-                    v.iter()
-                        .map(|c| c.clone().or_else(|| Some(s.clone())))
-                        .collect(),
-                ),
-                (Fill::Number(_), _) => {
-                    return Err(type_error(&f.column, ColumnType::Numeric, found))
+                (Fill::Label(label), Slot::Categorical(c)) if c.n_missing() > 0 => {
+                    if let Some(c) = table.categorical_mut(i) {
+                        let code = c.code_of(label);
+                        for x in c.codes_mut() {
+                            if *x == CategoricalColumn::MISSING {
+                                *x = code;
+                            }
+                        }
+                    }
                 }
-                (Fill::Label(_), _) => {
-                    return Err(type_error(&f.column, ColumnType::Categorical, found))
-                }
+                // One-hot indicators are never missing.
+                _ => {}
+            }
+        }
+        for (b, cols) in by_block {
+            let positions: Vec<usize> = cols.iter().map(|&(i, _)| i).collect();
+            let shown = |t: &Table| {
+                positions
+                    .iter()
+                    .any(|&i| t.view_at(i).first_missing().is_some())
             };
-            table.replace_at(i, filled);
+            // Reading first keeps a shared block shared when there is nothing to fill.
+            if !shown(&table) {
+                continue;
+            }
+            let n = table.n_rows();
+            let (block, block_cols) = table.block_mut(b, &positions);
+            let fills: Vec<(usize, f64)> = block_cols
+                .iter()
+                .zip(&cols)
+                .map(|(&c, &(_, x))| (c, x))
+                .collect();
+            let width = block.width;
+            for row in block.values.chunks_exact_mut(width).take(n) {
+                for &(c, x) in &fills {
+                    if row[c].is_nan() {
+                        row[c] = x;
+                    }
+                }
+            }
         }
         Ok(table)
     }
@@ -243,21 +290,22 @@ fn type_error(column: &str, expected: ColumnType, found: ColumnType) -> Preproce
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::column::Column;
 
     fn table() -> Table {
         Table::new([
             (
                 "x",
-                Column::Numeric(vec![Some(1.0), None, Some(4.0), Some(10.0), Some(4.0)]),
+                Column::numeric_with_missing([Some(1.0), None, Some(4.0), Some(10.0), Some(4.0)]),
             ),
             (
                 "c",
-                Column::Categorical(vec![
-                    Some("b".into()),
-                    Some("a".into()),
+                Column::categorical_with_missing([
+                    Some("b"),
+                    Some("a"),
                     None,
-                    Some("b".into()),
-                    Some("a".into()),
+                    Some("b"),
+                    Some("a"),
                 ]),
             ),
         ])
@@ -289,7 +337,7 @@ mod tests {
         let mut imp = Imputer::new(["c"], own);
         let out = imp.fit_transform(&table()).unwrap();
         assert_eq!(
-            out.column("c").unwrap().as_categorical().unwrap()[2].as_deref(),
+            out.column("c").unwrap().as_categorical().unwrap().get(2),
             Some("missing")
         );
         let out = Imputer::new(["x"], ImputeStrategy::Median)
@@ -316,7 +364,7 @@ mod tests {
             msg.contains("\"c\"") && msg.contains("categorical"),
             "{msg}"
         );
-        let empty = Table::new([("x", Column::Numeric(vec![None, None]))]).unwrap();
+        let empty = Table::new([("x", Column::numeric_with_missing([None, None]))]).unwrap();
         let msg = Imputer::new(["x"], ImputeStrategy::Mean)
             .fit(&empty)
             .unwrap_err()

@@ -13,24 +13,35 @@
 //! (unless a step is told otherwise: [`OutOfRange::Missing`], [`HandleMissing::AllZero`]).
 
 mod bin;
-mod encode;
+mod boolean;
 mod impute;
+mod one_hot;
 mod scale;
+mod stats;
 
 pub use bin::{Binner, OutOfRange};
-pub use encode::{BooleanEncoder, EncodedColumn, HandleMissing, HandleUnknown, OneHotEncoder};
+pub use boolean::BooleanEncoder;
 pub use impute::{Fill, FittedFill, ImputeStrategy, Imputer};
+pub use one_hot::{EncodedColumn, HandleMissing, HandleUnknown, OneHotEncoder};
 pub use scale::{ColumnScaling, Columns, MinMaxScaler, StandardScaler};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::PreprocessError;
-use crate::table::{Column, ColumnType, Table};
+use crate::schema::ColumnType;
+use crate::table::Table;
 
 /// The interface every step shares: learn from training rows, then transform any rows.
 pub trait Transformer {
-    /// Learns the step's parameters from `table` (training rows only); replaces any earlier fit.
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError>;
+    /// Learns the step's parameters from the rows `rows` of `table` (0-based indices, e.g. the
+    /// training split; every row if `None`), replacing any earlier fit. Errors name data rows of
+    /// `table` (index + 1).
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError>;
+
+    /// Learns the step's parameters from every row of `table` (the training rows).
+    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+        self.fit_rows(table, None)
+    }
 
     /// Applies the fitted step to a table it takes over, reusing its column buffers where no
     /// other table shares them.
@@ -72,7 +83,7 @@ impl DropColumns {
 }
 
 impl Transformer for DropColumns {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, _rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         table.drop(&self.columns).map(|_| ())
     }
 
@@ -135,8 +146,8 @@ impl Step {
 }
 
 impl Transformer for Step {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
-        self.inner_mut().fit(table)
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
+        self.inner_mut().fit_rows(table, rows)
     }
 
     fn transform_owned(&self, table: Table) -> Result<Table, PreprocessError> {
@@ -186,6 +197,36 @@ fn typed_position(
     expected: ColumnType,
 ) -> Result<usize, PreprocessError> {
     let i = table.position(name).ok_or_else(|| table.not_found(name))?;
+    check_type(table, i, name, step, expected)
+}
+
+/// Positions of the named numeric columns, found in one pass over the table's names (steps
+/// over thousands of one-hot columns would otherwise spend their time searching names).
+fn numeric_positions<S: AsRef<str>>(
+    table: &Table,
+    names: &[S],
+    step: &str,
+) -> Result<Vec<usize>, PreprocessError> {
+    table
+        .positions(names)
+        .into_iter()
+        .zip(names)
+        .map(|(i, name)| {
+            let name = name.as_ref();
+            let i = i.ok_or_else(|| table.not_found(name))?;
+            check_type(table, i, name, step, ColumnType::Numeric)
+        })
+        .collect()
+}
+
+/// `i` if the column there has the `expected` type, else an error naming what `step` needed.
+fn check_type(
+    table: &Table,
+    i: usize,
+    name: &str,
+    step: &str,
+    expected: ColumnType,
+) -> Result<usize, PreprocessError> {
     let found = table.type_at(i);
     if found != expected {
         return Err(PreprocessError::ColumnType {
@@ -198,21 +239,20 @@ fn typed_position(
     Ok(i)
 }
 
-/// The non-missing values of a numeric column, or an error at the first missing one.
-fn dense_values(column: &Column, name: &str, step: &str) -> Result<Vec<f64>, PreprocessError> {
-    match column {
-        Column::Numeric(v) => v
-            .iter()
-            .enumerate()
-            .map(|(i, x)| x.ok_or_else(|| PreprocessError::missing(i, name, step)))
-            .collect(),
-        Column::Categorical(_) => Err(PreprocessError::ColumnType {
-            column: name.to_string(),
-            expected: ColumnType::Numeric,
-            found: ColumnType::Categorical,
-            context: step.to_string(),
-        }),
+/// The rows a step fits on, in order: `rows` (checked against `table`), or every row.
+fn fit_rows_of<'a>(
+    table: &Table,
+    rows: Option<&'a [usize]>,
+) -> Result<impl Iterator<Item = usize> + Clone + 'a, PreprocessError> {
+    if let Some(rows) = rows {
+        table.check_rows(rows)?;
     }
+    let n = table.n_rows();
+    let (all, some) = match rows {
+        None => (Some(0..n), None),
+        Some(r) => (None, Some(r.iter().copied())),
+    };
+    Ok(all.into_iter().flatten().chain(some.into_iter().flatten()))
 }
 
 /// Errors if a list of column names is empty or repeats a name.

@@ -1,10 +1,20 @@
 //! `StandardScaler` and `MinMaxScaler`: per-column affine maps `(x − offset) / scale`.
+//!
+//! Both read and write a block's columns in one pass over its rows (not one strided pass per
+//! column), write in place when the table owns its block, and keep one-hot indicators sparse by
+//! recording the map on the indicator instead of computing it.
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{check_column_list, dense_values, numeric_position, Transformer};
+use super::stats::{fold_columns, Moments, CHUNK_ROWS};
+use super::{check_column_list, fit_rows_of, numeric_positions, Transformer};
+use crate::column::{apply, Affine, CategoricalColumn};
 use crate::error::PreprocessError;
-use crate::table::{Affine, Column, Lazy, Table};
+use crate::schema::ColumnType;
+use crate::table::{Slot, Table};
 
 /// Which columns a scaler applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,9 +34,11 @@ impl Columns {
                 Ok(names.clone())
             }
             Columns::AllNumeric => Ok(table
+                .column_names()
                 .iter()
-                .filter(|(_, c)| matches!(c, Column::Numeric(_)))
-                .map(|(n, _)| n.to_string())
+                .enumerate()
+                .filter(|&(i, _)| table.type_at(i) == ColumnType::Numeric)
+                .map(|(_, n)| n.clone())
                 .collect()),
         }
     }
@@ -38,10 +50,10 @@ pub struct ColumnScaling {
     /// Column name.
     pub column: String,
     /// Subtracted first: the mean (`StandardScaler`) or the minimum (`MinMaxScaler`).
-    #[serde(with = "crate::exact::num")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub offset: f64,
     /// Divided by next: the standard deviation or the range; 1 for a constant column.
-    #[serde(with = "crate::exact::num")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub scale: f64,
 }
 
@@ -83,13 +95,83 @@ impl StandardScaler {
 }
 
 impl Transformer for StandardScaler {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(
+        &mut self,
+        table: &Table,
+        train_rows: Option<&[usize]>,
+    ) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
+        let positions = numeric_positions(table, &names, Self::NAME)?;
+        let rows = fit_rows_of(table, train_rows)?;
+        let n_rows = rows.clone().count();
+        // Pure one-hot indicators: mean and variance follow from how often their code occurs.
+        let mut counts: Vec<(*const Vec<u32>, Vec<usize>)> = Vec::new();
+        let mut moments: Vec<Option<Moments>> = vec![None; names.len()];
+        let mut generic = Vec::new();
+        for (k, &i) in positions.iter().enumerate() {
+            match table.slot(i) {
+                Slot::Indicator(ind) if ind.ops.is_empty() => {
+                    let key = Arc::as_ptr(&ind.codes);
+                    let at = match counts.iter().position(|(p, _)| *p == key) {
+                        Some(at) => at,
+                        None => {
+                            let mut c = Vec::new();
+                            for r in rows.clone() {
+                                // Rows with no indicator set (missing or unknown) count for none.
+                                let code = ind.codes[r];
+                                if code == CategoricalColumn::MISSING {
+                                    continue;
+                                }
+                                let code = code as usize;
+                                if code >= c.len() {
+                                    c.resize(code + 1, 0);
+                                }
+                                c[code] += 1;
+                            }
+                            counts.push((key, c));
+                            counts.len() - 1
+                        }
+                    };
+                    let ones = counts[at].1.get(ind.code as usize).copied().unwrap_or(0);
+                    moments[k] = Some(Moments::indicator(n_rows, ones));
+                }
+                _ => generic.push(k),
+            }
+        }
+        // Everything else: the corrected two-pass algorithm, each pass one read of the rows.
+        let gen_positions: Vec<usize> = generic.iter().map(|&k| positions[k]).collect();
+        let fresh = vec![Moments::default(); generic.len()];
+        let mut acc = fold_columns(
+            table,
+            &gen_positions,
+            train_rows,
+            &fresh,
+            |m, r, x| m.first_pass(r, x),
+            Moments::merge_first,
+        );
+        for m in &mut acc {
+            m.set_mean();
+        }
+        let with_means: Vec<Moments> = acc.iter().map(Moments::second_pass_start).collect();
+        let second = fold_columns(
+            table,
+            &gen_positions,
+            train_rows,
+            &with_means,
+            |m, _, x| m.second_pass(x),
+            Moments::merge_second,
+        );
+        for ((g, mut m), s) in generic.iter().zip(acc).zip(second) {
+            m.merge_second(s);
+            moments[*g] = Some(m);
+        }
         let mut fitted = Vec::with_capacity(names.len());
-        for name in names {
-            let i = numeric_position(table, &name, Self::NAME)?;
-            let x = dense_values(table.column_at(i), &name, Self::NAME)?;
-            let (mean, std) = mean_std(&x).map_err(|reason| PreprocessError::CannotFit {
+        for (name, m) in names.into_iter().zip(moments) {
+            let m = m.unwrap_or_default();
+            if let Some(row) = m.first_missing {
+                return Err(PreprocessError::missing(row, &name, Self::NAME));
+            }
+            let (mean, std) = m.mean_std().map_err(|reason| PreprocessError::CannotFit {
                 step: Self::NAME.to_string(),
                 column: name.clone(),
                 reason: reason.to_string(),
@@ -148,22 +230,46 @@ impl MinMaxScaler {
 }
 
 impl Transformer for MinMaxScaler {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         let names = self.columns.resolve(table, Self::NAME)?;
+        let positions = numeric_positions(table, &names, Self::NAME)?;
+        table.check_rows(rows.unwrap_or(&[]))?;
+        // (first missing row, min, max, count)
+        let fresh = vec![(None::<usize>, f64::INFINITY, f64::NEG_INFINITY, 0usize); names.len()];
+        let acc = fold_columns(
+            table,
+            &positions,
+            rows,
+            &fresh,
+            |a, r, x| {
+                if x.is_nan() {
+                    a.0.get_or_insert(r);
+                } else {
+                    a.1 = a.1.min(x);
+                    a.2 = a.2.max(x);
+                    a.3 += 1;
+                }
+            },
+            |a, b| {
+                a.0 = a.0.or(b.0);
+                a.1 = a.1.min(b.1);
+                a.2 = a.2.max(b.2);
+                a.3 += b.3;
+            },
+        );
         let mut fitted = Vec::with_capacity(names.len());
-        for name in names {
-            let i = numeric_position(table, &name, Self::NAME)?;
-            let x = dense_values(table.column_at(i), &name, Self::NAME)?;
+        for (name, (missing, min, max, count)) in names.into_iter().zip(acc) {
+            if let Some(row) = missing {
+                return Err(PreprocessError::missing(row, &name, Self::NAME));
+            }
             let cannot = |reason: &str| PreprocessError::CannotFit {
                 step: Self::NAME.to_string(),
                 column: name.clone(),
                 reason: reason.to_string(),
             };
-            if x.is_empty() {
+            if count == 0 {
                 return Err(cannot("there are no rows to fit on"));
             }
-            let min = x.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let range = max - min;
             if !range.is_finite() {
                 return Err(cannot("the range max − min overflows f64"));
@@ -192,53 +298,9 @@ impl Transformer for MinMaxScaler {
     }
 }
 
-/// Mean and population standard deviation as scikit-learn computes them, with constant columns
-/// given standard deviation 1.
-fn mean_std(x: &[f64]) -> Result<(f64, f64), &'static str> {
-    if x.is_empty() {
-        return Err("there are no rows to fit on");
-    }
-    let n = x.len() as f64;
-    // A column of one repeated value has exactly that mean; sum / n can miss it by an ulp
-    // (0.1 three times gives 0.10000000000000002), which would leave ±1e-17 where sklearn's
-    // "constant column becomes 0" promises 0.
-    let mean = if x.iter().all(|&xi| xi == x[0]) {
-        x[0]
-    } else {
-        accurate_sum(x.iter().copied()) / n
-    };
-    // Corrected two-pass algorithm (Chan, Golub & LeVeque), as sklearn's
-    // `_incremental_mean_and_var`.
-    let correction = accurate_sum(x.iter().map(|&xi| xi - mean));
-    let squares = accurate_sum(x.iter().map(|&xi| (xi - mean) * (xi - mean)));
-    let var = (squares - correction * correction / n) / n;
-    if !mean.is_finite() || !var.is_finite() {
-        return Err("the values are too large: their mean or variance overflows f64");
-    }
-    // sklearn's `_is_constant_feature`: the variance is within rounding error of zero.
-    let eps = f64::EPSILON;
-    let upper_bound = n * eps * var + (n * mean * eps).powi(2);
-    let std = if var <= upper_bound { 1.0 } else { var.sqrt() };
-    Ok((mean, std))
-}
-
-/// Neumaier's compensated sum: error independent of the length, so long columns keep every
-/// digit numpy's pairwise summation keeps (a plain loop lost 1e-13 on bank.csv's `pdays`).
-pub(crate) fn accurate_sum(values: impl Iterator<Item = f64>) -> f64 {
-    let (mut sum, mut compensation) = (0.0_f64, 0.0_f64);
-    for x in values {
-        let t = sum + x;
-        if sum.abs() >= x.abs() {
-            compensation += (sum - t) + x;
-        } else {
-            compensation += (x - t) + sum;
-        }
-        sum = t;
-    }
-    sum + compensation
-}
-
-/// `(x − offset) / scale` on each fitted column, in place where the buffer is not shared.
+/// `(x − offset) / scale` on each fitted column: block columns in place (one pass over each
+/// block's rows; copied first only if another table shares the block), indicators by recording
+/// the map.
 fn apply_scaling(
     fitted: Option<&[ColumnScaling]>,
     mut table: Table,
@@ -258,29 +320,97 @@ fn apply_scaling(
                 ),
             ));
         }
-        let i = numeric_position(&table, &p.column, step)?;
-        let op = Affine {
-            offset: p.offset,
-            scale: p.scale,
-        };
-        let lazy = Lazy::scaled(table.stored_at(i), op);
-        // Check every row now, so errors come from this step; values are computed later, once.
-        if let Some(row) = lazy.first_bad_row() {
-            let before = lazy.value(row, lazy.n_ops().saturating_sub(1));
-            return Err(match before {
-                None => PreprocessError::missing(row, &p.column, step),
-                Some(x) => PreprocessError::value(
+    }
+    let names: Vec<&str> = fitted.iter().map(|p| p.column.as_str()).collect();
+    let positions = numeric_positions(&table, &names, step)?;
+    // The first row whose result is not finite, with the value before this step (NaN: missing).
+    let mut bad: Vec<Option<(usize, f64)>> = vec![None; fitted.len()];
+    let mut by_block: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (k, &i) in positions.iter().enumerate() {
+        match table.slot(i) {
+            Slot::Numeric { block, .. } => match by_block.iter_mut().find(|(b, _)| b == block) {
+                Some((_, ks)) => ks.push(k),
+                None => by_block.push((*block, vec![k])),
+            },
+            Slot::Indicator(ind) => {
+                let op = Affine {
+                    offset: fitted[k].offset,
+                    scale: fitted[k].scale,
+                };
+                let mut ops = ind.ops.clone();
+                let before = [apply(&ops, 0.0), apply(&ops, 1.0)];
+                ops.push(op);
+                let ok = [apply(&ops, 0.0).is_finite(), apply(&ops, 1.0).is_finite()];
+                if !(ok[0] && ok[1]) {
+                    let row = ind
+                        .codes
+                        .iter()
+                        .position(|&c| !ok[usize::from(c == ind.code)]);
+                    if let Some(r) = row {
+                        bad[k] = Some((r, before[usize::from(ind.codes[r] == ind.code)]));
+                    }
+                }
+                if let Some(ops_mut) = table.indicator_ops_mut(i) {
+                    ops_mut.push(op);
+                }
+            }
+            Slot::Categorical(_) => {}
+        }
+    }
+    let n = table.n_rows();
+    for (b, ks) in by_block {
+        let table_positions: Vec<usize> = ks.iter().map(|&k| positions[k]).collect();
+        let (block, cols) = table.block_mut(b, &table_positions);
+        let ops: Vec<(usize, usize, f64, f64)> = ks
+            .iter()
+            .zip(&cols)
+            .map(|(&k, &c)| (k, c, fitted[k].offset, fitted[k].scale))
+            .collect();
+        let width = block.width.max(1);
+        let n_fitted = fitted.len();
+        // Chunks of rows on every core; each reports its first bad row per column.
+        let found: Vec<Vec<Option<(usize, f64)>>> = block.values[..n * block.width]
+            .par_chunks_mut(CHUNK_ROWS * width)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut bad = vec![None; n_fitted];
+                for (r, row) in chunk.chunks_exact_mut(width).enumerate() {
+                    for &(k, col, offset, scale) in &ops {
+                        let x = row[col];
+                        let y = (x - offset) / scale;
+                        if !y.is_finite() && bad[k].is_none() {
+                            bad[k] = Some((c * CHUNK_ROWS + r, x));
+                        }
+                        row[col] = y;
+                    }
+                }
+                bad
+            })
+            .collect();
+        for chunk in found {
+            for (mine, theirs) in bad.iter_mut().zip(chunk) {
+                if mine.is_none() {
+                    *mine = theirs;
+                }
+            }
+        }
+    }
+    for (k, p) in fitted.iter().enumerate() {
+        if let Some((row, before)) = bad[k] {
+            return Err(if before.is_nan() {
+                PreprocessError::missing(row, &p.column, step)
+            } else {
+                PreprocessError::value(
                     row,
                     &p.column,
                     format!(
                         "a value whose scaled result is finite (offset {}, scale {})",
                         p.offset, p.scale
                     ),
-                    x.to_string(),
-                ),
+                    before.to_string(),
+                )
             });
         }
-        table.replace_lazy(i, lazy);
     }
     Ok(table)
 }
@@ -288,6 +418,8 @@ fn apply_scaling(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::column::Column;
+    use crate::steps::stats::AccurateSum;
 
     fn table(x: &[f64]) -> Table {
         Table::new([("x", Column::numeric(x.iter().copied()))]).unwrap()
@@ -347,7 +479,7 @@ mod tests {
 
     #[test]
     fn errors_name_row_and_column() {
-        let t = Table::new([("x", Column::Numeric(vec![Some(1.0), None]))]).unwrap();
+        let t = Table::new([("x", Column::numeric_with_missing([Some(1.0), None]))]).unwrap();
         let msg = StandardScaler::new(["x"]).fit(&t).unwrap_err().to_string();
         assert!(
             msg.contains("data row 2") && msg.contains("\"x\"") && msg.contains("missing"),
@@ -399,7 +531,9 @@ mod tests {
     fn accurate_sum_keeps_small_terms() {
         let xs = [1e16, 1.0, -1e16, 1.0];
         assert_eq!(xs.iter().sum::<f64>(), 1.0);
-        assert_eq!(accurate_sum(xs.into_iter()), 2.0);
+        let mut sum = AccurateSum::default();
+        xs.iter().for_each(|&x| sum.add(x));
+        assert_eq!(sum.value(), 2.0);
     }
 
     #[test]
@@ -418,12 +552,52 @@ mod tests {
             .collect();
         // Through `Column` (materialized) and through the matrix (computed directly).
         let got = values(&twice);
-        let matrix = twice.to_features().unwrap().matrix;
+        let features = twice.to_features().unwrap();
         for i in 0..x.len() {
             assert_eq!(got[i].to_bits(), eager[i].to_bits());
-            assert_eq!(matrix[(i, 0)].to_bits(), eager[i].to_bits());
+            assert_eq!(features.get(i, 0).unwrap().to_bits(), eager[i].to_bits());
         }
         assert_eq!(twice, Table::new([("x", Column::numeric(eager))]).unwrap());
+    }
+
+    #[test]
+    fn many_chunks_give_the_same_bits_on_any_number_of_threads() {
+        let n = 3 * CHUNK_ROWS + 123;
+        let x: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919) % 1000) as f64 / 7.0 + 1e6)
+            .collect();
+        let fit = || {
+            let mut s = StandardScaler::new(["x"]);
+            let out = s.fit_transform(&table(&x)).unwrap();
+            (s.params().unwrap()[0].clone(), values(&out))
+        };
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(fit);
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap()
+            .install(fit);
+        assert_eq!(one.0.offset.to_bits(), many.0.offset.to_bits());
+        assert_eq!(one.0.scale.to_bits(), many.0.scale.to_bits());
+        assert!(one
+            .1
+            .iter()
+            .zip(&many.1)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        // And accurate: the mean of exactly representable sums, computed in integers.
+        let exact_mean =
+            (0..n).map(|i| ((i * 7919) % 1000) as u64).sum::<u64>() as f64 / n as f64 / 7.0 + 1e6;
+        assert!(
+            (one.0.offset - exact_mean).abs() <= 1e-15 * exact_mean,
+            "{}",
+            one.0.offset
+        );
+        let mean_out = one.1.iter().sum::<f64>() / n as f64;
+        assert!(mean_out.abs() < 1e-12, "{mean_out}");
     }
 
     #[test]

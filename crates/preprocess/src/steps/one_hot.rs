@@ -1,13 +1,16 @@
-//! `OneHotEncoder` (categories → indicator columns) and `BooleanEncoder` (yes/no → 1/0).
+//! `OneHotEncoder`: categories → indicator columns, as pandas `get_dummies`.
+//!
+//! Labels are looked up once per category of a column, not once per row: rows are codes, and a
+//! code maps to an indicator through a table built from the column's category list.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{categorical_position, check_column_list, quoted_list, Transformer};
+use super::{categorical_position, check_column_list, fit_rows_of, quoted_list, Transformer};
+use crate::column::{CategoricalColumn, ColumnView};
 use crate::error::PreprocessError;
-use crate::table::{Column, ColumnType, Lazy, Table};
+use crate::table::{Indicator, Table};
 
 /// What [`OneHotEncoder::transform`](Transformer::transform) does with a category not seen in
 /// fit (scikit-learn's `handle_unknown`).
@@ -49,6 +52,10 @@ pub struct EncodedColumn {
 /// [`drop_first`](Self::drop_first) the first sorted category is dropped (pandas
 /// `drop_first=True`, scikit-learn `drop="first"`). Source columns are removed; indicator
 /// columns are appended at the end in the order the columns were listed.
+///
+/// Indicator columns are not stored as numbers: each is the column's codes and the code that
+/// reads 1, so a column with thousands of categories costs 4 bytes a row, and a sparse design
+/// ([`crate::DesignStorage::Sparse`]) stores one entry per row for it, standardized or not.
 #[doc(alias = "get_dummies")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneHotEncoder {
@@ -94,8 +101,9 @@ impl OneHotEncoder {
         self
     }
 
-    /// The most categories a column may have (default 1000): fit fails beyond it, which catches
-    /// an identifier column encoded by mistake before it becomes a huge matrix.
+    /// The most categories a column may have (default 1000): fit fails beyond it with
+    /// [`PreprocessError::TooManyCategories`], which catches an identifier column encoded by
+    /// mistake before it becomes a huge matrix.
     pub fn max_categories(mut self, limit: usize) -> Self {
         self.max_categories = limit;
         self
@@ -113,42 +121,47 @@ impl OneHotEncoder {
             .map(|fitted| output_names(fitted, self.drop_first))
     }
 
-    /// The index of each row's category in `encoded.categories` ([`NO_CATEGORY`] for an
+    /// For each row, the index of its category in `encoded.categories` ([`NO_CATEGORY`] for an
     /// all-zero row).
     fn codes(
         &self,
         encoded: &EncodedColumn,
-        values: &[Option<String>],
+        column: &CategoricalColumn,
     ) -> Result<Vec<u32>, PreprocessError> {
         let cats = &encoded.categories;
-        let lookup = Lookup::new(cats);
-        let mut codes = Vec::with_capacity(values.len());
-        for (row, value) in values.iter().enumerate() {
-            let Some(value) = value else {
+        // Fit caps the number of categories far below u32::MAX (checked in transform).
+        let remap: Vec<u32> = column
+            .categories()
+            .iter()
+            .map(|label| {
+                cats.binary_search_by(|c| c.as_str().cmp(label))
+                    .map_or(UNKNOWN, |j| j as u32)
+            })
+            .collect();
+        let mut codes = Vec::with_capacity(column.len());
+        for (row, &code) in column.codes().iter().enumerate() {
+            if code == CategoricalColumn::MISSING {
                 match self.handle_missing {
                     HandleMissing::Error => {
                         return Err(PreprocessError::missing(row, &encoded.column, Self::NAME))
                     }
-                    HandleMissing::AllZero => {
-                        codes.push(NO_CATEGORY);
-                        continue;
-                    }
+                    HandleMissing::AllZero => codes.push(NO_CATEGORY),
                 }
-            };
-            match lookup.find(value) {
-                // Fit caps the number of categories far below u32::MAX (checked again below).
-                Some(j) => codes.push(u32::try_from(j).unwrap_or(NO_CATEGORY)),
-                None => match self.handle_unknown {
+                continue;
+            }
+            match remap[code as usize] {
+                UNKNOWN => match self.handle_unknown {
                     HandleUnknown::Error => {
                         return Err(PreprocessError::value(
                             row,
                             &encoded.column,
                             format!("one of the categories seen in fit: {}", quoted_list(cats)),
-                            value.clone(),
+                            column.categories()[code as usize].clone(),
                         ))
                     }
                     HandleUnknown::Ignore => codes.push(NO_CATEGORY),
                 },
+                j => codes.push(j),
             }
         }
         Ok(codes)
@@ -156,100 +169,69 @@ impl OneHotEncoder {
 }
 
 /// The code of a row that gets no indicator (missing or unknown, by option).
-const NO_CATEGORY: u32 = u32::MAX;
+const NO_CATEGORY: u32 = CategoricalColumn::MISSING;
 
-/// Finds a label among sorted categories: a linear scan over (length, first 8 bytes) keys for
-/// a few categories (cheaper than string comparisons), binary search for many.
-struct Lookup<'a> {
-    cats: &'a [String],
-    keys: Vec<(usize, u64)>,
-}
-
-impl<'a> Lookup<'a> {
-    const LINEAR: usize = 16;
-
-    fn new(cats: &'a [String]) -> Self {
-        let keys = if cats.len() <= Self::LINEAR {
-            cats.iter().map(|c| Self::key(c)).collect()
-        } else {
-            Vec::new()
-        };
-        Lookup { cats, keys }
-    }
-
-    fn key(s: &str) -> (usize, u64) {
-        let b = s.as_bytes();
-        let mut prefix = [0u8; 8];
-        let n = b.len().min(8);
-        prefix[..n].copy_from_slice(&b[..n]);
-        (b.len(), u64::from_le_bytes(prefix))
-    }
-
-    fn find(&self, value: &str) -> Option<usize> {
-        if self.cats.len() > Self::LINEAR {
-            return self.cats.binary_search_by(|c| c.as_str().cmp(value)).ok();
-        }
-        let key = Self::key(value);
-        self.keys
-            .iter()
-            .enumerate()
-            .find(|&(j, k)| *k == key && (key.0 <= 8 || self.cats[j] == value))
-            .map(|(j, _)| j)
-    }
-}
+/// A category of the column that fit did not see.
+const UNKNOWN: u32 = u32::MAX - 1;
 
 impl Transformer for OneHotEncoder {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         check_column_list(&self.columns, Self::NAME)?;
+        let rows = fit_rows_of(table, rows)?;
         let mut fitted = Vec::with_capacity(self.columns.len());
         for name in &self.columns {
             let i = categorical_position(table, name, Self::NAME)?;
-            let values = table.column_at(i).as_categorical().unwrap_or_default();
-            let mut seen = BTreeSet::new();
-            for (row, v) in values.iter().enumerate() {
-                match v {
-                    Some(v) => {
-                        seen.insert(v.as_str());
-                    }
-                    None if self.handle_missing == HandleMissing::Error => {
+            let ColumnView::Categorical(column) = table.view_at(i) else {
+                continue;
+            };
+            let mut seen = vec![false; column.categories().len()];
+            for row in rows.clone() {
+                match column.codes()[row] {
+                    CategoricalColumn::MISSING if self.handle_missing == HandleMissing::Error => {
                         return Err(PreprocessError::missing(row, name, Self::NAME))
                     }
-                    None => {}
+                    CategoricalColumn::MISSING => {}
+                    code => seen[code as usize] = true,
                 }
             }
-            let cannot = |reason: String| PreprocessError::CannotFit {
-                step: Self::NAME.to_string(),
-                column: name.clone(),
-                reason,
-            };
-            if seen.is_empty() {
-                return Err(cannot(
-                    "it has no non-missing values to learn categories from".into(),
-                ));
+            let mut categories: Vec<String> = column
+                .categories()
+                .iter()
+                .zip(&seen)
+                .filter(|(_, &s)| s)
+                .map(|(c, _)| c.clone())
+                .collect();
+            if categories.is_empty() {
+                return Err(PreprocessError::CannotFit {
+                    step: Self::NAME.to_string(),
+                    column: name.clone(),
+                    reason: "it has no non-missing values to learn categories from".into(),
+                });
             }
-            if seen.len() > self.max_categories {
-                return Err(cannot(format!(
-                    "it has {} distinct values, more than max_categories = {}; is it an \
-                     identifier? (raise the limit with max_categories if not)",
-                    seen.len(),
-                    self.max_categories
-                )));
+            if categories.len() > self.max_categories {
+                return Err(PreprocessError::TooManyCategories {
+                    column: name.clone(),
+                    distinct: categories.len(),
+                    max_categories: self.max_categories,
+                });
             }
+            categories.sort_unstable();
             fitted.push(EncodedColumn {
                 column: name.clone(),
-                categories: seen.into_iter().map(str::to_string).collect(),
+                categories,
             });
         }
         // Output names must not collide with each other or with columns that stay.
         let names = output_names(&fitted, self.drop_first);
-        let kept: Vec<&str> = table
+        let kept: std::collections::HashSet<&str> = table
             .column_names()
             .iter()
             .map(String::as_str)
             .filter(|n| !self.columns.iter().any(|c| c == n))
             .collect();
-        for (k, n) in names.iter().enumerate() {
-            if names[..k].contains(n) || kept.contains(&n.as_str()) {
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        for n in &names {
+            if !seen.insert(n.as_str()) || kept.contains(n.as_str()) {
                 return Err(PreprocessError::DuplicateColumn {
                     path: None,
                     column: n.clone(),
@@ -271,7 +253,7 @@ impl Transformer for OneHotEncoder {
         for encoded in fitted {
             let cats = &encoded.categories;
             let sorted = cats.windows(2).all(|w| w[0] < w[1]);
-            if !sorted || cats.len() >= NO_CATEGORY as usize {
+            if !sorted || cats.len() >= UNKNOWN as usize {
                 return Err(PreprocessError::param(
                     "categories",
                     format!(
@@ -282,22 +264,29 @@ impl Transformer for OneHotEncoder {
                 ));
             }
             let i = categorical_position(&table, &encoded.column, Self::NAME)?;
-            let values = table.column_at(i).as_categorical().unwrap_or_default();
-            all_codes.push(Arc::new(self.codes(encoded, values)?));
+            let ColumnView::Categorical(column) = table.view_at(i) else {
+                continue;
+            };
+            all_codes.push(Arc::new(self.codes(encoded, column)?));
         }
         for encoded in fitted {
             table.remove(&encoded.column)?;
         }
         let skip = usize::from(self.drop_first);
+        let mut indicators = Vec::new();
         for (encoded, codes) in fitted.iter().zip(all_codes) {
             for (code, category) in encoded.categories.iter().enumerate().skip(skip) {
-                let code = u32::try_from(code).unwrap_or(NO_CATEGORY);
-                table.push_lazy(
+                indicators.push((
                     format!("{}_{category}", encoded.column),
-                    Lazy::indicator(Arc::clone(&codes), code),
-                )?;
+                    Indicator {
+                        codes: Arc::clone(&codes),
+                        code: code as u32,
+                        ops: Vec::new(),
+                    },
+                ));
             }
         }
+        table.push_indicators(indicators)?;
         Ok(table)
     }
 
@@ -320,129 +309,10 @@ fn output_names(fitted: &[EncodedColumn], drop_first: bool) -> Vec<String> {
         .collect()
 }
 
-/// Maps flag columns such as `yes`/`no` to 1/0 in place (pandas `.map({"yes": 1, "no": 0})`).
-///
-/// Tokens match exactly (case and spaces count); any other value is an error naming its row,
-/// column and value, and so is a missing value. Nothing is learned in fit, which only checks
-/// the columns.
-#[doc(alias = "map")]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BooleanEncoder {
-    columns: Vec<String>,
-    true_values: Vec<String>,
-    false_values: Vec<String>,
-}
-
-impl BooleanEncoder {
-    const NAME: &'static str = "BooleanEncoder";
-
-    /// Maps `yes` → 1 and `no` → 0 in the named categorical columns.
-    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
-        BooleanEncoder {
-            columns: columns.into_iter().map(Into::into).collect(),
-            true_values: vec!["yes".to_string()],
-            false_values: vec!["no".to_string()],
-        }
-    }
-
-    /// The tokens read as 1 (replacing the default `yes`).
-    pub fn true_values<S: Into<String>>(mut self, tokens: impl IntoIterator<Item = S>) -> Self {
-        self.true_values = tokens.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// The tokens read as 0 (replacing the default `no`).
-    pub fn false_values<S: Into<String>>(mut self, tokens: impl IntoIterator<Item = S>) -> Self {
-        self.false_values = tokens.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Maps one column to 1/0 without a table (e.g. a yes/no target); `name` is for messages.
-    pub fn encode_column(&self, name: &str, column: &Column) -> Result<Vec<f64>, PreprocessError> {
-        self.check_tokens()?;
-        let values = column
-            .as_categorical()
-            .ok_or_else(|| PreprocessError::ColumnType {
-                column: name.to_string(),
-                expected: ColumnType::Categorical,
-                found: column.column_type(),
-                context: Self::NAME.to_string(),
-            })?;
-        values
-            .iter()
-            .enumerate()
-            .map(|(row, v)| {
-                let v = v
-                    .as_deref()
-                    .ok_or_else(|| PreprocessError::missing(row, name, Self::NAME))?;
-                if self.true_values.iter().any(|t| t == v) {
-                    Ok(1.0)
-                } else if self.false_values.iter().any(|t| t == v) {
-                    Ok(0.0)
-                } else {
-                    Err(PreprocessError::value(
-                        row,
-                        name,
-                        format!(
-                            "{} (→ 1) or {} (→ 0)",
-                            quoted_list(&self.true_values),
-                            quoted_list(&self.false_values)
-                        ),
-                        v,
-                    ))
-                }
-            })
-            .collect()
-    }
-
-    fn check_tokens(&self) -> Result<(), PreprocessError> {
-        if self.true_values.is_empty() || self.false_values.is_empty() {
-            return Err(PreprocessError::param(
-                "true_values/false_values",
-                "both need at least one token",
-            ));
-        }
-        if let Some(t) = self
-            .true_values
-            .iter()
-            .find(|t| self.false_values.contains(t))
-        {
-            return Err(PreprocessError::param(
-                "true_values/false_values",
-                format!("{t:?} is listed as both true and false"),
-            ));
-        }
-        Ok(())
-    }
-}
-
-impl Transformer for BooleanEncoder {
-    fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
-        check_column_list(&self.columns, Self::NAME)?;
-        self.check_tokens()?;
-        for name in &self.columns {
-            categorical_position(table, name, Self::NAME)?;
-        }
-        Ok(())
-    }
-
-    fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {
-        for name in &self.columns {
-            let i = categorical_position(&table, name, Self::NAME)?;
-            let flags = self.encode_column(name, table.column_at(i))?;
-            table.replace_at(i, Column::numeric(flags));
-        }
-        Ok(table)
-    }
-
-    fn is_fitted(&self) -> bool {
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::column::Column;
 
     fn colors() -> Table {
         Table::new([
@@ -496,7 +366,7 @@ mod tests {
     fn missing_is_error_unless_all_zero() {
         let t = Table::new([(
             "c",
-            Column::Categorical(vec![Some("a".into()), None, Some("b".into())]),
+            Column::categorical_with_missing([Some("a"), None, Some("b")]),
         )])
         .unwrap();
         let msg = OneHotEncoder::new(["c"]).fit(&t).unwrap_err().to_string();
@@ -538,50 +408,35 @@ mod tests {
     }
 
     #[test]
-    fn lookup_finds_exactly_the_category() {
-        let few: Vec<String> = ["", "a", "ab", "abcdefgh", "abcdefghi", "abcdefghj"]
-            .map(String::from)
-            .to_vec();
-        let many: Vec<String> = (0..40).map(|i| format!("level-{i:02}")).collect();
-        for cats in [few, many] {
-            let lookup = Lookup::new(&cats);
-            for (j, c) in cats.iter().enumerate() {
-                assert_eq!(lookup.find(c), Some(j), "{c:?}");
+    fn indicators_of_a_shared_table_and_of_many_categories() {
+        // 3 000 levels: fit refuses them by default, with a typed error the CLI can recognise.
+        let zips: Vec<String> = (0..6000).map(|i| format!("{:05}", i % 3000)).collect();
+        let t = Table::new([("zip", Column::categorical(&zips))]).unwrap();
+        let err = OneHotEncoder::new(["zip"]).fit(&t).unwrap_err();
+        assert!(matches!(
+            err,
+            PreprocessError::TooManyCategories {
+                distinct: 3000,
+                max_categories: 1000,
+                ..
             }
-            for other in ["abcdefghk", "b", "level-40", "abcdefg", "abcdefgh\0"] {
-                assert_eq!(lookup.find(other), None, "{other:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn boolean_encoder() {
-        let out = BooleanEncoder::new(["flag"])
-            .fit_transform(&colors())
-            .unwrap();
-        assert_eq!(out.column_names(), ["n", "color", "flag"]);
-        assert_eq!(out.numeric_values("flag").unwrap(), [1.0, 0.0, 1.0]);
-        let t = Table::new([("f", Column::categorical(["Y", "n", "maybe"]))]).unwrap();
-        let enc = BooleanEncoder::new(["f"])
-            .true_values(["Y"])
-            .false_values(["n", "N"]);
-        let msg = enc.transform(&t).unwrap_err().to_string();
+        ));
         assert!(
-            msg.contains("data row 3") && msg.contains("\"f\"") && msg.contains("\"maybe\""),
-            "{msg}"
+            err.to_string()
+                .contains("raise the limit with max_categories"),
+            "{err}"
         );
-        let missing = Table::new([("f", Column::Categorical(vec![None]))]).unwrap();
-        let msg = BooleanEncoder::new(["f"])
-            .transform(&missing)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            msg.contains("data row 1") && msg.contains("missing"),
-            "{msg}"
-        );
-        let both = BooleanEncoder::new(["f"])
-            .true_values(["x"])
-            .false_values(["x"]);
-        assert!(both.encode_column("f", t.column("f").unwrap()).is_err());
+        let mut enc = OneHotEncoder::new(["zip"]).max_categories(5000);
+        let out = enc.fit_transform(&t).unwrap();
+        assert_eq!(out.n_cols(), 3000);
+        assert_eq!(out.column_names()[17], "zip_00017");
+        let col = out.column("zip_00017").unwrap();
+        assert_eq!(col.display_value(17).as_deref(), Some("1"));
+        assert_eq!(col.display_value(3017).as_deref(), Some("1"));
+        assert_eq!(col.display_value(18).as_deref(), Some("0"));
+        // Fitted on some rows only: categories those rows hold.
+        let mut few = OneHotEncoder::new(["zip"]).max_categories(5000);
+        few.fit_rows(&t, Some(&[5, 3, 5])).unwrap();
+        assert_eq!(few.feature_names().unwrap(), ["zip_00003", "zip_00005"]);
     }
 }
