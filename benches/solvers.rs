@@ -32,7 +32,7 @@ fn banknote() -> (Design<'static>, Vec<f64>) {
         .standardize_all()
         .fit_transform(&table)
         .expect("numeric features");
-    (Design::from_dmatrix(&x.matrix).expect("finite features"), y)
+    (x.design, y)
 }
 
 /// bank.csv through the tutorial's cleaning: 11 162 × 45, standardized.
@@ -42,7 +42,7 @@ fn bank() -> (Design<'static>, Vec<f64>) {
     let x = recipes::bank_marketing_pipeline()
         .fit_transform(&table)
         .expect("the recipe fits its own data set");
-    (Design::from_dmatrix(&x.matrix).expect("finite features"), y)
+    (x.design, y)
 }
 
 fn params(solver: SolverKind) -> ValidParams {

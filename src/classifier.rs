@@ -2,11 +2,12 @@
 //! one artifact, and the metrics a user reads after training.
 
 use crate::evaluate::{confusion_matrix, roc_auc, ConfusionMatrix};
+use crate::linalg::Design;
 use crate::model::{
-    from_versioned_json, read_text, to_versioned_json, write_new, FitOptions,
+    from_versioned_json, read_text, to_versioned_json, two_classes, write_new, FitOptions,
     FittedLogisticRegression, ModelError, Summary, ValidParams,
 };
-use crate::preprocess::{Column, Features, Pipeline, Table};
+use crate::preprocess::{ColumnView, Features, Pipeline, Table};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -16,7 +17,7 @@ use std::path::Path;
 ///
 /// Numbers order numerically and before text, so labels sort as scikit-learn sorts them and the
 /// positive class is the larger one by default (1 over 0, 4 over 2, "yes" over "no").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ClassLabel {
     /// A label from a numeric column.
@@ -33,6 +34,13 @@ impl PartialOrd for ClassLabel {
             (ClassLabel::Number(_), ClassLabel::Text(_)) => Some(Ordering::Less),
             (ClassLabel::Text(_), ClassLabel::Number(_)) => Some(Ordering::Greater),
         }
+    }
+}
+
+impl std::fmt::Debug for ClassLabel {
+    /// Quoted as the file wrote it (`"yes"`, `"1"`): how error messages name labels.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.to_string())
     }
 }
 
@@ -63,47 +71,29 @@ impl From<f64> for ClassLabel {
 
 /// The labels of column `target`, or an error naming the first missing one (1-based data row).
 pub fn labels_of(table: &Table, target: &str) -> Result<Vec<ClassLabel>, Error> {
+    labels_in(table.column(target)?, target)
+}
+
+/// The labels a column holds; `target` names it in errors.
+fn labels_in(column: ColumnView<'_>, target: &str) -> Result<Vec<ClassLabel>, Error> {
     let missing = |i: usize| Error::MissingLabel {
         column: target.to_string(),
         row: i + 1,
     };
-    match table.column(target)? {
-        Column::Numeric(v) => v
+    match column {
+        ColumnView::Numeric(v) => v
             .iter()
             .enumerate()
             .map(|(i, x)| x.map(ClassLabel::Number).ok_or_else(|| missing(i)))
             .collect(),
-        Column::Categorical(v) => v
+        ColumnView::Categorical(v) => v
             .iter()
             .enumerate()
             .map(|(i, x)| {
-                x.as_ref()
-                    .map(|s| ClassLabel::Text(s.clone()))
+                x.map(|s| ClassLabel::Text(s.to_string()))
                     .ok_or_else(|| missing(i))
             })
             .collect(),
-    }
-}
-
-/// The model's own check, with labels quoted as written (`"yes"`, `"1"`) rather than debug-printed.
-fn check_two_classes(labels: &[ClassLabel]) -> Result<(), Error> {
-    let classes = crate::model::sorted_classes(labels)?;
-    let quoted = |l: &ClassLabel| format!("{:?}", l.to_string());
-    match classes.len() {
-        2 => Ok(()),
-        1 => Err(Error::Model(ModelError::SingleClass {
-            class: quoted(&classes[0]),
-        })),
-        n => {
-            let mut shown: Vec<String> = classes.iter().take(10).map(quoted).collect();
-            if n > 10 {
-                shown.push("…".to_owned());
-            }
-            Err(Error::Model(ModelError::NotBinary {
-                count: n,
-                classes: shown,
-            }))
-        }
     }
 }
 
@@ -177,6 +167,19 @@ pub struct Classifier {
 
 const CLASSIFIER_KIND: &str = "logreg_classifier";
 
+/// What [`Classifier::fit_owned`] hands back besides the classifier: the design of every row of the
+/// table (the training rows and the others, in file order) and their labels, so that metrics on
+/// any split are computed without transforming the table again.
+#[derive(Debug)]
+pub struct Trained {
+    /// The fitted pipeline and model.
+    pub classifier: Classifier,
+    /// The features of every row of the table, in its order.
+    pub features: Features,
+    /// The label of every row of the table.
+    pub labels: Vec<ClassLabel>,
+}
+
 impl Classifier {
     /// Fit `pipeline` on the table's feature columns and `params` on its output, predicting
     /// column `target` (excluded from the features).
@@ -189,24 +192,49 @@ impl Classifier {
         Self::fit_with(table, target, pipeline, params, FitOptions::default())
     }
 
-    /// [`fit`](Self::fit) with a positive class (matched by its printed form, so "1" finds the
-    /// number 1), sample weights, a warm start or an observer; feature names are set here.
+    /// [`fit`](Self::fit) with options: the training rows (`opts.rows`: the pipeline and the model
+    /// learn from those rows only), a positive class (matched by its printed form, so "1" finds
+    /// the number 1), sample weights or offsets (one per table row), a warm start or an
+    /// observer; feature names are set here. The table is left as it was.
     pub fn fit_with(
         table: &Table,
+        target: &str,
+        pipeline: Pipeline,
+        params: &ValidParams,
+        opts: FitOptions<'_, ClassLabel>,
+    ) -> Result<Self, Error> {
+        // Cheap: a table's columns are shared until someone writes to them.
+        Ok(Self::fit_owned(table.clone(), target, pipeline, params, opts)?.classifier)
+    }
+
+    /// [`fit_with`](Self::fit_with) taking the table over: its numbers are scaled in place and
+    /// become the design without a copy when the pipeline allows (no one-hot encoding, binning
+    /// or flags), so CSV → model holds them once. Returns the design of every row and the labels
+    /// with the classifier.
+    pub fn fit_owned(
+        table: Table,
         target: &str,
         mut pipeline: Pipeline,
         params: &ValidParams,
         mut opts: FitOptions<'_, ClassLabel>,
-    ) -> Result<Self, Error> {
-        let labels = labels_of(table, target)?;
-        check_two_classes(&labels)?;
-        let features_table = table.drop(&[target])?;
-        let features = pipeline.fit_transform(&features_table)?;
+    ) -> Result<Trained, Error> {
+        let (features_table, target_column) = table.split_target_owned(target)?;
+        let labels = labels_in(target_column.view(), target)?;
+        drop(target_column);
+        let train_labels: Vec<ClassLabel> = match opts.rows {
+            Some(rows) => rows
+                .iter()
+                .filter_map(|&i| labels.get(i).cloned())
+                .collect(),
+            None => labels.clone(),
+        };
+        // Checked before the pipeline runs, so a label problem is reported before any work.
+        two_classes(&train_labels, None)?;
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
-            let found = labels.iter().find(|l| l.to_string() == name).cloned();
+            let found = train_labels.iter().find(|l| l.to_string() == name).cloned();
             opts.positive_class = Some(found.ok_or_else(|| {
-                let mut classes: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+                let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
                 classes.sort();
                 classes.dedup();
                 Error::Model(ModelError::UnknownPositiveClass {
@@ -215,12 +243,17 @@ impl Classifier {
                 })
             })?);
         }
+        let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
         opts.feature_names = Some(features.names.clone());
-        let model = params.fit_with(&features.matrix, &labels, opts)?;
-        Ok(Classifier {
-            target: target.to_string(),
-            pipeline,
-            model,
+        let model = params.fit_with(&features.design, &labels, opts)?;
+        Ok(Trained {
+            classifier: Classifier {
+                target: target.to_string(),
+                pipeline,
+                model,
+            },
+            features,
+            labels,
         })
     }
 
@@ -261,7 +294,7 @@ impl Classifier {
         let f = self.features(table)?;
         Ok(self
             .model
-            .decision_function(&f.matrix)?
+            .decision_function(&f.design)?
             .iter()
             .copied()
             .collect())
@@ -272,7 +305,7 @@ impl Classifier {
         let f = self.features(table)?;
         Ok(self
             .model
-            .predict_proba(&f.matrix)?
+            .predict_proba(&f.design)?
             .iter()
             .copied()
             .collect())
@@ -281,28 +314,66 @@ impl Classifier {
     /// Predicted class of each row of `table`.
     pub fn predict(&self, table: &Table) -> Result<Vec<ClassLabel>, Error> {
         let f = self.features(table)?;
-        Ok(self.model.predict(&f.matrix)?)
+        Ok(self.model.predict(&f.design)?)
     }
 
     /// Metrics on a table that holds the target column.
     pub fn evaluate(&self, table: &Table) -> Result<Evaluation, Error> {
         let labels = labels_of(table, &self.target)?;
-        let positive = self.positive_class();
-        let negative = &self.model.classes()[0];
-        if let Some((i, l)) = labels
+        let z = self.decision_function(table)?;
+        self.evaluate_logits(&labels, None, &z)
+    }
+
+    /// Metrics on the rows `rows` (every row if `None`) of a design this classifier's pipeline
+    /// produced, whose labels are `labels` (one per design row): what `train` reports for its
+    /// training and test rows without transforming the table again. Errors name 1-based rows of
+    /// the design.
+    pub fn evaluate_on(
+        &self,
+        design: &Design<'_>,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+    ) -> Result<Evaluation, Error> {
+        let z: Vec<f64> = self
+            .model
+            .decision_function_on(design, rows, None)?
             .iter()
-            .enumerate()
-            .find(|(_, l)| *l != positive && *l != negative)
+            .copied()
+            .collect();
+        self.evaluate_logits(labels, rows, &z)
+    }
+
+    /// Metrics of logits `z` for the rows `rows` of `labels` (all of them if `None`).
+    fn evaluate_logits(
+        &self,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+        z: &[f64],
+    ) -> Result<Evaluation, Error> {
+        let positive = self.positive_class();
+
+        let negative = &self.model.classes()[0];
+        let all: Vec<usize>;
+        let rows = match rows {
+            Some(r) => r,
+            None => {
+                all = (0..labels.len()).collect();
+                &all
+            }
+        };
+        if let Some(&i) = rows
+            .iter()
+            .find(|&&i| labels[i] != *positive && labels[i] != *negative)
         {
             return Err(Error::UnknownLabel {
                 column: self.target.clone(),
                 row: i + 1,
-                value: l.to_string(),
+                value: labels[i].to_string(),
                 classes: vec![negative.to_string(), positive.to_string()],
             });
         }
-        let truth: Vec<bool> = labels.iter().map(|l| l == positive).collect();
-        Evaluation::from_logits(&truth, &self.decision_function(table)?)
+        let truth: Vec<bool> = rows.iter().map(|&i| labels[i] == *positive).collect();
+        Evaluation::from_logits(&truth, z)
     }
 
     /// The statsmodels-style coefficient table (unpenalized fits only).

@@ -124,13 +124,13 @@ impl CsvPredictions<'_> {
         let features = self.classifier.features(table).map_err(in_file)?;
         let model = self.classifier.model();
         let proba = model
-            .predict_proba(&features.matrix)
+            .predict_proba(&features.design)
             .map_err(|e| in_file(e.into()))?
             .iter()
             .copied()
             .collect();
         let labels = model
-            .predict(&features.matrix)
+            .predict(&features.design)
             .map_err(|e| in_file(e.into()))?;
         Ok(PredictedChunk {
             first_row: offset + 1,

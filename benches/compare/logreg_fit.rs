@@ -152,8 +152,8 @@ fn gen(args: &[String]) -> Res<()> {
                 .standardize_all()
                 .fit_transform(&features)
                 .map_err(|e| format!("{csv}: standardizing: {e}"))?
-                .matrix;
-            (Design::from_dmatrix(&x).map_err(|e| e.to_string())?, y)
+                .design;
+            (x, y)
         }
         "bank" => {
             flags.check_known(&["csv", "out"])?;
@@ -163,8 +163,8 @@ fn gen(args: &[String]) -> Res<()> {
             let x = recipes::bank_marketing_pipeline()
                 .fit_transform(&table)
                 .map_err(|e| format!("{csv}: the bank tutorial pipeline: {e}"))?
-                .matrix;
-            (Design::from_dmatrix(&x).map_err(|e| e.to_string())?, y)
+                .design;
+            (x, y)
         }
         other => {
             return Err(format!(

@@ -3,7 +3,6 @@
 
 use crate::error::{CliError, CliResult};
 use logreg::model::{write_atomic, ModelError};
-use logreg::preprocess::PreprocessError;
 use logreg::{Classifier, Error};
 use std::path::{Path, PathBuf};
 
@@ -75,74 +74,6 @@ pub fn load_model(path: &Path) -> CliResult<Classifier> {
     })
 }
 
-/// Translates the rows an error names in a table made of file rows `rows` (0-based indices,
-/// as a train/test split gives them) into the file's data rows.
-pub fn in_file(e: Error, rows: Option<&[usize]>, path: &Path) -> Error {
-    // 1-based row of the table → 1-based data row of the file.
-    let row1 = |r: usize| -> usize {
-        match rows {
-            Some(rows) => r
-                .checked_sub(1)
-                .and_then(|i| rows.get(i))
-                .map_or(r, |&i| i + 1),
-            None => r,
-        }
-    };
-    // 0-based row of the table → 0-based row of the file.
-    let row0 = |r: usize| -> usize {
-        match rows {
-            Some(rows) => rows.get(r).copied().unwrap_or(r),
-            None => r,
-        }
-    };
-    match e {
-        Error::Preprocess(p) => Error::Preprocess(match p {
-            PreprocessError::MissingValue { row, column, step } => PreprocessError::MissingValue {
-                row: row1(row),
-                column,
-                step,
-            },
-            PreprocessError::InvalidValue {
-                row,
-                column,
-                expected,
-                found,
-                ..
-            } => PreprocessError::InvalidValue {
-                path: Some(path.to_path_buf()),
-                row: row1(row),
-                column,
-                expected,
-                found,
-            },
-            other => other.with_path(path),
-        }),
-        Error::MissingLabel { column, row } => Error::MissingLabel {
-            column,
-            row: row1(row),
-        },
-        Error::UnknownLabel {
-            column,
-            row,
-            value,
-            classes,
-        } => Error::UnknownLabel {
-            column,
-            row: row1(row),
-            value,
-            classes,
-        },
-        Error::Model(ModelError::NonFiniteFeature { row, column, value }) => {
-            Error::Model(ModelError::NonFiniteFeature {
-                row: row0(row),
-                column,
-                value,
-            })
-        }
-        other => other,
-    }
-}
-
 /// `e` as a CLI error whose message names the file (unless it already does).
 pub fn about_file(e: Error, path: &Path) -> CliError {
     let shown = path.display().to_string();
@@ -173,15 +104,5 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-    }
-
-    #[test]
-    fn rows_are_translated_to_the_file() {
-        let e = Error::MissingLabel {
-            column: "y".into(),
-            row: 2,
-        };
-        let back = in_file(e, Some(&[7, 3, 9]), Path::new("d.csv"));
-        assert!(matches!(back, Error::MissingLabel { row: 4, .. }), "{back}");
     }
 }

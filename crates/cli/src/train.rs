@@ -2,17 +2,17 @@
 
 use crate::args::{OneHot, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
-use crate::files::{about_file, bundled, check_writable, in_file, write_text};
+use crate::files::{about_file, bundled, check_writable, write_text};
 use crate::progress::Progress;
 use crate::report::{DataInfo, Metrics, Report, SplitInfo};
 use crate::Out;
 use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
 use logreg::model::{sorted_classes, FitOptions};
 use logreg::preprocess::{
-    read_csv, Binner, Column, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder,
-    Pipeline, PreprocessError, Table,
+    read_csv, Binner, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline,
+    PreprocessError, Table,
 };
-use logreg::{labels_of, ClassLabel, Classifier};
+use logreg::{labels_of, ClassLabel, Classifier, Trained};
 use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
 use std::path::{Path, PathBuf};
 
@@ -52,7 +52,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     check_numeric_and_complete(&path, &table, &plan)?;
     let pipeline = build_pipeline(&plan, &table);
 
-    let n = table.n_rows();
+    let (n, n_cols) = (table.n_rows(), table.n_cols());
     let split = if args.test_size > 0.0 {
         let s = if args.stratify {
             stratified_train_test_split(&labels, args.test_size, args.seed)
@@ -68,54 +68,52 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     } else {
         None
     };
-    let (train, test) = match &split {
-        Some(s) => (
-            table.take(&s.train).map_err(logreg::Error::from)?,
-            Some(table.take(&s.test).map_err(logreg::Error::from)?),
-        ),
-        None => (table.clone(), None),
-    };
+    drop(labels);
     let train_rows = split.as_ref().map(|s| s.train.as_slice());
     let test_rows = split.as_ref().map(|s| s.test.as_slice());
 
+    // The table is handed over: its numbers become the design (one copy of them, split by row
+    // indices), and every error names rows of the file.
     let mut progress = Progress::fit(quiet);
-    let fitted = Classifier::fit_with(
-        &train,
+    let fitted = Classifier::fit_owned(
+        table,
         &plan.target,
         pipeline,
         &plan.params,
         FitOptions {
+            rows: train_rows,
             positive_class: args.positive.as_deref().map(ClassLabel::from),
             observer: Some(&mut progress),
             ..FitOptions::default()
         },
     );
     progress.finish();
-    let clf = fitted.map_err(|e| about_file(in_file(e, train_rows, &path), &path))?;
-
+    let trained = fitted.map_err(|e| about_file(e, &path))?;
+    let clf = &trained.classifier;
+    let design = &trained.features.design;
     let train_eval = clf
-        .evaluate(&train)
-        .map_err(|e| about_file(in_file(e, train_rows, &path), &path))?;
-    let test_eval = match &test {
-        Some(t) => Some(
-            clf.evaluate(t)
-                .map_err(|e| about_file(in_file(e, test_rows, &path), &path))?,
+        .evaluate_on(design, &trained.labels, train_rows)
+        .map_err(|e| about_file(e, &path))?;
+    let test_eval = match test_rows {
+        Some(rows) => Some(
+            clf.evaluate_on(design, &trained.labels, Some(rows))
+                .map_err(|e| about_file(e, &path))?,
         ),
         None => None,
     };
 
-    let mut report = Report::of_model("train", &clf);
+    let mut report = Report::of_model("train", clf);
     report.data = Some(DataInfo {
         path: path.display().to_string(),
         rows: n,
-        columns: table.n_cols(),
+        columns: n_cols,
     });
     report.split = Some(SplitInfo {
         test_size: args.test_size,
         seed: args.seed,
         stratified: args.stratify && split.is_some(),
-        train_rows: train.n_rows(),
-        test_rows: test.as_ref().map_or(0, Table::n_rows),
+        train_rows: train_rows.map_or(n, <[usize]>::len),
+        test_rows: test_rows.map_or(0, <[usize]>::len),
     });
     report.train = Some(Metrics::from(&train_eval));
     report.test = test_eval.as_ref().map(Metrics::from);
@@ -125,7 +123,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
         report.model_file = Some(model.display().to_string());
     }
     if let Some(dir) = &args.plot {
-        report.plots = plot(&clf, dir, &train, test.as_ref(), args.force)?
+        report.plots = plot(&trained, dir, train_rows, test_rows, args.force)?
             .iter()
             .map(|p| p.display().to_string())
             .collect();
@@ -277,10 +275,7 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
             .iter()
             .filter_map(|c| {
                 let col = table.column(c).ok()?;
-                let row = match col {
-                    Column::Numeric(v) => v.iter().position(Option::is_none),
-                    Column::Categorical(v) => v.iter().position(Option::is_none),
-                }?;
+                let row = col.first_missing()?;
                 Some((row, *c))
             })
             .min_by_key(|(row, _)| *row);
@@ -334,12 +329,14 @@ fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
 
 /// Writes the charts (replacing existing ones only with `force`); returns the files written.
 fn plot(
-    clf: &Classifier,
+    trained: &Trained,
     dir: &Path,
-    train: &Table,
-    test: Option<&Table>,
+    train_rows: Option<&[usize]>,
+    test_rows: Option<&[usize]>,
     force: bool,
 ) -> CliResult<Vec<PathBuf>> {
+    let clf = &trained.classifier;
+    let design = &trained.features.design;
     std::fs::create_dir_all(dir).map_err(|e| {
         CliError::failed(format!(
             "--plot {}: cannot create the directory: {e}",
@@ -357,16 +354,22 @@ fn plot(
     written.push(loss);
 
     // ROC on the held-out rows when there are any.
-    let (rows, which) = match test {
-        Some(t) => (t, "test"),
-        None => (train, "training"),
+    let (rows, which) = match test_rows {
+        Some(t) => (Some(t), "test"),
+        None => (train_rows, "training"),
     };
     let positive = clf.positive_class();
-    let truth: Vec<bool> = labels_of(rows, clf.target())?
+    let z: Vec<f64> = clf
+        .model()
+        .decision_function_on(design, rows, None)
+        .map_err(logreg::Error::from)?
         .iter()
-        .map(|l| l == positive)
+        .copied()
         .collect();
-    let z = clf.decision_function(rows)?;
+    let truth: Vec<bool> = match rows {
+        Some(r) => r.iter().map(|&i| trained.labels[i] == *positive).collect(),
+        None => trained.labels.iter().map(|l| l == positive).collect(),
+    };
     if let Ok(curve) = roc_curve(&truth, &z) {
         let roc = dir.join(ROC_SVG);
         let svg = roc_chart(&curve.points(), curve.auc())
@@ -382,13 +385,9 @@ fn plot(
         let w = model.coefficients();
         let w = [w.get(0).copied(), w.get(1).copied()];
         let mut points: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
-        for t in std::iter::once(train).chain(test) {
-            let f = clf.features(t)?;
-            let labels = labels_of(t, clf.target())?;
-            for (i, l) in labels.iter().enumerate() {
-                if let (Some(&x), Some(&y)) = (f.matrix.get((i, 0)), f.matrix.get((i, 1))) {
-                    points[usize::from(l == positive)].push((x, y));
-                }
+        for (i, l) in trained.labels.iter().enumerate() {
+            if let (Some(x), Some(y)) = (design.get(i, 0), design.get(i, 1)) {
+                points[usize::from(l == positive)].push((x, y));
             }
         }
         let [neg, pos] = model.classes();

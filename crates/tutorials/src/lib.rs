@@ -97,7 +97,7 @@ impl Data {
     /// The numeric columns of `table` other than `target` as features, `target` (0/1) as labels.
     pub fn from_table(table: &Table, target: &str) -> Result<Data, Error> {
         Ok(Data {
-            x: table.drop(&[target])?.to_features()?.matrix,
+            x: table.drop(&[target])?.to_features()?.to_dmatrix(),
             y: table.numeric_values(target)?,
         })
     }

@@ -35,8 +35,8 @@ pub fn load_dataset() -> Result<(Data, Data), Error> {
     let split = train_test_split(notes.n_rows(), 0.2, SPLIT_SEED)?;
     let (train, test) = (notes.take(&split.train)?, notes.take(&split.test)?);
     let mut scaler = Pipeline::new().standardize_all();
-    let x_train = scaler.fit_transform(&train.drop(&["class"])?)?.matrix;
-    let x_test = scaler.transform(&test.drop(&["class"])?)?.matrix;
+    let x_train = scaler.fit_transform(&train.drop(&["class"])?)?.to_dmatrix();
+    let x_test = scaler.transform(&test.drop(&["class"])?)?.to_dmatrix();
     Ok((
         Data {
             x: x_train,
