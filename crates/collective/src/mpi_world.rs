@@ -1,5 +1,6 @@
 //! The ranks of an MPI job, through rsmpi (the `mpi` crate).
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
@@ -62,6 +63,9 @@ pub struct MpiCollective {
     /// Only for the barrier at the end, so that it cannot meet a collective of the program.
     exit: SimpleCommunicator,
     exit_timeout: Duration,
+    /// The all-gather's receive buffer, kept between calls: allocating and zeroing it each time
+    /// cost more than the sum.
+    gathered: RefCell<Vec<f64>>,
     rank: usize,
     size: usize,
     // Declared last so it is dropped last: it finalizes MPI.
@@ -87,6 +91,7 @@ impl MpiCollective {
             world,
             exit,
             exit_timeout: DEFAULT_EXIT_TIMEOUT,
+            gathered: RefCell::new(Vec::new()),
             rank,
             size,
             _universe: universe,
@@ -217,9 +222,16 @@ impl Collective for MpiCollective {
                 max: MAX_COUNT,
             });
         }
-        let mut gathered = vec![0.0; total];
-        self.world.all_gather_into(&*buf, &mut gathered[..]);
-        sum_in_rank_order(&gathered, buf);
+        // Nothing here calls back into `self`, so the buffer is never borrowed twice.
+        let mut kept = self.gathered.try_borrow_mut();
+        let mut fresh = Vec::new();
+        let gathered = match kept.as_deref_mut() {
+            Ok(kept) => kept,
+            Err(_) => &mut fresh,
+        };
+        gathered.resize(total, 0.0);
+        self.world.all_gather_into(&*buf, &mut gathered[..total]);
+        sum_in_rank_order(&gathered[..total], buf);
         Ok(())
     }
 
