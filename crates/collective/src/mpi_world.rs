@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::io::Write;
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 use std::thread;
@@ -68,6 +69,9 @@ pub struct MpiCollective {
     gathered: RefCell<Vec<f64>>,
     rank: usize,
     size: usize,
+    /// Neither `Send` nor `Sync` with any MPI library (with MPICH, whose handles are integers,
+    /// the communicators alone would be `Send`): MPI was asked for `MPI_THREAD_FUNNELED`.
+    _main_thread_only: PhantomData<*const ()>,
     // Declared last so it is dropped last: it finalizes MPI.
     _universe: Universe,
 }
@@ -94,6 +98,7 @@ impl MpiCollective {
             gathered: RefCell::new(Vec::new()),
             rank,
             size,
+            _main_thread_only: PhantomData,
             _universe: universe,
         })
     }
