@@ -164,6 +164,33 @@ impl<'a, T: Real> Dense<'a, T> {
         Dense { data, n, d }
     }
 
+    /// A matrix over values this program checked when it wrote them (a scratch file read back
+    /// in blocks): only the shape is checked here. Checking every value again would double the
+    /// memory traffic of each pass over data read back from disk; debug builds still check.
+    pub fn from_trusted(
+        data: impl Into<Cow<'a, [T]>>,
+        n_rows: usize,
+        n_cols: usize,
+    ) -> Result<Self, LinalgError> {
+        let data = data.into();
+        let expected = n_rows
+            .checked_mul(n_cols)
+            .ok_or(LinalgError::ShapeOverflow { n_rows, n_cols })?;
+        if data.len() != expected {
+            return Err(LinalgError::LengthMismatch {
+                operation: "dense design (n_rows · n_cols values)",
+                expected,
+                found: data.len(),
+            });
+        }
+        debug_assert!(first_unacceptable(&data).is_none());
+        Ok(Dense {
+            data,
+            n: n_rows,
+            d: n_cols,
+        })
+    }
+
     /// Number of rows (samples) n.
     pub fn n_rows(&self) -> usize {
         self.n
@@ -340,6 +367,60 @@ impl<'a> Csr<'a> {
             n_cols,
             scaling: None,
         })
+    }
+
+    /// Built from borrowed or owned arrays the caller has already checked.
+    pub(crate) fn from_parts_checked(
+        indptr: Cow<'a, [usize]>,
+        indices: Cow<'a, [u32]>,
+        values: Cow<'a, [f64]>,
+        n_cols: usize,
+    ) -> Csr<'a> {
+        debug_assert_eq!(indptr.last().copied(), Some(indices.len()));
+        Csr {
+            indptr,
+            indices,
+            values,
+            n_cols,
+            scaling: None,
+        }
+    }
+
+    pub(crate) fn set_scaling(&mut self, scaling: Option<ColumnScaling>) {
+        self.scaling = scaling;
+    }
+
+    /// A CSR matrix over arrays this program checked when it wrote them (a scratch file read
+    /// back in blocks): the lengths and the row pointers' ends are checked, not every entry
+    /// (debug builds check everything).
+    pub fn from_trusted(
+        n_rows: usize,
+        n_cols: usize,
+        indptr: impl Into<Cow<'a, [usize]>>,
+        indices: impl Into<Cow<'a, [u32]>>,
+        values: impl Into<Cow<'a, [f64]>>,
+    ) -> Result<Self, LinalgError> {
+        let (indptr, indices, values) = (indptr.into(), indices.into(), values.into());
+        if indptr.len() != n_rows + 1 || indices.len() != values.len() {
+            return Err(LinalgError::LengthMismatch {
+                operation: "CSR arrays (n_rows + 1 row pointers, one value per index)",
+                expected: n_rows + 1,
+                found: indptr.len(),
+            });
+        }
+        if indptr[0] != 0 || indptr[n_rows] != indices.len() {
+            return Err(LinalgError::BadIndptr {
+                row: 0,
+                reason: format!(
+                    "the row pointers run from {} to {}, expected 0 to {}",
+                    indptr[0],
+                    indptr[n_rows],
+                    indices.len()
+                ),
+            });
+        }
+        debug_assert!(Csr::new(n_rows, n_cols, &indptr[..], &indices[..], &values[..]).is_ok());
+        Ok(Csr::from_parts_checked(indptr, indices, values, n_cols))
     }
 
     /// Built from arrays the caller has already checked.

@@ -64,11 +64,15 @@ macro_rules! dispatch {
 mod blocks;
 mod design;
 mod passes;
+mod row_blocks;
 mod sparse;
 mod vector_math;
 
 pub use design::{ColumnScaling, Csr, Dense, Design, IntoDesign, Real, Storage, MAX_MAGNITUDE};
 pub use passes::{Moments, MultiPassSums, PassSums, Rows, MAX_SPARSE_GRAM};
+pub use row_blocks::{
+    column_moments, for_each_selected, is_sorted_selection, InMemoryBlocks, RowBlocks, SourceError,
+};
 
 pub use vector_math::{
     sigmoid_curvature, sigmoid_curvature_in_place, softplus_sigmoid, softplus_sigmoid_in_place,
@@ -164,6 +168,9 @@ pub enum LinalgError {
         /// What is wrong.
         reason: String,
     },
+    /// A source of row blocks failed during a pass (see [`RowBlocks`]).
+    #[error(transparent)]
+    Source(#[from] SourceError),
     /// A dense result that would be too large to form (use products with vectors instead).
     #[error("{operation} of {n_params} parameters is not formed (the limit is {limit}); use a solver based on Hessian-vector products")]
     TooWide {

@@ -21,6 +21,18 @@ pub struct Rows<'r> {
 }
 
 impl<'r> Rows<'r> {
+    /// The rows at `indices` (0-based, in that order, repeats allowed; `None` for every row) of
+    /// data with `n_rows` rows, such as a source of row blocks; checked once here.
+    pub fn new(indices: Option<&'r [usize]>, n_rows: usize) -> Result<Self, LinalgError> {
+        if let Some(&row) = indices.into_iter().flatten().find(|&&r| r >= n_rows) {
+            return Err(LinalgError::RowOutOfRange { row, n_rows });
+        }
+        Ok(Rows {
+            sel: indices,
+            n_rows,
+        })
+    }
+
     /// The selected indices, or `None` for every row.
     pub fn indices(&self) -> Option<&'r [usize]> {
         self.sel

@@ -17,7 +17,10 @@
 //! [`LogLoss::l2_from_c`] does this conversion. (linfa's and statsmodels' `alpha` is `λ·S` with S = n.)
 //!
 //! The loss borrows a [`Design`] (dense f64 or f32, or sparse) and sums over all its rows or a
-//! selection of them; it never copies the data.
+//! selection of them; it never copies the data. Data too large for memory are a source of row
+//! blocks ([`RowBlocks`], e.g. a scratch file) that the loss reads in passes: each block is
+//! summed by the same kernels, and the blocks' sums are added in block order
+//! ([`LogLoss::on_blocks`]).
 //!
 //! ```
 //! use logreg_linalg_core::{Dense, Design};
@@ -33,8 +36,8 @@
 //! ```
 
 use logreg_linalg_core::{
-    sigmoid, sigmoid_curvature_in_place, softplus, softplus_sigmoid_in_place, Design, LinalgError,
-    PassSums, Rows,
+    for_each_selected, is_sorted_selection, sigmoid, sigmoid_curvature_in_place, softplus,
+    softplus_sigmoid_in_place, Design, LinalgError, Moments, PassSums, RowBlocks, Rows, Storage,
 };
 use nalgebra::{DMatrix, DVector};
 
@@ -91,9 +94,123 @@ pub enum LossError {
         /// The allowed range, in words.
         expected: &'static str,
     },
-    /// A kernel reported a shape error (an internal inconsistency surfaced rather than panicking).
+    /// A kernel reported a shape error (an internal inconsistency surfaced rather than panicking),
+    /// or a source of row blocks failed during a pass.
     #[error(transparent)]
     Linalg(#[from] LinalgError),
+    /// The rows of a loss over row blocks are not sorted (passes visit them in block order).
+    #[error("the rows of a loss over row blocks must be sorted; row {row} follows row {previous}")]
+    UnsortedRows {
+        /// The row out of order.
+        row: usize,
+        /// The row before it.
+        previous: usize,
+    },
+    /// Mini-batches need random access to rows, which a source of row blocks does not give.
+    #[error("mini-batches (sgd) need the data in memory: a source of row blocks is read in whole passes; use lbfgs, newton or gd")]
+    NeedsRandomAccess,
+}
+
+/// The data a loss sums over: a design in memory, or a source of row blocks read in passes.
+#[derive(Clone, Copy)]
+pub enum Data<'a> {
+    /// A design in memory (the common case: each pass is one call of a kernel).
+    Memory(&'a Design<'a>),
+    /// Row blocks read in passes (see [`RowBlocks`]).
+    Blocks(&'a dyn RowBlocks),
+}
+
+impl std::fmt::Debug for Data<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Data::Memory(x) => f.debug_tuple("Memory").field(x).finish(),
+            Data::Blocks(b) => write!(
+                f,
+                "Blocks({} × {}, {})",
+                b.n_rows(),
+                b.n_cols(),
+                b.storage().name()
+            ),
+        }
+    }
+}
+
+impl<'a> Data<'a> {
+    /// Rows n.
+    pub fn n_rows(&self) -> usize {
+        match self {
+            Data::Memory(x) => x.n_rows(),
+            Data::Blocks(b) => b.n_rows(),
+        }
+    }
+
+    /// Columns d.
+    pub fn n_cols(&self) -> usize {
+        match self {
+            Data::Memory(x) => x.n_cols(),
+            Data::Blocks(b) => b.n_cols(),
+        }
+    }
+
+    /// The storage of the design (or of every block).
+    pub fn storage(&self) -> Storage {
+        match self {
+            Data::Memory(x) => x.storage(),
+            Data::Blocks(b) => b.storage(),
+        }
+    }
+
+    /// Stored values (n·d when dense).
+    pub fn stored_values(&self) -> usize {
+        match self {
+            Data::Memory(x) => x.stored_values(),
+            Data::Blocks(b) => b.stored_values(),
+        }
+    }
+
+    /// Column means and variances over the rows of `rows` (weights one per row of the pass).
+    pub fn column_moments(
+        &self,
+        rows: Rows<'_>,
+        weights: Option<&[f64]>,
+    ) -> Result<Moments, LinalgError> {
+        match self {
+            Data::Memory(x) => x.column_moments(rows, weights),
+            Data::Blocks(b) => logreg_linalg_core::column_moments(*b, rows.indices(), weights),
+        }
+    }
+}
+
+/// Adds a later block's sums: the blocks of a pass are combined in block order with this.
+fn add_sums(total: &mut PassSums, part: &PassSums) {
+    total.value += part.value;
+    total.grad += &part.grad;
+    total.grad_bias += part.grad_bias;
+}
+
+/// The sums of a fused pass over the selected rows of a source of blocks, each block's sums
+/// added in block order; `per_chunk` gets pass positions (across blocks).
+fn blocks_fused_pass<F>(
+    src: &dyn RowBlocks,
+    rows: Rows<'_>,
+    w: &[f64],
+    b: f64,
+    per_chunk: F,
+) -> Result<PassSums, LinalgError>
+where
+    F: Fn(usize, &mut [f64], &mut [f64]) + Sync,
+{
+    let mut total = PassSums {
+        value: 0.0,
+        grad: nalgebra::DVector::zeros(src.n_cols()),
+        grad_bias: 0.0,
+    };
+    for_each_selected(src, rows.indices(), &mut |pos, block, r| {
+        let part = block.fused_pass(r, w, b, |first, z, l| per_chunk(pos + first, z, l))?;
+        add_sums(&mut total, &part);
+        Ok(())
+    })?;
+    Ok(total)
 }
 
 /// The per-sample loss ℓ(z) = softplus(z) − y·z, taken on the branch where nothing cancels.
@@ -164,7 +281,7 @@ struct RowData {
 /// once, here; evaluations cannot fail on them afterwards.
 #[derive(Debug, Clone)]
 pub struct LogLoss<'a> {
-    x: &'a Design<'a>,
+    x: Data<'a>,
     rows: Rows<'a>,
     data: RowData,
     weight_sum: f64,
@@ -242,8 +359,48 @@ impl<'a> LogLoss<'a> {
         rows: Option<&'a [usize]>,
         y: &[f64],
     ) -> Result<Self, LossError> {
-        let positive = labels_to_bool(y, x.n_rows())?;
         let rows = x.rows(rows)?;
+        Self::with_data(Data::Memory(x), rows, y)
+    }
+
+    /// The objective over the rows `rows` (sorted, 0-based; `None` for every row) of a source of
+    /// row blocks, read in passes, with labels `y` given for every row of the source. Each pass
+    /// sums every block with the in-memory kernels and adds the blocks' sums in block order.
+    ///
+    /// ```
+    /// use logreg_linalg_core::{Dense, Design, InMemoryBlocks};
+    /// use logreg_loss::LogLoss;
+    /// use nalgebra::DVector;
+    ///
+    /// let x = Design::from(Dense::new(vec![1.0, 2.0, 3.0, 4.0], 4, 1)?);
+    /// let y = [0.0, 1.0, 0.0, 1.0];
+    /// let blocks = InMemoryBlocks::new(&x, 3)?;
+    /// let streamed = LogLoss::on_blocks(&blocks, None, &y)?;
+    /// let theta = DVector::from_vec(vec![0.3, -0.2]);
+    /// let in_memory = LogLoss::new(&x, &y)?.value(&theta)?;
+    /// assert!((streamed.value(&theta)? - in_memory).abs() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_blocks(
+        source: &'a dyn RowBlocks,
+        rows: Option<&'a [usize]>,
+        y: &[f64],
+    ) -> Result<Self, LossError> {
+        if let Some(sel) = rows {
+            if let Some(k) = (1..sel.len()).find(|&k| sel[k] < sel[k - 1]) {
+                return Err(LossError::UnsortedRows {
+                    row: sel[k],
+                    previous: sel[k - 1],
+                });
+            }
+            debug_assert!(is_sorted_selection(sel));
+        }
+        let rows = Rows::new(rows, source.n_rows())?;
+        Self::with_data(Data::Blocks(source), rows, y)
+    }
+
+    fn with_data(x: Data<'a>, rows: Rows<'a>, y: &[f64]) -> Result<Self, LossError> {
+        let positive = labels_to_bool(y, x.n_rows())?;
         if rows.is_empty() {
             return Err(LossError::Empty);
         }
@@ -342,8 +499,8 @@ impl<'a> LogLoss<'a> {
         self.fit_intercept
     }
 
-    /// The design the loss reads.
-    pub fn design(&self) -> &'a Design<'a> {
+    /// The data the loss reads: a design in memory or a source of row blocks.
+    pub fn data(&self) -> Data<'a> {
         self.x
     }
 
@@ -393,7 +550,14 @@ impl<'a> LogLoss<'a> {
         self.check_theta("parameters", theta)?;
         let (w, b) = self.split(theta);
         let mut z = vec![0.0; self.n_samples()];
-        self.x.logits(self.rows, w, b, &mut z)?;
+        match self.x {
+            Data::Memory(x) => x.logits(self.rows, w, b, &mut z)?,
+            Data::Blocks(src) => {
+                for_each_selected(src, self.rows.indices(), &mut |pos, block, r| {
+                    block.logits(r, w, b, &mut z[pos..pos + r.len()])
+                })?
+            }
+        }
         if let Some(o) = &self.data.offset {
             for (zi, oi) in z.iter_mut().zip(o) {
                 *zi += oi;
@@ -417,10 +581,22 @@ impl<'a> LogLoss<'a> {
         self.check_theta("parameters", theta)?;
         self.check_theta("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
-        let sums = self.x.fused_pass(self.rows, w, b, |first, z, l| {
-            per_chunk(&self.data, first, z, l)
-        })?;
+        // This process's sums over its rows; a fit over several processes adds theirs here.
+        let sums = self.local_sums(w, b)?;
         Ok(self.finish(sums, theta, 1.0 / self.weight_sum, grad))
+    }
+
+    /// Σ sᵢℓᵢ, Σ sᵢrᵢxᵢ and Σ sᵢrᵢ over the loss's rows at (w, b), in one pass over the data.
+    fn local_sums(&self, w: &[f64], b: f64) -> Result<PassSums, LossError> {
+        let data = &self.data;
+        Ok(match self.x {
+            Data::Memory(x) => {
+                x.fused_pass(self.rows, w, b, |first, z, l| per_chunk(data, first, z, l))?
+            }
+            Data::Blocks(src) => blocks_fused_pass(src, self.rows, w, b, |first, z, l| {
+                per_chunk(data, first, z, l)
+            })?,
+        })
     }
 
     /// L and ∇L estimated from the listed positions of the pass only (a mini-batch), unbiased for
@@ -436,6 +612,9 @@ impl<'a> LogLoss<'a> {
         if batch.is_empty() {
             return Err(LossError::Empty);
         }
+        let Data::Memory(x) = self.x else {
+            return Err(LossError::NeedsRandomAccess);
+        };
         let n = self.n_samples();
         if let Some(&row) = batch.iter().find(|&&p| p >= n) {
             return Err(LinalgError::RowOutOfRange { row, n_rows: n }.into());
@@ -455,10 +634,8 @@ impl<'a> LogLoss<'a> {
                 .map(|o| batch.iter().map(|&p| o[p]).collect()),
         };
         let (w, b) = self.split(theta);
-        let sel = self.x.rows(Some(&rows))?;
-        let sums = self
-            .x
-            .fused_pass(sel, w, b, |first, z, l| per_chunk(&data, first, z, l))?;
+        let sel = x.rows(Some(&rows))?;
+        let sums = x.fused_pass(sel, w, b, |first, z, l| per_chunk(&data, first, z, l))?;
         let scale = n as f64 / (batch.len() as f64 * self.weight_sum);
         Ok(self.finish(sums, theta, scale, grad))
     }
@@ -501,21 +678,36 @@ impl<'a> LogLoss<'a> {
         self.check_theta("parameters", theta)?;
         let (w, b) = self.split(theta);
         let data = &self.data;
-        let mut h =
-            self.x
-                .fused_gram(self.rows, Some((w, b)), self.fit_intercept, |first, z| {
-                    if let Some(o) = &data.offset {
-                        for (zk, ok) in z.iter_mut().zip(&o[first..]) {
-                            *zk += ok;
-                        }
-                    }
-                    sigmoid_curvature_in_place(z);
-                    if let Some(weights) = &data.weights {
-                        for (zk, sk) in z.iter_mut().zip(&weights[first..]) {
-                            *zk *= sk;
-                        }
-                    }
+        let curvature = |first: usize, z: &mut [f64]| {
+            if let Some(o) = &data.offset {
+                for (zk, ok) in z.iter_mut().zip(&o[first..]) {
+                    *zk += ok;
+                }
+            }
+            sigmoid_curvature_in_place(z);
+            if let Some(weights) = &data.weights {
+                for (zk, sk) in z.iter_mut().zip(&weights[first..]) {
+                    *zk *= sk;
+                }
+            }
+        };
+        let mut h = match self.x {
+            Data::Memory(x) => {
+                x.fused_gram(self.rows, Some((w, b)), self.fit_intercept, curvature)?
+            }
+            Data::Blocks(src) => {
+                // Each block's Gram matrix, added in block order.
+                let p = self.dim();
+                let mut h = DMatrix::zeros(p, p);
+                for_each_selected(src, self.rows.indices(), &mut |pos, block, r| {
+                    h += block.fused_gram(r, Some((w, b)), self.fit_intercept, |first, z| {
+                        curvature(pos + first, z)
+                    })?;
+                    Ok(())
                 })?;
+                h
+            }
+        };
         h /= self.weight_sum;
         for j in 0..self.n_features() {
             h[(j, j)] += self.l2;
@@ -562,11 +754,15 @@ impl LogLossHessian<'_, '_> {
         loss.check_theta("direction", v)?;
         let (vw, vb) = loss.split(v);
         let c = &self.curvature;
-        let sums = loss.x.fused_pass(loss.rows, vw, vb, |first, z, _l| {
+        let scale = |first: usize, z: &mut [f64], _l: &mut [f64]| {
             for (zk, ck) in z.iter_mut().zip(&c[first..]) {
                 *zk *= ck;
             }
-        })?;
+        };
+        let sums = match loss.x {
+            Data::Memory(x) => x.fused_pass(loss.rows, vw, vb, scale)?,
+            Data::Blocks(src) => blocks_fused_pass(src, loss.rows, vw, vb, scale)?,
+        };
         let d = loss.n_features();
         let mut out = DVector::zeros(loss.dim());
         for j in 0..d {

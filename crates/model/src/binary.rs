@@ -5,8 +5,8 @@ use crate::labels::{two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
 use crate::ModelError;
-use logreg_linalg_core::{sigmoid, Design, IntoDesign};
-use logreg_loss::LogLoss;
+use logreg_linalg_core::{sigmoid, Design, IntoDesign, RowBlocks};
+use logreg_loss::{Data, LogLoss};
 use logreg_optim::{NoObserver, Observer, Report, Stop};
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
@@ -203,6 +203,11 @@ pub(crate) fn training_rows(
     n_labels: usize,
     rows: Option<&[usize]>,
 ) -> Result<Vec<usize>, ModelError> {
+    rows_of(Data::Memory(x), n_labels, rows)
+}
+
+/// [`training_rows`] for data in memory or in row blocks.
+fn rows_of(x: Data<'_>, n_labels: usize, rows: Option<&[usize]>) -> Result<Vec<usize>, ModelError> {
     if x.n_cols() == 0 {
         return Err(ModelError::NoFeatures);
     }
@@ -215,7 +220,7 @@ pub(crate) fn training_rows(
     }
     let rows = match rows {
         Some(r) => {
-            x.check_rows(r)?;
+            logreg_linalg_core::Rows::new(Some(r), x.n_rows())?;
             r.to_vec()
         }
         None => (0..x.n_rows()).collect(),
@@ -245,9 +250,51 @@ impl ValidParams {
         opts: FitOptions<'_, L>,
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
         let x = x.into_design()?;
-        let x: &Design<'_> = &x;
+        self.fit_data(Data::Memory(&x), y, opts)
+    }
+
+    /// Fit on a source of row blocks read in passes (a scratch file, a database cursor; see
+    /// [`RowBlocks`]): the same fit as [`fit_with`](Self::fit_with) on the same rows, with every
+    /// sum over rows taken block by block. `y` (and weights, offsets) has one entry per row of
+    /// the source; `opts.rows` may list the rows in any order (they are visited in source
+    /// order). Every solver but `sgd` (which needs random access to rows) works.
+    ///
+    /// ```
+    /// use logreg_linalg_core::{Dense, Design, InMemoryBlocks};
+    /// use logreg_model::{FitOptions, LogisticRegression};
+    ///
+    /// let x = Design::from(Dense::new(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 6, 1)?);
+    /// let y = [0, 0, 1, 0, 1, 1];
+    /// let params = LogisticRegression::params().check()?;
+    /// let in_memory = params.fit(&x, &y)?;
+    /// let blocks = InMemoryBlocks::new(&x, 4)?;
+    /// let in_passes = params.fit_blocks(&blocks, &y, FitOptions::default())?;
+    /// let gap = (in_passes.report().objective - in_memory.report().objective).abs();
+    /// assert!(gap <= 1e-12 * in_memory.report().objective);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fit_blocks<L: Label>(
+        &self,
+        source: &dyn RowBlocks,
+        y: &[L],
+        opts: FitOptions<'_, L>,
+    ) -> Result<FittedLogisticRegression<L>, ModelError> {
+        self.fit_data(Data::Blocks(source), y, opts)
+    }
+
+    /// The fit on data in memory or in blocks.
+    fn fit_data<L: Label>(
+        &self,
+        x: Data<'_>,
+        y: &[L],
+        opts: FitOptions<'_, L>,
+    ) -> Result<FittedLogisticRegression<L>, ModelError> {
         let d = x.n_cols();
-        let rows = training_rows(x, y.len(), opts.rows)?;
+        let mut rows = rows_of(x, y.len(), opts.rows)?;
+        if let Data::Blocks(_) = x {
+            // Passes visit rows in the source's order.
+            rows.sort_unstable();
+        }
         let train_labels: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
         let classes = two_classes(&train_labels, opts.positive_class)?;
         let y01: Vec<f64> = y
@@ -260,7 +307,11 @@ impl ValidParams {
 
         let weights = combined_weights(self.class_weight(), &y01, &rows, opts.sample_weight)?;
         let sel = opts.rows.map(|_| rows.as_slice());
-        let mut loss = LogLoss::on_rows(x, sel, &y01)?.with_intercept(self.fit_intercept());
+        let loss = match x {
+            Data::Memory(x) => LogLoss::on_rows(x, sel, &y01)?,
+            Data::Blocks(src) => LogLoss::on_blocks(src, sel, &y01)?,
+        };
+        let mut loss = loss.with_intercept(self.fit_intercept());
         if let Some(w) = &weights {
             loss = loss.with_sample_weight(w)?;
         }
@@ -284,7 +335,7 @@ impl ValidParams {
         };
         let problem = Problem {
             objective: &LossObjective(&loss),
-            design: x,
+            data: x,
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: 1,

@@ -162,7 +162,7 @@ impl ValidParams {
         }
         let problem = Problem {
             objective: &LossObjective(&loss),
-            design: x,
+            data: logreg_loss::Data::Memory(x),
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: k,

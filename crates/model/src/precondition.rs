@@ -16,7 +16,8 @@
 //! accurate, and the standardized one is not, so Newton runs preconditioned too. Gradient descent
 //! and SGD do not, because the tutorials' runs are the textbook algorithms on the data as given.
 
-use logreg_linalg_core::{Design, Rows};
+use logreg_linalg_core::Rows;
+use logreg_loss::Data;
 use logreg_optim::{HessianOperator, Objective, OptimError};
 use nalgebra::{DMatrix, DVector};
 
@@ -40,7 +41,7 @@ impl Scaling {
     /// columns are left alone (scaling them would divide by zero, centring them would only move
     /// their non-identifiable weight onto the intercept).
     pub(crate) fn for_design(
-        x: &Design<'_>,
+        x: Data<'_>,
         rows: Rows<'_>,
         intercept: bool,
         classes: usize,
@@ -217,7 +218,7 @@ impl HessianOperator for ScaledOperator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use logreg_linalg_core::Dense;
+    use logreg_linalg_core::{Dense, Design};
 
     fn scaling(intercept: bool) -> Scaling {
         let x = Design::from(
@@ -230,7 +231,7 @@ mod tests {
             )
             .unwrap(),
         );
-        Scaling::for_design(&x, x.all_rows(), intercept, 2)
+        Scaling::for_design(Data::Memory(&x), x.all_rows(), intercept, 2)
             .unwrap()
             .unwrap()
     }
@@ -255,7 +256,7 @@ mod tests {
     fn standardized_columns_need_no_change_of_variables() {
         let x = Design::from(Dense::new(vec![-1.0, 1.0, 1.0, -1.0], 2, 2).unwrap());
         assert_eq!(
-            Scaling::for_design(&x, x.all_rows(), true, 1).unwrap(),
+            Scaling::for_design(Data::Memory(&x), x.all_rows(), true, 1).unwrap(),
             None
         );
     }

@@ -5,8 +5,8 @@ use crate::binary::Stage;
 use crate::params::{Solver, SolverKind, ValidParams};
 use crate::precondition::{Preconditioned, Scaling};
 use crate::ModelError;
-use logreg_linalg_core::{Design, Rows, Storage};
-use logreg_loss::{LogLoss, LossError, MultinomialLogLoss};
+use logreg_linalg_core::{Rows, Storage};
+use logreg_loss::{Data, LogLoss, LossError, MultinomialLogLoss};
 use logreg_optim::{
     Control, EvaluationError, HessianOperator, Iteration, Objective, Observer, OptimError, Report,
     Solver as _, Stop,
@@ -83,8 +83,8 @@ loss_objective!(LogLoss, MultinomialLogLoss);
 pub(crate) struct Problem<'a> {
     /// What is minimized.
     pub(crate) objective: &'a dyn Objective,
-    /// The data it sums over.
-    pub(crate) design: &'a Design<'a>,
+    /// The data it sums over (in memory, or row blocks read in passes).
+    pub(crate) data: Data<'a>,
     /// The rows it sums over.
     pub(crate) rows: Rows<'a>,
     /// Whether each block of parameters ends with an intercept.
@@ -98,8 +98,8 @@ impl Problem<'_> {
         Shape {
             n: self.rows.len(),
             p: self.objective.dim(),
-            nnz: self.design.stored_values(),
-            sparse: self.design.storage() == Storage::Sparse,
+            nnz: self.data.stored_values(),
+            sparse: self.data.storage() == Storage::Sparse,
             classes: self.classes,
         }
     }
@@ -201,7 +201,7 @@ fn run_stage(
     );
     let scaling = if preconditioned {
         Scaling::for_design(
-            problem.design,
+            problem.data,
             problem.rows,
             problem.intercept,
             problem.classes,
