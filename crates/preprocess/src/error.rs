@@ -257,6 +257,53 @@ pub enum PreprocessError {
     #[error("cannot read saved pipeline: {0}")]
     Json(#[from] serde_json::Error),
 
+    /// A Parquet file, or one of its row groups, cannot be read (not Parquet, truncated,
+    /// corrupt, or compressed with a codec this build does not have).
+    #[error("{}{place}: {message}", at(path))]
+    Parquet {
+        /// The file.
+        path: Option<PathBuf>,
+        /// Where: "not a readable Parquet file", or the row group and its data rows.
+        place: String,
+        /// The Parquet reader's reason.
+        message: String,
+    },
+
+    /// A column's stored type maps to neither a numeric nor a categorical column.
+    #[error("{}column {column:?} has type {found}, which cannot be read: supported are integer, floating-point, boolean, string and dictionary-encoded string columns; leave the column out (--drop {column} on the command line)", at(path))]
+    UnsupportedType {
+        /// The file.
+        path: Option<PathBuf>,
+        /// The column.
+        column: String,
+        /// Its stored type.
+        found: String,
+    },
+
+    /// A column guessed numeric from the first rows holds text further down (a read in passes
+    /// fixes the types before its first pass; this one starts again with the column as text).
+    #[error(
+        "{}column {column:?} looked numeric in the first {rows} rows but holds text further down",
+        at(path)
+    )]
+    NotNumericAfterAll {
+        /// The file.
+        path: Option<PathBuf>,
+        /// The column.
+        column: String,
+        /// Rows the guess was made from.
+        rows: usize,
+    },
+
+    /// A file read in several passes changed between them.
+    #[error("{}the file changed while it was being read ({what}); a fit in passes reads it several times: leave it unchanged until the fit ends, or copy it first", at(path))]
+    InputChanged {
+        /// The file.
+        path: Option<PathBuf>,
+        /// What changed.
+        what: String,
+    },
+
     /// A saved pipeline was written by an incompatible version.
     #[error(
         "saved pipeline has format_version {found}; this library reads format_version {expected}"
@@ -292,6 +339,8 @@ impl PreprocessError {
             | Self::DuplicateColumn { column, .. }
             | Self::LengthMismatch { column, .. }
             | Self::CannotFit { column, .. }
+            | Self::UnsupportedType { column, .. }
+            | Self::NotNumericAfterAll { column, .. }
             | Self::TooManyCategories { column, .. } => Some(column),
             _ => None,
         }
@@ -326,6 +375,10 @@ impl PreprocessError {
             | Self::RaggedRow { path, .. }
             | Self::InvalidValue { path, .. }
             | Self::InvalidLibsvm { path, .. }
+            | Self::Parquet { path, .. }
+            | Self::UnsupportedType { path, .. }
+            | Self::NotNumericAfterAll { path, .. }
+            | Self::InputChanged { path, .. }
                 if path.is_none() =>
             {
                 *path = Some(new.to_path_buf());

@@ -74,6 +74,7 @@ pub mod error;
 pub mod features;
 mod lenient;
 pub mod libsvm;
+pub mod parquet;
 pub mod pipeline;
 pub mod read;
 pub mod recipes;
@@ -87,8 +88,8 @@ pub use features::{DesignStorage, Features};
 pub use libsvm::{read_libsvm, read_libsvm_chunks, read_libsvm_from, LibsvmChunks, LibsvmData};
 pub use pipeline::{Pipeline, FORMAT_VERSION};
 pub use read::{
-    read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from, CsvChunks,
-    CsvOptions, DEFAULT_NA_VALUES,
+    read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from,
+    read_csv_passes, ChunkResult, CsvChunks, CsvOptions, CsvPasses, DEFAULT_NA_VALUES,
 };
 pub use schema::{ColumnType, Field, Schema};
 pub use steps::{

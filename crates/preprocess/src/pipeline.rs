@@ -199,6 +199,130 @@ impl Pipeline {
         Ok(features)
     }
 
+    /// Fits the pipeline on rows read in passes (a file larger than memory), never holding
+    /// more than a chunk: `pass(visit)` must run one pass over the data, calling
+    /// `visit(first_row, chunk)` for each chunk in order (`first_row` the 0-based index of the
+    /// chunk's first row) and stopping early when `visit` returns `Ok(false)`. `train`, when
+    /// given, says for every row whether it is a training row (the steps learn from those only).
+    ///
+    /// Each step that learns from rows ([`crate::Imputer`], [`crate::OneHotEncoder`],
+    /// [`crate::StandardScaler`], [`crate::MinMaxScaler`]) takes one pass, in which the chunks
+    /// go through the steps fitted before it and feed its running statistics; a last, short pass
+    /// reads one chunk to fix the output columns. Returns the number of passes. The result is
+    /// the fit [`fit_transform_owned`](Self::fit_transform_owned) makes on the same rows, to
+    /// rounding (see [`crate::steps`]), except that `DesignStorage::Auto` is decided on the
+    /// first chunk and the median imputer is refused. Errors name 0-based-plus-one data rows of
+    /// the whole input. On error the pipeline is left as it was.
+    ///
+    /// ```
+    /// use logreg_preprocess::{read_csv_from, CsvOptions, Pipeline, Table};
+    /// let table = read_csv_from("x,c\n1,a\n2,b\n3,a\n6,b\n".as_bytes(), &CsvOptions::new())?;
+    /// let mut streamed = Pipeline::new().step(logreg_preprocess::OneHotEncoder::new(["c"])).standardize_all();
+    /// let mut in_memory = streamed.clone();
+    /// let chunks = [table.take(&[0, 1])?, table.take(&[2, 3])?];
+    /// let passes = streamed.fit_passes(None, &mut |visit| {
+    ///     for (k, chunk) in chunks.iter().enumerate() {
+    ///         if !visit(2 * k, chunk.clone())? {
+    ///             break;
+    ///         }
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(passes, 3);
+    /// let a = streamed.transform(&table)?;
+    /// let b = in_memory.fit_transform(&table)?;
+    /// assert_eq!(a.names, b.names);
+    /// for i in 0..4 {
+    ///     for j in 0..3 {
+    ///         assert!((a.get(i, j).unwrap() - b.get(i, j).unwrap()).abs() < 1e-15);
+    ///     }
+    /// }
+    /// # Ok::<(), logreg_preprocess::PreprocessError>(())
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn fit_passes(
+        &mut self,
+        train: Option<&[bool]>,
+        pass: &mut dyn FnMut(
+            &mut dyn FnMut(usize, Table) -> Result<bool, PreprocessError>,
+        ) -> Result<(), PreprocessError>,
+    ) -> Result<usize, PreprocessError> {
+        let mut steps = self.steps.clone();
+        let mut passes = 0;
+        let mut input_schema = None;
+        let mut done = 0;
+        loop {
+            let learning = steps[done..]
+                .iter()
+                .position(crate::steps::learns)
+                .map(|p| done + p);
+            let upto = learning.unwrap_or(steps.len());
+            let mut acc: Option<crate::steps::Accumulator> = None;
+            let mut first_chunk = true;
+            let mut last: Option<Table> = None;
+            let mut local: Vec<usize> = Vec::new();
+            let this = &*self;
+            pass(&mut |first_row, chunk| {
+                let shift = |e: PreprocessError| e.with_row_offset(first_row);
+                let mut work = this.input_columns(chunk).map_err(shift)?;
+                if input_schema.is_none() {
+                    input_schema = Some(work.schema());
+                }
+                for (i, step) in steps[..upto].iter_mut().enumerate() {
+                    if first_chunk && i >= done {
+                        // Steps that learn nothing only check their columns here.
+                        step.fit_rows(&work, Some(&[])).map_err(shift)?;
+                    }
+                    work = step.transform_owned(work).map_err(shift)?;
+                }
+                let Some(l) = learning else {
+                    last = Some(work);
+                    return Ok(false);
+                };
+                if first_chunk {
+                    acc = Some(crate::steps::Accumulator::start(&steps[l], &work).map_err(shift)?);
+                }
+                first_chunk = false;
+                local.clear();
+                let n = work.n_rows();
+                match train {
+                    None => local.extend(0..n),
+                    Some(mask) => local.extend(
+                        (0..n).filter(|&r| mask.get(first_row + r).copied().unwrap_or(false)),
+                    ),
+                }
+                if let Some(a) = acc.as_mut() {
+                    a.feed(&work, &local, first_row)?;
+                }
+                Ok(true)
+            })?;
+            passes += 1;
+            match (learning, acc, last) {
+                (Some(l), Some(a), _) => {
+                    a.finish(&mut steps[l])?;
+                    done = l + 1;
+                }
+                (None, _, Some(work)) => {
+                    let storage = match self.storage {
+                        DesignStorage::Auto => crate::features::auto_storage(&work),
+                        s => s,
+                    };
+                    let features = work.into_features(storage)?;
+                    self.steps = steps;
+                    self.fitted = Some(FittedShape {
+                        input_schema: input_schema.unwrap_or_default(),
+                        feature_names: features.names,
+                        storage,
+                    });
+                    return Ok(passes);
+                }
+                _ => {
+                    return Err(PreprocessError::NoRows { path: None });
+                }
+            }
+        }
+    }
+
     /// Applies the fitted pipeline: one design row per table row; `table` is left as it was.
     pub fn transform(&self, table: &Table) -> Result<Features, PreprocessError> {
         self.transform_owned(table.clone())

@@ -30,6 +30,7 @@ mod cells;
 mod chunks;
 mod options;
 mod parse;
+mod passes;
 mod source;
 mod tokenizer;
 mod whole;
@@ -40,6 +41,7 @@ use std::path::Path;
 
 pub use chunks::CsvChunks;
 pub use options::{CsvOptions, DEFAULT_NA_VALUES};
+pub use passes::{ChunkResult, CsvPasses};
 
 use crate::error::PreprocessError;
 use crate::schema::Schema;
@@ -145,3 +147,27 @@ pub fn read_csv_chunks_from<R: Read>(
 
 #[cfg(test)]
 mod tests;
+
+/// Opens a CSV file for reading in passes (for fits on files larger than memory): the header
+/// and the column types (guessed from the first 1 000 rows, as [`read_csv`] does, unless given)
+/// are read now; each [`CsvPasses::chunks`] is then one pass over the file, parsed on every
+/// core and handed over as chunk tables of a few thousand rows, in bounded memory.
+///
+/// ```
+/// use logreg_preprocess::{read_csv_passes, CsvOptions};
+/// let path = std::env::temp_dir().join(format!("logreg-doc-passes-{}.csv", std::process::id()));
+/// std::fs::write(&path, "x,y\n1,a\n2,b\n3,a\n").unwrap();
+/// let file = read_csv_passes(&path, &CsvOptions::new())?;
+/// for pass in 0..2 {
+///     let rows: usize = file.chunks()?.map(|c| c.map(|(_, t)| t.n_rows())).sum::<Result<_, _>>()?;
+///     assert_eq!(rows, 3);
+/// }
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), logreg_preprocess::PreprocessError>(())
+/// ```
+pub fn read_csv_passes(
+    path: impl AsRef<Path>,
+    options: &CsvOptions,
+) -> Result<CsvPasses, PreprocessError> {
+    CsvPasses::open(path.as_ref(), options)
+}

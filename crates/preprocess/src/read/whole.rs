@@ -239,6 +239,22 @@ impl GlobalLabels {
     }
 }
 
+/// Where parsed blocks go, in input order: joined into one table ([`Merged`]), or handed on
+/// as chunks (a read in passes).
+pub(crate) trait Sink {
+    /// Takes the next block; false ends the read (an error, or nobody wants more).
+    fn merge(
+        &mut self,
+        parsed: Parsed,
+        plan: &Plan,
+        path: &Option<PathBuf>,
+        spare: &Mutex<Vec<Vec<f64>>>,
+    ) -> bool;
+
+    /// Records an input error met after the blocks merged so far.
+    fn fail(&mut self, e: PreprocessError);
+}
+
 /// The blocks joined so far.
 struct Merged {
     rows: usize,
@@ -270,7 +286,9 @@ impl Merged {
             error: None,
         }
     }
+}
 
+impl Sink for Merged {
     /// Appends the next block; false once an error has ended the read. The block's number
     /// buffer is handed back to `spare` for the next block.
     fn merge(
@@ -339,20 +357,19 @@ fn parse_block(plan: &Plan, block: &[u8], start: usize, spare: &Mutex<Vec<Vec<f6
 }
 
 /// Parses every block, `first` from `start`, and merges them in order into `merged`.
-fn run<'a>(
+pub(crate) fn run<'a, S: Sink>(
     plan: &Plan,
     mut blocks: Box<dyn Blocks<'a> + Send + 'a>,
     first: Bytes<'a>,
     start: usize,
     threads: usize,
-    merged: &mut Merged,
+    merged: &mut S,
     path: &Option<PathBuf>,
 ) {
     let spare_numbers = Mutex::new(Vec::new());
     let spare_numbers = &spare_numbers;
     let parse = |block: &[u8], start: usize| parse_block(plan, block, start, spare_numbers);
-    let merge =
-        |merged: &mut Merged, parsed: Parsed| merged.merge(parsed, plan, path, spare_numbers);
+    let merge = |merged: &mut S, parsed: Parsed| merged.merge(parsed, plan, path, spare_numbers);
     let second = blocks.next_block(None);
     let second = match second {
         Ok(Some(block)) if threads > 1 => block,

@@ -58,6 +58,20 @@ pub struct Imputer {
 impl Imputer {
     const NAME: &'static str = "Imputer";
 
+    /// The columns it fills.
+    pub(super) fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// How it chooses the fill values.
+    pub(super) fn strategy(&self) -> &ImputeStrategy {
+        &self.strategy
+    }
+
+    pub(super) fn set_fitted(&mut self, fitted: Vec<FittedFill>) {
+        self.fitted = Some(fitted);
+    }
+
     /// Fills the named columns' missing values by `strategy`.
     pub fn new<S: Into<String>>(
         columns: impl IntoIterator<Item = S>,

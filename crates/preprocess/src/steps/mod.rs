@@ -16,6 +16,7 @@ mod bin;
 mod boolean;
 mod impute;
 mod one_hot;
+mod passes;
 mod scale;
 mod stats;
 
@@ -23,6 +24,7 @@ pub use bin::{Binner, OutOfRange};
 pub use boolean::BooleanEncoder;
 pub use impute::{Fill, FittedFill, ImputeStrategy, Imputer};
 pub use one_hot::{EncodedColumn, HandleMissing, HandleUnknown, OneHotEncoder};
+pub(crate) use passes::{learns, Accumulator};
 pub use scale::{ColumnScaling, Columns, MinMaxScaler, StandardScaler};
 
 use serde::{Deserialize, Serialize};

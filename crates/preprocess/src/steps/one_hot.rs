@@ -70,6 +70,16 @@ pub struct OneHotEncoder {
 impl OneHotEncoder {
     const NAME: &'static str = "OneHotEncoder";
 
+    /// The columns it encodes.
+    pub(super) fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Whether a missing value is an all-zero row rather than an error.
+    pub(super) fn allows_missing(&self) -> bool {
+        self.handle_missing == HandleMissing::AllZero
+    }
+
     /// Encodes the named categorical columns; keeps every category, errors on unknown or
     /// missing values, and refuses columns with more than 1000 categories.
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {

@@ -94,6 +94,62 @@ impl StandardScaler {
     }
 }
 
+impl StandardScaler {
+    /// The columns it applies to in `table`.
+    pub(super) fn column_names(&self, table: &Table) -> Result<Vec<String>, PreprocessError> {
+        self.columns.resolve(table, Self::NAME)
+    }
+
+    pub(super) fn set_fitted(&mut self, fitted: Vec<ColumnScaling>) {
+        self.fitted = Some(fitted);
+    }
+}
+
+impl MinMaxScaler {
+    /// The columns it applies to in `table`.
+    pub(super) fn column_names(&self, table: &Table) -> Result<Vec<String>, PreprocessError> {
+        self.columns.resolve(table, Self::NAME)
+    }
+
+    /// Fits from (first missing row, min, max, count) per column.
+    pub(super) fn fit_from(
+        &mut self,
+        names: Vec<String>,
+        acc: Vec<(Option<usize>, f64, f64, usize)>,
+    ) -> Result<(), PreprocessError> {
+        let mut fitted = Vec::with_capacity(names.len());
+        for (name, (missing, min, max, count)) in names.into_iter().zip(acc) {
+            if let Some(row) = missing {
+                return Err(PreprocessError::missing(row, &name, Self::NAME));
+            }
+            let cannot = |reason: &str| PreprocessError::CannotFit {
+                step: Self::NAME.to_string(),
+                column: name.clone(),
+                reason: reason.to_string(),
+            };
+            if count == 0 {
+                return Err(cannot("there are no rows to fit on"));
+            }
+            let range = max - min;
+            if !range.is_finite() {
+                return Err(cannot("the range max − min overflows f64"));
+            }
+            let scale = if range < 10.0 * f64::EPSILON {
+                1.0
+            } else {
+                range
+            };
+            fitted.push(ColumnScaling {
+                column: name,
+                offset: min,
+                scale,
+            });
+        }
+        self.fitted = Some(fitted);
+        Ok(())
+    }
+}
+
 impl Transformer for StandardScaler {
     fn fit_rows(
         &mut self,
@@ -257,36 +313,7 @@ impl Transformer for MinMaxScaler {
                 a.3 += b.3;
             },
         );
-        let mut fitted = Vec::with_capacity(names.len());
-        for (name, (missing, min, max, count)) in names.into_iter().zip(acc) {
-            if let Some(row) = missing {
-                return Err(PreprocessError::missing(row, &name, Self::NAME));
-            }
-            let cannot = |reason: &str| PreprocessError::CannotFit {
-                step: Self::NAME.to_string(),
-                column: name.clone(),
-                reason: reason.to_string(),
-            };
-            if count == 0 {
-                return Err(cannot("there are no rows to fit on"));
-            }
-            let range = max - min;
-            if !range.is_finite() {
-                return Err(cannot("the range max − min overflows f64"));
-            }
-            let scale = if range < 10.0 * f64::EPSILON {
-                1.0
-            } else {
-                range
-            };
-            fitted.push(ColumnScaling {
-                column: name,
-                offset: min,
-                scale,
-            });
-        }
-        self.fitted = Some(fitted);
-        Ok(())
+        self.fit_from(names, acc)
     }
 
     fn transform_owned(&self, table: Table) -> Result<Table, PreprocessError> {

@@ -238,6 +238,18 @@ impl Moments {
         m
     }
 
+    /// The sums of `n` values with mean `mean` and squared deviations `m2`, gathered elsewhere
+    /// (chunk by chunk, for a fit in passes).
+    pub(super) fn from_streamed(n: usize, mean: f64, m2: f64) -> Moments {
+        let mut m = Moments {
+            n,
+            mean,
+            ..Moments::default()
+        };
+        m.squares.add(m2);
+        m
+    }
+
     /// Mean and population standard deviation as scikit-learn computes them, with constant
     /// columns given standard deviation 1.
     pub(super) fn mean_std(&self) -> Result<(f64, f64), &'static str> {
