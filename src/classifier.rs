@@ -76,9 +76,18 @@ pub fn labels_of(table: &Table, target: &str) -> Result<Vec<ClassLabel>, Error> 
 
 /// The labels a column holds; `target` names it in errors.
 fn labels_in(column: ColumnView<'_>, target: &str) -> Result<Vec<ClassLabel>, Error> {
+    labels_in_at(column, target, 0)
+}
+
+/// [`labels_in`] for a chunk whose first row is row `offset` of its file.
+pub(crate) fn labels_in_at(
+    column: ColumnView<'_>,
+    target: &str,
+    offset: usize,
+) -> Result<Vec<ClassLabel>, Error> {
     let missing = |i: usize| Error::MissingLabel {
         column: target.to_string(),
-        row: i + 1,
+        row: offset + i + 1,
     };
     match column {
         ColumnView::Numeric(v) => v
@@ -255,6 +264,19 @@ impl Classifier {
             features,
             labels,
         })
+    }
+
+    /// A classifier from its parts (a fit made elsewhere, e.g. in passes).
+    pub(crate) fn from_parts(
+        target: &str,
+        pipeline: Pipeline,
+        model: FittedLogisticRegression<ClassLabel>,
+    ) -> Self {
+        Classifier {
+            target: target.to_string(),
+            pipeline,
+            model,
+        }
     }
 
     /// The fitted model.

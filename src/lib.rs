@@ -24,8 +24,10 @@
 //! | `logreg-preprocess` | [`preprocess`] | CSV tables, scalers, one-hot, binning, pipelines |
 //! | `logreg-model` | [`model`] | estimators, inference, persistence |
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
+//! | `logreg-scratch` | [`scratch`] | scratch files and directories of fits larger than memory |
 
 mod classifier;
+pub mod passes;
 mod stream;
 
 pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained};
@@ -35,6 +37,7 @@ pub use logreg_loss as loss;
 pub use logreg_model as model;
 pub use logreg_optim as optim;
 pub use logreg_preprocess as preprocess;
+pub use logreg_scratch as scratch;
 pub use stream::{CsvPredictions, PredictedChunk};
 
 /// Any error from the logreg crates, each carrying what is wrong and where.
@@ -58,6 +61,9 @@ pub enum Error {
     /// From computing metrics or splits.
     #[error(transparent)]
     Evaluate(#[from] evaluate::EvalError),
+    /// From the scratch files of a fit in passes (a full disk, an interrupt).
+    #[error(transparent)]
+    Scratch(#[from] scratch::ScratchError),
     /// A label is missing in the target column.
     #[error("column {column:?}, row {row}: the label is missing")]
     MissingLabel {

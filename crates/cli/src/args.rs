@@ -95,6 +95,66 @@ pub enum ImputeArg {
     MostFrequent,
 }
 
+/// The format of a data file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Comma-separated text with a header row.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl FormatArg {
+    /// The library's format.
+    pub fn format(self) -> logreg::preprocess::FileFormat {
+        match self {
+            FormatArg::Csv => logreg::preprocess::FileFormat::Csv,
+            FormatArg::Parquet => logreg::preprocess::FileFormat::Parquet,
+        }
+    }
+}
+
+/// The format of `path`: `format` when given, else from the extension (`.parquet`/`.pq`).
+pub fn format_of(
+    path: &std::path::Path,
+    format: Option<FormatArg>,
+) -> logreg::preprocess::FileFormat {
+    format.map_or_else(
+        || logreg::preprocess::FileFormat::from_path(path),
+        FormatArg::format,
+    )
+}
+
+/// Parses a memory size: a number and an optional unit, B, K/KB/KiB, M/MB/MiB, G/GB/GiB or
+/// T/TB/TiB, any case, all powers of 1024 (as `sort -S` and `java -Xmx` read them).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("expected a size such as 1GB or 512MB, found {text:?}"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?}: use B, KB, MB, GB or TB (powers of 1024)"
+            ))
+        }
+    };
+    let bytes = value * (1u64 << shift) as f64;
+    if !(bytes.is_finite() && bytes >= 1.0 && bytes < 1.8e19) {
+        return Err(format!("{text:?} is not a usable size"));
+    }
+    Ok(bytes as u64)
+}
+
 /// How classes are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ClassWeightArg {
@@ -216,6 +276,21 @@ pub struct TrainArgs {
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+
+    /// Fit in passes over the file within this much memory (e.g. 1GB, 512MB; powers of 1024,
+    /// at least 16MB): the design goes to a scratch file read back in blocks [default: in
+    /// passes only when the design would take more than half the available memory].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_limit: Option<u64>,
+
+    /// Directory for the scratch files of a fit in passes [default: the system's temporary
+    /// directory].
+    #[arg(long, value_name = "DIR")]
+    pub scratch_dir: Option<PathBuf>,
+
+    /// Format of DATA [default: from the extension: .parquet or .pq is Parquet, else CSV].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 }
 
 /// Options of `logreg evaluate`.
@@ -225,13 +300,18 @@ pub struct EvaluateArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
 
-    /// CSV file with the model's input columns and its target column.
+    /// CSV or Parquet file with the model's input columns and its target column (read in
+    /// chunks: memory does not grow with the file).
     #[arg(value_name = "DATA.csv")]
     pub data: PathBuf,
 
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+
+    /// Format of DATA [default: from the extension: .parquet or .pq is Parquet, else CSV].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 }
 
 /// Options of `logreg predict`.
@@ -241,9 +321,13 @@ pub struct PredictArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
 
-    /// CSV file with the model's input columns (other columns are ignored).
+    /// CSV or Parquet file with the model's input columns (other columns are ignored).
     #[arg(value_name = "DATA.csv")]
     pub data: PathBuf,
+
+    /// Format of DATA [default: from the extension: .parquet or .pq is Parquet, else CSV].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 
     /// Add a `probability` column: P(positive class).
     #[arg(long)]
@@ -253,7 +337,8 @@ pub struct PredictArgs {
     #[arg(long, value_name = "COL")]
     pub id: Option<String>,
 
-    /// Write CSV here instead of to stdout.
+    /// Write here instead of to stdout: Parquet (Snappy) when the name ends in .parquet or
+    /// .pq, else CSV.
     #[arg(long, short, value_name = "OUT.csv")]
     pub output: Option<PathBuf>,
 
@@ -383,6 +468,8 @@ pub struct TrainPlan {
     pub drop: Vec<String>,
     /// Missing-value filling.
     pub impute: Option<ImputeStrategy>,
+    /// `--memory-limit`: fit in passes within this many bytes.
+    pub memory_limit: Option<u64>,
 }
 
 /// The bundled data's label column.
@@ -446,6 +533,28 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
             )));
         }
     }
+    if let Some(limit) = a.memory_limit {
+        if limit < logreg::passes::MIN_MEMORY_LIMIT {
+            return Err(usage(format!(
+                "--memory-limit {limit} bytes is out of range: expected at least 16MB (the \
+                 parser's buffers and one block of the design)"
+            )));
+        }
+        if a.solver == "sgd" {
+            return Err(usage(
+                "--solver sgd needs the data in memory (its mini-batches read rows at random); \
+                 with --memory-limit use auto, lbfgs, newton, newton-cg or gd"
+                    .into(),
+            ));
+        }
+        if a.impute == Some(ImputeArg::Median) {
+            return Err(usage(
+                "--impute median needs every value of a column in memory; with --memory-limit \
+                 use --impute mean or most-frequent"
+                    .into(),
+            ));
+        }
+    }
     for (i, b) in a.bins.iter().enumerate() {
         if a.bins[..i].iter().any(|o| o.column == b.column) {
             return Err(usage(format!(
@@ -468,6 +577,7 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
             ImputeArg::Median => ImputeStrategy::Median,
             ImputeArg::MostFrequent => ImputeStrategy::MostFrequent,
         }),
+        memory_limit: a.memory_limit,
     })
 }
 
@@ -610,6 +720,9 @@ pub fn default_train() -> TrainArgs {
             plot: None,
             force: false,
             json: false,
+            memory_limit: None,
+            scratch_dir: None,
+            format: None,
         },
     }
 }
@@ -632,6 +745,18 @@ mod tests {
         assert_eq!(plan.target, "class");
         assert!(plan.standardize && plan.data.is_none());
         assert_eq!(a.test_size, 0.2);
+    }
+
+    #[test]
+    fn sizes_parse_in_powers_of_1024() {
+        assert_eq!(parse_size("1GB"), Ok(1 << 30));
+        assert_eq!(parse_size("512mb"), Ok(512 << 20));
+        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("2 GiB"), Ok(2 << 30));
+        for bad in ["", "GB", "1XB", "-1GB", "1e999", "0"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -687,6 +812,15 @@ mod tests {
             (&["--one-hot", "a,a"][..], "--one-hot"),
             (&["--drop", "class"][..], "--drop"),
             (&["--bin", "a:1,2", "--bin", "a:3,4"][..], "--bin"),
+            (&["--memory-limit", "1MB"][..], "--memory-limit"),
+            (
+                &["--memory-limit", "1GB", "--solver", "sgd"][..],
+                "--solver sgd",
+            ),
+            (
+                &["--memory-limit", "1GB", "--impute", "median"][..],
+                "--impute median",
+            ),
         ] {
             let e = train_plan(args).unwrap_err();
             assert!(e.contains(flag), "{args:?}: {e}");
@@ -744,6 +878,14 @@ mod tests {
         "--id",
         "--output",
         "--chunk-size",
+        "--memory-limit",
+        "--scratch-dir",
+        "--format",
+        "parquet",
+        "csv",
+        "1GB",
+        "16MB",
+        "1KB",
         "auto",
         "none",
         "l2",

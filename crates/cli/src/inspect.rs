@@ -1,32 +1,37 @@
 //! `logreg evaluate` and `logreg summary`: a saved model, on labelled data or on its own.
 
-use crate::args::{EvaluateArgs, SummaryArgs};
+use crate::args::{format_of, EvaluateArgs, SummaryArgs};
 use crate::error::CliResult;
 use crate::files::{about_file, load_model};
 use crate::report::{DataInfo, Inference, Metrics, Report};
 use crate::Out;
 use logreg::model::ModelError;
-use logreg::preprocess::{read_csv, CsvOptions};
+use logreg::preprocess::{CsvOptions, TableFile};
 use logreg::Error;
+
+/// Rows `evaluate` reads at a time.
+const EVALUATE_CHUNK: usize = 65_536;
 
 /// Runs `evaluate`: metrics on DATA, reported under `test`.
 pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
     let clf = load_model(&args.model)?;
-    let mut options = CsvOptions::new();
-    if let Some(schema) = clf.pipeline().input_schema() {
-        // Read the inputs with their training types: a stray word in a numeric column is an
-        // error naming its row, not a silently categorical column.
-        options = options.with_schema(schema);
-    }
     let path = &args.data;
-    let table = read_csv(path, &options).map_err(|e| about_file(e.into(), path))?;
-    let eval = clf.evaluate(&table).map_err(|e| about_file(e, path))?;
+    let format = format_of(path, args.format);
+    // The inputs are read with their training types, in chunks: a stray word in a numeric
+    // column is an error naming its row, and memory does not grow with the file.
+    let columns = TableFile::open(path, format, &CsvOptions::new())
+        .map_err(|e| about_file(e.into(), path))?
+        .header()
+        .len();
+    let (eval, rows) = clf
+        .evaluate_file(path, format, EVALUATE_CHUNK)
+        .map_err(|e| about_file(e, path))?;
     let mut report = Report::of_model("evaluate", &clf);
     report.model_file = Some(args.model.display().to_string());
     report.data = Some(DataInfo {
         path: path.display().to_string(),
-        rows: table.n_rows(),
-        columns: table.n_cols(),
+        rows,
+        columns,
     });
     report.test = Some(Metrics::from(&eval));
     if args.json {

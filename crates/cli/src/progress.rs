@@ -44,6 +44,20 @@ impl Progress {
         Self::new(quiet, "{spinner} predicting: {human_pos} rows [{elapsed}]")
     }
 
+    /// For a fit in passes: which pass, what it does, rows done.
+    pub fn passes(quiet: bool) -> Self {
+        Self::new(quiet, "{spinner} pass {msg}: {human_pos} rows [{elapsed}]")
+    }
+
+    /// Shows where a fit in passes is.
+    pub fn pass(&mut self, p: &logreg::passes::PassProgress) {
+        self.reveal();
+        if self.shown {
+            self.bar.set_message(format!("{} ({})", p.pass, p.what));
+        }
+        self.bar.set_position(p.rows as u64);
+    }
+
     fn reveal(&mut self) {
         if self.enabled && !self.shown && self.start.elapsed() >= DELAY {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());

@@ -57,6 +57,8 @@ pub struct Report {
     pub train: Option<Metrics>,
     /// Metrics on the test rows (train) or on DATA (evaluate).
     pub test: Option<Metrics>,
+    /// How the data were read (train only): in memory or in passes, and why.
+    pub mode: Option<ModeInfo>,
     /// Charts written (train with --plot).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plots: Vec<String>,
@@ -87,6 +89,37 @@ pub struct DataInfo {
     pub rows: usize,
     /// Columns, target included.
     pub columns: usize,
+}
+
+/// How `train` read its data: the whole file in memory, or in passes over a scratch file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModeInfo {
+    /// `"in memory"` or `"in passes"`.
+    pub mode: &'static str,
+    /// Why this mode ran.
+    pub reason: String,
+    /// In passes: the memory limit, bytes.
+    pub memory_limit: Option<u64>,
+    /// In passes: passes over the data file.
+    pub file_passes: Option<usize>,
+    /// In passes: bytes of the scratch design.
+    pub scratch_bytes: Option<u64>,
+    /// In passes: rows per block of the solver's passes.
+    pub block_rows: Option<usize>,
+}
+
+impl ModeInfo {
+    /// In memory, for `reason`.
+    pub fn in_memory(reason: String) -> Self {
+        ModeInfo {
+            mode: "in memory",
+            reason,
+            memory_limit: None,
+            file_passes: None,
+            scratch_bytes: None,
+            block_rows: None,
+        }
+    }
 }
 
 /// How `train` split the rows.
@@ -261,6 +294,7 @@ impl Report {
             split: None,
             train: None,
             test: None,
+            mode: None,
             plots: Vec::new(),
             inference: None,
         }
@@ -316,6 +350,22 @@ impl Report {
                     sp.seed,
                     if sp.stratified { ", stratified" } else { "" }
                 );
+            }
+        }
+        if let Some(m) = &self.mode {
+            match (m.file_passes, m.scratch_bytes, m.block_rows) {
+                (Some(p), Some(b), Some(r)) => {
+                    let _ = writeln!(
+                        w,
+                        "mode        in passes ({}): {p} passes over the file, a {} scratch \
+                         design read in blocks of {r} rows",
+                        m.reason,
+                        logreg::scratch::human_bytes(b)
+                    );
+                }
+                _ => {
+                    let _ = writeln!(w, "mode        {} ({})", m.mode, m.reason);
+                }
             }
         }
         let _ = writeln!(w, "features    {} after preprocessing", self.features.len());

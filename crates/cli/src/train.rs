@@ -1,17 +1,19 @@
 //! `logreg train`: read, split, build the pipeline the flags describe, fit, report, save, plot.
 
-use crate::args::{OneHot, TrainArgs, TrainPlan};
+use crate::args::{format_of, OneHot, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, bundled, check_writable, write_text};
 use crate::progress::Progress;
-use crate::report::{DataInfo, Metrics, Report, SplitInfo};
+use crate::report::{DataInfo, Metrics, ModeInfo, Report, SplitInfo};
 use crate::Out;
 use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
-use logreg::model::{sorted_classes, FitOptions};
+use logreg::model::{sorted_classes, FitOptions, ModelError};
+use logreg::passes::{choose_mode, FitMode, PassOptions};
 use logreg::preprocess::{
-    read_csv, Binner, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline,
-    PreprocessError, Table,
+    read_csv, Binner, ColumnType, CsvOptions, FileFormat, ImputeStrategy, Imputer, OneHotEncoder,
+    Pipeline, PreprocessError, Schema, Table, TableFile,
 };
+use logreg::Error;
 use logreg::{labels_of, ClassLabel, Classifier, Trained};
 use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
 use std::path::{Path, PathBuf};
@@ -46,11 +48,30 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
         }
     }
 
-    let table = read_table(&path, &plan)?;
+    let format = format_of(&path, args.format);
+    let file = open_file(&path, format, &plan)?;
+    let mode = choose_mode(&file, file.schema().fields.len(), plan.memory_limit);
+    let reason = match mode {
+        FitMode::InPasses {
+            memory_limit,
+            reason,
+        } => return train_in_passes(args, &plan, &path, file, memory_limit, reason, quiet, out),
+        FitMode::InMemory { reason } => reason,
+    };
+    let table = match format {
+        FileFormat::Csv => read_table(&path, &plan)?,
+        FileFormat::Parquet => {
+            let mut file = file;
+            let keep = read_columns(&file, &plan);
+            file.select(&keep)
+                .map_err(|e| about_file(e.into(), &path))?;
+            file.read_all().map_err(|e| about_file(e.into(), &path))?
+        }
+    };
     let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
     check_binary(&labels, &plan.target, &path)?;
-    check_numeric_and_complete(&path, &table, &plan)?;
-    let pipeline = build_pipeline(&plan, &table);
+    check_numeric_and_complete(&path, format, &table, &plan)?;
+    let pipeline = build_pipeline(&plan, &table.schema());
 
     let (n, n_cols) = (table.n_rows(), table.n_cols());
     let split = if args.test_size > 0.0 {
@@ -117,6 +138,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     });
     report.train = Some(Metrics::from(&train_eval));
     report.test = test_eval.as_ref().map(Metrics::from);
+    report.mode = Some(ModeInfo::in_memory(reason));
 
     if let Some(model) = &args.out {
         write_text(model, &clf.to_json()?, args.force)?;
@@ -136,8 +158,134 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     }
 }
 
-/// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
-fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
+/// `train` in passes: the file is read in chunks (the dropped columns not at all), the design
+/// written to a scratch file and fitted block by block within `memory_limit`.
+#[allow(clippy::too_many_arguments)]
+fn train_in_passes(
+    args: &TrainArgs,
+    plan: &TrainPlan,
+    path: &Path,
+    mut file: TableFile,
+    memory_limit: u64,
+    reason: String,
+    quiet: bool,
+    out: &mut Out,
+) -> CliResult<()> {
+    let format = file.format();
+    let keep = read_columns(&file, plan);
+    file.select(&keep).map_err(|e| about_file(e.into(), path))?;
+    let n_cols = file.header().len();
+    let trained = loop {
+        let schema = file.schema();
+        let must = must_be_numeric(&schema, plan);
+        if !must.is_empty() {
+            return Err(not_numeric_error(path, format, plan, &must));
+        }
+        let pipeline = build_pipeline(plan, &schema);
+        let mut fit_progress = Progress::fit(quiet);
+        let mut pass_progress = Progress::passes(quiet);
+        let mut on_pass = |p: &logreg::passes::PassProgress| pass_progress.pass(p);
+        let fitted = Classifier::fit_in_passes(
+            &file,
+            &plan.target,
+            pipeline,
+            &plan.params,
+            PassOptions {
+                memory_limit,
+                scratch_dir: args.scratch_dir.clone(),
+                test_size: args.test_size,
+                seed: args.seed,
+                stratify: args.stratify,
+                positive_class: args.positive.as_deref().map(ClassLabel::from),
+                observer: Some(&mut fit_progress),
+                progress: Some(&mut on_pass),
+            },
+        );
+        fit_progress.finish();
+        match fitted {
+            Ok(t) => break t,
+            // A column that looked numeric in the first rows holds text: read it as text and
+            // start again (it can now be one-hot encoded, or it is refused as in memory).
+            Err(Error::Preprocess(PreprocessError::NotNumericAfterAll { column, .. })) => {
+                file.set_type(&column, ColumnType::Categorical)
+                    .map_err(|e| about_file(e.into(), path))?;
+            }
+            Err(e) => return Err(passes_error(e, path, plan)),
+        }
+    };
+    let clf = &trained.classifier;
+    let mut report = Report::of_model("train", clf);
+    report.data = Some(DataInfo {
+        path: path.display().to_string(),
+        rows: trained.n_rows,
+        columns: n_cols,
+    });
+    report.split = Some(SplitInfo {
+        test_size: args.test_size,
+        seed: args.seed,
+        stratified: args.stratify && trained.split.is_some(),
+        train_rows: trained.train.n,
+        test_rows: trained.test.as_ref().map_or(0, |t| t.n),
+    });
+    report.train = Some(Metrics::from(&trained.train));
+    report.test = trained.test.as_ref().map(Metrics::from);
+    report.mode = Some(ModeInfo {
+        mode: "in passes",
+        reason,
+        memory_limit: Some(memory_limit),
+        file_passes: Some(trained.file_passes),
+        scratch_bytes: Some(trained.scratch_bytes),
+        block_rows: Some(trained.block_rows),
+    });
+    if let Some(model) = &args.out {
+        write_text(model, &clf.to_json()?, args.force)?;
+        report.model_file = Some(model.display().to_string());
+    }
+    if let Some(dir) = &args.plot {
+        let which = if trained.test.is_some() {
+            "test"
+        } else {
+            "training"
+        };
+        report.plots = plot_charts(clf, dir, &trained.roc_rows, which, None, args.force)?
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+    }
+    if args.json {
+        out.line(&report.to_json())
+    } else {
+        out.text(&report.to_text())
+    }
+}
+
+/// A fit in passes' error, worded as the in-memory checks word the same problem.
+fn passes_error(e: Error, path: &Path, plan: &TrainPlan) -> CliError {
+    match e {
+        Error::Preprocess(PreprocessError::MissingValue { row, column, .. })
+            if plan.impute.is_none() =>
+        {
+            missing_value(path, row, &column)
+        }
+        Error::Model(ModelError::NotBinary { count, classes }) => CliError::failed(format!(
+            "{}: target column {:?} has {count} distinct values ({}); a binary classifier \
+             needs exactly two",
+            path.display(),
+            plan.target,
+            classes.join(", ")
+        )),
+        Error::Model(ModelError::SingleClass { class }) => CliError::failed(format!(
+            "{}: target column {:?} has only one class ({class}); a binary classifier needs \
+             exactly two",
+            path.display(),
+            plan.target
+        )),
+        other => about_file(other, path),
+    }
+}
+
+/// CSV options with the `--one-hot` columns read as categories even if they hold numbers.
+fn csv_options(plan: &TrainPlan) -> CsvOptions {
     let mut options = CsvOptions::new();
     if let OneHot::Columns(cols) = &plan.one_hot {
         for c in cols {
@@ -146,14 +294,73 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
             }
         }
     }
-    let in_flag = |flag: &str, e| CliError::failed(format!("{}: {flag}: {e}", path.display()));
-    let table = read_csv(path, &options).map_err(|e| match e {
-        PreprocessError::ColumnNotFound { .. } => in_flag("--one-hot", e),
+    options
+}
+
+/// `--flag: error`, about the file.
+fn in_flag(path: &Path, flag: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::failed(format!("{}: {flag}: {e}", path.display()))
+}
+
+/// Opens the data file (its header and column types, or its footer) and checks the columns the
+/// flags name are there.
+fn open_file(path: &Path, format: FileFormat, plan: &TrainPlan) -> CliResult<TableFile> {
+    let mut file = TableFile::open(path, format, &csv_options(plan)).map_err(|e| match e {
+        PreprocessError::ColumnNotFound { .. } => in_flag(path, "--one-hot", e),
+        other => about_file(other.into(), path),
+    })?;
+    if format == FileFormat::Parquet {
+        if let OneHot::Columns(cols) = &plan.one_hot {
+            for c in cols {
+                if !plan.bins.iter().any(|b| &b.column == c) {
+                    file.set_type(c, ColumnType::Categorical)
+                        .map_err(|e| match e {
+                            PreprocessError::ColumnNotFound { .. } => in_flag(path, "--one-hot", e),
+                            other => about_file(other.into(), path),
+                        })?;
+                }
+            }
+        }
+    }
+    let header = file.header().to_vec();
+    let not_found = |col: &str| PreprocessError::ColumnNotFound {
+        column: col.to_string(),
+        available: header.clone(),
+    };
+    if !header.contains(&plan.target) {
+        return Err(in_flag(path, "--target", not_found(&plan.target)));
+    }
+    for (flag, col) in plan
+        .drop
+        .iter()
+        .map(|c| ("--drop", c))
+        .chain(plan.bins.iter().map(|b| ("--bin", &b.column)))
+    {
+        if !header.contains(col) {
+            return Err(in_flag(path, flag, not_found(col)));
+        }
+    }
+    Ok(file)
+}
+
+/// The columns a fit reads: all but the dropped ones.
+fn read_columns(file: &TableFile, plan: &TrainPlan) -> Vec<String> {
+    file.header()
+        .iter()
+        .filter(|c| !plan.drop.contains(c))
+        .cloned()
+        .collect()
+}
+
+/// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
+fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
+    let table = read_csv(path, &csv_options(plan)).map_err(|e| match e {
+        PreprocessError::ColumnNotFound { .. } => in_flag(path, "--one-hot", e),
         other => about_file(other.into(), path),
     })?;
     table
         .column(&plan.target)
-        .map_err(|e| in_flag("--target", e))?;
+        .map_err(|e| in_flag(path, "--target", e))?;
     for (flag, col) in plan
         .drop
         .iter()
@@ -161,7 +368,7 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
         .chain(plan.bins.iter().map(|b| ("--bin", &b.column)))
     {
         if let Err(e) = table.column(col) {
-            return Err(in_flag(flag, e));
+            return Err(in_flag(path, flag, e));
         }
     }
     Ok(table)
@@ -194,28 +401,23 @@ fn check_binary(labels: &[ClassLabel], target: &str, path: &Path) -> CliResult<(
 }
 
 /// The columns that become features (file order): all but the target and the dropped ones.
-fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
-    table
-        .column_names()
+fn feature_columns<'a>(schema: &'a Schema, plan: &TrainPlan) -> Vec<&'a str> {
+    schema
+        .fields
         .iter()
-        .map(String::as_str)
+        .map(|f| f.name.as_str())
         .filter(|c| *c != plan.target && !plan.drop.iter().any(|d| d == c))
         .collect()
 }
 
 /// Which feature columns are one-hot encoded, in output order.
-fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<String> {
+fn one_hot_columns(plan: &TrainPlan, schema: &Schema, features: &[&str]) -> Vec<String> {
     let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
     let mut cols: Vec<String> = match &plan.one_hot {
         OneHot::Off => Vec::new(),
         OneHot::Auto => features
             .iter()
-            .filter(|c| {
-                binned(c)
-                    || table
-                        .column(c)
-                        .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-            })
+            .filter(|c| binned(c) || schema.column_type(c) == Some(ColumnType::Categorical))
             .map(|c| c.to_string())
             .collect(),
         OneHot::Columns(cols) => cols.clone(),
@@ -231,44 +433,82 @@ fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<St
 
 /// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
 /// Both errors name the file, row, column and value.
-fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> CliResult<()> {
-    let features = feature_columns(table, plan);
-    let encoded = one_hot_columns(plan, table, &features);
+/// Feature columns that must be numeric (not one-hot encoded, or binned) but are read as text.
+fn must_be_numeric<'a>(schema: &'a Schema, plan: &TrainPlan) -> Vec<&'a str> {
+    let features = feature_columns(schema, plan);
+    let encoded = one_hot_columns(plan, schema, &features);
     let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    let must_be_numeric: Vec<&str> = features
+    features
         .iter()
         .copied()
         .filter(|c| binned(c) || !encoded.iter().any(|e| e == c))
-        .filter(|c| {
-            table
-                .column(c)
-                .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-        })
-        .collect();
-    if let Some(first) = must_be_numeric.first() {
-        // Reading them as numbers makes the reader name the first cell that is not one.
-        let mut options = CsvOptions::new();
-        for c in &must_be_numeric {
-            options = options.column_type(c.to_string(), ColumnType::Numeric);
+        .filter(|c| schema.column_type(c) == Some(ColumnType::Categorical))
+        .collect()
+}
+
+/// The error for columns that must be numeric and are not: reading them as numbers makes the
+/// reader name the first cell that is not one, then a hint.
+fn not_numeric_error(
+    path: &Path,
+    format: FileFormat,
+    plan: &TrainPlan,
+    columns: &[&str],
+) -> CliError {
+    let Some(first) = columns.first() else {
+        return CliError::failed(format!("{}: internal: no column to check", path.display()));
+    };
+    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
+    let hint = if binned(first) {
+        format!("--bin needs a numeric column; {first:?} is not")
+    } else {
+        format!(
+            "to use {first:?} as categories pass --one-hot {first} (or --one-hot auto); \
+             to leave it out, --drop {first}"
+        )
+    };
+    let read = match format {
+        FileFormat::Csv => {
+            let mut options = CsvOptions::new();
+            for c in columns {
+                options = options.column_type(c.to_string(), ColumnType::Numeric);
+            }
+            read_csv(path, &options).map(|_| ())
         }
-        let hint = if binned(first) {
-            format!("--bin needs a numeric column; {first:?} is not")
-        } else {
-            format!(
-                "to use {first:?} as categories pass --one-hot {first} (or --one-hot auto); \
-                 to leave it out, --drop {first}"
-            )
-        };
-        return match read_csv(path, &options) {
-            Err(e) => Err(CliError::failed(format!(
-                "{}; {hint}",
-                about_file(e.into(), path).message
-            ))),
-            Ok(_) => Err(CliError::failed(format!(
-                "{}: column {first:?} is not numeric; {hint}",
-                path.display()
-            ))),
-        };
+        FileFormat::Parquet => {
+            TableFile::open(path, format, &CsvOptions::new()).and_then(|mut f| {
+                f.select(columns)?;
+                for c in columns {
+                    f.set_type(c, ColumnType::Numeric)?;
+                }
+                for chunk in f.chunks(1 << 16)? {
+                    chunk?;
+                }
+                Ok(())
+            })
+        }
+    };
+    match read {
+        Err(e) => CliError::failed(format!("{}; {hint}", about_file(e.into(), path).message)),
+        Ok(()) => CliError::failed(format!(
+            "{}: column {first:?} is not numeric; {hint}",
+            path.display()
+        )),
+    }
+}
+
+/// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
+/// Both errors name the file, row, column and value.
+fn check_numeric_and_complete(
+    path: &Path,
+    format: FileFormat,
+    table: &Table,
+    plan: &TrainPlan,
+) -> CliResult<()> {
+    let schema = table.schema();
+    let features = feature_columns(&schema, plan);
+    let must = must_be_numeric(&schema, plan);
+    if !must.is_empty() {
+        return Err(not_numeric_error(path, format, plan, &must));
     }
     if plan.impute.is_none() {
         let first_missing = features
@@ -280,26 +520,37 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
             })
             .min_by_key(|(row, _)| *row);
         if let Some((row, column)) = first_missing {
-            return Err(CliError::failed(format!(
-                "{}: data row {}, column {column:?}: the value is missing; fill missing values \
-                 with --impute mean|median|most-frequent, or remove the row",
-                path.display(),
-                row + 1
-            )));
+            return Err(missing_value(path, row + 1, column));
         }
     }
     Ok(())
 }
 
-/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize.
-fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
-    let features = feature_columns(table, plan);
-    let mut pipeline = Pipeline::new().drop(plan.drop.iter().cloned());
+/// A feature value is missing and nothing fills it.
+fn missing_value(path: &Path, row: usize, column: &str) -> CliError {
+    CliError::failed(format!(
+        "{}: data row {row}, column {column:?}: the value is missing; fill missing values \
+         with --impute mean|median|most-frequent, or remove the row",
+        path.display(),
+    ))
+}
+
+/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize. `schema` has
+/// the columns read (a fit in passes does not read the dropped ones at all).
+fn build_pipeline(plan: &TrainPlan, schema: &Schema) -> Pipeline {
+    let features = feature_columns(schema, plan);
+    let dropped: Vec<String> = plan
+        .drop
+        .iter()
+        .filter(|c| schema.column_type(c).is_some())
+        .cloned()
+        .collect();
+    let mut pipeline = Pipeline::new().drop(dropped);
     if let Some(strategy) = &plan.impute {
         let of_type = |t: ColumnType| -> Vec<String> {
             features
                 .iter()
-                .filter(|c| table.column(c).is_ok_and(|col| col.column_type() == t))
+                .filter(|c| schema.column_type(c) == Some(t))
                 .map(|c| c.to_string())
                 .collect()
         };
@@ -317,7 +568,7 @@ fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
             Binner::new(b.column.clone(), b.edges.clone(), b.labels.clone()).include_lowest(true),
         );
     }
-    let encoded = one_hot_columns(plan, table, &features);
+    let encoded = one_hot_columns(plan, schema, &features);
     if !encoded.is_empty() {
         pipeline = pipeline.step(OneHotEncoder::new(encoded).drop_first(plan.drop_first));
     }
@@ -337,22 +588,6 @@ fn plot(
 ) -> CliResult<Vec<PathBuf>> {
     let clf = &trained.classifier;
     let design = &trained.features.design;
-    std::fs::create_dir_all(dir).map_err(|e| {
-        CliError::failed(format!(
-            "--plot {}: cannot create the directory: {e}",
-            dir.display()
-        ))
-    })?;
-    let mut written = Vec::new();
-    let fit = clf.model().report();
-    let loss = dir.join(LOSS_SVG);
-    let svg = loss_chart(&fit.history)
-        .title(format!("Training loss ({})", fit.solver.name()))
-        .y_label("mean objective")
-        .to_svg()?;
-    write_text(&loss, &svg, force)?;
-    written.push(loss);
-
     // ROC on the held-out rows when there are any.
     let (rows, which) = match test_rows {
         Some(t) => (Some(t), "test"),
@@ -370,7 +605,44 @@ fn plot(
         Some(r) => r.iter().map(|&i| trained.labels[i] == *positive).collect(),
         None => trained.labels.iter().map(|l| l == positive).collect(),
     };
-    if let Ok(curve) = roc_curve(&truth, &z) {
+    let mut points: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+    if clf.feature_names().len() == 2 {
+        for (i, l) in trained.labels.iter().enumerate() {
+            if let (Some(x), Some(y)) = (design.get(i, 0), design.get(i, 1)) {
+                points[usize::from(l == positive)].push((x, y));
+            }
+        }
+    }
+    plot_charts(clf, dir, &(truth, z), which, Some(&points), force)
+}
+
+/// The loss chart, the ROC chart of `roc` (truth, logits) on the `which` rows, and with two
+/// features and `points` ([negative, positive] in feature space), the decision boundary.
+fn plot_charts(
+    clf: &Classifier,
+    dir: &Path,
+    roc: &(Vec<bool>, Vec<f64>),
+    which: &str,
+    points: Option<&[Vec<(f64, f64)>; 2]>,
+    force: bool,
+) -> CliResult<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::failed(format!(
+            "--plot {}: cannot create the directory: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut written = Vec::new();
+    let fit = clf.model().report();
+    let loss = dir.join(LOSS_SVG);
+    let svg = loss_chart(&fit.history)
+        .title(format!("Training loss ({})", fit.solver.name()))
+        .y_label("mean objective")
+        .to_svg()?;
+    write_text(&loss, &svg, force)?;
+    written.push(loss);
+
+    if let Ok(curve) = roc_curve(&roc.0, &roc.1) {
         let roc = dir.join(ROC_SVG);
         let svg = roc_chart(&curve.points(), curve.auc())
             .title(format!("ROC curve ({which} rows)"))
@@ -380,16 +652,10 @@ fn plot(
     }
 
     let names = clf.feature_names();
-    if let [x_name, y_name] = names {
+    if let ([x_name, y_name], Some(points)) = (names, points) {
         let model = clf.model();
         let w = model.coefficients();
         let w = [w.get(0).copied(), w.get(1).copied()];
-        let mut points: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
-        for (i, l) in trained.labels.iter().enumerate() {
-            if let (Some(x), Some(y)) = (design.get(i, 0), design.get(i, 1)) {
-                points[usize::from(l == positive)].push((x, y));
-            }
-        }
         let [neg, pos] = model.classes();
         let (neg, pos) = (neg.to_string(), pos.to_string());
         let boundary = dir.join(BOUNDARY_SVG);

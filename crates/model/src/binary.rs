@@ -444,6 +444,21 @@ fn split_theta(theta: &DVector<f64>, d: usize, intercept: bool) -> (DVector<f64>
 }
 
 impl<L: Label> FittedLogisticRegression<L> {
+    /// The same model with its classes named `classes` ([negative, positive]): for a model
+    /// fitted on compact codes (0 and 1, e.g. labels read in passes) that stand for labels.
+    pub fn with_classes<M: Label>(self, classes: [M; 2]) -> FittedLogisticRegression<M> {
+        FittedLogisticRegression {
+            params: self.params,
+            classes,
+            feature_names: self.feature_names,
+            coefficients: self.coefficients,
+            intercept: self.intercept,
+            std_errors: self.std_errors,
+            inference_note: self.inference_note,
+            report: self.report,
+        }
+    }
+
     /// The coefficients w, one per feature.
     pub fn coefficients(&self) -> &DVector<f64> {
         &self.coefficients

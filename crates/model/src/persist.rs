@@ -149,7 +149,7 @@ pub fn write_new(path: &Path, text: &str) -> Result<(), ModelError> {
 pub fn write_atomic<E: From<io::Error>>(
     path: &Path,
     replace: bool,
-    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<(), E>,
 ) -> Result<(), E> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,

@@ -72,6 +72,7 @@
 pub mod column;
 pub mod error;
 pub mod features;
+pub mod file;
 mod lenient;
 pub mod libsvm;
 pub mod parquet;
@@ -85,6 +86,7 @@ pub mod table;
 pub use column::{CategoricalColumn, Column, ColumnView, NumericView};
 pub use error::PreprocessError;
 pub use features::{DesignStorage, Features};
+pub use file::{FileFormat, TableFile};
 pub use libsvm::{read_libsvm, read_libsvm_chunks, read_libsvm_from, LibsvmChunks, LibsvmData};
 pub use pipeline::{Pipeline, FORMAT_VERSION};
 pub use read::{

@@ -602,8 +602,10 @@ fn labels_of(array: &ArrayRef) -> CategoricalColumn {
 /// A column of predictions to write with [`write_parquet`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParquetColumn {
-    /// Text (ids, labels); `None` is null.
+    /// Text (ids, labels).
     Utf8(Vec<String>),
+    /// Text with nulls (`None`).
+    Utf8Nullable(Vec<Option<String>>),
     /// Numbers (probabilities).
     Float64(Vec<f64>),
 }
@@ -646,7 +648,9 @@ impl<W: std::io::Write + Send> ParquetWriter<W> {
         let fields: Vec<ArrowField> = columns
             .iter()
             .map(|(name, c)| match c {
-                ParquetColumn::Utf8(_) => ArrowField::new(*name, DataType::Utf8, true),
+                ParquetColumn::Utf8(_) | ParquetColumn::Utf8Nullable(_) => {
+                    ArrowField::new(*name, DataType::Utf8, true)
+                }
                 ParquetColumn::Float64(_) => ArrowField::new(*name, DataType::Float64, false),
             })
             .collect();
@@ -667,6 +671,7 @@ impl<W: std::io::Write + Send> ParquetWriter<W> {
             .map(|(_, c)| -> ArrayRef {
                 match c {
                     ParquetColumn::Utf8(v) => Arc::new(StringArray::from_iter_values(v)),
+                    ParquetColumn::Utf8Nullable(v) => Arc::new(StringArray::from(v.clone())),
                     ParquetColumn::Float64(v) => Arc::new(Float64Array::from(v.clone())),
                 }
             })

@@ -112,6 +112,11 @@ impl DesignWriter {
         self.n_rows
     }
 
+    /// Columns of every row.
+    pub fn n_cols(&self) -> usize {
+        self.n_cols
+    }
+
     /// Bytes written so far.
     pub fn bytes_written(&self) -> u64 {
         self.written

@@ -89,13 +89,13 @@ pub enum ScratchError {
     Interrupted,
 }
 
-/// `bytes` in words: `512 B`, `1.5 MB`, `3.2 GB` (powers of 1000, as disks are sold).
+/// `bytes` in words, in powers of 1024: `512 B`, `1.5 MiB`, `3.2 GiB`.
 pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = bytes as f64;
     let mut u = 0;
-    while v >= 1000.0 && u + 1 < UNITS.len() {
-        v /= 1000.0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
         u += 1;
     }
     if u == 0 {
@@ -110,7 +110,7 @@ mod tests {
     #[test]
     fn bytes_in_words() {
         assert_eq!(super::human_bytes(512), "512 B");
-        assert_eq!(super::human_bytes(1_500_000), "1.5 MB");
-        assert_eq!(super::human_bytes(4_000_000_000), "4.0 GB");
+        assert_eq!(super::human_bytes(3 << 19), "1.5 MiB");
+        assert_eq!(super::human_bytes(4 << 30), "4.0 GiB");
     }
 }

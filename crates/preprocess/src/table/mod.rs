@@ -107,6 +107,44 @@ impl Table {
         table
     }
 
+    /// The rows of `tables` one after the other (same column names and types in each, as the
+    /// chunks of one file have); categories are matched by label.
+    pub fn concat(tables: &[Table]) -> Result<Table, PreprocessError> {
+        let Some(first) = tables.first() else {
+            return Ok(Table::empty(0));
+        };
+        let mut columns = Vec::with_capacity(first.n_cols());
+        for (i, name) in first.names.iter().enumerate() {
+            let t = first.type_at(i);
+            for other in &tables[1..] {
+                if other.names.get(i) != Some(name) || other.type_at(i) != t {
+                    return Err(PreprocessError::SchemaMismatch {
+                        missing: vec![name.clone()],
+                        mistyped: Vec::new(),
+                    });
+                }
+            }
+            let column = match t {
+                ColumnType::Numeric => Column::numeric(
+                    tables
+                        .iter()
+                        .flat_map(|t| t.view_at(i).as_numeric().map(|v| v.raw_values()))
+                        .flatten(),
+                ),
+                ColumnType::Categorical => {
+                    Column::categorical_with_missing(tables.iter().flat_map(|t| {
+                        t.view_at(i)
+                            .as_categorical()
+                            .map(|c| c.to_vec())
+                            .unwrap_or_default()
+                    }))
+                }
+            };
+            columns.push((name.clone(), column));
+        }
+        Table::new(columns)
+    }
+
     /// Number of rows.
     pub fn n_rows(&self) -> usize {
         self.n_rows
