@@ -220,3 +220,140 @@ fn a_file_changed_between_passes_and_a_median_imputer_are_clear_errors() {
         .collect();
     assert!(left.is_empty());
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/parquet")
+        .join(name)
+}
+
+#[test]
+fn parquet_column_types_map_onto_table_columns_and_nulls_are_missing() {
+    let mut file = TableFile::open(
+        fixture("types.parquet"),
+        FileFormat::Parquet,
+        &CsvOptions::new(),
+    )
+    .unwrap();
+    let schema = file.schema();
+    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+    // `when` (a date) is not readable, so not in the schema.
+    assert_eq!(names, ["i8", "u64", "f32", "flag", "city", "dict", "y"]);
+    use logreg::preprocess::ColumnType::{Categorical, Numeric};
+    let types: Vec<_> = schema.fields.iter().map(|f| f.column_type).collect();
+    assert_eq!(
+        types,
+        [
+            Numeric,
+            Numeric,
+            Numeric,
+            Numeric,
+            Categorical,
+            Categorical,
+            Categorical
+        ]
+    );
+    let e = file.select(&["x", "when"]).unwrap_err().to_string();
+    assert!(e.contains("no column named \"x\""), "{e}");
+    let e = file.select(&["when"]).unwrap_err().to_string();
+    assert!(
+        e.ends_with("types.parquet: column \"when\" has type Date32, which cannot be read: supported are integer, floating-point, boolean, string and dictionary-encoded string columns; leave the column out (--drop when on the command line)"),
+        "{e}"
+    );
+    file.select(&names).unwrap();
+    let t = file.read_all().unwrap();
+    let i8v = t.column("i8").unwrap().as_numeric().unwrap().to_vec();
+    assert_eq!(i8v[..4], [Some(1.0), Some(2.0), None, Some(4.0)]);
+    let flag = t.column("flag").unwrap().as_numeric().unwrap().to_vec();
+    assert_eq!(
+        flag[..5],
+        [Some(1.0), Some(0.0), Some(1.0), Some(1.0), None]
+    );
+    let dict = t.column("dict").unwrap().as_categorical().unwrap().to_vec();
+    assert_eq!(dict[4..6], [Some("b".to_string()), None]);
+    assert_eq!(t.column("city").unwrap().n_missing(), 1);
+    // A numeric column read as categories gets its values as text.
+    file.set_type("u64", Categorical).unwrap();
+    let t = file.read_all().unwrap();
+    let u = t.column("u64").unwrap().as_categorical().unwrap().to_vec();
+    assert_eq!(u[0].as_deref(), Some("10"));
+}
+
+#[test]
+fn a_file_changed_between_two_passes_stops_the_fit_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("data.csv");
+    write_data(&csv, 2000, 3);
+    let file = TableFile::open(&csv, FileFormat::Csv, &CsvOptions::new()).unwrap();
+    let params = LogisticRegression::params().check().unwrap();
+    let mut touched = false;
+    let mut on_pass = |p: &logreg::passes::PassProgress| {
+        // The first chunk of the second pass: rewrite the file (same size, new time).
+        if p.pass == 2 && !touched {
+            touched = true;
+            let text = std::fs::read(&csv).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            std::fs::write(&csv, text).unwrap();
+        }
+    };
+    let e = Classifier::fit_in_passes(
+        &file,
+        "label",
+        pipeline(),
+        &params,
+        PassOptions {
+            scratch_dir: Some(dir.path().to_path_buf()),
+            test_size: 0.2,
+            progress: Some(&mut on_pass),
+            ..PassOptions::default()
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(touched);
+    assert!(
+        e.ends_with("data.csv: the file changed while it was being read (its modification time changed); a fit in passes reads it several times: leave it unchanged until the fit ends, or copy it first"),
+        "{e}"
+    );
+    let left = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("logreg-scratch-")
+        })
+        .count();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn truncated_and_corrupt_parquet_files_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(fixture("types.parquet")).unwrap();
+    let cut = dir.path().join("cut.parquet");
+    std::fs::write(&cut, &good[..good.len() / 2]).unwrap();
+    let e = TableFile::open(&cut, FileFormat::Parquet, &CsvOptions::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.ends_with("cut.parquet: not a readable Parquet file: Parquet error: Invalid Parquet file. Corrupt footer"),
+        "{e}"
+    );
+    let file = TableFile::open(
+        fixture("corrupt.parquet"),
+        FileFormat::Parquet,
+        &CsvOptions::new(),
+    )
+    .unwrap();
+    let e = file
+        .chunks(500)
+        .unwrap()
+        .find_map(Result::err)
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("corrupt.parquet: row group 2 of 3 (data rows 1001–2000) cannot be decoded: "),
+        "{e}"
+    );
+}

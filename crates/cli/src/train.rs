@@ -261,7 +261,12 @@ fn train_in_passes(
 
 /// A fit in passes' error, worded as the in-memory checks word the same problem.
 fn passes_error(e: Error, path: &Path, plan: &TrainPlan) -> CliError {
+    if logreg::scratch::interrupted() {
+        return CliError::failed("interrupted".to_string());
+    }
     match e {
+        // About the scratch directory, not the data file.
+        Error::Scratch(_) => CliError::from(e),
         Error::Preprocess(PreprocessError::MissingValue { row, column, .. })
             if plan.impute.is_none() =>
         {

@@ -933,3 +933,370 @@ fn a_predict_killed_mid_write_leaves_the_old_output_whole() {
         "killed after {written} bytes"
     );
 }
+
+// ---- fits in passes (--memory-limit) and Parquet ----
+
+fn fixture(name: &str) -> String {
+    root()
+        .join("tests/fixtures/parquet")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Scratch directories left in `dir`.
+fn scratch_left(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("logreg-scratch-"))
+        .collect()
+}
+
+#[test]
+fn train_in_passes_fits_what_memory_fits_and_leaves_no_scratch() {
+    let dir = tmp();
+    let d = dir.path();
+    let bank = dataset("bank.csv");
+    let flags = [
+        "train",
+        &bank,
+        "-t",
+        "deposit",
+        "--one-hot",
+        "auto",
+        "--drop-first",
+        "--standardize",
+        "--json",
+    ];
+    let mem = json_in(d, &flags);
+    assert_eq!(mem["mode"]["mode"], "in memory");
+    let mut passes: Vec<&str> = flags.to_vec();
+    passes.extend(["--memory-limit", "16MB", "--scratch-dir", "."]);
+    let streamed = json_in(d, &passes);
+    assert_eq!(streamed["mode"]["mode"], "in passes");
+    assert_eq!(streamed["mode"]["reason"], "--memory-limit 16.0 MiB given");
+    assert_eq!(streamed["mode"]["memory_limit"], 16 << 20);
+    // Labels, one-hot, standardize, one chunk for the output columns, the writing pass.
+    assert_eq!(streamed["mode"]["file_passes"], 5);
+    let (a, b) = (f(&mem["objective"]), f(&streamed["objective"]));
+    assert!((a - b).abs() <= 1e-9 * a, "{a} vs {b}");
+    assert_eq!(mem["features"], streamed["features"]);
+    assert_eq!(mem["split"], streamed["split"]);
+    assert_eq!(mem["test"]["confusion"], streamed["test"]["confusion"]);
+    assert!(scratch_left(d).is_empty());
+    // Text output names the mode.
+    let text_flags: Vec<&str> = passes.iter().copied().filter(|a| *a != "--json").collect();
+    let text = ok_in(d, &text_flags);
+    assert!(
+        text.contains(
+            "mode        in passes (--memory-limit 16.0 MiB given): 5 passes over the file"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn parquet_trains_predicts_to_parquet_and_evaluates() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = fixture("types.parquet");
+    let base = [
+        "train",
+        &data,
+        "-t",
+        "y",
+        "--drop",
+        "when",
+        "--one-hot",
+        "city,dict",
+        "--impute",
+        "mean",
+        "--test-size",
+        "0",
+        "--json",
+    ];
+    let mem = json_in(d, &[&base[..], &["-o", "m.json"]].concat());
+    assert_eq!(mem["data"]["rows"], 8);
+    assert_eq!(
+        mem["features"],
+        serde_json::json!([
+            "i8",
+            "u64",
+            "f32",
+            "flag",
+            "city_lyon",
+            "city_nice",
+            "city_paris",
+            "dict_a",
+            "dict_b"
+        ])
+    );
+    let streamed = json_in(d, &[&base[..], &["--memory-limit", "16MB"]].concat());
+    let (a, b) = (f(&mem["objective"]), f(&streamed["objective"]));
+    assert!((a - b).abs() <= 1e-9 * a, "{a} vs {b}");
+
+    ok_in(
+        d,
+        &[
+            "predict",
+            "-m",
+            "m.json",
+            &data,
+            "--proba",
+            "--id",
+            "y",
+            "-o",
+            "s.parquet",
+        ],
+    );
+    let out = logreg::preprocess::TableFile::open(
+        d.join("s.parquet"),
+        logreg::preprocess::FileFormat::Parquet,
+        &logreg::preprocess::CsvOptions::new(),
+    )
+    .unwrap()
+    .read_all()
+    .unwrap();
+    assert_eq!(out.column_names(), ["y", "prediction", "probability"]);
+    assert_eq!(out.n_rows(), 8);
+    let csv = ok_in(d, &["predict", "-m", "m.json", &data, "--proba"]);
+    let p = out
+        .column("probability")
+        .unwrap()
+        .as_numeric()
+        .unwrap()
+        .to_vec();
+    let first: f64 = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(p[0], Some(first));
+    let eval = json_in(d, &["evaluate", "-m", "m.json", &data, "--json"]);
+    assert_eq!(eval["test"]["n"], 8);
+    assert_eq!(eval["test"]["accuracy"], mem["train"]["accuracy"]);
+    // --format overrides the extension.
+    let copy = d.join("types.bin");
+    std::fs::copy(&data, &copy).unwrap();
+    let copy = copy.display().to_string();
+    ok_in(
+        d,
+        &["evaluate", "-m", "m.json", &copy, "--format", "parquet"],
+    );
+    let e = fails_in(d, &["evaluate", "-m", "m.json", &copy], 1);
+    assert!(e.starts_with("error: "), "{e}");
+}
+
+#[test]
+fn bad_parquet_files_are_located_errors() {
+    let dir = tmp();
+    let d = dir.path();
+    let good = std::fs::read(fixture("types.parquet")).unwrap();
+    std::fs::write(d.join("cut.parquet"), &good[..good.len() / 2]).unwrap();
+    let e = fails_in(d, &["train", "cut.parquet", "-t", "y"], 1);
+    assert_eq!(
+        e,
+        "error: cut.parquet: not a readable Parquet file: Parquet error: Invalid Parquet file. Corrupt footer\n"
+    );
+    let corrupt = fixture("corrupt.parquet");
+    for extra in [&[][..], &["--memory-limit", "16MB"][..]] {
+        let e = fails_in(d, &[&["train", &corrupt, "-t", "y"][..], extra].concat(), 1);
+        assert!(
+            e.starts_with(&format!(
+                "error: {corrupt}: row group 2 of 3 (data rows 1001–2000) cannot be decoded: "
+            )),
+            "{e}"
+        );
+    }
+    let types = fixture("types.parquet");
+    let e = fails_in(d, &["train", &types, "-t", "y", "--impute", "mean"], 1);
+    assert_eq!(
+        e,
+        format!("error: {types}: column \"when\" has type Date32, which cannot be read: supported are integer, floating-point, boolean, string and dictionary-encoded string columns; leave the column out (--drop when on the command line)\n")
+    );
+    assert!(scratch_left(d).is_empty());
+}
+
+/// A small tmpfs at `dir` (removed on drop): a disk that fills up.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: PathBuf, size: &str) -> SmallDisk {
+        std::fs::create_dir_all(&dir).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            ok,
+            "mounting a tmpfs needs root (as the project's machines and CI run)"
+        );
+        SmallDisk(dir)
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_scratch_disk_is_a_clear_error_and_leaves_nothing() {
+    let dir = tmp();
+    let d = dir.path();
+    let disk = SmallDisk::mount(d.join("small"), "256k");
+    let e = fails_in(
+        d,
+        &[
+            "train",
+            &dataset("bank.csv"),
+            "-t",
+            "deposit",
+            "--one-hot",
+            "auto",
+            "--memory-limit",
+            "16MB",
+            "--scratch-dir",
+            "small",
+            "--out",
+            "m.json",
+        ],
+        1,
+    );
+    assert!(
+        e.starts_with("error: cannot write the scratch file small/logreg-scratch-"),
+        "{e}"
+    );
+    // The bank design is about 4 MiB: the write fails once the 256 KiB disk is full.
+    assert!(
+        e.contains(
+            "/design.f64: No space left on device (os error 28); the design needs more than "
+        ) && e.ends_with(
+            " in all: free space there or choose another directory with --scratch-dir\n"
+        ),
+        "{e}"
+    );
+    assert!(scratch_left(&disk.0).is_empty());
+    assert!(!d.join("m.json").exists());
+}
+
+/// A CSV of `rows` rows and 20 numeric columns: long enough to kill a fit in the middle.
+fn wide_file(d: &Path, rows: usize) -> String {
+    let mut text: String = (0..20).map(|j| format!("x{j},")).collect();
+    text.push_str("y\n");
+    for i in 0..rows {
+        for j in 0..20 {
+            text.push_str(&format!("{},", ((i * 31 + j * 17) % 1000) as f64 / 77.0));
+        }
+        text.push_str(if (i * 7) % 3 == 0 { "1\n" } else { "0\n" });
+    }
+    write(d, "wide.csv", &text)
+}
+
+#[test]
+fn a_fit_in_passes_killed_or_interrupted_leaves_nothing_after_the_next_start() {
+    use std::time::{Duration, Instant};
+    let dir = tmp();
+    let d = dir.path();
+    let wide = wide_file(d, 200_000);
+    let scratch = d.join("scratch");
+    std::fs::create_dir(&scratch).unwrap();
+    let start = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_logreg"))
+            .current_dir(d)
+            .args([
+                "train",
+                &wide,
+                "-t",
+                "y",
+                "--memory-limit",
+                "16MB",
+                "--quiet",
+            ])
+            .args([
+                "--scratch-dir",
+                "scratch",
+                "--out",
+                "m.json",
+                "--max-iter",
+                "100000",
+            ])
+            .args(["--solver", "gd", "--tol", "1e-300"])
+            .args(extra)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // Wait until the scratch design exists and is being read, then kill -9 or Ctrl-C.
+    let wait_for_scratch = |child: &mut std::process::Child| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let full = std::fs::read_dir(&scratch)
+                .unwrap()
+                .filter_map(Result::ok)
+                .any(|e| {
+                    e.path()
+                        .join("design.f64")
+                        .metadata()
+                        .is_ok_and(|m| m.len() > 1 << 20)
+                });
+            if full {
+                break;
+            }
+            assert!(child.try_wait().unwrap().is_none() && Instant::now() < deadline);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let mut child = start(&[]);
+    wait_for_scratch(&mut child);
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    assert_eq!(
+        scratch_left(&scratch).len(),
+        1,
+        "kill -9 leaves its scratch"
+    );
+    assert!(!d.join("m.json").exists());
+    // A concurrent live run's scratch is not touched by another run's clean-up.
+    let mut live = start(&[]);
+    wait_for_scratch(&mut live);
+    let small = write(d, "small.csv", "x,y\n1,0\n2,1\n3,0\n4,1\n");
+    ok_in(
+        d,
+        &[
+            "train",
+            &small,
+            "-t",
+            "y",
+            "--memory-limit",
+            "16MB",
+            "--scratch-dir",
+            "scratch",
+        ],
+    );
+    assert_eq!(
+        scratch_left(&scratch).len(),
+        1,
+        "the killed run's is gone, the live one's stays"
+    );
+    // Ctrl-C: the live run stops at its next block and removes its own scratch.
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &live.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = live.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: interrupted\n");
+    assert!(scratch_left(&scratch).is_empty());
+    assert!(!d.join("m.json").exists());
+}
