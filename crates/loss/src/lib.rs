@@ -39,7 +39,7 @@ use logreg_linalg_core::{
 use nalgebra::{DMatrix, DVector};
 
 mod multinomial;
-pub use multinomial::MultinomialLogLoss;
+pub use multinomial::{MultinomialHessian, MultinomialLogLoss};
 
 /// Errors from building a loss: the data do not fit together or are not usable numbers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
