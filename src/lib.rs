@@ -28,14 +28,14 @@
 mod classifier;
 mod stream;
 
-pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained};
+pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained, LIBSVM_TARGET};
 pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
 pub use logreg_loss as loss;
 pub use logreg_model as model;
 pub use logreg_optim as optim;
 pub use logreg_preprocess as preprocess;
-pub use stream::{CsvPredictions, PredictedChunk};
+pub use stream::{CsvPredictions, LibsvmPredictions, PredictedChunk};
 
 /// Any error from the logreg crates, each carrying what is wrong and where.
 #[derive(Debug, thiserror::Error)]
