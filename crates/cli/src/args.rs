@@ -8,7 +8,9 @@ use logreg::model::{
     ValidParams,
 };
 use logreg::optim::{GradientDescent, LearningRate, Sgd};
-use logreg::preprocess::ImputeStrategy;
+use logreg::preprocess::{
+    BinSpec, DesignStorage, ImputeStrategy, OneHot, PipelineSpec, SpecProblem,
+};
 use std::path::PathBuf;
 
 const ABOUT: &str = "Logistic regression on CSV files: train, evaluate, predict, summarize.";
@@ -330,17 +332,6 @@ pub struct SummaryArgs {
     pub json: bool,
 }
 
-/// `--bin COL:EDGES[:LABELS]`, parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BinSpec {
-    /// The numeric column to bin.
-    pub column: String,
-    /// Strictly increasing, finite, at least two.
-    pub edges: Vec<f64>,
-    /// One per interval.
-    pub labels: Vec<String>,
-}
-
 /// Parses `COL:EDGES[:LABELS]`; without labels the intervals are named as pandas prints them.
 pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
     let mut parts = spec.splitn(3, ':');
@@ -402,17 +393,6 @@ pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
     })
 }
 
-/// Which columns are one-hot encoded.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OneHot {
-    /// None (binned columns still are).
-    Off,
-    /// Every non-numeric feature column.
-    Auto,
-    /// These, in this order.
-    Columns(Vec<String>),
-}
-
 /// `train`'s arguments, checked.
 #[derive(Debug, Clone)]
 pub struct TrainPlan {
@@ -420,26 +400,12 @@ pub struct TrainPlan {
     pub data: Option<PathBuf>,
     /// CSV (with the pipeline below) or libsvm (sparse rows as read, no pipeline).
     pub format: FormatArg,
-    /// How the design's numbers are stored (CSV).
-    pub dtype: DtypeArg,
-    /// The most categories a one-hot encoded column may have.
-    pub max_categories: usize,
     /// The label column.
     pub target: String,
     /// Validated estimator settings.
     pub params: ValidParams,
-    /// Standardize every output feature.
-    pub standardize: bool,
-    /// One-hot encoding.
-    pub one_hot: OneHot,
-    /// Drop each encoded column's first category.
-    pub drop_first: bool,
-    /// Bins, applied before encoding.
-    pub bins: Vec<BinSpec>,
-    /// Columns left out.
-    pub drop: Vec<String>,
-    /// Missing-value filling.
-    pub impute: Option<ImputeStrategy>,
+    /// The preprocessing the flags describe (checked); the library builds it.
+    pub pipeline: PipelineSpec,
 }
 
 /// The bundled data's label column.
@@ -453,17 +419,6 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
         Some(path) => a.format.resolve(path),
         None => FormatArg::Csv,
     };
-    if format == FormatArg::Libsvm {
-        return plan_libsvm(a);
-    }
-    let target = match (&a.target, demo) {
-        (Some(t), _) => t.clone(),
-        (None, true) => DEMO_TARGET.to_string(),
-        (None, false) => return Err(usage("--target COL is required with a data file".into())),
-    };
-    if target.is_empty() {
-        return Err(usage("--target: the column name is empty".into()));
-    }
     if !(0.0..1.0).contains(&a.test_size) {
         return Err(usage(format!(
             "--test-size {} is out of range: expected a fraction in [0, 1) (0 trains on every row)",
@@ -478,69 +433,83 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     if a.positive.as_deref() == Some("") {
         return Err(usage("--positive: the label is empty".into()));
     }
+    if format == FormatArg::Libsvm {
+        return plan_libsvm(a);
+    }
+    let target = match (&a.target, demo) {
+        (Some(t), _) => t.clone(),
+        (None, true) => DEMO_TARGET.to_string(),
+        (None, false) => return Err(usage("--target COL is required with a data file".into())),
+    };
+    if target.is_empty() {
+        return Err(usage("--target: the column name is empty".into()));
+    }
     let params = estimator(a)?;
     let one_hot = match a.one_hot.as_deref() {
         None => OneHot::Off,
         Some([only]) if only == "auto" => OneHot::Auto,
-        Some(cols) => {
-            check_names("--one-hot", cols)?;
-            OneHot::Columns(cols.to_vec())
-        }
+        Some(cols) => OneHot::Columns(cols.to_vec()),
     };
-    check_names("--drop", &a.drop)?;
-    if a.drop.contains(&target) {
-        return Err(usage(format!(
-            "--drop: {target:?} is the target column, which is never a feature"
-        )));
-    }
-    let mut others: Vec<(&str, &str)> = Vec::new();
-    if let OneHot::Columns(cols) = &one_hot {
-        others.extend(cols.iter().map(|c| ("--one-hot", c.as_str())));
-    }
-    others.extend(a.bins.iter().map(|b| ("--bin", b.column.as_str())));
-    for (flag, col) in &others {
-        if *col == target {
-            return Err(usage(format!(
-                "{flag}: {col:?} is the target column, which is never a feature"
-            )));
-        }
-        if a.drop.iter().any(|d| d == col) {
-            return Err(usage(format!(
-                "{flag}: column {col:?} is also dropped by --drop"
-            )));
-        }
-    }
-    for (i, b) in a.bins.iter().enumerate() {
-        if a.bins[..i].iter().any(|o| o.column == b.column) {
-            return Err(usage(format!(
-                "--bin: column {:?} is binned twice",
-                b.column
-            )));
-        }
-    }
-    if a.max_categories == 0 {
-        return Err(usage(
-            "--max-categories 0 is out of range: expected at least 1".into(),
-        ));
-    }
-    Ok(TrainPlan {
-        data: a.data.clone(),
-        format,
-        dtype: a.dtype,
-        max_categories: a.max_categories,
-        target,
-        params,
-        standardize: a.standardize || demo,
-        one_hot,
-        drop_first: a.drop_first,
-        bins: a.bins.clone(),
+    let pipeline = PipelineSpec {
         drop: a.drop.clone(),
         impute: a.impute.map(|s| match s {
             ImputeArg::Mean => ImputeStrategy::Mean,
             ImputeArg::Median => ImputeStrategy::Median,
             ImputeArg::MostFrequent => ImputeStrategy::MostFrequent,
         }),
+        bins: a.bins.clone(),
+        one_hot,
+        drop_first: a.drop_first,
+        max_categories: a.max_categories,
+        standardize: a.standardize || demo,
+        // f64: dense, or sparse when one-hot columns leave most values zero; f32 always dense.
+        storage: match a.dtype {
+            DtypeArg::F64 => DesignStorage::Auto,
+            DtypeArg::F32 => DesignStorage::DenseF32,
+        },
+    };
+    pipeline
+        .check(&target)
+        .map_err(|p| usage(spec_problem(&p)))?;
+    Ok(TrainPlan {
+        data: a.data.clone(),
+        format,
+        target,
+        params,
+        pipeline,
     })
+}
+
+/// A pipeline problem in the flags' terms.
+fn spec_problem(p: &SpecProblem) -> String {
+    let flag = |field: &str| match field {
+        "drop" => "--drop",
+        "one_hot" => "--one-hot",
+        "bins" => "--bin",
+        _ => "--max-categories",
+    };
+    match p {
+        SpecProblem::BadName { field, name } if name.trim().is_empty() => {
+            format!("{}: an empty column name (check the commas)", flag(field))
+        }
+        SpecProblem::BadName { field, name } => {
+            format!("{}: column {name:?} is listed twice", flag(field))
+        }
+        SpecProblem::TargetIsFeature { field, target } => format!(
+            "{}: {target:?} is the target column, which is never a feature",
+            flag(field)
+        ),
+        SpecProblem::AlsoDropped { field, column } => {
+            format!(
+                "{}: column {column:?} is also dropped by --drop",
+                flag(field)
+            )
+        }
+        SpecProblem::BinnedTwice { column } => format!("--bin: column {column:?} is binned twice"),
+        SpecProblem::NoCategoriesAllowed => {
+            "--max-categories 0 is out of range: expected at least 1".to_string()
+        }
+    }
 }
 
 /// The estimator settings, validated by the library; a setting out of range names its flag.
@@ -631,23 +600,6 @@ fn solver_config(
     })
 }
 
-/// Column lists must name each column once, with non-empty names.
-fn check_names(flag: &str, names: &[String]) -> Result<(), CliError> {
-    for (i, n) in names.iter().enumerate() {
-        if n.trim().is_empty() {
-            return Err(CliError::usage(format!(
-                "{flag}: an empty column name (check the commas)"
-            )));
-        }
-        if names[..i].contains(n) {
-            return Err(CliError::usage(format!(
-                "{flag}: column {n:?} is listed twice"
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// `train` on a libsvm file: the rows as read (sparse), so the flags that describe a table's
 /// preprocessing do not apply and are refused by name.
 fn plan_libsvm(a: &TrainArgs) -> Result<TrainPlan, CliError> {
@@ -667,30 +619,12 @@ fn plan_libsvm(a: &TrainArgs) -> Result<TrainPlan, CliError> {
              (labels first, features by index)"
         )));
     }
-    if !(0.0..1.0).contains(&a.test_size) {
-        return Err(CliError::usage(format!(
-            "--test-size {} is out of range: expected a fraction in [0, 1) (0 trains on every row)",
-            a.test_size
-        )));
-    }
-    if a.penalty == PenaltyArg::None && a.c.is_some() {
-        return Err(CliError::usage(
-            "--c sets the strength of the L2 penalty; it has no meaning with --penalty none",
-        ));
-    }
     Ok(TrainPlan {
         data: a.data.clone(),
         format: FormatArg::Libsvm,
-        dtype: DtypeArg::F64,
-        max_categories: a.max_categories,
         target: logreg::LIBSVM_TARGET.to_string(),
         params: estimator(a)?,
-        standardize: false,
-        one_hot: OneHot::Off,
-        drop_first: false,
-        bins: Vec::new(),
-        drop: Vec::new(),
-        impute: None,
+        pipeline: PipelineSpec::default(),
     })
 }
 
@@ -725,7 +659,7 @@ mod tests {
         let a = default_train().unwrap();
         let plan = plan_train(&a).unwrap();
         assert_eq!(plan.target, "class");
-        assert!(plan.standardize && plan.data.is_none());
+        assert!(plan.pipeline.standardize && plan.data.is_none());
         assert_eq!(a.test_size, 0.2);
     }
 
@@ -788,9 +722,9 @@ mod tests {
         }
         assert!(train_plan(&["data.csv"]).unwrap_err().contains("--target"));
         let p = train_plan(&["d.csv", "-t", "y", "--one-hot", "auto"]).unwrap();
-        assert_eq!(p.one_hot, OneHot::Auto);
+        assert_eq!(p.pipeline.one_hot, OneHot::Auto);
         assert!(
-            !p.standardize,
+            !p.pipeline.standardize,
             "only the bundled demo standardizes by default"
         );
     }

@@ -1,6 +1,6 @@
 //! `logreg train`: read, split, build the pipeline the flags describe, fit, report, save, plot.
 
-use crate::args::{DtypeArg, FormatArg, OneHot, TrainArgs, TrainPlan};
+use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, bundled, check_writable, write_text};
 use crate::progress::Progress;
@@ -9,8 +9,7 @@ use crate::Out;
 use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
 use logreg::model::{sorted_classes, FitOptions};
 use logreg::preprocess::{
-    read_csv, read_libsvm, Binner, ColumnType, CsvOptions, DesignStorage, ImputeStrategy, Imputer,
-    LibsvmData, OneHotEncoder, Pipeline, PreprocessError, Table,
+    read_csv, read_libsvm, ColumnType, CsvOptions, LibsvmData, Pipeline, PreprocessError, Table,
 };
 use logreg::{labels_of, ClassLabel, Classifier, Trained};
 use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
@@ -62,7 +61,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
             let table = read_table(&path, &plan)?;
             let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
             check_numeric_and_complete(&path, &table, &plan)?;
-            let pipeline = build_pipeline(&plan, &table);
+            let pipeline = plan.pipeline.build(&table, &plan.target);
             let (n, d) = (table.n_rows(), table.n_cols());
             (Input::Table(table, pipeline), labels, n, d)
         }
@@ -169,14 +168,8 @@ enum Input {
 
 /// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
 fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
-    let mut options = CsvOptions::new();
-    if let OneHot::Columns(cols) = &plan.one_hot {
-        for c in cols {
-            if !plan.bins.iter().any(|b| &b.column == c) {
-                options = options.column_type(c.clone(), ColumnType::Categorical);
-            }
-        }
-    }
+    let spec = &plan.pipeline;
+    let options = spec.csv_options();
     let in_flag = |flag: &str, e| CliError::failed(format!("{}: {flag}: {e}", path.display()));
     let table = read_csv(path, &options).map_err(|e| match e {
         PreprocessError::ColumnNotFound { .. } => in_flag("--one-hot", e),
@@ -185,11 +178,11 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
     table
         .column(&plan.target)
         .map_err(|e| in_flag("--target", e))?;
-    for (flag, col) in plan
+    for (flag, col) in spec
         .drop
         .iter()
         .map(|c| ("--drop", c))
-        .chain(plan.bins.iter().map(|b| ("--bin", &b.column)))
+        .chain(spec.bins.iter().map(|b| ("--bin", &b.column)))
     {
         if let Err(e) = table.column(col) {
             return Err(in_flag(flag, e));
@@ -224,58 +217,12 @@ fn check_binary(labels: &[ClassLabel], target: &str, path: &Path) -> CliResult<(
     )))
 }
 
-/// The columns that become features (file order): all but the target and the dropped ones.
-fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
-    table
-        .column_names()
-        .iter()
-        .map(String::as_str)
-        .filter(|c| *c != plan.target && !plan.drop.iter().any(|d| d == c))
-        .collect()
-}
-
-/// Which feature columns are one-hot encoded, in output order.
-fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<String> {
-    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    let mut cols: Vec<String> = match &plan.one_hot {
-        OneHot::Off => Vec::new(),
-        OneHot::Auto => features
-            .iter()
-            .filter(|c| {
-                binned(c)
-                    || table
-                        .column(c)
-                        .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-            })
-            .map(|c| c.to_string())
-            .collect(),
-        OneHot::Columns(cols) => cols.clone(),
-    };
-    // Binned columns hold labels: they are always encoded.
-    for c in features {
-        if binned(c) && !cols.iter().any(|k| k == c) {
-            cols.push(c.to_string());
-        }
-    }
-    cols
-}
-
 /// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
 /// Both errors name the file, row, column and value.
 fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> CliResult<()> {
-    let features = feature_columns(table, plan);
-    let encoded = one_hot_columns(plan, table, &features);
-    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    let must_be_numeric: Vec<&str> = features
-        .iter()
-        .copied()
-        .filter(|c| binned(c) || !encoded.iter().any(|e| e == c))
-        .filter(|c| {
-            table
-                .column(c)
-                .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-        })
-        .collect();
+    let spec = &plan.pipeline;
+    let binned = |c: &str| spec.bins.iter().any(|b| b.column == c);
+    let must_be_numeric = spec.text_where_numbers_are_needed(table, &plan.target);
     if let Some(first) = must_be_numeric.first() {
         // Reading them as numbers makes the reader name the first cell that is not one.
         let mut options = CsvOptions::new();
@@ -301,8 +248,9 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
             ))),
         };
     }
-    if plan.impute.is_none() {
-        let first_missing = features
+    if spec.impute.is_none() {
+        let first_missing = spec
+            .feature_columns(table, &plan.target)
             .iter()
             .filter_map(|c| {
                 let col = table.column(c).ok()?;
@@ -320,51 +268,6 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
         }
     }
     Ok(())
-}
-
-/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize, stored as
-/// `--dtype` says.
-fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
-    let features = feature_columns(table, plan);
-    let mut pipeline = Pipeline::new().drop(plan.drop.iter().cloned());
-    if let Some(strategy) = &plan.impute {
-        let of_type = |t: ColumnType| -> Vec<String> {
-            features
-                .iter()
-                .filter(|c| table.column(c).is_ok_and(|col| col.column_type() == t))
-                .map(|c| c.to_string())
-                .collect()
-        };
-        let numeric = of_type(ColumnType::Numeric);
-        let categorical = of_type(ColumnType::Categorical);
-        if !numeric.is_empty() {
-            pipeline = pipeline.step(Imputer::new(numeric, strategy.clone()));
-        }
-        if !categorical.is_empty() {
-            pipeline = pipeline.step(Imputer::new(categorical, ImputeStrategy::MostFrequent));
-        }
-    }
-    for b in &plan.bins {
-        pipeline = pipeline.step(
-            Binner::new(b.column.clone(), b.edges.clone(), b.labels.clone()).include_lowest(true),
-        );
-    }
-    let encoded = one_hot_columns(plan, table, &features);
-    if !encoded.is_empty() {
-        pipeline = pipeline.step(
-            OneHotEncoder::new(encoded)
-                .drop_first(plan.drop_first)
-                .max_categories(plan.max_categories),
-        );
-    }
-    if plan.standardize {
-        pipeline = pipeline.standardize_all();
-    }
-    // f64: dense, or sparse when one-hot columns leave most values zero; f32 is always dense.
-    pipeline.storage(match plan.dtype {
-        DtypeArg::F64 => DesignStorage::Auto,
-        DtypeArg::F32 => DesignStorage::DenseF32,
-    })
 }
 
 /// Writes the charts (replacing existing ones only with `force`); returns the files written.
