@@ -1,8 +1,11 @@
 //! Predictions for a CSV file of any size: rows are read, preprocessed and scored in chunks, so
 //! memory stays bounded by the chunk size, not the file.
 
-use crate::model::ModelError;
-use crate::preprocess::{read_csv_chunks, ColumnType, CsvChunks, CsvOptions, Field, Table};
+use crate::linalg::sigmoid;
+use crate::model::{logit_threshold, ModelError};
+use crate::preprocess::{
+    read_csv_chunks, ColumnType, CsvChunks, CsvOptions, Field, PreprocessError, Table,
+};
 use crate::{ClassLabel, Classifier, Error};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -16,8 +19,10 @@ pub struct PredictedChunk {
     pub kept: Table,
     /// P(positive class) per row, as [`Classifier::predict_proba`].
     pub proba: Vec<f64>,
-    /// Predicted class per row, as [`Classifier::predict`].
+    /// Predicted class per row, as [`Classifier::predict_at`] at the run's threshold.
     pub labels: Vec<ClassLabel>,
+    /// The logit (decision function, offset included) per row.
+    pub logits: Vec<f64>,
 }
 
 /// The chunks of a [`Classifier::predict_csv`] run; after an error the iterator ends.
@@ -27,6 +32,8 @@ pub struct CsvPredictions<'a> {
     keep: Vec<String>,
     path: PathBuf,
     done: bool,
+    /// Logit above which a row is predicted positive.
+    cut: f64,
 }
 
 impl Classifier {
@@ -71,6 +78,15 @@ impl Classifier {
                 reason: "the preprocessing pipeline is not fitted".into(),
             })
         })?;
+        if let Some(offset) = self.offset_column() {
+            // Read as a number like the inputs, so text in it is an error naming its row.
+            if schema.column_type(offset).is_none() {
+                schema.fields.push(Field {
+                    name: offset.to_string(),
+                    column_type: ColumnType::Numeric,
+                });
+            }
+        }
         let mut kept = Vec::with_capacity(keep.len());
         for name in keep {
             let name = name.as_ref();
@@ -85,19 +101,37 @@ impl Classifier {
             }
             kept.push(name.to_string());
         }
-        let chunks = read_csv_chunks(path, &schema, chunk_size, &CsvOptions::new())
-            .map_err(|e| e.with_path(path))?;
+        let chunks =
+            read_csv_chunks(path, &schema, chunk_size, &CsvOptions::new()).map_err(|e| {
+                match (e, self.offset_column()) {
+                    (PreprocessError::SchemaMismatch { missing, .. }, Some(offset))
+                        if missing.iter().any(|m| m == offset) =>
+                    {
+                        Error::MissingOffsetColumn {
+                            column: offset.to_string(),
+                        }
+                    }
+                    (e, _) => Error::Preprocess(e.with_path(path)),
+                }
+            })?;
         Ok(CsvPredictions {
             classifier: self,
             chunks,
             keep: kept,
             path: path.to_path_buf(),
             done: false,
+            cut: 0.0,
         })
     }
 }
 
 impl CsvPredictions<'_> {
+    /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        self.cut = logit_threshold(threshold)?;
+        Ok(self)
+    }
+
     /// Data rows read from the file so far.
     pub fn rows_read(&self) -> usize {
         self.chunks.rows_read()
@@ -123,20 +157,38 @@ impl CsvPredictions<'_> {
         };
         let features = self.classifier.features(table).map_err(in_file)?;
         let model = self.classifier.model();
-        let proba = model
-            .predict_proba(&features.design)
+        let offsets = self.classifier.offsets(table).map_err(|e| match e {
+            Error::AuxValue {
+                role,
+                column,
+                row,
+                found,
+                expected,
+            } => Error::AuxValue {
+                role,
+                column,
+                row: row + offset,
+                found,
+                expected,
+            },
+            other => other,
+        })?;
+        let logits: Vec<f64> = model
+            .decision_function_on(&features.design, None, offsets.as_deref())
             .map_err(|e| in_file(e.into()))?
             .iter()
             .copied()
             .collect();
-        let labels = model
-            .predict(&features.design)
-            .map_err(|e| in_file(e.into()))?;
+        let classes = model.classes();
         Ok(PredictedChunk {
             first_row: offset + 1,
             kept: table.select(&self.keep)?,
-            proba,
-            labels,
+            proba: logits.iter().map(|&z| sigmoid(z)).collect(),
+            labels: logits
+                .iter()
+                .map(|&z| classes[usize::from(z > self.cut)].clone())
+                .collect(),
+            logits,
         })
     }
 }

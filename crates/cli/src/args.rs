@@ -4,8 +4,8 @@
 use crate::error::CliError;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logreg::model::{
-    ClassWeight, LogisticRegression, LogisticRegressionParams, Penalty, Solver, SolverKind,
-    ValidParams,
+    ClassWeight, CovType, LogisticRegression, LogisticRegressionParams, Penalty, Solver,
+    SolverKind, ValidParams,
 };
 use logreg::optim::{GradientDescent, LearningRate, Sgd};
 use logreg::preprocess::ImputeStrategy;
@@ -104,6 +104,17 @@ pub enum ClassWeightArg {
     Balanced,
 }
 
+/// How standard errors are computed (statsmodels' `cov_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CovTypeArg {
+    /// The inverse observed information.
+    Nonrobust,
+    /// White's heteroscedasticity-robust sandwich.
+    Hc0,
+    /// HC0 times n / (n − p).
+    Hc1,
+}
+
 /// Options of `logreg train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
@@ -174,6 +185,27 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_intercept: bool,
 
+    /// Column of sample weights (finite, > 0; frequency weights); it is not a feature.
+    #[arg(long, value_name = "COL")]
+    pub sample_weight: Option<String>,
+
+    /// Column of offsets added to every logit (e.g. log exposure); it is not a feature, and
+    /// evaluate and predict read it too.
+    #[arg(long, value_name = "COL")]
+    pub offset: Option<String>,
+
+    /// Start the solver from this saved model's coefficients (same features).
+    #[arg(long, value_name = "MODEL.json")]
+    pub warm_start: Option<PathBuf>,
+
+    /// Standard errors: nonrobust, hc0 or hc1 (robust sandwich); unpenalized fits only.
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub cov_type: Option<CovTypeArg>,
+
+    /// Predict positive when P(positive) > T, in (0, 1), for the reported metrics [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+
     /// Standardize every feature column after encoding (mean 0, standard deviation 1).
     #[arg(long)]
     pub standardize: bool,
@@ -205,7 +237,8 @@ pub struct TrainArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub out: Option<PathBuf>,
 
-    /// Write SVG charts to this directory: loss.svg, roc.svg, and boundary.svg with two features.
+    /// Write SVG charts to this directory: loss.svg, roc.svg, threshold.svg, calibration.svg, and
+    /// boundary.svg with two features.
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
 
@@ -229,6 +262,18 @@ pub struct EvaluateArgs {
     #[arg(value_name = "DATA.csv")]
     pub data: PathBuf,
 
+    /// Predict positive when P(positive) > T, in (0, 1) [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+
+    /// Write SVG charts of DATA to this directory: roc.svg, threshold.svg, calibration.svg.
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+
+    /// Overwrite existing charts.
+    #[arg(long)]
+    pub force: bool,
+
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -248,6 +293,14 @@ pub struct PredictArgs {
     /// Add a `probability` column: P(positive class).
     #[arg(long)]
     pub proba: bool,
+
+    /// Add a `logit` column: the decision function x·w + b (+ offset).
+    #[arg(long)]
+    pub logit: bool,
+
+    /// Predict positive when P(positive) > T, in (0, 1) [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
 
     /// Copy this column (e.g. an id) to the output, as written.
     #[arg(long, value_name = "COL")]
@@ -383,6 +436,23 @@ pub struct TrainPlan {
     pub drop: Vec<String>,
     /// Missing-value filling.
     pub impute: Option<ImputeStrategy>,
+    /// The sample-weight column.
+    pub sample_weight: Option<String>,
+    /// The offset column.
+    pub offset: Option<String>,
+    /// The probability threshold of the reported metrics.
+    pub threshold: f64,
+}
+
+/// `--threshold T`, checked: a probability strictly between 0 and 1 (0.5 when not given).
+pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
+    match t {
+        None => Ok(0.5),
+        Some(t) if t > 0.0 && t < 1.0 => Ok(t),
+        Some(t) => Err(CliError::usage(format!(
+            "--threshold {t} is out of range: expected a probability strictly between 0 and 1"
+        ))),
+    }
 }
 
 /// The bundled data's label column.
@@ -413,6 +483,15 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     }
     if a.positive.as_deref() == Some("") {
         return Err(usage("--positive: the label is empty".into()));
+    }
+    let threshold = check_threshold(a.threshold)?;
+    if let Some(cov) = a.cov_type {
+        if a.penalty != PenaltyArg::None {
+            return Err(usage(format!(
+                "--cov-type {} needs --penalty none: penalized fits have no standard errors",
+                cov_name(cov)
+            )));
+        }
     }
     let params = estimator(a)?;
     let one_hot = match a.one_hot.as_deref() {
@@ -446,6 +525,39 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
             )));
         }
     }
+    let roles = [
+        ("--sample-weight", a.sample_weight.as_deref()),
+        ("--offset", a.offset.as_deref()),
+    ];
+    for (i, (flag, col)) in roles.iter().enumerate() {
+        let Some(col) = col else { continue };
+        if col.is_empty() {
+            return Err(usage(format!("{flag}: the column name is empty")));
+        }
+        if *col == target {
+            return Err(usage(format!("{flag}: {col:?} is the target column")));
+        }
+        if let Some((other, _)) = roles[..i].iter().find(|(_, c)| c == &Some(*col)) {
+            return Err(usage(format!(
+                "{flag}: column {col:?} is also given to {other}"
+            )));
+        }
+        let named = others
+            .iter()
+            .map(|(f, c)| (*f, *c))
+            .chain(a.drop.iter().map(|d| ("--drop", d.as_str())))
+            .find(|(_, c)| c == col);
+        if let Some((by, _)) = named {
+            return Err(usage(format!(
+                "{flag}: column {col:?} is also named by {by}; the {} column is never a feature",
+                if *flag == "--offset" {
+                    "offset"
+                } else {
+                    "weight"
+                }
+            )));
+        }
+    }
     for (i, b) in a.bins.iter().enumerate() {
         if a.bins[..i].iter().any(|o| o.column == b.column) {
             return Err(usage(format!(
@@ -468,7 +580,18 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
             ImputeArg::Median => ImputeStrategy::Median,
             ImputeArg::MostFrequent => ImputeStrategy::MostFrequent,
         }),
+        sample_weight: a.sample_weight.clone(),
+        offset: a.offset.clone(),
+        threshold,
     })
+}
+
+fn cov_name(c: CovTypeArg) -> &'static str {
+    match c {
+        CovTypeArg::Nonrobust => "nonrobust",
+        CovTypeArg::Hc0 => "hc0",
+        CovTypeArg::Hc1 => "hc1",
+    }
 }
 
 /// The estimator settings, validated by the library; a setting out of range names its flag.
@@ -499,6 +622,13 @@ fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
     }
     if let Some(t) = a.tol {
         p = p.tol(t);
+    }
+    if let Some(c) = a.cov_type {
+        p = p.cov_type(match c {
+            CovTypeArg::Nonrobust => CovType::Nonrobust,
+            CovTypeArg::Hc0 => CovType::Hc0,
+            CovTypeArg::Hc1 => CovType::Hc1,
+        });
     }
     p.check().map_err(|e| match e {
         logreg::model::ModelError::InvalidParam {
@@ -600,6 +730,11 @@ pub fn default_train() -> TrainArgs {
             batch_size: None,
             class_weight: ClassWeightArg::None,
             no_intercept: false,
+            sample_weight: None,
+            offset: None,
+            warm_start: None,
+            cov_type: None,
+            threshold: None,
             standardize: false,
             one_hot: None,
             drop_first: false,
@@ -687,6 +822,15 @@ mod tests {
             (&["--one-hot", "a,a"][..], "--one-hot"),
             (&["--drop", "class"][..], "--drop"),
             (&["--bin", "a:1,2", "--bin", "a:3,4"][..], "--bin"),
+            (&["--threshold", "1"][..], "--threshold"),
+            (&["--threshold", "0"][..], "--threshold"),
+            (&["--cov-type", "hc1"][..], "--cov-type"),
+            (&["--sample-weight", "class"][..], "--sample-weight"),
+            (&["--offset", "w", "--sample-weight", "w"][..], "--offset"),
+            (
+                &["--sample-weight", "w", "--one-hot", "w"][..],
+                "--sample-weight",
+            ),
         ] {
             let e = train_plan(args).unwrap_err();
             assert!(e.contains(flag), "{args:?}: {e}");
@@ -744,6 +888,15 @@ mod tests {
         "--id",
         "--output",
         "--chunk-size",
+        "--sample-weight",
+        "--offset",
+        "--warm-start",
+        "--cov-type",
+        "--threshold",
+        "--logit",
+        "hc0",
+        "hc1",
+        "nonrobust",
         "auto",
         "none",
         "l2",

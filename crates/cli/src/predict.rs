@@ -10,6 +10,7 @@ use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
 pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
+    let threshold = crate::args::check_threshold(args.threshold)?;
     if let Some(path) = &args.output {
         check_writable(path, args.force, "--output")?;
         if same_file(path, &args.data) {
@@ -24,6 +25,7 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
     let chunk_size = usize::try_from(args.chunk_size).unwrap_or(8192);
     let chunks = clf
         .predict_csv(&args.data, &keep, chunk_size)
+        .and_then(|c| c.with_threshold(threshold))
         .map_err(|e| about_file(e, &args.data))?;
     match &args.output {
         None => write_all(chunks, args, quiet, stdout),
@@ -61,6 +63,9 @@ fn write_all(
     if args.proba {
         header.push("probability".to_string());
     }
+    if args.logit {
+        header.push("logit".to_string());
+    }
     writeln!(w, "{}", header.join(","))?;
     let mut progress = Progress::rows(quiet);
     let mut done: u64 = 0;
@@ -68,7 +73,13 @@ fn write_all(
     for chunk in chunks {
         let chunk = chunk.map_err(|e| about_file(e, &args.data))?;
         let ids = args.id.as_deref().and_then(|id| chunk.kept.column(id).ok());
-        for (i, (label, p)) in chunk.labels.iter().zip(&chunk.proba).enumerate() {
+        for (i, ((label, p), z)) in chunk
+            .labels
+            .iter()
+            .zip(&chunk.proba)
+            .zip(&chunk.logits)
+            .enumerate()
+        {
             line.clear();
             if let Some(col) = ids {
                 line.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
@@ -78,6 +89,10 @@ fn write_all(
             if args.proba {
                 line.push(',');
                 line.push_str(&format!("{p:?}"));
+            }
+            if args.logit {
+                line.push(',');
+                line.push_str(&format!("{z:?}"));
             }
             line.push('\n');
             w.write_all(line.as_bytes())?;

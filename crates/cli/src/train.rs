@@ -2,23 +2,22 @@
 
 use crate::args::{OneHot, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
-use crate::files::{about_file, bundled, check_writable, write_text};
+use crate::files::{about_file, bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
-use crate::report::{DataInfo, Metrics, Report, SplitInfo};
+use crate::report::{DataInfo, Metrics, Report, SplitInfo, StatisticsFields};
 use crate::Out;
-use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
+use logreg::evaluate::{stratified_train_test_split, train_test_split};
 use logreg::model::{sorted_classes, FitOptions};
 use logreg::preprocess::{
     read_csv, Binner, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline,
     PreprocessError, Table,
 };
-use logreg::{labels_of, ClassLabel, Classifier, Trained};
-use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
+use logreg::{labels_of, ClassLabel, Classifier, FitColumns, Trained};
+use logreg_plot::{decision_boundary_chart, loss_chart};
 use std::path::{Path, PathBuf};
 
-/// Chart files `--plot` writes.
+/// Chart files `--plot` writes (besides `crate::charts::FILES`).
 const LOSS_SVG: &str = "loss.svg";
-const ROC_SVG: &str = "roc.svg";
 const BOUNDARY_SVG: &str = "boundary.svg";
 
 /// Runs `train`.
@@ -40,12 +39,16 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
             )));
         }
         if dir.is_dir() {
-            for name in [LOSS_SVG, ROC_SVG, BOUNDARY_SVG] {
+            for name in [LOSS_SVG, BOUNDARY_SVG].iter().chain(crate::charts::FILES) {
                 check_writable(&dir.join(name), args.force, "--plot directory")?;
             }
         }
     }
 
+    let warm_start = match &args.warm_start {
+        Some(p) => Some(load_model(p).map_err(|e| e.context("--warm-start"))?),
+        None => None,
+    };
     let table = read_table(&path, &plan)?;
     let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
     check_binary(&labels, &plan.target, &path)?;
@@ -75,28 +78,42 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     // The table is handed over: its numbers become the design (one copy of them, split by row
     // indices), and every error names rows of the file.
     let mut progress = Progress::fit(quiet);
-    let fitted = Classifier::fit_owned(
+    let columns = FitColumns {
+        sample_weight: plan.sample_weight.clone(),
+        offset: plan.offset.clone(),
+    };
+    let fitted = Classifier::fit_owned_with(
         table,
         &plan.target,
+        &columns,
         pipeline,
         &plan.params,
         FitOptions {
             rows: train_rows,
             positive_class: args.positive.as_deref().map(ClassLabel::from),
+            warm_start: warm_start.as_ref().map(Classifier::model),
             observer: Some(&mut progress),
             ..FitOptions::default()
         },
     );
     progress.finish();
-    let trained = fitted.map_err(|e| about_file(e, &path))?;
+    let trained = fitted.map_err(|e| {
+        let e = about_file(e, &path);
+        if warm_start.is_some() && e.message.contains("warm-start") {
+            e.context("--warm-start")
+        } else {
+            e
+        }
+    })?;
     let clf = &trained.classifier;
-    let design = &trained.features.design;
-    let train_eval = clf
-        .evaluate_on(design, &trained.labels, train_rows)
+    let threshold = plan.threshold;
+    let train_eval = trained
+        .evaluate(train_rows, threshold)
         .map_err(|e| about_file(e, &path))?;
     let test_eval = match test_rows {
         Some(rows) => Some(
-            clf.evaluate_on(design, &trained.labels, Some(rows))
+            trained
+                .evaluate(Some(rows), threshold)
                 .map_err(|e| about_file(e, &path))?,
         ),
         None => None,
@@ -117,13 +134,15 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     });
     report.train = Some(Metrics::from(&train_eval));
     report.test = test_eval.as_ref().map(Metrics::from);
+    report.threshold = Some(threshold);
+    report.statistics = Some(StatisticsFields::of(clf));
 
     if let Some(model) = &args.out {
         write_text(model, &clf.to_json()?, args.force)?;
         report.model_file = Some(model.display().to_string());
     }
     if let Some(dir) = &args.plot {
-        report.plots = plot(&trained, dir, train_rows, test_rows, args.force)?
+        report.plots = plot(&trained, dir, train_rows, test_rows, threshold, args.force)?
             .iter()
             .map(|p| p.display().to_string())
             .collect();
@@ -146,6 +165,10 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
             }
         }
     }
+    // Weights and offsets are numbers: text in them is an error naming its row and value.
+    for c in plan.sample_weight.iter().chain(&plan.offset) {
+        options = options.column_type(c.clone(), ColumnType::Numeric);
+    }
     let in_flag = |flag: &str, e| CliError::failed(format!("{}: {flag}: {e}", path.display()));
     let table = read_csv(path, &options).map_err(|e| match e {
         PreprocessError::ColumnNotFound { .. } => in_flag("--one-hot", e),
@@ -159,6 +182,8 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
         .iter()
         .map(|c| ("--drop", c))
         .chain(plan.bins.iter().map(|b| ("--bin", &b.column)))
+        .chain(plan.sample_weight.iter().map(|c| ("--sample-weight", c)))
+        .chain(plan.offset.iter().map(|c| ("--offset", c)))
     {
         if let Err(e) = table.column(col) {
             return Err(in_flag(flag, e));
@@ -199,7 +224,12 @@ fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
         .column_names()
         .iter()
         .map(String::as_str)
-        .filter(|c| *c != plan.target && !plan.drop.iter().any(|d| d == c))
+        .filter(|c| {
+            *c != plan.target
+                && !plan.drop.iter().any(|d| d == c)
+                && plan.sample_weight.as_deref() != Some(*c)
+                && plan.offset.as_deref() != Some(*c)
+        })
         .collect()
 }
 
@@ -333,16 +363,12 @@ fn plot(
     dir: &Path,
     train_rows: Option<&[usize]>,
     test_rows: Option<&[usize]>,
+    threshold: f64,
     force: bool,
 ) -> CliResult<Vec<PathBuf>> {
     let clf = &trained.classifier;
     let design = &trained.features.design;
-    std::fs::create_dir_all(dir).map_err(|e| {
-        CliError::failed(format!(
-            "--plot {}: cannot create the directory: {e}",
-            dir.display()
-        ))
-    })?;
+    crate::charts::create_dir(dir)?;
     let mut written = Vec::new();
     let fit = clf.model().report();
     let loss = dir.join(LOSS_SVG);
@@ -353,31 +379,20 @@ fn plot(
     write_text(&loss, &svg, force)?;
     written.push(loss);
 
-    // ROC on the held-out rows when there are any.
+    // ROC, threshold and calibration charts on the held-out rows when there are any.
     let (rows, which) = match test_rows {
         Some(t) => (Some(t), "test"),
         None => (train_rows, "training"),
     };
     let positive = clf.positive_class();
-    let z: Vec<f64> = clf
-        .model()
-        .decision_function_on(design, rows, None)
-        .map_err(logreg::Error::from)?
-        .iter()
-        .copied()
-        .collect();
+    let z = trained.logits(rows).map_err(|e| CliError::from(e))?;
     let truth: Vec<bool> = match rows {
         Some(r) => r.iter().map(|&i| trained.labels[i] == *positive).collect(),
         None => trained.labels.iter().map(|l| l == positive).collect(),
     };
-    if let Ok(curve) = roc_curve(&truth, &z) {
-        let roc = dir.join(ROC_SVG);
-        let svg = roc_chart(&curve.points(), curve.auc())
-            .title(format!("ROC curve ({which} rows)"))
-            .to_svg()?;
-        write_text(&roc, &svg, force)?;
-        written.push(roc);
-    }
+    written.extend(crate::charts::score_charts(
+        dir, &truth, &z, threshold, which, force,
+    )?);
 
     let names = clf.feature_names();
     if let [x_name, y_name] = names {

@@ -70,7 +70,11 @@ pub fn calibration_curve(
     // numpy.linspace(0, 1, n_bins + 1)'s edges: b · step, the last exactly 1.
     let step = 1.0 / n_bins as f64;
     let edge = |b: usize| if b == n_bins { 1.0 } else { b as f64 * step };
-    let (mut count, mut sum_p, mut pos) = (vec![0usize; n_bins], vec![0.0; n_bins], vec![0usize; n_bins]);
+    let (mut count, mut sum_p, mut pos) = (
+        vec![0usize; n_bins],
+        vec![0.0; n_bins],
+        vec![0usize; n_bins],
+    );
     for (&y, &p) in y_true.iter().zip(proba) {
         // numpy.searchsorted(edges[1:-1], p, side="left"): the number of inner edges below p.
         let b = (1..n_bins).take_while(|&e| edge(e) < p).count();

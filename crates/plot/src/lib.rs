@@ -263,10 +263,7 @@ impl Chart {
     /// Extra points or texts without a partner are ignored.
     pub fn labels(self, points: &[(f64, f64)], texts: &[String]) -> Chart {
         let n = points.len().min(texts.len());
-        self.layer(
-            "",
-            Mark::Text(points[..n].to_vec(), texts[..n].to_vec()),
-        )
+        self.layer("", Mark::Text(points[..n].to_vec(), texts[..n].to_vec()))
     }
 
     /// Adds the straight line `w[0]·x + w[1]·y + b = 0` across the whole plot area.
@@ -499,7 +496,10 @@ impl Chart {
                         points
                             .iter()
                             .zip(texts)
-                            .filter_map(|(p, t)| p.filter(|&p| view.contains(p)).map(|p| (unit(&p), t.clone())))
+                            .filter_map(|(p, t)| {
+                                p.filter(|&p| view.contains(p))
+                                    .map(|p| (unit(&p), t.clone()))
+                            })
                             .collect(),
                     ),
                 ),
