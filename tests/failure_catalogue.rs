@@ -476,7 +476,10 @@ fn one_column_in_two_roles() {
         "x,y\n1,0\n2,1\n",
         logreg::FitColumns::new().sample_weight("y"),
     ));
-    assert_eq!(m, "column \"y\" cannot be both the target and the sample weight");
+    assert_eq!(
+        m,
+        "column \"y\" cannot be both the target and the sample weight"
+    );
 }
 
 #[test]

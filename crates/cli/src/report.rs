@@ -103,6 +103,9 @@ pub struct StatisticsFields {
     pub df_model: Option<usize>,
     /// Why there are no standard errors or statistics, when there are none.
     pub inference_note: Option<String>,
+    /// The statistics as the model holds them, for the text report.
+    #[serde(skip)]
+    pub table: Option<ModelStatistics>,
 }
 
 impl StatisticsFields {
@@ -123,6 +126,7 @@ impl StatisticsFields {
             cov_type: has_se.then(|| model.params().cov_type().name()),
             nobs: s.map(|s| s.nobs),
             df_model: s.map(|s| s.df_model),
+            table: s.cloned(),
             inference_note: match (s, model.inference_note()) {
                 (_, Some(note)) => Some(note.to_string()),
                 (None, None) => Some(
@@ -508,60 +512,15 @@ impl Report {
 
 /// statsmodels' header above the coefficient table, for unpenalized fits.
 fn write_statistics(w: &mut String, st: &StatisticsFields) {
-    let (Some(llf), Some(llnull), Some(llr), Some(aic), Some(bic), Some(r2), Some(dev)) = (
-        st.log_likelihood,
-        st.null_log_likelihood,
-        st.llr,
-        st.aic,
-        st.bic,
-        st.pseudo_r2,
-        st.deviance,
-    ) else {
-        return;
-    };
-    let p = st
-        .llr_p_value
-        .map_or_else(|| "-".to_string(), |p| format!("{p:.4e}"));
-    let nobs = st.nobs.map_or_else(String::new, |n| {
-        if n.fract() == 0.0 {
-            format!("{n:.0}")
-        } else {
-            format!("{n:.4}")
-        }
-    });
-    let df = st.df_model.map_or_else(String::new, |d| d.to_string());
-    let _ = writeln!(w);
-    let _ = writeln!(
-        w,
-        "{:<18}{:>14}   {:<16}{:>14.6}",
-        "No. Observations:", nobs, "Log-Likelihood:", llf
-    );
-    let _ = writeln!(
-        w,
-        "{:<18}{:>14}   {:<16}{:>14.6}",
-        "Df Model:", df, "LL-Null:", llnull
-    );
-    let _ = writeln!(
-        w,
-        "{:<18}{:>14.6}   {:<16}{:>14}",
-        "Pseudo R-squ.:", r2, "LLR p-value:", p
-    );
-    let _ = writeln!(
-        w,
-        "{:<18}{:>14.4}   {:<16}{:>14.4}",
-        "AIC:", aic, "BIC:", bic
-    );
-    let _ = writeln!(
-        w,
-        "{:<18}{:>14.4}   {:<16}{:>14.4}",
-        "Deviance:", dev, "LLR:", llr
-    );
-    let _ = writeln!(
-        w,
-        "{:<18}{:>14}",
-        "Covariance Type:",
-        st.cov_type.unwrap_or("-")
-    );
+    if let Some(table) = &st.table {
+        let _ = write!(w, "\n{table}");
+        let _ = writeln!(
+            w,
+            "{:<18}{:>14}",
+            "Covariance Type:",
+            st.cov_type.unwrap_or("-")
+        );
+    }
 }
 
 fn write_inference(w: &mut String, inf: &Inference, st: Option<&StatisticsFields>) {

@@ -385,7 +385,7 @@ fn plot(
         None => (train_rows, "training"),
     };
     let positive = clf.positive_class();
-    let z = trained.logits(rows).map_err(|e| CliError::from(e))?;
+    let z = trained.logits(rows).map_err(CliError::from)?;
     let truth: Vec<bool> = match rows {
         Some(r) => r.iter().map(|&i| trained.labels[i] == *positive).collect(),
         None => trained.labels.iter().map(|l| l == positive).collect(),

@@ -13,14 +13,7 @@ use nalgebra::DMatrix;
 
 /// datasets/claims.csv: X = (age, power, urban), y = claim, w = policies, o = log_exposure.
 fn claims() -> (DMatrix<f64>, Vec<u8>, Vec<f64>, Vec<f64>) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/claims.csv");
-    let text = std::fs::read_to_string(path).expect("bundled dataset");
-    let rows: Vec<Vec<f64>> = text
-        .lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').map(|v| v.parse().expect("number")).collect())
-        .collect();
+    let rows = numeric_rows("claims.csv");
     let x = DMatrix::from_fn(rows.len(), 3, |i, j| rows[i][j]);
     let y = rows.iter().map(|r| r[5] as u8).collect();
     let w = rows.iter().map(|r| r[3]).collect();

@@ -817,7 +817,8 @@ fn draw_layer(svg: &mut Svg, frame: &Frame, layer: &Placed) {
     match &layer.shape {
         Shape::Labels(labels) => {
             svg.put(format_args!(
-                "<g font-size=\"10\" fill=\"{colour}\" text-anchor=\"middle\">\n"
+                "<g font-size=\"10\" fill=\"{colour}\" text-anchor=\"middle\" stroke=\"white\" \
+                 stroke-width=\"3\" paint-order=\"stroke\">\n"
             ));
             for ((u, v), text) in labels {
                 let (x, y) = px(&(*u, *v));
@@ -997,7 +998,6 @@ pub fn calibration_chart(bins: &[(f64, f64, usize)]) -> Chart {
         .y_range(-0.02, 1.1)
         .reference_line("perfectly calibrated", &[(0.0, 0.0), (1.0, 1.0)])
         .line("model", &points)
-        .scatter("", &points)
         .labels(&points, &counts)
 }
 
