@@ -1314,6 +1314,17 @@ fn weight_offset_threshold_and_cov_type_errors_are_exact() {
             "0",
         ],
     );
+    // A missing offset at prediction names its row in the file, across chunks.
+    let o_gap = write(d, "o_gap.csv", "x,o\n1,0\n2,0.5\n3,\n4,0\n");
+    let e = fails_in(
+        d,
+        &["predict", "-m", "m.json", &o_gap, "--chunk-size", "2"],
+        1,
+    );
+    assert_eq!(
+        e.trim_end(),
+        format!("error: {o_gap}: data row 3, column \"o\": the offset is missing, expected a finite number")
+    );
     for cmd in ["predict", "evaluate"] {
         let e = fails_in(d, &[cmd, "-m", "m.json", &no_o], 1);
         assert_eq!(

@@ -189,23 +189,26 @@ pub(crate) fn null_log_likelihood(
     let m = k - 1;
     let eval = |b: &DVector<f64>, want_derivatives: bool| {
         let (mut f, mut g, mut h) = (0.0, DVector::zeros(m), DMatrix::zeros(m, m));
-        let mut z = vec![0.0; k];
+        let (mut z, mut p) = (vec![0.0; k], vec![0.0; k]);
         for i in 0..n {
             for (c, zc) in z.iter_mut().enumerate() {
                 *zc = offset(i, c) + if c == 0 { 0.0 } else { b[c - 1] };
             }
+            // One exponential per class: pₖ = e^{zₖ − max} / Σ, logsumexp = max + ln Σ.
             let top = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let sum: f64 = z.iter().map(|v| (v - top).exp()).sum();
-            let lse = top + sum.ln();
+            let mut sum = 0.0;
+            for (pc, zc) in p.iter_mut().zip(&z) {
+                *pc = (zc - top).exp();
+                sum += *pc;
+            }
             let (s, yi) = (weight(i), class(i));
-            f += s * (lse - z[yi]);
+            f += s * (top + sum.ln() - z[yi]);
             if want_derivatives {
                 for a in 1..k {
-                    let pa = (z[a] - lse).exp();
+                    let pa = p[a] / sum;
                     g[a - 1] += s * (pa - f64::from(u8::from(yi == a)));
                     for c in 1..k {
-                        let pc = (z[c] - lse).exp();
-                        h[(a - 1, c - 1)] += s * pa * (f64::from(u8::from(a == c)) - pc);
+                        h[(a - 1, c - 1)] += s * pa * (f64::from(u8::from(a == c)) - p[c] / sum);
                     }
                 }
             }
@@ -214,24 +217,24 @@ pub(crate) fn null_log_likelihood(
     };
     let mut b = DVector::from_fn(m, |a, _| (wk[a + 1] / wk[0]).ln());
     let (mut f, mut g, mut h) = eval(&b, true);
-    for _ in 0..200 {
-        if g.amax() <= 1e-12 * total {
+    for _ in 0..100 {
+        let step = h.clone().cholesky()?.solve(&g);
+        // Newton's decrement: f − min f ≈ gᵀH⁻¹g / 2, far below what the statistics resolve.
+        if g.dot(&step) / 2.0 <= 1e-15 * f.abs().max(1.0) {
             return Some(-f);
         }
-        let step = h.clone().cholesky()?.solve(&g);
+        // Each trial is evaluated with its derivatives: the accepted one starts the next step.
         let mut t = 1.0;
-        loop {
+        let (trial, ft, gt, ht) = loop {
             let trial = &b - t * &step;
-            let (ft, _, _) = eval(&trial, false);
+            let (ft, gt, ht) = eval(&trial, true);
             if ft <= f || t < 1e-12 {
-                b = trial;
-                break;
+                break (trial, ft, gt, ht);
             }
             t /= 2.0;
-        }
-        let (fb, gb, hb) = eval(&b, true);
-        let stalled = (f - fb).abs() <= 1e-16 * f.abs().max(1.0);
-        (f, g, h) = (fb, gb, hb);
+        };
+        let stalled = (f - ft).abs() <= 1e-16 * f.abs().max(1.0);
+        (b, f, g, h) = (trial, ft, gt, ht);
         if stalled {
             return Some(-f);
         }
