@@ -4,8 +4,8 @@
 use crate::error::CliError;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logreg::model::{
-    ClassWeight, LogisticRegression, LogisticRegressionParams, Penalty, Solver, SolverKind,
-    ValidParams,
+    ClassWeight, CovType, LogisticRegression, LogisticRegressionParams, Penalty, Solver,
+    SolverKind, ValidParams,
 };
 use logreg::optim::{GradientDescent, LearningRate, Sgd};
 use logreg::preprocess::{
@@ -143,6 +143,17 @@ pub enum ClassWeightArg {
     Balanced,
 }
 
+/// How standard errors are computed (statsmodels' `cov_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CovTypeArg {
+    /// The inverse observed information.
+    Nonrobust,
+    /// White's heteroscedasticity-robust sandwich.
+    Hc0,
+    /// HC0 times n / (n − p).
+    Hc1,
+}
+
 /// Options of `logreg train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
@@ -226,6 +237,27 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_intercept: bool,
 
+    /// Column of sample weights (finite, > 0; frequency weights); it is not a feature.
+    #[arg(long, value_name = "COL")]
+    pub sample_weight: Option<String>,
+
+    /// Column of offsets added to every logit (e.g. log exposure); it is not a feature, and
+    /// evaluate and predict read it too.
+    #[arg(long, value_name = "COL")]
+    pub offset: Option<String>,
+
+    /// Start the solver from this saved model's coefficients (same features).
+    #[arg(long, value_name = "MODEL.json")]
+    pub warm_start: Option<PathBuf>,
+
+    /// Standard errors: nonrobust, hc0 or hc1 (robust sandwich); unpenalized fits only.
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub cov_type: Option<CovTypeArg>,
+
+    /// Predict positive when P(positive) > T, in (0, 1), for the reported metrics [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+
     /// Standardize every feature column after encoding (mean 0, standard deviation 1).
     #[arg(long)]
     pub standardize: bool,
@@ -257,7 +289,8 @@ pub struct TrainArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub out: Option<PathBuf>,
 
-    /// Write SVG charts to this directory: loss.svg, roc.svg, and boundary.svg with two features.
+    /// Write SVG charts to this directory: loss.svg, roc.svg, threshold.svg, calibration.svg, and
+    /// boundary.svg with two features.
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
 
@@ -282,6 +315,18 @@ pub struct EvaluateArgs {
     #[arg(value_name = "DATA.csv")]
     pub data: PathBuf,
 
+    /// Predict positive when P(positive) > T, in (0, 1) [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+
+    /// Write SVG charts of DATA to this directory: roc.svg, threshold.svg, calibration.svg.
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+
+    /// Overwrite existing charts.
+    #[arg(long)]
+    pub force: bool,
+
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -301,6 +346,14 @@ pub struct PredictArgs {
     /// Add a `probability` column: P(positive class).
     #[arg(long)]
     pub proba: bool,
+
+    /// Add a `logit` column: the decision function x·w + b (+ offset).
+    #[arg(long)]
+    pub logit: bool,
+
+    /// Predict positive when P(positive) > T, in (0, 1) [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
 
     /// Copy this column (e.g. an id) to the output, as written.
     #[arg(long, value_name = "COL")]
@@ -406,6 +459,33 @@ pub struct TrainPlan {
     pub params: ValidParams,
     /// The preprocessing the flags describe (checked); the library builds it.
     pub pipeline: PipelineSpec,
+    /// The sample-weight column.
+    pub sample_weight: Option<String>,
+    /// The offset column.
+    pub offset: Option<String>,
+    /// The probability threshold of the reported metrics.
+    pub threshold: f64,
+}
+
+impl TrainPlan {
+    /// The columns that are not features: the target, the weight and the offset column.
+    pub fn outside(&self) -> Vec<&str> {
+        std::iter::once(self.target.as_str())
+            .chain(self.sample_weight.as_deref())
+            .chain(self.offset.as_deref())
+            .collect()
+    }
+}
+
+/// `--threshold T`, checked: a probability strictly between 0 and 1 (0.5 when not given).
+pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
+    match t {
+        None => Ok(0.5),
+        Some(t) if t > 0.0 && t < 1.0 => Ok(t),
+        Some(t) => Err(CliError::usage(format!(
+            "--threshold {t} is out of range: expected a probability strictly between 0 and 1"
+        ))),
+    }
 }
 
 /// The bundled data's label column.
@@ -433,8 +513,17 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     if a.positive.as_deref() == Some("") {
         return Err(usage("--positive: the label is empty".into()));
     }
+    let threshold = check_threshold(a.threshold)?;
+    if let Some(cov) = a.cov_type {
+        if a.penalty != PenaltyArg::None {
+            return Err(usage(format!(
+                "--cov-type {} needs --penalty none: penalized fits have no standard errors",
+                cov_name(cov)
+            )));
+        }
+    }
     if format == FormatArg::Libsvm {
-        return plan_libsvm(a);
+        return plan_libsvm(a, threshold);
     }
     let target = match (&a.target, demo) {
         (Some(t), _) => t.clone(),
@@ -471,13 +560,58 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     pipeline
         .check(&target)
         .map_err(|p| usage(spec_problem(&p)))?;
+    check_roles(a, &target, &pipeline)?;
     Ok(TrainPlan {
         data: a.data.clone(),
         format,
         target,
         params,
         pipeline,
+        sample_weight: a.sample_weight.clone(),
+        offset: a.offset.clone(),
+        threshold,
     })
+}
+
+/// The weight and offset columns: named, not the target, not each other, and never features
+/// (not encoded, binned or dropped).
+fn check_roles(a: &TrainArgs, target: &str, spec: &PipelineSpec) -> Result<(), CliError> {
+    let usage = |m: String| CliError::usage(m);
+    let mut named: Vec<(&str, &str)> = Vec::new();
+    if let OneHot::Columns(cols) = &spec.one_hot {
+        named.extend(cols.iter().map(|c| ("--one-hot", c.as_str())));
+    }
+    named.extend(spec.bins.iter().map(|b| ("--bin", b.column.as_str())));
+    named.extend(spec.drop.iter().map(|d| ("--drop", d.as_str())));
+    let roles = [
+        ("--sample-weight", a.sample_weight.as_deref()),
+        ("--offset", a.offset.as_deref()),
+    ];
+    for (i, (flag, col)) in roles.iter().enumerate() {
+        let Some(col) = col else { continue };
+        if col.is_empty() {
+            return Err(usage(format!("{flag}: the column name is empty")));
+        }
+        if *col == target {
+            return Err(usage(format!("{flag}: {col:?} is the target column")));
+        }
+        if let Some((other, _)) = roles[..i].iter().find(|(_, c)| c == &Some(*col)) {
+            return Err(usage(format!(
+                "{flag}: column {col:?} is also given to {other}"
+            )));
+        }
+        if let Some((by, _)) = named.iter().find(|(_, c)| c == col) {
+            return Err(usage(format!(
+                "{flag}: column {col:?} is also named by {by}; the {} column is never a feature",
+                if *flag == "--offset" {
+                    "offset"
+                } else {
+                    "weight"
+                }
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A pipeline problem in the flags' terms.
@@ -512,6 +646,14 @@ fn spec_problem(p: &SpecProblem) -> String {
     }
 }
 
+fn cov_name(c: CovTypeArg) -> &'static str {
+    match c {
+        CovTypeArg::Nonrobust => "nonrobust",
+        CovTypeArg::Hc0 => "hc0",
+        CovTypeArg::Hc1 => "hc1",
+    }
+}
+
 /// The estimator settings, validated by the library; a setting out of range names its flag.
 fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
     let kind = SolverKind::from_name(&a.solver).ok_or_else(|| {
@@ -540,6 +682,13 @@ fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
     }
     if let Some(t) = a.tol {
         p = p.tol(t);
+    }
+    if let Some(c) = a.cov_type {
+        p = p.cov_type(match c {
+            CovTypeArg::Nonrobust => CovType::Nonrobust,
+            CovTypeArg::Hc0 => CovType::Hc0,
+            CovTypeArg::Hc1 => CovType::Hc1,
+        });
     }
     p.check().map_err(|e| match e {
         logreg::model::ModelError::InvalidParam {
@@ -602,9 +751,11 @@ fn solver_config(
 
 /// `train` on a libsvm file: the rows as read (sparse), so the flags that describe a table's
 /// preprocessing do not apply and are refused by name.
-fn plan_libsvm(a: &TrainArgs) -> Result<TrainPlan, CliError> {
+fn plan_libsvm(a: &TrainArgs, threshold: f64) -> Result<TrainPlan, CliError> {
     let table_flags = [
         ("--target", a.target.is_some()),
+        ("--sample-weight", a.sample_weight.is_some()),
+        ("--offset", a.offset.is_some()),
         ("--one-hot", a.one_hot.is_some()),
         ("--bin", !a.bins.is_empty()),
         ("--drop", !a.drop.is_empty()),
@@ -625,6 +776,9 @@ fn plan_libsvm(a: &TrainArgs) -> Result<TrainPlan, CliError> {
         target: logreg::LIBSVM_TARGET.to_string(),
         params: estimator(a)?,
         pipeline: PipelineSpec::default(),
+        sample_weight: None,
+        offset: None,
+        threshold,
     })
 }
 
@@ -716,6 +870,15 @@ mod tests {
             (&["--one-hot", "a,a"][..], "--one-hot"),
             (&["--drop", "class"][..], "--drop"),
             (&["--bin", "a:1,2", "--bin", "a:3,4"][..], "--bin"),
+            (&["--threshold", "1"][..], "--threshold"),
+            (&["--threshold", "0"][..], "--threshold"),
+            (&["--cov-type", "hc1"][..], "--cov-type"),
+            (&["--sample-weight", "class"][..], "--sample-weight"),
+            (&["--offset", "w", "--sample-weight", "w"][..], "--offset"),
+            (
+                &["--sample-weight", "w", "--one-hot", "w"][..],
+                "--sample-weight",
+            ),
         ] {
             let e = train_plan(args).unwrap_err();
             assert!(e.contains(flag), "{args:?}: {e}");
@@ -773,6 +936,15 @@ mod tests {
         "--id",
         "--output",
         "--chunk-size",
+        "--sample-weight",
+        "--offset",
+        "--warm-start",
+        "--cov-type",
+        "--threshold",
+        "--logit",
+        "hc0",
+        "hc1",
+        "nonrobust",
         "auto",
         "none",
         "l2",

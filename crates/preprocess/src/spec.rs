@@ -17,8 +17,8 @@
 //! spec.check("y")?;
 //! let csv = "x,colour,y\n1,red,0\n2,blue,1\n3,red,1\n";
 //! let table = read_csv_from(csv.as_bytes(), &spec.csv_options())?;
-//! assert_eq!(spec.encoded_columns(&table, "y"), ["colour"]);
-//! let mut pipeline = spec.build(&table, "y");
+//! assert_eq!(spec.encoded_columns(&table, &["y"]), ["colour"]);
+//! let mut pipeline = spec.build(&table, &["y"]);
 //! let (features, _) = table.split_target_owned("y")?;
 //! let f = pipeline.fit_transform_owned(features, None)?;
 //! assert_eq!(f.names, ["x", "colour_blue", "colour_red"]);
@@ -241,20 +241,22 @@ impl PipelineSpec {
         self.bins.iter().any(|b| b.column == column)
     }
 
-    /// The columns that become features, in file order: all but the target and the dropped ones.
-    pub fn feature_columns<'t>(&self, table: &'t Table, target: &str) -> Vec<&'t str> {
+    /// The columns that become features, in file order: all but the dropped ones and those in
+    /// `outside` (the columns that are not features: the target, and a weight or offset column
+    /// if there is one). The methods below take the same list.
+    pub fn feature_columns<'t>(&self, table: &'t Table, outside: &[&str]) -> Vec<&'t str> {
         table
             .column_names()
             .iter()
             .map(String::as_str)
-            .filter(|c| *c != target && !self.drop.iter().any(|d| d == c))
+            .filter(|c| !outside.contains(c) && !self.drop.iter().any(|d| d == c))
             .collect()
     }
 
     /// The feature columns that are one-hot encoded, in output order (the listed ones in list
     /// order, or the text columns in file order; binned columns after them).
-    pub fn encoded_columns(&self, table: &Table, target: &str) -> Vec<String> {
-        let features = self.feature_columns(table, target);
+    pub fn encoded_columns(&self, table: &Table, outside: &[&str]) -> Vec<String> {
+        let features = self.feature_columns(table, outside);
         let mut cols: Vec<String> = match &self.one_hot {
             OneHot::Off => Vec::new(),
             OneHot::Auto => features
@@ -278,10 +280,10 @@ impl PipelineSpec {
     pub fn text_where_numbers_are_needed<'t>(
         &self,
         table: &'t Table,
-        target: &str,
+        outside: &[&str],
     ) -> Vec<&'t str> {
-        let encoded = self.encoded_columns(table, target);
-        self.feature_columns(table, target)
+        let encoded = self.encoded_columns(table, outside);
+        self.feature_columns(table, outside)
             .into_iter()
             .filter(|c| self.is_binned(c) || !encoded.iter().any(|e| e == c))
             .filter(|c| is_text(table, c))
@@ -290,8 +292,8 @@ impl PipelineSpec {
 
     /// The pipeline this describes, for a table read with [`csv_options`](Self::csv_options)
     /// (its column types decide which columns `Auto` encodes and how each is imputed).
-    pub fn build(&self, table: &Table, target: &str) -> Pipeline {
-        let features = self.feature_columns(table, target);
+    pub fn build(&self, table: &Table, outside: &[&str]) -> Pipeline {
+        let features = self.feature_columns(table, outside);
         let mut pipeline = Pipeline::new().drop(self.drop.iter().cloned());
         if let Some(strategy) = &self.impute {
             let of_type = |t: ColumnType| -> Vec<String> {
@@ -316,7 +318,7 @@ impl PipelineSpec {
                     .include_lowest(true),
             );
         }
-        let encoded = self.encoded_columns(table, target);
+        let encoded = self.encoded_columns(table, outside);
         if !encoded.is_empty() {
             pipeline = pipeline.step(
                 OneHotEncoder::new(encoded)
@@ -413,8 +415,8 @@ mod tests {
             t.column("zip").unwrap().column_type(),
             ColumnType::Categorical
         );
-        assert_eq!(listed.encoded_columns(&t, "y"), ["zip"]);
-        assert_eq!(listed.text_where_numbers_are_needed(&t, "y"), ["colour"]);
+        assert_eq!(listed.encoded_columns(&t, &["y"]), ["zip"]);
+        assert_eq!(listed.text_where_numbers_are_needed(&t, &["y"]), ["colour"]);
 
         let auto = PipelineSpec {
             one_hot: OneHot::Auto,
@@ -427,10 +429,11 @@ mod tests {
             ..PipelineSpec::default()
         };
         let t = table(csv, &auto);
-        assert_eq!(auto.feature_columns(&t, "y"), ["age", "colour"]);
-        assert_eq!(auto.encoded_columns(&t, "y"), ["age", "colour"]);
-        assert!(auto.text_where_numbers_are_needed(&t, "y").is_empty());
-        let mut p = auto.build(&t, "y");
+        assert_eq!(auto.feature_columns(&t, &["y"]), ["age", "colour"]);
+        assert_eq!(auto.feature_columns(&t, &["y", "colour"]), ["age"]);
+        assert_eq!(auto.encoded_columns(&t, &["y"]), ["age", "colour"]);
+        assert!(auto.text_where_numbers_are_needed(&t, &["y"]).is_empty());
+        let mut p = auto.build(&t, &["y"]);
         let (x, _) = t.split_target_owned("y").unwrap();
         let f = p.fit_transform_owned(x, None).unwrap();
         assert_eq!(
