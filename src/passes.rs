@@ -47,6 +47,9 @@ pub struct PassOptions<'a> {
     pub stratify: bool,
     /// The class whose probability is predicted (matched by its printed form).
     pub positive_class: Option<ClassLabel>,
+    /// The metrics count a row as predicted positive when P(positive) > `threshold`, in
+    /// (0, 1) (0.5 by default).
+    pub threshold: f64,
     /// Sees every solver iteration.
     pub observer: Option<&'a mut dyn Observer>,
     /// Sees every chunk or block of every pass.
@@ -62,6 +65,7 @@ impl Default for PassOptions<'_> {
             seed: 42,
             stratify: false,
             positive_class: None,
+            threshold: 0.5,
             observer: None,
             progress: None,
         }
@@ -247,6 +251,8 @@ impl Classifier {
                 expected: "at least 16 MB",
             }));
         }
+        let threshold = opts.threshold;
+        crate::model::logit_threshold(threshold)?;
         if !file.schema().fields.iter().any(|f| f.name == target) {
             return Err(PreprocessError::ColumnNotFound {
                 column: target.to_string(),
@@ -520,7 +526,7 @@ impl Classifier {
                 truth.push(c == pos_code);
                 scores.push(z[i]);
             }
-            let e = Evaluation::from_logits(&truth, &scores)?;
+            let e = Evaluation::from_logits_at(&truth, &scores, threshold)?;
             Ok((e, truth, scores))
         };
         let (train, train_truth, train_scores) = metrics(train_rows.as_deref())?;

@@ -1,14 +1,24 @@
-//! Predictions and metrics for a CSV or Parquet file of any size: rows are read, preprocessed and
-//! scored in chunks, so memory stays bounded by the chunk size, not the file (metrics keep one
-//! logit and one flag per row for the ROC curve).
+//! Predictions and metrics for a CSV, Parquet or libsvm file of any size: rows are read,
+//! preprocessed and scored in chunks, so memory stays bounded by the chunk size, not the file
+//! (metrics keep one logit and one flag per row, for the ROC curve and the charts). Chunks are
+//! transformed and scored a batch at a time on every core (CSV chunks are parsed that way too),
+//! and handed out in file order.
 
-use crate::model::ModelError;
+use crate::linalg::{sigmoid, Design};
+use crate::model::{logit_threshold, ModelError};
 use crate::preprocess::{
-    read_csv_chunks, ChunkResult, ColumnType, CsvOptions, Field, FileFormat, Schema, Table,
-    TableFile,
+    read_csv_chunks, read_libsvm_chunks, ChunkResult, ColumnType, CsvChunks, CsvOptions, Field,
+    FileFormat, LibsvmChunks, PreprocessError, Schema, Table, TableFile,
 };
-use crate::{ClassLabel, Classifier, Error, Evaluation};
+use crate::{ClassLabel, Classifier, Error};
+use rayon::prelude::*;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
+
+/// Blocks of the file (a few MiB each) parsed and scored at once, per thread.
+const BLOCKS_PER_THREAD: usize = 2;
 
 /// One chunk of a [`Classifier::predict_csv`] run.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,55 +29,94 @@ pub struct PredictedChunk {
     pub kept: Table,
     /// P(positive class) per row, as [`Classifier::predict_proba`].
     pub proba: Vec<f64>,
-    /// Predicted class per row, as [`Classifier::predict`].
+    /// Predicted class per row, as [`Classifier::predict_at`] at the run's threshold.
     pub labels: Vec<ClassLabel>,
+    /// The logit (decision function, offset included) per row.
+    pub logits: Vec<f64>,
 }
 
 /// The chunks of a [`Classifier::predict_csv`] run; after an error the iterator ends.
 pub struct CsvPredictions<'a> {
     classifier: &'a Classifier,
-    chunks: Box<dyn Iterator<Item = ChunkResult>>,
+    chunks: Chunks,
     keep: Vec<String>,
     path: PathBuf,
+    /// Chunks scored ahead, in file order; an error, if any, comes last.
+    ready: VecDeque<Result<PredictedChunk, Error>>,
     rows_read: usize,
-    offset: usize,
     done: bool,
+    /// Logit above which a row is predicted positive.
+    cut: f64,
 }
 
-/// The chunks of a file read with `schema`'s columns and types: CSV by the chunked reader (one
-/// bad cell stops it at its row), Parquet by row groups.
-fn schema_chunks(
-    path: &Path,
-    format: FileFormat,
-    schema: &Schema,
-    chunk_size: usize,
-) -> Result<Box<dyn Iterator<Item = ChunkResult>>, Error> {
-    match format {
-        FileFormat::Csv => {
-            let mut chunks = read_csv_chunks(path, schema, chunk_size, &CsvOptions::new())
-                .map_err(|e| e.with_path(path))?;
-            let mut done = 0;
-            Ok(Box::new(std::iter::from_fn(move || {
-                let item = chunks.next()?;
-                Some(item.map(|t| {
-                    let first = done;
-                    done += t.n_rows();
-                    (first, t)
-                }))
-            })))
-        }
-        FileFormat::Parquet => {
-            let mut file = TableFile::open(path, format, &CsvOptions::new())?;
-            let names = schema.names();
-            file.select(&names)?;
-            for f in &schema.fields {
-                file.set_type(&f.name, f.column_type)?;
+/// Where the chunks of a table file come from.
+enum Chunks {
+    /// The chunked CSV reader, parsed a batch of blocks at a time on every core.
+    Csv(CsvChunks<File>),
+    /// Parquet row groups, decoded in order (only the columns asked for).
+    Parquet(Box<dyn Iterator<Item = ChunkResult>>),
+}
+
+impl Chunks {
+    /// Opens `path` to read `schema`'s columns with their types, in chunks of about
+    /// `chunk_size` rows; a column of `schema` the file lacks is an error naming it (the
+    /// offset column's own error when it is `offset`).
+    fn open(
+        path: &Path,
+        format: FileFormat,
+        schema: &Schema,
+        chunk_size: usize,
+        offset: Option<&str>,
+    ) -> Result<Chunks, Error> {
+        let missing_offset = |e: PreprocessError| match (e, offset) {
+            (PreprocessError::SchemaMismatch { missing, .. }, Some(offset))
+                if missing.iter().any(|m| m == offset) =>
+            {
+                Error::MissingOffsetColumn {
+                    column: offset.to_string(),
+                }
             }
-            // Schema order, as the CSV reader gives it.
-            let chunks = file.chunks(chunk_size)?;
-            Ok(Box::new(chunks.map(move |c| {
-                c.and_then(|(first, t)| Ok((first, t.select(&names)?)))
-            })))
+            (PreprocessError::ColumnNotFound { column, .. }, Some(offset)) if column == offset => {
+                Error::MissingOffsetColumn { column }
+            }
+            (e, _) => Error::Preprocess(e.with_path(path)),
+        };
+        match format {
+            FileFormat::Csv => Ok(Chunks::Csv(
+                read_csv_chunks(path, schema, chunk_size, &CsvOptions::new())
+                    .map_err(missing_offset)?,
+            )),
+            FileFormat::Parquet => {
+                let mut file = TableFile::open(path, format, &CsvOptions::new())?;
+                let names = schema.names();
+                file.select(&names).map_err(missing_offset)?;
+                for f in &schema.fields {
+                    file.set_type(&f.name, f.column_type)?;
+                }
+                let chunks = file.chunks(chunk_size)?;
+                // Schema order, as the CSV reader gives it.
+                Ok(Chunks::Parquet(Box::new(chunks.map(move |c| {
+                    c.and_then(|(first, t)| Ok((first, t.select(&names)?)))
+                }))))
+            }
+        }
+    }
+
+    /// Up to `blocks` chunks (CSV: blocks of the file) in order, and the error that stopped
+    /// the reading, if any.
+    fn next_batch(&mut self, blocks: usize) -> (Vec<(usize, Table)>, Option<PreprocessError>) {
+        match self {
+            Chunks::Csv(c) => c.next_batch(blocks),
+            Chunks::Parquet(c) => {
+                let mut tables = Vec::with_capacity(blocks);
+                for item in c.by_ref().take(blocks) {
+                    match item {
+                        Ok(t) => tables.push(t),
+                        Err(e) => return (tables, Some(e)),
+                    }
+                }
+                (tables, None)
+            }
         }
     }
 }
@@ -121,11 +170,7 @@ impl Classifier {
         chunk_size: usize,
     ) -> Result<CsvPredictions<'_>, Error> {
         let path = path.as_ref();
-        let mut schema = self.pipeline().input_schema().cloned().ok_or_else(|| {
-            Error::Model(ModelError::CorruptModel {
-                reason: "the preprocessing pipeline is not fitted".into(),
-            })
-        })?;
+        let mut schema = self.input_schema()?;
         let mut kept = Vec::with_capacity(keep.len());
         for name in keep {
             let name = name.as_ref();
@@ -140,62 +185,124 @@ impl Classifier {
             }
             kept.push(name.to_string());
         }
-        let chunks = schema_chunks(path, format, &schema, chunk_size)?;
+        let chunks = Chunks::open(path, format, &schema, chunk_size, self.offset_column())?;
         Ok(CsvPredictions {
             classifier: self,
             chunks,
             keep: kept,
             path: path.to_path_buf(),
+            ready: VecDeque::new(),
             rows_read: 0,
-            offset: 0,
             done: false,
+            cut: 0.0,
         })
     }
 
-    /// Metrics on a labelled CSV or Parquet file, read in chunks of `chunk_size` rows: the
-    /// [`evaluate`](Self::evaluate) of the whole table, in memory bounded by the chunk (plus a
-    /// logit and a flag per row for the ROC curve). Returns the metrics and the number of rows.
-    pub fn evaluate_file(
+    /// Predict every row of the libsvm file at `path` (this classifier must have been fitted on
+    /// libsvm rows), `chunk_size` rows at a time; a feature index above the model's feature
+    /// count is an error naming its line.
+    pub fn predict_libsvm(
+        &self,
+        path: impl AsRef<Path>,
+        chunk_size: usize,
+    ) -> Result<LibsvmPredictions<'_>, Error> {
+        if !self.reads_libsvm() {
+            return Err(Error::Model(ModelError::CorruptModel {
+                reason: "this model was fitted on table columns and reads CSV files, not libsvm"
+                    .into(),
+            }));
+        }
+        let path = path.as_ref();
+        let chunks = read_libsvm_chunks(path, chunk_size, Some(self.model().n_features()))?;
+        Ok(LibsvmPredictions {
+            classifier: self,
+            chunks,
+            path: path.to_path_buf(),
+            done: false,
+            cut: 0.0,
+        })
+    }
+
+    /// The columns the pipeline reads, with their training types, and the offset column (read
+    /// as a number, so text in it is an error naming its row).
+    fn input_schema(&self) -> Result<Schema, Error> {
+        let mut schema = self
+            .table_pipeline()?
+            .input_schema()
+            .cloned()
+            .ok_or_else(|| {
+                Error::Model(ModelError::CorruptModel {
+                    reason: "the preprocessing pipeline is not fitted".into(),
+                })
+            })?;
+        if let Some(offset) = self.offset_column() {
+            if schema.column_type(offset).is_none() {
+                schema.fields.push(Field {
+                    name: offset.to_string(),
+                    column_type: ColumnType::Numeric,
+                });
+            }
+        }
+        Ok(schema)
+    }
+
+    /// Every row's truth (is it the positive class?) and logit (offset included) for a
+    /// labelled CSV or Parquet file read in chunks of `chunk_size` rows: what
+    /// [`Evaluation::from_logits_at`](crate::Evaluation::from_logits_at) and the charts need,
+    /// in memory bounded by the chunk plus nine bytes a row. A label that is neither class is
+    /// an error naming its row.
+    ///
+    /// ```
+    /// use logreg::model::LogisticRegression;
+    /// use logreg::preprocess::{read_csv_from, CsvOptions, FileFormat, Pipeline};
+    /// use logreg::{Classifier, Evaluation};
+    ///
+    /// let csv = "x,y\n1,0\n2,0\n3,1\n4,0\n5,1\n6,1\n";
+    /// let table = read_csv_from(csv.as_bytes(), &CsvOptions::new())?;
+    /// let params = LogisticRegression::params().check()?;
+    /// let clf = Classifier::fit(&table, "y", Pipeline::new().select(["x"]), &params)?;
+    /// let path = std::env::temp_dir().join(format!("logreg-doc-score-{}.csv", std::process::id()));
+    /// std::fs::write(&path, csv).unwrap();
+    /// let (truth, z) = clf.score_file(&path, FileFormat::Csv, 4)?;
+    /// let eval = Evaluation::from_logits_at(&truth, &z, 0.5)?;
+    /// assert_eq!(eval.n, 6);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn score_file(
         &self,
         path: impl AsRef<Path>,
         format: FileFormat,
         chunk_size: usize,
-    ) -> Result<(Evaluation, usize), Error> {
+    ) -> Result<(Vec<bool>, Vec<f64>), Error> {
         let path = path.as_ref();
-        let mut schema = self.pipeline().input_schema().cloned().ok_or_else(|| {
-            Error::Model(ModelError::CorruptModel {
-                reason: "the preprocessing pipeline is not fitted".into(),
-            })
-        })?;
+        let mut schema = self.input_schema()?;
         let target = self.target().to_string();
-        let numeric_labels = self
-            .model()
-            .classes()
-            .iter()
-            .all(|c| matches!(c, ClassLabel::Number(_)));
+        let classes = self.model().classes().clone();
         if schema.column_type(&target).is_none() {
+            let numeric = classes.iter().all(|c| matches!(c, ClassLabel::Number(_)));
             schema.fields.push(Field {
                 name: target.clone(),
-                column_type: if numeric_labels {
+                column_type: if numeric {
                     ColumnType::Numeric
                 } else {
                     ColumnType::Categorical
                 },
             });
         }
-        let classes = self.model().classes().clone();
-        let (mut truth, mut z) = (Vec::new(), Vec::new());
-        for chunk in schema_chunks(path, format, &schema, chunk_size)? {
-            let (first, table) = chunk.map_err(|e| Error::Preprocess(e.with_path(path)))?;
-            let labels = crate::classifier::labels_in_at(table.column(&target)?, &target, first)
-                .map_err(|e| in_file(e, first, path))?;
-            let f = self.features(&table).map_err(|e| in_file(e, first, path))?;
-            let scores = self
+        let mut chunks = Chunks::open(path, format, &schema, chunk_size, self.offset_column())?;
+        let score = |first: usize, table: &Table| -> Result<(Vec<bool>, Vec<f64>), Error> {
+            let in_file = |e: Error| in_file(e, first, path);
+            let labels = crate::classifier::labels_in_at(table.column(&target)?, &target, first)?;
+            let features = self.features(table).map_err(in_file)?;
+            let offsets = self.offsets(table).map_err(in_file)?;
+            let z = self
                 .model()
-                .decision_function(&f.design)
-                .map_err(|e| in_file(e.into(), first, path))?;
-            for (i, (label, s)) in labels.iter().zip(scores.iter()).enumerate() {
-                if *label != classes[0] && *label != classes[1] {
+                .decision_function_on(&features.design, None, offsets.as_deref())
+                .map_err(|e| in_file(e.into()))?;
+            let mut truth = Vec::with_capacity(labels.len());
+            for (i, label) in labels.into_iter().enumerate() {
+                if label != classes[0] && label != classes[1] {
                     return Err(Error::UnknownLabel {
                         column: target.clone(),
                         row: first + i + 1,
@@ -203,16 +310,34 @@ impl Classifier {
                         classes: vec![classes[0].to_string(), classes[1].to_string()],
                     });
                 }
-                truth.push(*label == classes[1]);
-                z.push(*s);
+                truth.push(label == classes[1]);
+            }
+            Ok((truth, z.iter().copied().collect()))
+        };
+        let (mut truth, mut z) = (Vec::new(), Vec::new());
+        let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
+        loop {
+            let (tables, error) = chunks.next_batch(blocks);
+            let scored: Vec<Result<(Vec<bool>, Vec<f64>), Error>> = tables
+                .par_iter()
+                .map(|(first, table)| score(*first, table))
+                .collect();
+            for item in scored {
+                let (t, s) = item?;
+                truth.extend(t);
+                z.extend(s);
+            }
+            if let Some(e) = error {
+                return Err(Error::Preprocess(e.with_path(path)));
+            }
+            if tables.is_empty() {
+                return Ok((truth, z));
             }
         }
-        let n = truth.len();
-        Ok((Evaluation::from_logits(&truth, &z)?, n))
     }
 }
 
-/// An error from a chunk whose first row is `offset` in the file, made to name rows of the file.
+/// Rows of the file before a chunk's first, translated into an error's rows.
 fn in_file(e: Error, offset: usize, path: &Path) -> Error {
     match e {
         Error::Preprocess(p) => Error::Preprocess(p.with_row_offset(offset).with_path(path)),
@@ -226,36 +351,102 @@ fn in_file(e: Error, offset: usize, path: &Path) -> Error {
                 value,
             })
         }
+        Error::AuxValue {
+            role,
+            column,
+            row,
+            found,
+            expected,
+        } => Error::AuxValue {
+            role,
+            column,
+            row: row + offset,
+            found,
+            expected,
+        },
         other => other,
     }
 }
 
+/// A chunk's predictions from its logits: P(positive) and the class, positive when the logit
+/// is above `cut` (0 for P > 0.5, decided on the logit as the model's own predict does).
+fn scored(
+    classifier: &Classifier,
+    first: usize,
+    kept: Table,
+    logits: Vec<f64>,
+    cut: f64,
+) -> PredictedChunk {
+    let classes = classifier.model().classes();
+    PredictedChunk {
+        first_row: first + 1,
+        kept,
+        proba: logits.iter().map(|&z| sigmoid(z)).collect(),
+        labels: logits
+            .iter()
+            .map(|&z| classes[usize::from(z > cut)].clone())
+            .collect(),
+        logits,
+    }
+}
+
 impl CsvPredictions<'_> {
+    /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        self.cut = logit_threshold(threshold)?;
+        Ok(self)
+    }
+
     /// Data rows read from the file so far.
     pub fn rows_read(&self) -> usize {
         self.rows_read
     }
 
-    fn predict(&self, table: &Table) -> Result<PredictedChunk, Error> {
-        let offset = self.offset;
-        let in_file = |e: Error| in_file(e, offset, &self.path);
-        let features = self.classifier.features(table).map_err(in_file)?;
-        let model = self.classifier.model();
-        let proba = model
-            .predict_proba(&features.design)
-            .map_err(|e| in_file(e.into()))?
-            .iter()
-            .copied()
+
+    /// Reads, transforms and scores the next batch of chunks on every core.
+    fn fill(&mut self) {
+        let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
+        let (tables, error) = self.chunks.next_batch(blocks);
+        // The reader stays on this thread; the scoring borrows only what it needs.
+        let (classifier, keep, path, cut) = (self.classifier, &self.keep, &self.path, self.cut);
+        let predict = |first: usize, table: &Table| -> Result<PredictedChunk, Error> {
+            let in_file = |e: Error| in_file(e, first, path);
+            let features = classifier.features(table).map_err(in_file)?;
+            let offsets = classifier.offsets(table).map_err(in_file)?;
+            let logits: Vec<f64> = classifier
+                .model()
+                .decision_function_on(&features.design, None, offsets.as_deref())
+                .map_err(|e| in_file(e.into()))?
+                .iter()
+                .copied()
+                .collect();
+            let kept = table.select(keep)?;
+            Ok(scored(classifier, first, kept, logits, cut))
+        };
+        let scored: Vec<Result<PredictedChunk, Error>> = tables
+            .par_iter()
+            .map(|(first, table)| predict(*first, table))
             .collect();
-        let labels = model
-            .predict(&features.design)
-            .map_err(|e| in_file(e.into()))?;
-        Ok(PredictedChunk {
-            first_row: offset + 1,
-            kept: table.select(&self.keep)?,
-            proba,
-            labels,
-        })
+        for item in scored {
+            let failed = item.is_err();
+            if let Ok(chunk) = &item {
+                self.rows_read = chunk.first_row - 1 + chunk.labels.len();
+            }
+            self.ready.push_back(item);
+            if failed {
+                self.done = true;
+                return;
+            }
+        }
+        match error {
+            Some(e) => {
+                self.ready
+                    .push_back(Err(Error::Preprocess(e.with_path(&self.path))));
+                self.done = true;
+            }
+            None if tables.is_empty() => self.done = true,
+            None => {}
+        }
     }
 }
 
@@ -263,16 +454,57 @@ impl Iterator for CsvPredictions<'_> {
     type Item = Result<PredictedChunk, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.ready.is_empty() && !self.done {
+            self.fill();
+        }
+        let item = self.ready.pop_front()?;
+        if item.is_err() {
+            self.ready.clear();
+            self.done = true;
+        }
+        Some(item)
+    }
+}
+
+/// The chunks of a [`Classifier::predict_libsvm`] run; after an error the iterator ends.
+pub struct LibsvmPredictions<'a> {
+    classifier: &'a Classifier,
+    chunks: LibsvmChunks<BufReader<File>>,
+    path: PathBuf,
+    done: bool,
+    cut: f64,
+}
+
+impl LibsvmPredictions<'_> {
+    /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        self.cut = logit_threshold(threshold)?;
+        Ok(self)
+    }
+}
+
+impl Iterator for LibsvmPredictions<'_> {
+    type Item = Result<PredictedChunk, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
         let item = match self.chunks.next()? {
-            Ok((first, table)) => {
-                self.offset = first;
-                self.rows_read = first + table.n_rows();
-                self.predict(&table)
+            Ok(data) => {
+                let first = self.chunks.rows_before_last_chunk();
+                let design = Design::Sparse(data.design);
+                let model = self.classifier.model();
+                match model.decision_function_on(&design, None, None) {
+                    Ok(z) => {
+                        let logits: Vec<f64> = z.iter().copied().collect();
+                        let kept = Table::empty(logits.len());
+                        Ok(scored(self.classifier, first, kept, logits, self.cut))
+                    }
+                    Err(e) => Err(in_file(Error::Model(e), first, &self.path)),
+                }
             }
-            Err(e) => Err(Error::Preprocess(e.with_path(&self.path))),
+            Err(e) => Err(Error::Preprocess(e)),
         };
         self.done = item.is_err();
         Some(item)

@@ -91,9 +91,25 @@ const TRAIN_OPTIONS: &[&str] = &[
     "--out",
     "--plot",
     "-t",
+    "--sample-weight",
+    "--offset",
+    "--warm-start",
+    "--cov-type",
+    "--threshold",
+    "--memory-limit",
+    "--scratch-dir",
+    "--format",
 ];
-const OTHER_FLAGS: &[&str] = &["--proba", "--force", "--json", "-q"];
-const OTHER_OPTIONS: &[&str] = &["--id", "--output", "--chunk-size", "-m"];
+const OTHER_FLAGS: &[&str] = &["--proba", "--logit", "--force", "--json", "-q"];
+const OTHER_OPTIONS: &[&str] = &[
+    "--id",
+    "--output",
+    "--chunk-size",
+    "-m",
+    "--threshold",
+    "--plot",
+    "--format",
+];
 
 /// Values an option is meant to take, with edge cases among them.
 fn own_values(option: &str) -> &'static [&'static str] {
@@ -118,7 +134,14 @@ fn own_values(option: &str) -> &'static [&'static str] {
         "--plot" => &["plots", "data.csv"],
         "-t" => &["y", "colour", "size", "nope"],
         "--id" => &["id", "colour", "nope"],
+        "--sample-weight" | "--offset" => &["age", "size", "id", "y", "colour", "nope"],
+        "--warm-start" => &["model.json", "nope.json", "data.csv"],
+        "--cov-type" => &["nonrobust", "hc0", "hc1", "hc3"],
+        "--threshold" => &["0", "0.3", "0.5", "1", "-1", "NaN"],
         "-m" => &["model.json", "data.csv", "nope.json"],
+        "--memory-limit" => &["16MB", "1GB", "1.5G", "1KB", "0", "x", "1e30TB"],
+        "--scratch-dir" => &["plots", "nope", "data.csv", "."],
+        "--format" => &["auto", "csv", "parquet", "libsvm", "xml"],
         _ => VALUES,
     }
 }

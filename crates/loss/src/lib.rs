@@ -42,7 +42,7 @@ use logreg_linalg_core::{
 use nalgebra::{DMatrix, DVector};
 
 mod multinomial;
-pub use multinomial::MultinomialLogLoss;
+pub use multinomial::{MultinomialHessian, MultinomialLogLoss};
 
 /// Errors from building a loss: the data do not fit together or are not usable numbers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -177,6 +177,36 @@ impl<'a> Data<'a> {
         match self {
             Data::Memory(x) => x.column_moments(rows, weights),
             Data::Blocks(b) => logreg_linalg_core::column_moments(*b, rows.indices(), weights),
+        }
+    }
+
+    /// Σ cᵢ x̃ᵢx̃ᵢᵀ over the rows of `rows` (`c` one per row of the pass), each block's sum
+    /// added in block order.
+    pub fn weighted_gram(
+        &self,
+        rows: Rows<'_>,
+        c: &[f64],
+        intercept: bool,
+    ) -> Result<DMatrix<f64>, LinalgError> {
+        match self {
+            Data::Memory(x) => x.weighted_gram(rows, c, intercept),
+            Data::Blocks(src) => {
+                if c.len() != rows.len() {
+                    return Err(LinalgError::LengthMismatch {
+                        operation: "weighted Gram (weights)",
+                        expected: rows.len(),
+                        found: c.len(),
+                    });
+                }
+                let p = src.n_cols() + usize::from(intercept);
+                let mut h = DMatrix::zeros(p, p);
+                for_each_selected(*src, rows.indices(), &mut |pos, block, r| {
+                    let m = r.len();
+                    h += block.weighted_gram(r, &c[pos..pos + m], intercept)?;
+                    Ok(())
+                })?;
+                Ok(h)
+            }
         }
     }
 }
@@ -713,6 +743,27 @@ impl<'a> LogLoss<'a> {
             h[(j, j)] += self.l2;
         }
         Ok(h)
+    }
+
+    /// Σᵢ sᵢ (σ(zᵢ) − yᵢ)² x̃ᵢx̃ᵢᵀ with x̃ᵢ = (xᵢ, 1): the outer products of the rows' scores, the
+    /// meat of a sandwich covariance with sᵢ read as frequency weights (row i counted sᵢ times),
+    /// in one pass over X.
+    pub fn score_outer_product(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
+        let z = self.logits(theta)?;
+        let c: Vec<f64> = z
+            .iter()
+            .enumerate()
+            .map(|(pos, &zi)| {
+                let r = residual_from_logit(zi, self.data.positive[pos]);
+                self.weight(pos) * r * r
+            })
+            .collect();
+        Ok(self.x.weighted_gram(self.rows, &c, self.fit_intercept)?)
+    }
+
+    /// Whether the loss adds an offset to the logits.
+    pub fn has_offset(&self) -> bool {
+        self.data.offset.is_some()
     }
 
     /// The Hessian at θ as an operator: its curvatures are computed here (one pass of logits),
