@@ -248,20 +248,9 @@ impl TableFile {
                 let names = c.schema().names();
                 table.select(&names)
             }
-            Inner::Parquet(p) => {
-                let n = p.n_rows().max(1);
-                let mut tables: Vec<Table> = Vec::new();
-                for chunk in p.chunks(n)? {
-                    tables.push(chunk?.1);
-                }
-                match tables.len() {
-                    0 => Err(PreprocessError::NoRows {
-                        path: Some(self.path.clone()),
-                    }),
-                    1 => Ok(tables.remove(0)),
-                    _ => Table::concat(&tables),
-                }
-            }
+            Inner::Parquet(p) => p.read_all()?.ok_or_else(|| PreprocessError::NoRows {
+                path: Some(self.path.clone()),
+            }),
         }
     }
 }

@@ -39,6 +39,7 @@
 //! # Ok::<(), logreg_preprocess::PreprocessError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -259,6 +260,11 @@ impl ParquetPasses {
         &self,
         batch_rows: usize,
     ) -> Result<impl Iterator<Item = ChunkResult> + 'static, PreprocessError> {
+        self.pass(batch_rows)
+    }
+
+    /// The state of one pass, on a handle of its own on the file.
+    fn pass(&self, batch_rows: usize) -> Result<ParquetChunks, PreprocessError> {
         let file = File::open(&self.path).map_err(|source| PreprocessError::Io {
             path: Some(self.path.clone()),
             source,
@@ -289,6 +295,7 @@ impl ParquetPasses {
                     )
                 })
                 .collect(),
+            end_group: groups.len(),
             groups,
             next_group: 0,
             batch_rows: batch_rows.max(1),
@@ -296,6 +303,37 @@ impl ParquetPasses {
             row: 0,
             done: false,
         })
+    }
+}
+
+impl ParquetPasses {
+    /// Every row in one table, the row groups decoded on every core (each with its own handle
+    /// on the file) and joined in file order. `None` when the file has no rows.
+    pub fn read_all(&self) -> Result<Option<Table>, PreprocessError> {
+        use rayon::prelude::*;
+        let n_groups = self.metadata.metadata().num_row_groups();
+        let decoded: Vec<Result<Vec<Table>, PreprocessError>> = (0..n_groups)
+            .into_par_iter()
+            .map(|g| -> Result<Vec<Table>, PreprocessError> {
+                let mut pass = self.pass(usize::MAX)?;
+                let (start, rows) = pass.groups[g];
+                pass.next_group = g;
+                pass.end_group = g + 1;
+                pass.row = start;
+                pass.batch_rows = rows.max(1);
+                pass.map(|c| c.map(|(_, t)| t)).collect()
+            })
+            .collect();
+        // The first failing row group's error, whichever core saw it first.
+        let mut tables = Vec::with_capacity(n_groups);
+        for group in decoded {
+            tables.extend(group?);
+        }
+        match tables.len() {
+            0 => Ok(None),
+            1 => Ok(tables.pop()),
+            _ => Table::concat(&tables).map(Some),
+        }
     }
 }
 
@@ -310,6 +348,8 @@ struct ParquetChunks {
     /// Each row group's first row and rows.
     groups: Vec<(usize, usize)>,
     next_group: usize,
+    /// The pass stops before this row group.
+    end_group: usize,
     batch_rows: usize,
     reader: Option<(
         usize,
@@ -355,7 +395,7 @@ impl ParquetChunks {
                 }
             }
             let g = self.next_group;
-            if g >= self.groups.len() {
+            if g >= self.end_group {
                 return Ok(None);
             }
             self.next_group += 1;
@@ -413,19 +453,34 @@ fn batch_to_table(
         .iter()
         .filter(|(_, t)| *t == ColumnType::Numeric)
         .count();
-    let mut values = vec![f64::NAN; n * width];
     let mut slots = Vec::with_capacity(columns.len());
-    let mut col = 0;
+    let mut numbers: Vec<Cow<'_, [f64]>> = Vec::with_capacity(width);
     for (k, (name, t)) in columns.iter().enumerate() {
         let array = batch.column(k);
         match t {
             ColumnType::Numeric => {
-                numbers_into(array, name, first, &mut values, col, width)?;
-                slots.push(Slot::Numeric { block: 0, col });
-                col += 1;
+                slots.push(Slot::Numeric {
+                    block: 0,
+                    col: numbers.len(),
+                });
+                numbers.push(numbers_of(array, name, first)?);
             }
             ColumnType::Categorical => {
                 slots.push(Slot::Categorical(Arc::new(labels_of(array))));
+            }
+        }
+    }
+    // Columns into the row-major block a tile of rows at a time, so the rows being written
+    // stay in cache while every column visits them.
+    let mut values = vec![0.0; n * width];
+    for start in (0..n).step_by(TILE_ROWS) {
+        let end = (start + TILE_ROWS).min(n);
+        for (col, column) in numbers.iter().enumerate() {
+            for (row, &v) in values[start * width..end * width]
+                .chunks_exact_mut(width)
+                .zip(&column[start..end])
+            {
+                row[col] = v;
             }
         }
     }
@@ -437,27 +492,37 @@ fn batch_to_table(
     ))
 }
 
-/// Writes column `array` as numbers into column `col` of a row-major block of `width`.
-fn numbers_into(
-    array: &ArrayRef,
+/// Rows of a batch copied into the row-major block together (a few hundred KB of it).
+const TILE_ROWS: usize = 256;
+
+/// Column `array` as numbers (NaN for missing); an infinite value is an error naming its row.
+/// A float64 column without nulls is used where it lies.
+fn numbers_of<'a>(
+    array: &'a ArrayRef,
     name: &str,
     first: usize,
-    out: &mut [f64],
-    col: usize,
-    width: usize,
-) -> Result<(), PreprocessError> {
+) -> Result<Cow<'a, [f64]>, PreprocessError> {
+    let infinite = |i: usize, v: f64| PreprocessError::InvalidValue {
+        path: None,
+        row: first + i + 1,
+        column: name.to_string(),
+        expected: "a finite number".to_string(),
+        found: v.to_string(),
+    };
+    if array.data_type() == &DataType::Float64 && array.null_count() == 0 {
+        let values: &[f64] = array.as_primitive::<Float64Type>().values();
+        if let Some(i) = values.iter().position(|v| v.is_infinite()) {
+            return Err(infinite(i, values[i]));
+        }
+        return Ok(Cow::Borrowed(values));
+    }
+    let mut out = vec![f64::NAN; array.len()];
     let mut put = |i: usize, v: Option<f64>| -> Result<(), PreprocessError> {
         let v = v.unwrap_or(f64::NAN);
         if v.is_infinite() {
-            return Err(PreprocessError::InvalidValue {
-                path: None,
-                row: first + i + 1,
-                column: name.to_string(),
-                expected: "a finite number".to_string(),
-                found: v.to_string(),
-            });
+            return Err(infinite(i, v));
         }
-        out[i * width + col] = v;
+        out[i] = v;
         Ok(())
     };
     macro_rules! prim {
@@ -510,7 +575,7 @@ fn numbers_into(
             }
         }
     }
-    Ok(())
+    Ok(Cow::Owned(out))
 }
 
 type HalfF16 = <Float16Type as arrow_array::ArrowPrimitiveType>::Native;
@@ -573,20 +638,19 @@ fn labels_of(array: &ArrayRef) -> CategoricalColumn {
         }
         _ => {
             // Numbers as labels (a numeric column read as categorical).
-            let mut numbers = vec![f64::NAN; n];
-            if numbers_into(array, "", 0, &mut numbers, 0, 1).is_err() {
+            let numbers: Vec<f64> = match numbers_of(array, "", 0) {
+                Ok(v) => v.into_owned(),
                 // Infinite values have no label but their text.
-                numbers = (0..n)
+                Err(_) => (0..n)
                     .map(|i| {
-                        let mut one = [f64::NAN];
                         let a = array.slice(i, 1);
-                        match numbers_into(&a, "", 0, &mut one, 0, 1) {
-                            Ok(()) => one[0],
+                        match numbers_of(&a, "", 0) {
+                            Ok(one) => one.first().copied().unwrap_or(f64::NAN),
                             Err(_) => f64::INFINITY,
                         }
                     })
-                    .collect();
-            }
+                    .collect(),
+            };
             for v in numbers {
                 codes.push(if v.is_nan() {
                     missing
