@@ -414,7 +414,6 @@ impl Classifier {
         }
     }
 
-
     /// The column the fit's sample weights came from, if any.
     pub fn sample_weight_column(&self) -> Option<&str> {
         self.sample_weight_column.as_deref()

@@ -402,7 +402,6 @@ impl CsvPredictions<'_> {
         self.rows_read
     }
 
-
     /// Reads, transforms and scores the next batch of chunks on every core.
     fn fill(&mut self) {
         let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();

@@ -9,8 +9,7 @@ use logreg::model::{
 };
 use logreg::optim::{GradientDescent, LearningRate, Sgd};
 use logreg::preprocess::{
-    FileFormat,
-    BinSpec, DesignStorage, ImputeStrategy, OneHot, PipelineSpec, SpecProblem,
+    BinSpec, DesignStorage, FileFormat, ImputeStrategy, OneHot, PipelineSpec, SpecProblem,
 };
 use std::path::PathBuf;
 

@@ -63,8 +63,8 @@ pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
             (truth, z, data.n_rows(), n_features + 1)
         }
     };
-    let eval = Evaluation::from_logits_at(&truth, &z, threshold)
-        .map_err(|e| about_file(e, path))?;
+    let eval =
+        Evaluation::from_logits_at(&truth, &z, threshold).map_err(|e| about_file(e, path))?;
     let mut report = Report::of_model("evaluate", &clf);
     report.model_file = Some(args.model.display().to_string());
     report.data = Some(DataInfo {

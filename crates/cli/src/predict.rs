@@ -43,9 +43,14 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
         } else {
             let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
             Box::new(
-                clf.predict_file(&args.data, format_of(&args.data, args.format)?, &keep, chunk_size)
-                    .and_then(|c| c.with_threshold(threshold))
-                    .map_err(|e| about_file(e, &args.data))?,
+                clf.predict_file(
+                    &args.data,
+                    format_of(&args.data, args.format)?,
+                    &keep,
+                    chunk_size,
+                )
+                .and_then(|c| c.with_threshold(threshold))
+                .map_err(|e| about_file(e, &args.data))?,
             )
         };
     match &args.output {

@@ -82,7 +82,16 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
                             path.display()
                         )));
                     }
-                    return train_in_passes(args, &plan, &path, file, memory_limit, reason, quiet, out);
+                    return train_in_passes(
+                        args,
+                        &plan,
+                        &path,
+                        file,
+                        memory_limit,
+                        reason,
+                        quiet,
+                        out,
+                    );
                 }
                 FitMode::InMemory { reason } => mode = ModeInfo::in_memory(reason),
             }
@@ -459,13 +468,13 @@ fn passes_error(e: Error, path: &Path, plan: &TrainPlan) -> CliError {
         {
             missing_value(path, row, &column)
         }
-        Error::Preprocess(e @ PreprocessError::TooManyCategories { .. }) => CliError::failed(
-            format!(
+        Error::Preprocess(e @ PreprocessError::TooManyCategories { .. }) => {
+            CliError::failed(format!(
                 "{}: {}",
                 path.display(),
                 e.to_string().replace("max_categories", "--max-categories")
-            ),
-        ),
+            ))
+        }
         Error::Model(ModelError::NotBinary { count, classes }) => CliError::failed(format!(
             "{}: target column {:?} has {count} distinct values ({}); a binary classifier \
              needs exactly two",
@@ -520,16 +529,18 @@ fn not_numeric_error(
             }
             read_csv(path, &options).map(|_| ())
         }
-        FileFormat::Parquet => TableFile::open(path, format, &CsvOptions::new()).and_then(|mut f| {
-            f.select(columns)?;
-            for c in columns {
-                f.set_type(c, ColumnType::Numeric)?;
-            }
-            for chunk in f.chunks(1 << 16)? {
-                chunk?;
-            }
-            Ok(())
-        }),
+        FileFormat::Parquet => {
+            TableFile::open(path, format, &CsvOptions::new()).and_then(|mut f| {
+                f.select(columns)?;
+                for c in columns {
+                    f.set_type(c, ColumnType::Numeric)?;
+                }
+                for chunk in f.chunks(1 << 16)? {
+                    chunk?;
+                }
+                Ok(())
+            })
+        }
     };
     match read {
         Err(e) => CliError::failed(format!("{}; {hint}", about_file(e.into(), path).message)),
