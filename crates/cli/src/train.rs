@@ -106,7 +106,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
             };
             let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
             check_numeric_and_complete(&path, format, &table, &plan)?;
-            let pipeline = plan.pipeline.build(&table, &plan.outside());
+            let pipeline = build_pipeline(&plan, &table);
             let (n, d) = (table.n_rows(), table.n_cols());
             (Input::Table(table, pipeline), labels, n, d)
         }
@@ -340,6 +340,14 @@ fn schema_table(schema: &Schema) -> Result<Table, Error> {
     Ok(Table::new(columns)?)
 }
 
+/// The pipeline the flags describe for `table`'s columns. A Parquet file, and a fit in passes,
+/// never read the dropped columns, so the pipeline drops only those the table has.
+fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
+    let mut spec = plan.pipeline.clone();
+    spec.drop.retain(|c| table.contains(c));
+    spec.build(table, &plan.outside())
+}
+
 /// `train` in passes: the file is read in chunks (the dropped columns not at all), the design
 /// written to a scratch file and fitted block by block within `memory_limit`.
 #[allow(clippy::too_many_arguments)]
@@ -366,7 +374,7 @@ fn train_in_passes(
         if !must.is_empty() {
             return Err(not_numeric_error(path, format, plan, &must));
         }
-        let pipeline = plan.pipeline.build(&shape, &outside);
+        let pipeline = build_pipeline(plan, &shape);
         let mut fit_progress = Progress::fit(quiet);
         let mut pass_progress = Progress::passes(quiet);
         let mut on_pass = |p: &logreg::passes::PassProgress| pass_progress.pass(p);
