@@ -78,7 +78,8 @@ enum Inner {
 /// let file = TableFile::open(&path, FileFormat::from_path(&path), &CsvOptions::new())?;
 /// assert_eq!(file.read_all()?.n_rows(), 2);
 /// std::fs::write(&path, "x,y\n1,a\n2,b\n3,c\n").unwrap();        // changed since opened
-/// let pass: Result<Vec<_>, _> = file.chunks(1000)?.collect();
+/// // Refused before the first chunk (a change mid-pass is caught after the last one).
+/// let pass = file.chunks(1000).and_then(|c| c.collect::<Result<Vec<_>, _>>());
 /// assert!(pass.unwrap_err().to_string().contains("changed"));
 /// # std::fs::remove_file(&path).ok();
 /// # Ok::<(), logreg_preprocess::PreprocessError>(())
