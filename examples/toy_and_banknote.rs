@@ -58,7 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         tut::THRESHOLD
     );
     let mut every_50 = |it: &logreg::optim::Iteration<'_>| {
-        if (it.iteration - 1) % 50 == 0 {
+        if (it.iteration - 1).is_multiple_of(50) {
             println!("  iteration {:>3}, cost {}", it.iteration - 1, it.value);
         }
         logreg::optim::Control::Continue

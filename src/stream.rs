@@ -49,10 +49,13 @@ pub struct CsvPredictions<'a> {
     cut: f64,
 }
 
+/// A chunk's truths (positive class?) and logits.
+type Scored = (Vec<bool>, Vec<f64>);
+
 /// Where the chunks of a table file come from.
 enum Chunks {
     /// The chunked CSV reader, parsed a batch of blocks at a time on every core.
-    Csv(CsvChunks<File>),
+    Csv(Box<CsvChunks<File>>),
     /// Parquet row groups, decoded in order (only the columns asked for).
     Parquet(Box<dyn Iterator<Item = ChunkResult>>),
 }
@@ -82,10 +85,10 @@ impl Chunks {
             (e, _) => Error::Preprocess(e.with_path(path)),
         };
         match format {
-            FileFormat::Csv => Ok(Chunks::Csv(
+            FileFormat::Csv => Ok(Chunks::Csv(Box::new(
                 read_csv_chunks(path, schema, chunk_size, &CsvOptions::new())
                     .map_err(missing_offset)?,
-            )),
+            ))),
             FileFormat::Parquet => {
                 let mut file = TableFile::open(path, format, &CsvOptions::new())?;
                 let names = schema.names();
@@ -291,7 +294,7 @@ impl Classifier {
             });
         }
         let mut chunks = Chunks::open(path, format, &schema, chunk_size, self.offset_column())?;
-        let score = |first: usize, table: &Table| -> Result<(Vec<bool>, Vec<f64>), Error> {
+        let score = |first: usize, table: &Table| -> Result<Scored, Error> {
             let in_file = |e: Error| in_file(e, first, path);
             let labels = crate::classifier::labels_in_at(table.column(&target)?, &target, first)?;
             let features = self.features(table).map_err(in_file)?;
@@ -318,7 +321,7 @@ impl Classifier {
         let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
         loop {
             let (tables, error) = chunks.next_batch(blocks);
-            let scored: Vec<Result<(Vec<bool>, Vec<f64>), Error>> = tables
+            let scored: Vec<Result<Scored, Error>> = tables
                 .par_iter()
                 .map(|(first, table)| score(*first, table))
                 .collect();

@@ -410,7 +410,7 @@ fn check_root(root: usize, size: usize) -> Result<(), CollectiveError> {
 /// rank order. Shared by every implementation, so that they give the same bits.
 fn sum_in_rank_order(gathered: &[f64], out: &mut [f64]) {
     let n = out.len();
-    debug_assert!(n == 0 || gathered.len() % n == 0);
+    debug_assert!(n == 0 || gathered.len().is_multiple_of(n));
     if n == 0 {
         return;
     }

@@ -96,7 +96,7 @@ fn write_zip(path: &str) -> std::io::Result<()> {
     for _ in 0..50_000 {
         let zip = 10_000 + rng.next_u64() % 3000;
         let (a, b, c) = (rng.normal(), rng.normal(), rng.normal());
-        let z = a - 0.5 * b + if zip % 7 == 0 { 1.0 } else { -0.3 };
+        let z = a - 0.5 * b + if zip.is_multiple_of(7) { 1.0 } else { -0.3 };
         let y = u8::from(rng.unit() < 1.0 / (1.0 + (-z).exp()));
         writeln!(
             out,

@@ -50,7 +50,7 @@ pub fn descend(
     let x = Design::from_dmatrix(&data.x)?;
     let loss = LogLoss::new(&x, &data.y)?;
     let mut observer = |it: &Iteration<'_>| {
-        if it.iteration % LOG_EVERY == 0 {
+        if it.iteration.is_multiple_of(LOG_EVERY) {
             on_cost(it.iteration, it.value);
         }
         Control::Continue

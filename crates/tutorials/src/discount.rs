@@ -69,7 +69,7 @@ pub fn train(
         .max_iter(MAX_ITER)
         .check()?;
     let mut observer = |it: &Iteration<'_>| {
-        if it.iteration == 1 || it.iteration % log_every.max(1) == 0 {
+        if it.iteration == 1 || it.iteration.is_multiple_of(log_every.max(1)) {
             on_loss(it.iteration, it.value);
         }
         Control::Continue

@@ -72,7 +72,7 @@ pub fn toy_descent(toy: &Data, on_cost: &mut dyn FnMut(usize, f64)) -> Result<Re
     let x = Design::from_dmatrix(&toy.x)?;
     let loss = LogLoss::new(&x, &toy.y)?;
     let mut observer = |it: &Iteration<'_>| {
-        if (it.iteration - 1) % 50 == 0 {
+        if (it.iteration - 1).is_multiple_of(50) {
             on_cost(it.iteration, it.value);
         }
         Control::Continue
