@@ -273,15 +273,10 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
         };
     }
     if spec.impute.is_none() {
-        let first_missing = spec
-            .feature_columns(table, &plan.outside())
-            .iter()
-            .filter_map(|c| {
-                let col = table.column(c).ok()?;
-                let row = col.first_missing()?;
-                Some((row, *c))
-            })
-            .min_by_key(|(row, _)| *row);
+        let columns = spec.feature_columns(table, &plan.outside());
+        let first_missing = table
+            .first_missing(&columns)
+            .map_err(|e| about_file(e.into(), path))?;
         if let Some((row, column)) = first_missing {
             return Err(CliError::failed(format!(
                 "{}: data row {}, column {column:?}: the value is missing; fill missing values \
