@@ -38,7 +38,7 @@ pub use binary::{
 pub use cv::cross_val_accuracy;
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, two_classes, Label};
-pub use multiclass::{FittedMultinomial, FittedOneVsRest};
+pub use multiclass::{FittedMultinomial, FittedOneVsRest, MultiFitOptions};
 pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
 pub use persist::{
     from_versioned_json, read_text, to_versioned_json, write_atomic, write_new, FORMAT_VERSION,

@@ -62,6 +62,9 @@ pub struct MultiFitOptions<'a> {
     pub sample_weight: Option<&'a [f64]>,
     /// Names of the columns of X, kept with the model.
     pub feature_names: Option<Vec<String>>,
+    /// Start the multinomial fit from these coefficients (K × d, one row per class) and
+    /// intercepts (K) instead of zeros, as scikit-learn's `warm_start`; shapes are checked.
+    pub warm_start: Option<(&'a DMatrix<f64>, &'a DVector<f64>)>,
 }
 
 /// The rows a fit uses, checked, and the classes of their labels.
@@ -167,8 +170,11 @@ impl ValidParams {
             intercept: self.fit_intercept(),
             classes: k,
         };
-        let zeros = DVector::zeros(loss.dim());
-        let solved = solve::minimize(self, &problem, zeros, &mut NoObserver)?;
+        let x0 = match opts.warm_start {
+            Some((w, b)) => multinomial_start(w, b, k, d, self.fit_intercept())?,
+            None => DVector::zeros(loss.dim()),
+        };
+        let solved = solve::minimize(self, &problem, x0, &mut NoObserver)?;
         let report = solved.report;
         let p = loss.params_per_class();
         let mut coefficients = DMatrix::from_fn(k, d, |c, j| report.x[c * p + j]);
@@ -243,6 +249,51 @@ impl ValidParams {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(FittedOneVsRest { classes, models })
     }
+}
+
+/// The parameter vector (class after class: d coefficients, then the intercept when fitted) of
+/// a warm start, after checking its shapes against the data's.
+fn multinomial_start(
+    w: &DMatrix<f64>,
+    b: &DVector<f64>,
+    k: usize,
+    d: usize,
+    intercept: bool,
+) -> Result<DVector<f64>, ModelError> {
+    let shape = |what, expected, found| {
+        if expected == found {
+            Ok(())
+        } else {
+            Err(ModelError::Shape {
+                what,
+                expected,
+                found,
+            })
+        }
+    };
+    shape("warm-start coefficients (one row per class)", k, w.nrows())?;
+    shape(
+        "warm-start coefficients (one column per column of X)",
+        d,
+        w.ncols(),
+    )?;
+    shape("warm-start intercepts (one per class)", k, b.len())?;
+    if let Some(v) = w.iter().chain(b.iter()).find(|v| !v.is_finite()) {
+        return Err(ModelError::InvalidParam {
+            name: "warm_start",
+            value: v.to_string(),
+            expected: "finite coefficients and intercepts",
+        });
+    }
+    let p = d + usize::from(intercept);
+    Ok(DVector::from_fn(k * p, |i, _| {
+        let (c, j) = (i / p, i % p);
+        if j < d {
+            w[(c, j)]
+        } else {
+            b[c]
+        }
+    }))
 }
 
 fn argmax_rows<L: Clone>(m: &DMatrix<f64>, classes: &[L]) -> Vec<L> {
