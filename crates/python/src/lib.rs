@@ -216,10 +216,11 @@ impl<'py> Input<'py> {
 
 fn dense<'a, T: Real + Element>(a: &'a PyReadonlyArray2<'_, T>) -> PyResult<Dense<'a, T>> {
     let [n, d] = [a.shape()[0], a.shape()[1]];
+    // `as_slice` also accepts Fortran order, which must not be read as rows.
     let x = match a.as_slice() {
-        Ok(s) => Dense::new(s, n, d),
+        Ok(s) if a.is_c_contiguous() => Dense::new(s, n, d),
         // Logical (row-major) order whatever the memory layout.
-        Err(_) => Dense::new(a.as_array().iter().copied().collect::<Vec<T>>(), n, d),
+        _ => Dense::new(a.as_array().iter().copied().collect::<Vec<T>>(), n, d),
     };
     x.map_err(|e| value_error(ModelError::from(e)))
 }
@@ -545,24 +546,24 @@ fn params(
         None | Some("none") => Penalty::None,
         Some(other) => {
             return Err(PyValueError::new_err(format!(
-                "penalty {other:?}: expected 'l2' or None"
+                "penalty '{other}': expected 'l2' or None"
             )))
         }
     };
     let kind = SolverKind::from_name(solver).ok_or_else(|| {
         PyValueError::new_err(format!(
-            "solver {solver:?}: expected 'auto', 'gd', 'sgd', 'lbfgs', 'newton' or 'newton-cg'"
+            "solver '{solver}': expected 'auto', 'gd', 'sgd', 'lbfgs', 'newton' or 'newton-cg'"
         ))
     })?;
     if learning_rate.is_some() && !matches!(kind, SolverKind::Gd | SolverKind::Sgd) {
         return Err(PyValueError::new_err(format!(
-            "learning_rate applies to solver 'gd' or 'sgd', not {kind:?}",
-            kind = kind.name()
+            "learning_rate applies to solver 'gd' or 'sgd', not '{}'",
+            kind.name()
         )));
     }
     if batch_size.is_some() && kind != SolverKind::Sgd {
         return Err(PyValueError::new_err(format!(
-            "batch_size applies to solver 'sgd', not {:?}",
+            "batch_size applies to solver 'sgd', not '{}'",
             kind.name()
         )));
     }

@@ -122,7 +122,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {
         "penalty": [StrOptions({"l2"}), None],
-        "C": [Interval(numbers.Real, 0, None, closed="neither")],
+        "C": [Interval(numbers.Real, 0, None, closed="right")],
         "fit_intercept": ["boolean"],
         "solver": [StrOptions(set(SOLVERS))],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
