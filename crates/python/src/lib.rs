@@ -435,6 +435,30 @@ impl Fitted {
         }
     }
 
+    /// The model as an ONNX graph (serialized protobuf) on one input `X` (double, `[N, d]`),
+    /// with outputs `label` (the class as text) and `probabilities`; `classes` names the classes.
+    fn to_onnx<'py>(
+        &self,
+        py: Python<'py>,
+        classes: Vec<String>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        let (coefficients, intercepts) = match &self.model {
+            Model::Binary(m) => (m.coefficients().as_slice().to_vec(), vec![m.intercept()]),
+            Model::Multinomial(m) => (
+                m.coefficients().transpose().as_slice().to_vec(),
+                m.intercepts().as_slice().to_vec(),
+            ),
+        };
+        let model = logreg_onnx::LinearModel {
+            coefficients,
+            intercepts,
+            classes,
+        };
+        let bytes =
+            logreg_onnx::linear_model_to_onnx(&model, self.n_features()).map_err(value_error)?;
+        Ok(pyo3::types::PyBytes::new(py, &bytes))
+    }
+
     /// The model as versioned JSON (what pickling stores).
     fn to_json(&self) -> PyResult<String> {
         to_versioned_json(MODEL_KIND, &self.model).map_err(value_error)

@@ -342,6 +342,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self._model.summary()
 
+    def to_onnx(self):
+        """The fitted model as an ONNX graph (bytes; ai.onnx 19, ai.onnx.ml 3): input ``X``
+        (double, [N, n_features]), outputs ``label`` (the class as text) and ``probabilities``
+        ([N, n_classes], in the order of ``classes_``). Write it with
+        ``open("model.onnx", "wb").write(model.to_onnx())``."""
+        check_is_fitted(self)
+        return self._model.to_onnx([str(c) for c in self.classes_])
+
     # ---- pickling -----------------------------------------------------------------------
 
     def __getstate__(self):
