@@ -25,6 +25,8 @@ mod cv;
 pub mod datasets;
 mod inference;
 mod labels;
+#[cfg(feature = "linfa")]
+pub mod linfa;
 mod multiclass;
 mod params;
 mod persist;
@@ -197,6 +199,9 @@ pub enum ModelError {
     /// From building or reading the design matrix (shapes, row selections, sparse structure).
     #[error(transparent)]
     Linalg(LinalgError),
+    /// From linfa's dataset handling (with the `linfa` feature).
+    #[error("linfa: {0}")]
+    Linfa(String),
 }
 
 impl From<LinalgError> for ModelError {
