@@ -280,7 +280,7 @@ fn apply_step(g: &mut Graph, cols: &mut Columns, step: &Step) -> Result<(), Onnx
                     Fill::Number(v) => {
                         let e = cols.single(&f.column, Kind::Numeric, "Imputer")?;
                         let x = cols.0[e].tensor.clone();
-                        let nan = g.op("IsNaN", &[x.clone()], &[]);
+                        let nan = g.op("IsNaN", std::slice::from_ref(&x), &[]);
                         let c = g.const_f64(&[1, 1], &[*v]);
                         cols.0[e].tensor = g.op("Where", &[nan, c, x], &[]);
                     }
@@ -484,9 +484,9 @@ fn linear_graph(g: &mut Graph, x: &str, d: usize, model: &LinearModel) -> Result
     let xw = g.op("MatMul", &[x.to_string(), w], &[]);
     let z = g.op("Add", &[xw, b], &[]);
     let (probabilities, index) = if k == 1 {
-        let neg = g.op("Neg", &[z.clone()], &[]);
+        let neg = g.op("Neg", std::slice::from_ref(&z), &[]);
         let p0 = g.op("Sigmoid", &[neg], &[]);
-        let p1 = g.op("Sigmoid", &[z.clone()], &[]);
+        let p1 = g.op("Sigmoid", std::slice::from_ref(&z), &[]);
         let p = g.op("Concat", &[p0, p1], &[("axis", graph::Attr::Int(1))]);
         // Positive when the logit is > 0, as the library decides (not on rounded probabilities).
         let zero = g.const_f64(&[1, 1], &[0.0]);
@@ -495,7 +495,11 @@ fn linear_graph(g: &mut Graph, x: &str, d: usize, model: &LinearModel) -> Result
         let axes = g.const_i64(&[1], &[1]);
         (p, g.op("Squeeze", &[idx, axes], &[]))
     } else {
-        let p = g.op("Softmax", &[z.clone()], &[("axis", graph::Attr::Int(1))]);
+        let p = g.op(
+            "Softmax",
+            std::slice::from_ref(&z),
+            &[("axis", graph::Attr::Int(1))],
+        );
         let idx = g.op(
             "ArgMax",
             &[z],

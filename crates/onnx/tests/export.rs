@@ -13,7 +13,15 @@ fn bank() -> Classifier {
     let table = read_csv(path, &CsvOptions::new()).unwrap();
     let pipeline = Pipeline::new()
         .step(OneHotEncoder::new(["job", "marital"]).drop_first(true))
-        .drop(["education", "default", "housing", "loan", "contact", "month", "poutcome"])
+        .drop([
+            "education",
+            "default",
+            "housing",
+            "loan",
+            "contact",
+            "month",
+            "poutcome",
+        ])
         .standardize_all();
     let params = LogisticRegression::params().check().unwrap();
     Classifier::fit(&table, "deposit", pipeline, &params).unwrap()
@@ -32,18 +40,39 @@ fn a_classifier_becomes_one_graph_with_an_input_per_column() {
         .collect();
     assert_eq!(opsets, [("".into(), 19), ("ai.onnx.ml".into(), 3)]);
     let graph = model.graph.unwrap();
-    let inputs: Vec<&str> = graph.input.iter().map(|i| i.name.as_deref().unwrap()).collect();
+    let inputs: Vec<&str> = graph
+        .input
+        .iter()
+        .map(|i| i.name.as_deref().unwrap())
+        .collect();
     let schema = clf.pipeline().input_schema().unwrap().names();
     assert_eq!(inputs, schema);
     assert!(inputs.contains(&"job") && !inputs.contains(&"deposit"));
-    let outputs: Vec<&str> = graph.output.iter().map(|o| o.name.as_deref().unwrap()).collect();
+    let outputs: Vec<&str> = graph
+        .output
+        .iter()
+        .map(|o| o.name.as_deref().unwrap())
+        .collect();
     assert_eq!(outputs, ["label", "probabilities"]);
-    let ops: Vec<&str> = graph.node.iter().map(|n| n.op_type.as_deref().unwrap()).collect();
+    let ops: Vec<&str> = graph
+        .node
+        .iter()
+        .map(|n| n.op_type.as_deref().unwrap())
+        .collect();
     assert_eq!(ops.iter().filter(|&&o| o == "OneHotEncoder").count(), 2);
     assert!(ops.contains(&"MatMul") && ops.contains(&"Sigmoid"));
     // The class labels travel as text, in the model's order.
-    let encoder = graph.node.iter().rev().find(|n| n.op_type.as_deref() == Some("LabelEncoder")).unwrap();
-    let labels = encoder.attribute.iter().find(|a| a.name.as_deref() == Some("values_strings")).unwrap();
+    let encoder = graph
+        .node
+        .iter()
+        .rev()
+        .find(|n| n.op_type.as_deref() == Some("LabelEncoder"))
+        .unwrap();
+    let labels = encoder
+        .attribute
+        .iter()
+        .find(|a| a.name.as_deref() == Some("values_strings"))
+        .unwrap();
     assert_eq!(labels.strings, [b"no".to_vec(), b"yes".to_vec()]);
 }
 
@@ -94,5 +123,8 @@ fn inconsistent_models_are_refused_by_name() {
         .unwrap()
         .graph
         .unwrap();
-    assert!(graph.node.iter().any(|n| n.op_type.as_deref() == Some("Softmax")));
+    assert!(graph
+        .node
+        .iter()
+        .any(|n| n.op_type.as_deref() == Some("Softmax")));
 }

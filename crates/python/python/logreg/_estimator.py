@@ -193,7 +193,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 out = validate_data(self, X, y, **kwargs)
         except (TypeError, ValueError) as e:
             dtype = getattr(X, "dtype", None)
-            if dtype is not None and dtype.kind in "OUSV" or "convert" in str(e):
+            text = str(e)
+            conversion = "convert" in text or "argument must be" in text
+            if conversion or (dtype is not None and dtype.kind in "USV"):
                 raise type(e)(
                     f"X: expected numbers (float64 or float32, or values numpy converts to "
                     f"them), found {_describe(X)}: {e}"
