@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use logreg_model::{
     ClassWeight, FitOptions, FittedLogisticRegression, FittedMultinomial, LogisticRegression,
-    ModelError, MultiFitOptions, Penalty, SolverKind,
+    ModelError, Penalty, SolverKind,
 };
 use nalgebra::DMatrix;
 
@@ -574,46 +574,6 @@ fn multinomial_equals_scikit_learn() {
     assert!(p.row_iter().all(|r| (r.sum() - 1.0).abs() < 1e-12));
     let pred = m.predict(&x).unwrap();
     assert_eq!(pred.len(), y3.len());
-}
-
-#[test]
-fn multinomial_warm_start_resumes_at_the_optimum() {
-    let (x, y3) = three_classes();
-    let params = LogisticRegression::params().check().unwrap();
-    let cold = params.fit_multinomial(&x, &y3).unwrap();
-    let warm = params
-        .fit_multinomial_with(
-            &x,
-            &y3,
-            MultiFitOptions {
-                warm_start: Some((cold.coefficients(), cold.intercepts())),
-                ..MultiFitOptions::default()
-            },
-        )
-        .unwrap();
-    // Started at the optimum: at most a step or two to confirm it, and the same answer.
-    assert!(warm.report().iterations < cold.report().iterations);
-    assert_close(
-        warm.coefficients().as_slice(),
-        cold.coefficients().as_slice(),
-        1e-7,
-        "warm coef",
-    );
-    let wrong = DMatrix::zeros(2, x.ncols());
-    let e = params
-        .fit_multinomial_with(
-            &x,
-            &y3,
-            MultiFitOptions {
-                warm_start: Some((&wrong, cold.intercepts())),
-                ..MultiFitOptions::default()
-            },
-        )
-        .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "warm-start coefficients (one row per class): expected 3, found 2"
-    );
 }
 
 #[test]

@@ -13,7 +13,10 @@
 //! Operator sets: `ai.onnx` 19 and `ai.onnx.ml` 3 (IR version 9). Inputs, one per column the
 //! pipeline reads (its input schema), named as the column and shaped `[N, 1]`: `tensor(double)`
 //! for numeric columns (NaN = missing), `tensor(string)` for categorical ones (the empty string =
-//! missing). Outputs: `label` (`tensor(string)`, `[N]`: the predicted class as `logreg predict`
+//! missing). A model fitted with an offset column (`--offset`) has that column as one more
+//! `tensor(double)` input `[N, 1]`, added to the logit. A model fitted on libsvm rows has one
+//! input `X` (`tensor(double)`, `[N, d]`, column j holding libsvm feature j + 1, 0 where a row
+//! has no entry). Outputs: `label` (`tensor(string)`, `[N]`: the predicted class as `logreg predict`
 //! prints it) and `probabilities` (`tensor(double)`, `[N, K]`: one column per class in the
 //! model's order; for a binary model `[P(negative), P(positive)]`).
 //!
@@ -128,8 +131,18 @@ pub fn classifier_to_onnx(clf: &Classifier) -> Result<Vec<u8>, OnnxError> {
         classes: vec![classes[0].to_string(), classes[1].to_string()],
     };
     let mut g = Graph::new();
-    let features = pipeline_graph(&mut g, clf.pipeline())?;
-    linear_graph(&mut g, &features, clf.feature_names().len(), &linear)?;
+    let d = model.n_features();
+    let features = match clf.pipeline() {
+        Some(pipeline) => pipeline_graph(&mut g, pipeline)?,
+        // Fitted on libsvm rows: the features themselves, column j = libsvm index j + 1.
+        None => g.input("X", Kind::Numeric, d),
+    };
+    // The offset column is read at every prediction and added to the logit, as `logreg predict`
+    // does; the fit took it out of the table, so it is an input of its own.
+    let offset = clf
+        .offset_column()
+        .map(|name| g.input(name, Kind::Numeric, 1));
+    linear_graph(&mut g, &features, offset.as_deref(), d, &linear)?;
     Ok(finish(
         g,
         &format!("logreg classifier predicting {:?}", clf.target()),
@@ -141,8 +154,18 @@ pub fn classifier_to_onnx(clf: &Classifier) -> Result<Vec<u8>, OnnxError> {
 pub fn linear_model_to_onnx(model: &LinearModel, n_features: usize) -> Result<Vec<u8>, OnnxError> {
     let mut g = Graph::new();
     let x = g.input("X", Kind::Numeric, n_features);
-    linear_graph(&mut g, &x, n_features, model)?;
+    linear_graph(&mut g, &x, None, n_features, model)?;
     Ok(finish(g, "logreg linear model"))
+}
+
+/// The names of a serialized model's graph inputs, in the order a caller feeds them.
+pub fn input_names(bytes: &[u8]) -> Result<Vec<String>, OnnxError> {
+    let model = proto::ModelProto::decode(bytes)
+        .map_err(|e| OnnxError::Inconsistent(format!("not an ONNX model: {e}")))?;
+    Ok(model
+        .graph
+        .map(|g| g.input.into_iter().filter_map(|i| i.name).collect())
+        .unwrap_or_default())
 }
 
 /// Write `bytes` to `path` atomically (complete or absent); an existing file is replaced only
@@ -469,7 +492,15 @@ fn scale(
 }
 
 /// The linear model on features `x` (`[N, d]`, double): the outputs `label` and `probabilities`.
-fn linear_graph(g: &mut Graph, x: &str, d: usize, model: &LinearModel) -> Result<(), OnnxError> {
+/// The model on the features `x` (`[N, d]`), plus `offset` (`[N, 1]`) on the logit of a binary
+/// model when there is one.
+fn linear_graph(
+    g: &mut Graph,
+    x: &str,
+    offset: Option<&str>,
+    d: usize,
+    model: &LinearModel,
+) -> Result<(), OnnxError> {
     model.check(d)?;
     let k = model.rows();
     // MatMul wants d × K: the coefficients transposed.
@@ -482,7 +513,11 @@ fn linear_graph(g: &mut Graph, x: &str, d: usize, model: &LinearModel) -> Result
     let w = g.const_f64(&[d as i64, k as i64], &wt);
     let b = g.const_f64(&[k as i64], &model.intercepts);
     let xw = g.op("MatMul", &[x.to_string(), w], &[]);
-    let z = g.op("Add", &[xw, b], &[]);
+    let mut z = g.op("Add", &[xw, b], &[]);
+    if let Some(offset) = offset {
+        debug_assert_eq!(k, 1, "offsets are exported for binary models");
+        z = g.op("Add", &[z, offset.to_string()], &[]);
+    }
     let (probabilities, index) = if k == 1 {
         let neg = g.op("Neg", std::slice::from_ref(&z), &[]);
         let p0 = g.op("Sigmoid", &[neg], &[]);

@@ -3,9 +3,9 @@
 
 use logreg::model::LogisticRegression;
 use logreg::preprocess::{read_csv, CsvOptions, OneHotEncoder, Pipeline};
-use logreg::Classifier;
+use logreg::{Classifier, FitColumns};
 use logreg_onnx::proto::ModelProto;
-use logreg_onnx::{classifier_to_onnx, linear_model_to_onnx, save, LinearModel};
+use logreg_onnx::{classifier_to_onnx, input_names, linear_model_to_onnx, save, LinearModel};
 use prost::Message;
 
 fn bank() -> Classifier {
@@ -45,7 +45,7 @@ fn a_classifier_becomes_one_graph_with_an_input_per_column() {
         .iter()
         .map(|i| i.name.as_deref().unwrap())
         .collect();
-    let schema = clf.pipeline().input_schema().unwrap().names();
+    let schema = clf.pipeline().unwrap().input_schema().unwrap().names();
     assert_eq!(inputs, schema);
     assert!(inputs.contains(&"job") && !inputs.contains(&"deposit"));
     let outputs: Vec<&str> = graph
@@ -74,6 +74,39 @@ fn a_classifier_becomes_one_graph_with_an_input_per_column() {
         .find(|a| a.name.as_deref() == Some("values_strings"))
         .unwrap();
     assert_eq!(labels.strings, [b"no".to_vec(), b"yes".to_vec()]);
+}
+
+#[test]
+fn an_offset_column_is_an_input_and_a_libsvm_model_reads_x() {
+    // An offset column is taken out of the table at fit and read again at every prediction:
+    // in the graph, one more input after the pipeline's.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/claims.csv");
+    let table = read_csv(path, &CsvOptions::new()).unwrap();
+    let params = LogisticRegression::params().check().unwrap();
+    let columns = FitColumns {
+        offset: Some("log_exposure".into()),
+        ..FitColumns::default()
+    };
+    let trained = Classifier::fit_owned_with(
+        table,
+        "claim",
+        &columns,
+        Pipeline::new().drop(["policies"]),
+        &params,
+        Default::default(),
+    )
+    .unwrap();
+    let inputs = input_names(&classifier_to_onnx(&trained.classifier).unwrap()).unwrap();
+    assert_eq!(inputs, ["age", "power", "urban", "log_exposure"]);
+
+    // A model fitted on libsvm rows has no pipeline: the features are the input `X`.
+    let dir = tempfile::tempdir().unwrap();
+    let svm = dir.path().join("rows.svm");
+    std::fs::write(&svm, "1 1:0.5 3:2\n0 2:1\n1 1:1.5 2:0.25\n0 3:-1\n").unwrap();
+    let data = logreg::preprocess::read_libsvm(&svm, None).unwrap();
+    let trained = Classifier::fit_libsvm(data, &params, Default::default()).unwrap();
+    let bytes = classifier_to_onnx(&trained.classifier).unwrap();
+    assert_eq!(input_names(&bytes).unwrap(), ["X"]);
 }
 
 #[test]

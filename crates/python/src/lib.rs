@@ -22,8 +22,9 @@ use std::borrow::Cow;
 use logreg_linalg_core::{log_sigmoid, sigmoid, Csr, Dense, Design, Real};
 use logreg_model::{from_versioned_json, Summary as ModelSummary};
 use logreg_model::{
-    to_versioned_json, FitOptions, FitReport, FittedLogisticRegression, FittedMultinomial,
-    LogisticRegression, ModelError, MultiFitOptions, Penalty, Solver, SolverKind, ValidParams,
+    to_versioned_json, CovType, FitOptions, FitReport, FittedLogisticRegression, FittedMultinomial,
+    LogisticRegression, ModelError, MultiFitOptions, MultiWarmStart,
+    MultinomialSummary as ModelMultinomialSummary, Penalty, Solver, SolverKind, ValidParams,
 };
 use logreg_optim::{LearningRate, Sgd};
 use numpy::ndarray::Array2;
@@ -421,17 +422,55 @@ impl Fitted {
         Ok(codes.into_pyarray(py))
     }
 
-    /// The statsmodels-style coefficient table (standard errors, z, p-values, 95% intervals);
-    /// a `ValueError` saying why for penalized, separated or multinomial fits.
-    fn summary(&self) -> PyResult<Summary> {
+    /// The statsmodels-style summary of an unpenalized fit: model statistics and the
+    /// coefficient table (binary: a [`Summary`]; multinomial: a [`MultinomialSummary`], one
+    /// table per class against the first). `classes` are the Python labels of codes `0..K`. A
+    /// `ValueError` saying why for penalized or separated fits.
+    fn summary(&self, py: Python<'_>, classes: Vec<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         match &self.model {
-            Model::Binary(m) => m
-                .summary()
-                .map(|s| Summary { inner: s })
-                .map_err(value_error),
-            Model::Multinomial(_) => Err(value_error(
-                "inference unavailable: standard errors are computed for binary models only",
-            )),
+            Model::Binary(m) => {
+                let s = m.summary().map_err(value_error)?;
+                Ok(Py::new(py, Summary { inner: s })?.into_any())
+            }
+            Model::Multinomial(m) => {
+                let s = m.summary().map_err(value_error)?;
+                let label = |code: i64| -> PyResult<(Py<PyAny>, ClassName)> {
+                    let obj = usize::try_from(code)
+                        .ok()
+                        .and_then(|c| classes.get(c))
+                        .ok_or_else(|| {
+                            value_error(format!(
+                                "class code {code}: expected one of {} class labels",
+                                classes.len()
+                            ))
+                        })?;
+                    let name = obj.bind(py).str()?.to_string();
+                    Ok((obj.clone_ref(py), ClassName(name)))
+                };
+                let (reference, reference_name) = label(s.reference_class)?;
+                let mut tables = Vec::with_capacity(s.tables.len());
+                let mut named = Vec::with_capacity(s.tables.len());
+                for (code, table) in s.tables {
+                    let (obj, name) = label(code)?;
+                    named.push((name, table.clone()));
+                    tables.push((obj, Py::new(py, Summary { inner: table })?));
+                }
+                let inner = ModelMultinomialSummary {
+                    reference_class: reference_name,
+                    tables: named,
+                    cov_type: s.cov_type,
+                    statistics: s.statistics,
+                };
+                Ok(Py::new(
+                    py,
+                    MultinomialSummary {
+                        inner,
+                        reference_class: reference,
+                        tables,
+                    },
+                )?
+                .into_any())
+            }
         }
     }
 
@@ -498,14 +537,104 @@ impl Fitted {
     }
 }
 
-/// The statsmodels-style coefficient table of an unpenalized binary fit; `str()` prints it.
+/// A class label as the summary prints it: Python's `str()` of the label, unquoted.
+#[derive(Clone, PartialEq)]
+struct ClassName(String);
+
+impl std::fmt::Debug for ClassName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The statsmodels-style summary of an unpenalized binary fit (statsmodels' `Logit` results):
+/// model statistics and the coefficient table; `str()` prints it.
 #[pyclass(frozen, module = "logreg._logreg")]
 struct Summary {
     inner: ModelSummary,
 }
 
-#[pymethods]
-impl Summary {
+/// The model statistics as statsmodels names them (`llf`, `llnull`, `llr`, `llr_pvalue`,
+/// `aic`, `bic`, `prsquared`, `deviance`, `null_deviance`, `nobs`, `df_model`), shared by
+/// [`Summary`] and [`MultinomialSummary`]; each is `None` when the fit has no statistics. PyO3
+/// (without `multiple-pymethods`) takes one `#[pymethods]` block per class, so the class's own
+/// methods are passed in.
+macro_rules! statistics_getters {
+    ($ty:ty { $($own:tt)* }) => {
+        #[pymethods]
+        impl $ty {
+            $($own)*
+            /// How the standard errors were computed: "nonrobust", "hc0" or "hc1".
+            #[getter]
+            fn cov_type(&self) -> &'static str {
+                self.inner.cov_type.name()
+            }
+            /// The maximized log-likelihood (statsmodels' `llf`).
+            #[getter]
+            fn llf(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.log_likelihood)
+            }
+            /// The intercept-only model's log-likelihood (statsmodels' `llnull`).
+            #[getter]
+            fn llnull(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.null_log_likelihood)
+            }
+            /// The likelihood-ratio statistic 2 (llf − llnull).
+            #[getter]
+            fn llr(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.llr)
+            }
+            /// The likelihood-ratio test's p-value, P(χ²(df_model) ≥ llr).
+            #[getter]
+            fn llr_pvalue(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().and_then(|s| s.llr_p_value)
+            }
+            /// Akaike's information criterion.
+            #[getter]
+            fn aic(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.aic)
+            }
+            /// Schwarz's Bayesian information criterion.
+            #[getter]
+            fn bic(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.bic)
+            }
+            /// McFadden's pseudo-R² (statsmodels' `prsquared`).
+            #[getter]
+            fn prsquared(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.pseudo_r2)
+            }
+            /// The deviance −2 llf.
+            #[getter]
+            fn deviance(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.deviance)
+            }
+            /// The null model's deviance −2 llnull.
+            #[getter]
+            fn null_deviance(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.null_deviance)
+            }
+            /// Observations: rows, or the sum of their sample weights (frequency weights).
+            #[getter]
+            fn nobs(&self) -> Option<f64> {
+                self.inner.statistics.as_ref().map(|s| s.nobs)
+            }
+            /// Degrees of freedom of the likelihood-ratio test.
+            #[getter]
+            fn df_model(&self) -> Option<usize> {
+                self.inner.statistics.as_ref().map(|s| s.df_model)
+            }
+            fn __str__(&self) -> String {
+                self.inner.to_string()
+            }
+            fn __repr__(&self) -> String {
+                self.inner.to_string()
+            }
+        }
+    };
+}
+
+statistics_getters!(Summary {
     /// Parameter names: the features, then `intercept` when one was fitted.
     #[getter]
     fn names(&self) -> Vec<String> {
@@ -541,13 +670,33 @@ impl Summary {
     fn ci_high(&self) -> Vec<f64> {
         self.inner.ci_high.clone()
     }
-    fn __str__(&self) -> String {
-        self.inner.to_string()
-    }
-    fn __repr__(&self) -> String {
-        self.inner.to_string()
-    }
+});
+
+/// The statsmodels-style summary of an unpenalized multinomial fit (statsmodels' `MNLogit`
+/// results): model statistics and one coefficient table per class after the first, the
+/// log-odds of that class against the first (the reference class); `str()` prints it.
+#[pyclass(frozen, module = "logreg._logreg")]
+struct MultinomialSummary {
+    inner: ModelMultinomialSummary<ClassName>,
+    reference_class: Py<PyAny>,
+    tables: Vec<(Py<PyAny>, Py<Summary>)>,
 }
+
+statistics_getters!(MultinomialSummary {
+    /// The class every table is measured against (``classes_[0]``).
+    #[getter]
+    fn reference_class(&self, py: Python<'_>) -> Py<PyAny> {
+        self.reference_class.clone_ref(py)
+    }
+    /// (class, its [`Summary`] against the reference class), for ``classes_[1:]``.
+    #[getter]
+    fn tables(&self, py: Python<'_>) -> Vec<(Py<PyAny>, Py<Summary>)> {
+        self.tables
+            .iter()
+            .map(|(c, t)| (c.clone_ref(py), t.clone_ref(py)))
+            .collect()
+    }
+});
 
 /// The parameters the Python estimator was given, checked by the library (errors name the
 /// parameter). The one place that maps the Python names to the library's settings.
@@ -562,7 +711,13 @@ fn params(
     seed: u64,
     learning_rate: Option<f64>,
     batch_size: Option<usize>,
+    cov_type: &str,
 ) -> PyResult<ValidParams> {
+    let cov_type = CovType::from_name(cov_type).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "cov_type '{cov_type}': expected 'nonrobust', 'hc0' or 'hc1'"
+        ))
+    })?;
     let penalty = match penalty {
         // scikit-learn ≥ 1.8 spells "no penalty" as C = inf.
         Some("l2") if c == f64::INFINITY => Penalty::None,
@@ -609,6 +764,7 @@ fn params(
         .penalty(penalty)
         .fit_intercept(fit_intercept)
         .solver(solver)
+        .cov_type(cov_type)
         .seed(seed);
     if let Some(n) = max_iter {
         p = p.max_iter(n);
@@ -652,7 +808,8 @@ fn weights_and_rows(sw: Option<&[f64]>) -> (Option<Vec<f64>>, Option<Vec<usize>>
 #[pyfunction]
 #[pyo3(signature = (
     x, y, n_classes, *, penalty, c, fit_intercept, solver, max_iter, tol, seed,
-    learning_rate=None, batch_size=None, sample_weight=None, warm_start=None, feature_names=None
+    learning_rate=None, batch_size=None, cov_type="nonrobust", sample_weight=None,
+    warm_start=None, feature_names=None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn fit<'py>(
@@ -669,6 +826,7 @@ fn fit<'py>(
     seed: u64,
     learning_rate: Option<f64>,
     batch_size: Option<usize>,
+    cov_type: &str,
     sample_weight: Option<PyReadonlyArray1<'py, f64>>,
     warm_start: Option<Bound<'py, Fitted>>,
     feature_names: Option<Vec<String>>,
@@ -683,6 +841,7 @@ fn fit<'py>(
         seed,
         learning_rate,
         batch_size,
+        cov_type,
     )?;
     let input = Input::from_py(x)?;
     let design = input.design()?;
@@ -712,7 +871,7 @@ fn fit<'py>(
                 .map(Model::Binary)
         } else {
             let warm = match warm {
-                Some(Model::Multinomial(m)) => Some((m.coefficients(), m.intercepts())),
+                Some(Model::Multinomial(m)) => Some(MultiWarmStart::from(m)),
                 _ => None,
             };
             params
@@ -724,6 +883,7 @@ fn fit<'py>(
                         sample_weight: weights.as_deref(),
                         feature_names,
                         warm_start: warm,
+                        ..MultiFitOptions::default()
                     },
                 )
                 .map(Model::Multinomial)
@@ -789,6 +949,7 @@ fn _design_info(x: &Bound<'_, PyAny>) -> PyResult<(usize, usize, &'static str, b
 fn _logreg(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Fitted>()?;
     m.add_class::<Summary>()?;
+    m.add_class::<MultinomialSummary>()?;
     m.add_function(wrap_pyfunction!(fit, m)?)?;
     m.add_function(wrap_pyfunction!(_design_info, m)?)?;
     Ok(())

@@ -75,6 +75,12 @@ CASES = {
          "--one-hot", "auto", "--drop-first", "--standardize", "--penalty", "none"],
     ),
     "banknote-unscaled": ("datasets/banknote.csv", ["--target", "class", "--c", "0.5"]),
+    # An offset column: one more graph input, added to the logit.
+    "claims-offset": (
+        "datasets/claims.csv",
+        ["--target", "claim", "--offset", "log_exposure", "--sample-weight", "policies",
+         "--standardize"],
+    ),
 }
 
 
@@ -101,6 +107,31 @@ def test_onnx_agrees_with_logreg_predict_on_every_row(case, tmp_path):
     assert list(label) == want_label
     # In fact the graph computes in double precision throughout.
     assert np.max(np.abs(proba[:, 1] - want_p)) < 1e-12
+
+
+def test_onnx_of_a_libsvm_model_agrees_with_logreg_predict(tmp_path):
+    """A model fitted on libsvm rows: the graph's input X holds the features densely."""
+    data = np.loadtxt(ROOT / "datasets" / "banknote.csv", delimiter=",", skiprows=1)
+    X, y = data[:, :4], data[:, 4].astype(int)
+    X[np.abs(X) < 1.0] = 0.0  # entries a libsvm row leaves out
+    svm = tmp_path / "banknote.svm"
+    with open(svm, "w") as f:
+        for row, label in zip(X, y):
+            pairs = " ".join(f"{j + 1}:{float(v)!r}" for j, v in enumerate(row) if v != 0.0)
+            f.write(f"{label} {pairs}\n")
+    model_json, model_onnx, preds = tmp_path / "m.json", tmp_path / "m.onnx", tmp_path / "p.csv"
+    done = run("train", svm, "--test-size", "0", "--out", model_json, "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert run("export", "--onnx", model_onnx, "--model", model_json).returncode == 0
+    done = run("predict", "--model", model_json, svm, "--proba", "--output", preds)
+    assert done.returncode == 0, done.stderr
+    header, rows = read_columns(preds)
+    want_p = np.array([float(r[header.index("probability")]) for r in rows])
+    session = session_of(model_onnx)
+    assert [i.name for i in session.get_inputs()] == ["X"]
+    label, proba = session.run(["label", "probabilities"], {"X": X})
+    np.testing.assert_allclose(proba[:, 1], want_p, rtol=0, atol=1e-12)
+    assert list(label) == [r[header.index("prediction")] for r in rows]
 
 
 def test_unseen_category_is_an_error_in_both(tmp_path):

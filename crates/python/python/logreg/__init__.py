@@ -7,6 +7,6 @@
 """
 
 from ._estimator import LogisticRegression
-from ._logreg import Summary
+from ._logreg import MultinomialSummary, Summary
 
-__all__ = ["LogisticRegression", "Summary"]
+__all__ = ["LogisticRegression", "MultinomialSummary", "Summary"]

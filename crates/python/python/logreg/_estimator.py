@@ -11,8 +11,9 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model._base import LinearClassifierMixin, SparseCoefMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -68,8 +69,12 @@ def _describe(X):
     return type(X).__name__
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(LinearClassifierMixin, SparseCoefMixin, BaseEstimator):
     """Logistic regression fitted by the Rust library `logreg`, as a scikit-learn classifier.
+
+    A linear classifier as scikit-learn's own (the same mixins: ``sparsify()``/``densify()``
+    of ``coef_``, and scikit-learn's checks for linear classifiers apply); predictions come
+    from the Rust model, which ``sparsify()`` leaves as it is.
 
     Two classes give a binary model, three or more a multinomial (softmax) one. The objective is
     scikit-learn's, ``C * sum(sample_weight * log_loss) + 0.5 * ||w||^2`` with an unpenalized
@@ -101,6 +106,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Step size of solver "gd" (default 0.1) or initial rate of "sgd".
     batch_size : int or None, default=None
         Mini-batch size of solver "sgd".
+    cov_type : {"nonrobust", "HC0", "HC1"}, default="nonrobust"
+        How ``summary()`` computes the standard errors (statsmodels' ``cov_type``): the inverse
+        information, White's sandwich, or the sandwich times n / (n - p). Sample weights count
+        as frequency weights.
 
     Attributes
     ----------
@@ -132,6 +141,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "cov_type": [StrOptions({"nonrobust", "HC0", "HC1"})],
     }
 
     def __init__(
@@ -148,6 +158,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         random_state=None,
         learning_rate=None,
         batch_size=None,
+        cov_type="nonrobust",
     ):
         self.penalty = penalty
         self.C = C
@@ -160,6 +171,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.learning_rate = learning_rate
         self.batch_size = batch_size
+        self.cov_type = cov_type
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -294,6 +306,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             seed=int(seed),
             learning_rate=None if self.learning_rate is None else float(self.learning_rate),
             batch_size=None if self.batch_size is None else int(self.batch_size),
+            cov_type=self.cov_type,
             sample_weight=sw,
             warm_start=warm,
             feature_names=None if names is None else [str(n) for n in names],
@@ -338,11 +351,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return self.classes_[self._model.predict(self._validate_X(X))]
 
     def summary(self):
-        """The statsmodels-style coefficient table of an unpenalized binary fit: estimates,
-        standard errors, z, p-values and 95% intervals (``print(model.summary())``). Raises
-        ``ValueError`` saying why for penalized, separated or multinomial fits."""
+        """The statsmodels-style summary of an unpenalized fit (``print(model.summary())``).
+
+        Two classes: a ``Summary`` as statsmodels' ``Logit`` results: the coefficient table
+        (``names``, ``coef``, ``std_err``, ``z``, ``p_values``, ``ci_low``, ``ci_high``) and the
+        model statistics (``llf``, ``llnull``, ``llr``, ``llr_pvalue``, ``aic``, ``bic``,
+        ``prsquared``, ``deviance``, ``null_deviance``, ``nobs``, ``df_model``, ``cov_type``).
+        Three or more: a ``MultinomialSummary`` as statsmodels' ``MNLogit``: the same statistics
+        and ``tables``, one ``(class, Summary)`` per class after ``reference_class`` =
+        ``classes_[0]``, with the log-odds against it. Sample weights count as frequency
+        weights. Raises ``ValueError`` saying why for penalized or separated fits.
+        """
         check_is_fitted(self)
-        return self._model.summary()
+        return self._model.summary(list(self.classes_))
 
     def to_onnx(self):
         """The fitted model as an ONNX graph (bytes; ai.onnx 19, ai.onnx.ml 3): input ``X``
