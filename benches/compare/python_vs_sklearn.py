@@ -15,6 +15,9 @@ C * sum(log_loss) + 0.5 * |w|^2 with C = 1 and an unpenalized intercept; the tim
 `estimator.fit(X, y)` (input validation included, as a user sees it), median of --runs runs.
 J is recomputed for every fit with one formula (compare.objective), and the relative gap to the
 best J is printed beside the time: a speed-up only counts at equal objective (gap <= 1e-6).
+The Rust library's own fit (`compare_fit fit`, the program compare.py times; data already in
+memory, validation not timed) runs in a subprocess in the same run, so the cost of the Python
+layer shows beside it.
 The load average is printed before and after; on a shared machine, compare ratios from one run.
 """
 
@@ -40,6 +43,20 @@ def fit_times(make, x, y, runs):
         times.append(time.perf_counter() - start)
         model = m
     return times, model
+
+
+def rust_fit(path, solver, runs):
+    """Times of the Rust library's own fit of the same file (compare_fit), and its model."""
+    import json
+
+    import numpy as np
+
+    out = subprocess.run(
+        [compare.COMPARE_FIT, "fit", "--data", path, "--solver", solver, "--repeats", str(runs)],
+        capture_output=True, text=True, check=True,
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return r["times"], np.array(r["coef"]), float(r["intercept"]), int(r["iterations"])
 
 
 def main(argv):
@@ -82,6 +99,10 @@ def main(argv):
                 times, m = fit_times(make, x, y, args.runs)
             j = compare.objective(x, y, m.coef_.ravel(), float(m.intercept_[0]))
             rows.append((system, solver, statistics.median(times), min(times), int(np.ravel(m.n_iter_)[0]), j))
+        for solver in ("lbfgs", "auto"):
+            times, coef, intercept, it = rust_fit(path, solver, args.runs)
+            j = compare.objective(x, y, coef, intercept)
+            rows.append(("logreg, Rust (compare_fit)", solver, statistics.median(times), min(times), it, j))
         best_j = min(r[5] for r in rows)
         ours = min(r[2] for r in rows if r[0] == "logreg" and (r[5] - best_j) / abs(best_j) <= compare.GAP_LIMIT)
         theirs = min(r[2] for r in rows if r[0] == "scikit-learn" and (r[5] - best_j) / abs(best_j) <= compare.GAP_LIMIT)
@@ -90,7 +111,9 @@ def main(argv):
         print(f"|---|---|---|---|---|---|---|")
         for system, solver, med, fastest, it, j in rows:
             print(f"| {system} | {solver} | {med:.3f} | {fastest:.3f} | {it} | {j:.10g} | {(j - best_j) / abs(best_j):.1e} |")
+        rust = min(r[2] for r in rows if r[0].startswith("logreg, Rust"))
         print(f"speed-up (scikit-learn's fastest median / ours, both at gap <= {compare.GAP_LIMIT:g}): {theirs / ours:.1f}x")
+        print(f"the Rust library alone: {theirs / rust:.1f}x (the Python layer adds {ours - rust:.3f} s to the fastest median)")
     print(f"\nload average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
