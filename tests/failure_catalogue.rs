@@ -2,7 +2,8 @@
 //! error a library user sees. If a message changes here, change the README's table with it.
 
 use logreg::model::{
-    FitOptions, FittedLogisticRegression, LogisticRegression, MultiFitOptions, Solver, SolverKind,
+    FitOptions, FittedLogisticRegression, LogisticRegression, MultiFitOptions, MultiWarmStart,
+    Solver, SolverKind,
 };
 use logreg::preprocess::{
     read_csv, read_csv_from, ColumnType, CsvOptions, OneHotEncoder, Pipeline,
@@ -290,18 +291,19 @@ fn warm_start_of_another_shape() {
     let (x, y) = xy();
     let params = LogisticRegression::params().check().unwrap();
     let y3 = [0.0, 1.0, 2.0, 1.0];
-    let three = params.fit_multinomial(&x, &y3).unwrap();
-    let wrong = DMatrix::zeros(2, 2);
+    let narrow3 = params
+        .fit_multinomial(&x.columns(0, 1).into_owned(), &y3)
+        .unwrap();
     assert_eq!(
         message(params.fit_multinomial_with(
             &x,
             &y3,
             MultiFitOptions {
-                warm_start: Some((&wrong, three.intercepts())),
+                warm_start: Some(MultiWarmStart::from(&narrow3)),
                 ..MultiFitOptions::default()
             },
         )),
-        "warm-start coefficients (one row per class): expected 3, found 2"
+        "warm-start model's coefficients (one per column of X): expected 2, found 1"
     );
     let narrow = params.fit(&x.columns(0, 1).into_owned(), &y).unwrap();
     assert_eq!(
