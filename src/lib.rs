@@ -25,6 +25,7 @@
 //! | `logreg-model` | [`model`] | estimators, inference, persistence |
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
 //! | `logreg-scratch` | [`scratch`] | scratch files and directories of fits larger than memory |
+#![forbid(unsafe_code)]
 
 mod classifier;
 mod columns;

@@ -42,6 +42,15 @@ Examples:
   logreg predict --model model.json new.csv                       classes to stdout
   logreg predict --model model.json new.csv --proba --id customer_id --output scores.csv";
 
+const EXPORT_EXAMPLES: &str = "\
+Example:
+  logreg train datasets/bank.csv --target deposit --one-hot auto --standardize --out bank.json
+  logreg export --onnx bank.onnx --model bank.json
+
+The graph takes one input per column the model reads, shaped [N, 1]: double for numeric
+columns (NaN = missing), string for categorical ones (\"\" = missing). Outputs: `label` (the
+predicted class) and `probabilities` ([N, 2]: negative class, positive class).";
+
 const SUMMARY_EXAMPLES: &str = "\
 Example:
   logreg train data.csv --target y --penalty none --out model.json
@@ -50,7 +59,7 @@ Example:
 /// The `logreg` command line.
 #[derive(Debug, Parser)]
 #[command(name = "logreg", version, about = ABOUT, after_help = MAIN_EXAMPLES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// No progress bars on stderr (they only appear on a terminal, for runs that take a moment).
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -62,7 +71,7 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Fit a preprocessing pipeline and a logistic regression on a CSV file and report how it did.
     #[command(after_help = TRAIN_EXAMPLES)]
     Train(Box<TrainArgs>),
@@ -75,11 +84,14 @@ pub enum Command {
     /// Coefficient table of a saved model: standard errors, z, p-values, 95% intervals.
     #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
+    /// Write a saved model (pipeline and model) as an ONNX graph (ai.onnx 19, ai.onnx.ml 3).
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
 }
 
 /// The penalty on the coefficients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PenaltyArg {
+pub(crate) enum PenaltyArg {
     /// Maximum likelihood (needed for standard errors and p-values).
     None,
     /// ½‖w‖² added to C·Σ loss, as scikit-learn.
@@ -88,7 +100,7 @@ pub enum PenaltyArg {
 
 /// How missing feature values are filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImputeArg {
+pub(crate) enum ImputeArg {
     /// Numeric columns: the training mean.
     Mean,
     /// Numeric columns: the training median.
@@ -99,7 +111,7 @@ pub enum ImputeArg {
 
 /// The data file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// From the extension: libsvm for `.svm` or `.libsvm`, Parquet for `.parquet` or `.pq`,
     /// else CSV.
     Auto,
@@ -113,7 +125,7 @@ pub enum FormatArg {
 
 impl FormatArg {
     /// The format of `path`: as given, or by its extension for `auto`.
-    pub fn resolve(self, path: &std::path::Path) -> FormatArg {
+    pub(crate) fn resolve(self, path: &std::path::Path) -> FormatArg {
         match self {
             FormatArg::Auto => {
                 let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -134,7 +146,7 @@ impl FormatArg {
 
 /// The table format (CSV or Parquet) of `path` for a model that reads table columns:
 /// `format` when given, else from the extension.
-pub fn format_of(path: &std::path::Path, format: FormatArg) -> Result<FileFormat, CliError> {
+pub(crate) fn format_of(path: &std::path::Path, format: FormatArg) -> Result<FileFormat, CliError> {
     match format.resolve(path) {
         FormatArg::Parquet => Ok(FileFormat::Parquet),
         FormatArg::Libsvm => Err(CliError::usage(format!(
@@ -148,7 +160,7 @@ pub fn format_of(path: &std::path::Path, format: FormatArg) -> Result<FileFormat
 
 /// Parses a memory size: a number and an optional unit, B, K/KB/KiB, M/MB/MiB, G/GB/GiB or
 /// T/TB/TiB, any case, all powers of 1024 (as `sort -S` and `java -Xmx` read them).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -178,7 +190,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 
 /// How the design's numbers are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DtypeArg {
+pub(crate) enum DtypeArg {
     /// 8 bytes a value.
     F64,
     /// 4 bytes a value: half the memory and the reading per pass; sums still in f64.
@@ -187,7 +199,7 @@ pub enum DtypeArg {
 
 /// How classes are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClassWeightArg {
+pub(crate) enum ClassWeightArg {
     /// Every row counts once.
     None,
     /// Each class weighted by n / (2 · its count), as scikit-learn's "balanced".
@@ -196,7 +208,7 @@ pub enum ClassWeightArg {
 
 /// How standard errors are computed (statsmodels' `cov_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CovTypeArg {
+pub(crate) enum CovTypeArg {
     /// The inverse observed information.
     Nonrobust,
     /// White's heteroscedasticity-robust sandwich.
@@ -207,7 +219,7 @@ pub enum CovTypeArg {
 
 /// Options of `logreg train`.
 #[derive(Debug, Clone, Args)]
-pub struct TrainArgs {
+pub(crate) struct TrainArgs {
     /// CSV file with a header row, or a libsvm file [default: the bundled datasets/banknote.csv,
     /// target `class`, standardized].
     #[arg(value_name = "DATA.csv")]
@@ -368,7 +380,7 @@ pub struct TrainArgs {
 
 /// Options of `logreg evaluate`.
 #[derive(Debug, Clone, Args)]
-pub struct EvaluateArgs {
+pub(crate) struct EvaluateArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -403,7 +415,7 @@ pub struct EvaluateArgs {
 
 /// Options of `logreg predict`.
 #[derive(Debug, Clone, Args)]
-pub struct PredictArgs {
+pub(crate) struct PredictArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -450,7 +462,7 @@ pub struct PredictArgs {
 
 /// Options of `logreg summary`.
 #[derive(Debug, Clone, Args)]
-pub struct SummaryArgs {
+pub(crate) struct SummaryArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -460,8 +472,24 @@ pub struct SummaryArgs {
     pub json: bool,
 }
 
+/// `logreg export`.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// A model saved by `logreg train --out`.
+    #[arg(long, short, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// The ONNX file to write.
+    #[arg(long, value_name = "OUT.onnx")]
+    pub onnx: PathBuf,
+
+    /// Replace OUT.onnx if it exists (never done otherwise).
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Parses `COL:EDGES[:LABELS]`; without labels the intervals are named as pandas prints them.
-pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
+pub(crate) fn parse_bin(spec: &str) -> Result<BinSpec, String> {
     let mut parts = spec.splitn(3, ':');
     let column = parts.next().unwrap_or_default().trim();
     let edges_text = parts.next().ok_or_else(|| {
@@ -523,7 +551,7 @@ pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
 
 /// `train`'s arguments, checked.
 #[derive(Debug, Clone)]
-pub struct TrainPlan {
+pub(crate) struct TrainPlan {
     /// The data file, or `None` for the bundled banknote data.
     pub data: Option<PathBuf>,
     /// CSV (with the pipeline below) or libsvm (sparse rows as read, no pipeline).
@@ -546,7 +574,7 @@ pub struct TrainPlan {
 
 impl TrainPlan {
     /// The columns that are not features: the target, the weight and the offset column.
-    pub fn outside(&self) -> Vec<&str> {
+    pub(crate) fn outside(&self) -> Vec<&str> {
         std::iter::once(self.target.as_str())
             .chain(self.sample_weight.as_deref())
             .chain(self.offset.as_deref())
@@ -555,7 +583,7 @@ impl TrainPlan {
 }
 
 /// `--threshold T`, checked: a probability strictly between 0 and 1 (0.5 when not given).
-pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
+pub(crate) fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
     match t {
         None => Ok(0.5),
         Some(t) if t > 0.0 && t < 1.0 => Ok(t),
@@ -567,7 +595,7 @@ pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
 
 /// The first flag given that a fit in passes cannot honour yet: weights and offsets (a column
 /// beside the labels to keep per row), a warm start and robust covariances.
-pub fn refused_in_passes(a: &TrainArgs) -> Option<&'static str> {
+pub(crate) fn refused_in_passes(a: &TrainArgs) -> Option<&'static str> {
     [
         ("--sample-weight", a.sample_weight.is_some()),
         ("--offset", a.offset.is_some()),
@@ -580,10 +608,10 @@ pub fn refused_in_passes(a: &TrainArgs) -> Option<&'static str> {
 }
 
 /// The bundled data's label column.
-pub const DEMO_TARGET: &str = "class";
+pub(crate) const DEMO_TARGET: &str = "class";
 
 /// Checks `train`'s arguments without reading anything.
-pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
+pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     let usage = |m: String| CliError::usage(m);
     let demo = a.data.is_none();
     let format = match &a.data {
@@ -911,7 +939,7 @@ fn plan_libsvm(a: &TrainArgs, threshold: f64) -> Result<TrainPlan, CliError> {
 
 /// `train`'s arguments when no command is given: the bundled-data demo, with every default
 /// coming from the clap definitions above (the one place defaults are written).
-pub fn default_train() -> Result<TrainArgs, CliError> {
+pub(crate) fn default_train() -> Result<TrainArgs, CliError> {
     match Cli::try_parse_from(["logreg", "train"]) {
         Ok(Cli {
             command: Some(Command::Train(a)),

@@ -22,7 +22,7 @@ const LOSS_SVG: &str = "loss.svg";
 const BOUNDARY_SVG: &str = "boundary.svg";
 
 /// Runs `train`.
-pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let plan = crate::args::plan_train(args)?;
     let path = match &plan.data {
         Some(p) => p.clone(),
@@ -599,17 +599,12 @@ fn check_numeric_and_complete(
         return Err(not_numeric_error(path, format, plan, &must_be_numeric));
     }
     if spec.impute.is_none() {
-        let first_missing = spec
-            .feature_columns(table, &plan.outside())
-            .iter()
-            .filter_map(|c| {
-                let col = table.column(c).ok()?;
-                let row = col.first_missing()?;
-                Some((row, *c))
-            })
-            .min_by_key(|(row, _)| *row);
+        let columns = spec.feature_columns(table, &plan.outside());
+        let first_missing = table
+            .first_missing(&columns)
+            .map_err(|e| about_file(e.into(), path))?;
         if let Some((row, column)) = first_missing {
-            return Err(missing_value(path, row + 1, column));
+            return Err(missing_value(path, row + 1, &column));
         }
     }
     Ok(())

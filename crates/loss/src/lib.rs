@@ -34,6 +34,7 @@
 //! assert!((loss.value(&theta)? - std::f64::consts::LN_2).abs() < 1e-15);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![forbid(unsafe_code)]
 
 use logreg_linalg_core::{
     for_each_selected, is_sorted_selection, sigmoid, sigmoid_curvature_in_place, softplus,

@@ -4,6 +4,10 @@
 //! dense designs are one file of row-major values (`design.f64` or `design.f32`); CSR designs
 //! are three, `indptr.u64` (n + 1 row pointers), `indices.u32` and `values.f64`.
 
+// The scratch files are memory-mapped and advised (madvise) block by block: the unsafe
+// calls are here and nowhere else in the crate; each says why it is sound.
+#![allow(unsafe_code)]
+
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};

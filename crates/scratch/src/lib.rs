@@ -41,7 +41,7 @@ mod file;
 mod interrupt;
 
 pub use dir::{clean_stale, remove_live, ScratchDir, PREFIX};
-pub use file::{DesignFile, DesignWriter};
+pub use file::{DesignFile, DesignWriter, PassProgress};
 pub use interrupt::{check_interrupted, interrupted, request_interrupt};
 
 use std::path::PathBuf;
