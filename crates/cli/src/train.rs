@@ -20,7 +20,7 @@ const LOSS_SVG: &str = "loss.svg";
 const BOUNDARY_SVG: &str = "boundary.svg";
 
 /// Runs `train`.
-pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let plan = crate::args::plan_train(args)?;
     let path = match &plan.data {
         Some(p) => p.clone(),
