@@ -180,7 +180,12 @@ def load(path, n_features=None):
         from sklearn.datasets import load_svmlight_file
 
         x, y = load_svmlight_file(path, n_features=n_features, dtype=np.float64)
-        return x.tocsr(), np.asarray(y, dtype=np.float64)
+        x = x.tocsr()
+        # liblinear and saga accept only 32-bit indices; the loader may give 64-bit ones.
+        if x.nnz < 2**31:
+            x.indices = x.indices.astype(np.int32)
+            x.indptr = x.indptr.astype(np.int32)
+        return x, np.asarray(y, dtype=np.float64)
 
     with open(path, "rb") as f:
         header = f.read(24)
