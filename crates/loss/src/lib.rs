@@ -32,6 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use logreg_collective::{Collective, CollectiveError};
 use logreg_linalg_core::{
     sigmoid, sigmoid_curvature_in_place, softplus, softplus_sigmoid_in_place, Design, LinalgError,
     PassSums, Rows,
@@ -39,7 +40,9 @@ use logreg_linalg_core::{
 use nalgebra::{DMatrix, DVector};
 
 mod multinomial;
+mod ranks;
 pub use multinomial::MultinomialLogLoss;
+use ranks::Ranks;
 
 /// Errors from building a loss: the data do not fit together or are not usable numbers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -94,6 +97,15 @@ pub enum LossError {
     /// A kernel reported a shape error (an internal inconsistency surfaced rather than panicking).
     #[error(transparent)]
     Linalg(#[from] LinalgError),
+    /// Adding the ranks' sums failed (a distributed fit; see [`LogLoss::with_collective`]).
+    #[error(transparent)]
+    Collective(#[from] CollectiveError),
+    /// An evaluation that cannot be split over ranks was asked of a distributed loss.
+    #[error("{what} cannot run distributed: its rows are drawn on one process")]
+    NotDistributed {
+        /// What was asked.
+        what: &'static str,
+    },
 }
 
 /// The per-sample loss ℓ(z) = softplus(z) − y·z, taken on the branch where nothing cancels.
@@ -167,9 +179,11 @@ pub struct LogLoss<'a> {
     x: &'a Design<'a>,
     rows: Rows<'a>,
     data: RowData,
+    /// Σ sᵢ over the rows of every rank.
     weight_sum: f64,
     fit_intercept: bool,
     l2: f64,
+    ranks: Ranks<'a>,
 }
 
 /// The labels as 0/1 booleans, one per design row.
@@ -259,6 +273,7 @@ impl<'a> LogLoss<'a> {
             weight_sum: n as f64,
             fit_intercept: true,
             l2: 0.0,
+            ranks: Ranks::LOCAL,
         })
     }
 
@@ -266,8 +281,36 @@ impl<'a> LogLoss<'a> {
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
         validate_weights(weights, self.x.n_rows())?;
         let w = gather(weights, &self.rows);
-        self.weight_sum = w.iter().sum();
+        self.weight_sum = self.ranks.total(w.iter().sum())?;
         self.data.weights = Some(w);
+        Ok(self)
+    }
+
+    /// Sum over the rows of every rank of a job: this rank holds some of the rows (its design,
+    /// labels, weights and offsets), and every sum over rows — the objective, the gradient, the
+    /// Hessian and its products, Σ sᵢ — is added over the ranks after each rank's pass
+    /// ([`Collective::allreduce_sum`], in rank order). Every rank then sees the same global
+    /// values, bit for bit, and a solver runs identical steps on every rank. Every rank must make
+    /// the same calls in the same order; [`value_grad_rows`](Self::value_grad_rows) is refused
+    /// with more than one rank. Costs one allreduce of the weight count here.
+    ///
+    /// ```
+    /// use logreg_collective::Local;
+    /// use logreg_linalg_core::{Dense, Design};
+    /// use logreg_loss::LogLoss;
+    ///
+    /// let x = Design::from(Dense::new(vec![1.0, 2.0, 3.0], 3, 1)?);
+    /// let loss = LogLoss::new(&x, &[0.0, 1.0, 1.0])?.with_collective(&Local)?;  // one rank
+    /// assert_eq!(loss.weight_sum(), 3.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_collective(mut self, collective: &'a dyn Collective) -> Result<Self, LossError> {
+        let local = match &self.data.weights {
+            Some(w) => w.iter().sum(),
+            None => self.rows.len() as f64,
+        };
+        self.ranks = Ranks::new(collective);
+        self.weight_sum = self.ranks.total(local)?;
         Ok(self)
     }
 
@@ -317,7 +360,7 @@ impl<'a> LogLoss<'a> {
         self.x.n_cols() + usize::from(self.fit_intercept)
     }
 
-    /// Number of rows the loss sums over.
+    /// Number of rows the loss sums over (on this rank, in a distributed loss).
     pub fn n_samples(&self) -> usize {
         self.rows.len()
     }
@@ -327,7 +370,7 @@ impl<'a> LogLoss<'a> {
         self.x.n_cols()
     }
 
-    /// Σ sᵢ (n when unweighted): the factor between L and the summed loss.
+    /// Σ sᵢ (n when unweighted; over every rank's rows): the factor between L and the summed loss.
     pub fn weight_sum(&self) -> f64 {
         self.weight_sum
     }
@@ -417,9 +460,13 @@ impl<'a> LogLoss<'a> {
         self.check_theta("parameters", theta)?;
         self.check_theta("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
-        let sums = self.x.fused_pass(self.rows, w, b, |first, z, l| {
-            per_chunk(&self.data, first, z, l)
-        })?;
+        // The closure runs on every core: it borrows the row data, not `self`, whose collective
+        // belongs to this thread.
+        let data = &self.data;
+        let mut sums = self
+            .x
+            .fused_pass(self.rows, w, b, |first, z, l| per_chunk(data, first, z, l))?;
+        self.ranks.sum_pass(&mut sums)?;
         Ok(self.finish(sums, theta, 1.0 / self.weight_sum, grad))
     }
 
@@ -433,6 +480,7 @@ impl<'a> LogLoss<'a> {
     ) -> Result<f64, LossError> {
         self.check_theta("parameters", theta)?;
         self.check_theta("gradient buffer", grad)?;
+        self.ranks.refuse_mini_batches()?;
         if batch.is_empty() {
             return Err(LossError::Empty);
         }
@@ -516,6 +564,7 @@ impl<'a> LogLoss<'a> {
                         }
                     }
                 })?;
+        self.ranks.sum(h.as_mut_slice())?;
         h /= self.weight_sum;
         for j in 0..self.n_features() {
             h[(j, j)] += self.l2;
@@ -562,11 +611,12 @@ impl LogLossHessian<'_, '_> {
         loss.check_theta("direction", v)?;
         let (vw, vb) = loss.split(v);
         let c = &self.curvature;
-        let sums = loss.x.fused_pass(loss.rows, vw, vb, |first, z, _l| {
+        let mut sums = loss.x.fused_pass(loss.rows, vw, vb, |first, z, _l| {
             for (zk, ck) in z.iter_mut().zip(&c[first..]) {
                 *zk *= ck;
             }
         })?;
+        loss.ranks.sum_pass(&mut sums)?;
         let d = loss.n_features();
         let mut out = DVector::zeros(loss.dim());
         for j in 0..d {
@@ -586,11 +636,16 @@ impl LogLossHessian<'_, '_> {
             .x
             .column_moments(loss.rows, Some(&self.curvature))
             .map_err(LossError::from)?;
-        let total: f64 = self.curvature.iter().sum();
+        // Σ cᵢxᵢⱼ² = Σc·(var + mean²) on this rank, then over the ranks: [Σc, Σcx²₁, …, Σcx²_d].
+        let local_total: f64 = self.curvature.iter().sum();
+        let mut sums = Vec::with_capacity(d + 1);
+        sums.push(local_total);
+        sums.extend((0..d).map(|j| local_total * (m.var[j] + m.mean[j] * m.mean[j])));
+        loss.ranks.sum(&mut sums)?;
+        let total = sums[0];
         let mut out = DVector::zeros(loss.dim());
         for j in 0..d {
-            // Σ cᵢxᵢⱼ² = Σc·(var + mean²).
-            out[j] = total * (m.var[j] + m.mean[j] * m.mean[j]) / loss.weight_sum + loss.l2;
+            out[j] = sums[j + 1] / loss.weight_sum + loss.l2;
         }
         if loss.fit_intercept {
             out[d] = total / loss.weight_sum;

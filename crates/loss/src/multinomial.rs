@@ -5,7 +5,9 @@
 //! normalization and `λ = 1/(C·S)` mapping as the binary [`LogLoss`](crate::LogLoss). Like it, the
 //! loss borrows a [`Design`] and sums over all its rows or a selection.
 
+use crate::ranks::Ranks;
 use crate::{gather, validate_weights, LossError};
+use logreg_collective::Collective;
 use logreg_linalg_core::{Design, LinalgError, MultiPassSums, Rows};
 use nalgebra::{DMatrix, DVector};
 
@@ -19,9 +21,11 @@ pub struct MultinomialLogLoss<'a> {
     k: usize,
     /// Weight of each row of the pass.
     weights: Option<Vec<f64>>,
+    /// Σ sᵢ over the rows of every rank.
     weight_sum: f64,
     fit_intercept: bool,
     l2: f64,
+    ranks: Ranks<'a>,
 }
 
 /// Softmax of `z` in place, returning logsumexp(z).
@@ -86,6 +90,7 @@ impl<'a> MultinomialLogLoss<'a> {
             weights: None,
             fit_intercept: true,
             l2: 0.0,
+            ranks: Ranks::LOCAL,
         })
     }
 
@@ -93,8 +98,21 @@ impl<'a> MultinomialLogLoss<'a> {
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
         validate_weights(weights, self.x.n_rows())?;
         let w = gather(weights, &self.rows);
-        self.weight_sum = w.iter().sum();
+        self.weight_sum = self.ranks.total(w.iter().sum())?;
         self.weights = Some(w);
+        Ok(self)
+    }
+
+    /// Sum over the rows of every rank of a job, as
+    /// [`LogLoss::with_collective`](crate::LogLoss::with_collective): value, gradient, Hessian,
+    /// Hessian products and Σ sᵢ are added over the ranks after each rank's pass.
+    pub fn with_collective(mut self, collective: &'a dyn Collective) -> Result<Self, LossError> {
+        let local = match &self.weights {
+            Some(w) => w.iter().sum(),
+            None => self.rows.len() as f64,
+        };
+        self.ranks = Ranks::new(collective);
+        self.weight_sum = self.ranks.total(local)?;
         Ok(self)
     }
 
@@ -127,7 +145,7 @@ impl<'a> MultinomialLogLoss<'a> {
         self.k * self.params_per_class()
     }
 
-    /// Number of rows the loss sums over.
+    /// Number of rows the loss sums over (on this rank, in a distributed loss).
     pub fn n_samples(&self) -> usize {
         self.rows.len()
     }
@@ -231,10 +249,13 @@ impl<'a> MultinomialLogLoss<'a> {
         self.check("parameters", theta)?;
         self.check("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
-        let (y, weights) = (&self.y, self.weights.as_deref());
-        let sums = self.x.multi_pass(self.rows, &w, &b, |first, z, l| {
-            residuals(self.k, y, weights, first, z, l)
+        // The closure runs on every core: it borrows the row data, not `self`, whose collective
+        // belongs to this thread.
+        let (k, y, weights) = (self.k, &self.y, self.weights.as_deref());
+        let mut sums = self.x.multi_pass(self.rows, &w, &b, |first, z, l| {
+            residuals(k, y, weights, first, z, l)
         })?;
+        self.ranks.sum_multi_pass(&mut sums)?;
         Ok(self.finish(&sums, theta, 1.0 / self.weight_sum, grad))
     }
 
@@ -248,6 +269,7 @@ impl<'a> MultinomialLogLoss<'a> {
     ) -> Result<f64, LossError> {
         self.check("parameters", theta)?;
         self.check("gradient buffer", grad)?;
+        self.ranks.refuse_mini_batches()?;
         if batch.is_empty() {
             return Err(LossError::Empty);
         }
@@ -263,8 +285,9 @@ impl<'a> MultinomialLogLoss<'a> {
             .map(|w| batch.iter().map(|&p| w[p]).collect());
         let (w, b) = self.split(theta);
         let sel = self.x.rows(Some(&rows))?;
+        let k = self.k;
         let sums = self.x.multi_pass(sel, &w, &b, |first, z, l| {
-            residuals(self.k, &y, weights.as_deref(), first, z, l)
+            residuals(k, &y, weights.as_deref(), first, z, l)
         })?;
         let scale = n as f64 / (batch.len() as f64 * self.weight_sum);
         Ok(self.finish(&sums, theta, scale, grad))
@@ -319,6 +342,7 @@ impl<'a> MultinomialLogLoss<'a> {
                 }
             }
         }
+        self.ranks.sum(h.as_mut_slice())?;
         h /= self.weight_sum;
         for a in 0..k {
             for j in 0..d {
@@ -397,7 +421,7 @@ impl MultinomialHessian<'_, '_> {
         let (w, b) = loss.split(v);
         let probs = &self.probs;
         let weights = loss.weights.as_deref();
-        let sums = loss.x.multi_pass(loss.rows, &w, &b, |first, z, _l| {
+        let mut sums = loss.x.multi_pass(loss.rows, &w, &b, |first, z, _l| {
             for (r, row) in z.chunks_exact_mut(k).enumerate() {
                 let pr = &probs[(first + r) * k..(first + r + 1) * k];
                 let mean: f64 = pr.iter().zip(row.iter()).map(|(p, u)| p * u).sum();
@@ -407,6 +431,7 @@ impl MultinomialHessian<'_, '_> {
                 }
             }
         })?;
+        loss.ranks.sum_multi_pass(&mut sums)?;
         let mut out = DVector::zeros(loss.dim());
         // `finish` adds λ·θ to the coefficients' gradient: given v, that is the penalty's λ·v.
         loss.finish(&sums, v, 1.0 / loss.weight_sum, &mut out);

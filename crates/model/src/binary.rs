@@ -1,14 +1,17 @@
 //! Binary logistic regression: fit on a design and two-class labels, predict, explain, save.
 
+use crate::distributed::{agreed, check_solver, global_classes};
 use crate::inference::{self, Summary};
-use crate::labels::{two_classes, Label};
+use crate::labels::{sorted_classes, two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
 use crate::ModelError;
+use logreg_collective::{Collective, Local};
 use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::LogLoss;
 use logreg_optim::{NoObserver, Observer, Report, Stop};
 use nalgebra::DVector;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// Binary logistic regression. Start with [`LogisticRegression::params`].
@@ -245,28 +248,118 @@ impl ValidParams {
         opts: FitOptions<'_, L>,
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
         let x = x.into_design()?;
-        let x: &Design<'_> = &x;
-        let d = x.n_cols();
-        let rows = training_rows(x, y.len(), opts.rows)?;
-        let train_labels: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
-        let classes = two_classes(&train_labels, opts.positive_class)?;
-        let y01: Vec<f64> = y
-            .iter()
-            .map(|v| f64::from(u8::from(*v == classes[1])))
-            .collect();
-        if let Some(names) = &opts.feature_names {
-            check_name_count(names, d)?;
-        }
+        self.fit_on_ranks(&x, y, opts, &Local, None)
+    }
 
-        let weights = combined_weights(self.class_weight(), &y01, &rows, opts.sample_weight)?;
+    /// [`fit_with`](Self::fit_with) on the rows of every rank of a job: each rank passes its own
+    /// rows (X, labels, weights, offsets, row selection) and the same settings, and every rank
+    /// gets the same model, the one a single process would fit on all the rows (within the
+    /// rounding of a different order of addition: the sums over rows are added by rank, then by
+    /// block). The classes are those of every rank's labels, so a rank may hold only one of
+    /// them; balanced class weights count every rank's rows. Every error is every rank's: a
+    /// rank that fails (a bad label, a mismatched length) makes every rank return the same
+    /// error, which names it. `sgd` is refused (its mini-batches are drawn on one process).
+    ///
+    /// Every rank must call this at the same point (it is a collective operation), with the
+    /// same number of features.
+    ///
+    /// ```
+    /// use logreg_collective::InProcess;
+    /// use logreg_model::{FitOptions, LogisticRegression};
+    /// use nalgebra::DMatrix;
+    ///
+    /// let params = LogisticRegression::params().check()?;
+    /// let x = DMatrix::from_row_slice(6, 1, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    /// let y = ["no", "no", "yes", "no", "yes", "yes"];
+    /// let single = params.fit(&x, &y)?;
+    /// // Two ranks (threads here; processes under MPI), three rows each.
+    /// let fits = std::thread::scope(|s| {
+    ///     let handles: Vec<_> = InProcess::group(2)?.into_iter().map(|rank| {
+    ///         let params = &params;
+    ///         s.spawn(move || {
+    ///             let mine = 3 * logreg_collective::Collective::rank(&rank);
+    ///             let x = DMatrix::from_row_slice(3, 1, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0][mine..mine + 3]);
+    ///             let y: Vec<String> = y[mine..mine + 3].iter().map(|s| s.to_string()).collect();
+    ///             params.fit_distributed(&x, &y, FitOptions::default(), &rank)
+    ///         })
+    ///     }).collect();
+    ///     Ok::<_, logreg_model::ModelError>(handles.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>())
+    /// })?;
+    /// for fit in fits {
+    ///     let w = fit?.coefficients()[0];
+    ///     assert!((w - single.coefficients()[0]).abs() <= 1e-10 * w.abs());
+    /// }
+    /// # Ok::<(), logreg_model::ModelError>(())
+    /// ```
+    pub fn fit_distributed<'x, L>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: FitOptions<'_, L>,
+        world: &dyn Collective,
+    ) -> Result<FittedLogisticRegression<L>, ModelError>
+    where
+        L: Label + Serialize + DeserializeOwned,
+    {
+        check_solver(world, self.solver().kind())?;
+        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
+        let local = agreed(
+            world,
+            training_rows(&x, y.len(), opts.rows).and_then(|rows| {
+                let train: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
+                sorted_classes(&train)
+            }),
+        )?;
+        let all = global_classes(world, &local)?;
+        let classes = two_classes(&all, opts.positive_class.clone())?;
+        self.fit_on_ranks(&x, y, opts, world, Some(classes))
+    }
+
+    /// The fit, on this process's rows (`world` = [`Local`]) or on every rank's. `classes` are
+    /// the labels' classes when known (every rank's), else found in this process's labels.
+    fn fit_on_ranks<L: Label>(
+        &self,
+        x: &Design<'_>,
+        y: &[L],
+        opts: FitOptions<'_, L>,
+        world: &dyn Collective,
+        classes: Option<[L; 2]>,
+    ) -> Result<FittedLogisticRegression<L>, ModelError> {
+        let d = x.n_cols();
+        // What each rank checks of its own rows; a failure anywhere is every rank's.
+        let local = || -> Result<_, ModelError> {
+            let rows = training_rows(x, y.len(), opts.rows)?;
+            let classes = match classes {
+                Some(c) => c,
+                None => {
+                    let train_labels: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
+                    two_classes(&train_labels, opts.positive_class.clone())?
+                }
+            };
+            let y01: Vec<f64> = y
+                .iter()
+                .map(|v| f64::from(u8::from(*v == classes[1])))
+                .collect();
+            if let Some(names) = &opts.feature_names {
+                check_name_count(names, d)?;
+            }
+            Ok((rows, classes, y01))
+        };
+        let (rows, classes, y01) = agreed(world, local())?;
+
+        let weights = combined_weights(self.class_weight(), &y01, &rows, opts.sample_weight, world);
         let sel = opts.rows.map(|_| rows.as_slice());
-        let mut loss = LogLoss::on_rows(x, sel, &y01)?.with_intercept(self.fit_intercept());
-        if let Some(w) = &weights {
-            loss = loss.with_sample_weight(w)?;
-        }
-        if let Some(o) = opts.offset {
-            loss = loss.with_offset(o)?;
-        }
+        let loss = weights.and_then(|weights| {
+            let mut loss = LogLoss::on_rows(x, sel, &y01)?.with_intercept(self.fit_intercept());
+            if let Some(w) = &weights {
+                loss = loss.with_sample_weight(w)?;
+            }
+            if let Some(o) = opts.offset {
+                loss = loss.with_offset(o)?;
+            }
+            Ok(loss)
+        });
+        let mut loss = agreed(world, loss)?.with_collective(world)?;
         let weight_sum = loss.weight_sum();
         if let Penalty::L2 { c } = self.penalty() {
             let lambda = LogLoss::l2_from_c(c, weight_sum)?;
@@ -288,6 +381,7 @@ impl ValidParams {
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: 1,
+            world,
         };
         let solved = solve::minimize(self, &problem, x0, obs)?;
         let report = solved.report;
@@ -296,13 +390,20 @@ impl ValidParams {
         // Only an unpenalized fit can run off to infinity on separated classes.
         let separable = self.penalty() == Penalty::None && {
             let z = loss.logits(&report.x)?;
-            z.iter().enumerate().all(|(pos, &zi)| {
-                if loss.is_positive(pos) {
-                    zi > 0.0
-                } else {
-                    zi < 0.0
-                }
-            })
+            let right_side = z
+                .iter()
+                .enumerate()
+                .filter(|&(pos, &zi)| {
+                    if loss.is_positive(pos) {
+                        zi > 0.0
+                    } else {
+                        zi < 0.0
+                    }
+                })
+                .count();
+            let mut counts = [right_side, z.len()];
+            logreg_collective::allreduce_counts(world, &mut counts)?;
+            counts[0] == counts[1]
         };
         let scale = match self.penalty() {
             Penalty::L2 { c } => c * weight_sum,
@@ -349,13 +450,23 @@ fn check_name_count(names: &[String], d: usize) -> Result<(), ModelError> {
 }
 
 /// Sample weights times class weights (one per row of X), or `None` when every row weighs 1.
-/// Balanced class weights count the training rows, as scikit-learn does.
+/// Balanced class weights count the training rows (of every rank), as scikit-learn does.
 pub(crate) fn combined_weights(
     cw: ClassWeight,
     y01: &[f64],
     rows: &[usize],
     sample_weight: Option<&[f64]>,
+    world: &dyn Collective,
 ) -> Result<Option<Vec<f64>>, ModelError> {
+    // Counted (over the ranks) before anything can fail on this rank alone.
+    let counts = match cw {
+        ClassWeight::None => None,
+        ClassWeight::Balanced => {
+            let mut c = [rows.len(), rows.iter().filter(|&&i| y01[i] == 1.0).count()];
+            logreg_collective::allreduce_counts(world, &mut c)?;
+            Some(c.map(|v| v as f64))
+        }
+    };
     if let Some(sw) = sample_weight {
         if sw.len() != y01.len() {
             return Err(ModelError::Shape {
@@ -365,15 +476,8 @@ pub(crate) fn combined_weights(
             });
         }
     }
-    let class_w = match cw {
-        ClassWeight::None => None,
-        ClassWeight::Balanced => {
-            // scikit-learn: n / (n_classes · count of the class), from counts, not weights.
-            let n = rows.len() as f64;
-            let pos = rows.iter().filter(|&&i| y01[i] == 1.0).count() as f64;
-            Some([n / (2.0 * (n - pos)), n / (2.0 * pos)])
-        }
-    };
+    // scikit-learn: n / (n_classes · count of the class), from counts, not weights.
+    let class_w = counts.map(|[n, pos]| [n / (2.0 * (n - pos)), n / (2.0 * pos)]);
     Ok(match (sample_weight, class_w) {
         (None, None) => None,
         (Some(sw), None) => Some(sw.to_vec()),

@@ -23,6 +23,7 @@
 mod binary;
 mod cv;
 pub mod datasets;
+mod distributed;
 mod inference;
 mod labels;
 mod multiclass;
@@ -38,13 +39,14 @@ pub use binary::{
 pub use cv::cross_val_accuracy;
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, two_classes, Label};
-pub use multiclass::{FittedMultinomial, FittedOneVsRest};
+pub use multiclass::{FittedMultinomial, FittedOneVsRest, MultiFitOptions};
 pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
 pub use persist::{
     from_versioned_json, read_text, to_versioned_json, write_atomic, write_new, FORMAT_VERSION,
 };
 pub use solve::LossObjective;
 
+use logreg_collective::CollectiveError;
 use logreg_linalg_core::LinalgError;
 use logreg_loss::LossError;
 use logreg_optim::OptimError;
@@ -197,6 +199,10 @@ pub enum ModelError {
     /// From building or reading the design matrix (shapes, row selections, sparse structure).
     #[error(transparent)]
     Linalg(LinalgError),
+    /// From the ranks of a distributed fit: another rank's failure (every rank reports the same
+    /// one), or the exchange itself.
+    #[error(transparent)]
+    Collective(#[from] CollectiveError),
 }
 
 impl From<LinalgError> for ModelError {
@@ -218,6 +224,7 @@ impl From<LossError> for ModelError {
     fn from(e: LossError) -> Self {
         match e {
             LossError::Linalg(l) => l.into(),
+            LossError::Collective(c) => ModelError::Collective(c),
             other => ModelError::Loss(other),
         }
     }

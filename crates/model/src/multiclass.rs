@@ -1,14 +1,17 @@
 //! More than two classes: multinomial (softmax) regression and one-vs-rest binary models.
 
 use crate::binary::{FitOptions, FitReport, FittedLogisticRegression};
+use crate::distributed::{agreed, check_solver, global_classes};
 use crate::labels::{encode, sorted_classes, Label};
 use crate::params::{ClassWeight, Penalty, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
 use crate::ModelError;
+use logreg_collective::{allreduce_counts, Collective, Local};
 use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::MultinomialLogLoss;
 use logreg_optim::NoObserver;
 use nalgebra::{DMatrix, DVector};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// A fitted multinomial (softmax) logistic regression over K ≥ 2 classes.
@@ -83,7 +86,21 @@ fn class_weighted(
     rows: &[usize],
     k: usize,
     sample_weight: Option<&[f64]>,
+    world: &dyn Collective,
 ) -> Result<Option<Vec<f64>>, ModelError> {
+    // Counted (over the ranks) before anything can fail on this rank alone: [n, n₁, …, n_K].
+    let counts = match cw {
+        ClassWeight::None => None,
+        ClassWeight::Balanced => {
+            let mut counts = vec![0usize; k + 1];
+            counts[0] = rows.len();
+            for &i in rows {
+                counts[codes[i] + 1] += 1;
+            }
+            allreduce_counts(world, &mut counts)?;
+            Some(counts)
+        }
+    };
     if let Some(sw) = sample_weight {
         if sw.len() != codes.len() {
             return Err(ModelError::Shape {
@@ -93,15 +110,11 @@ fn class_weighted(
             });
         }
     }
-    let per_class = match cw {
-        ClassWeight::None => return Ok(sample_weight.map(<[f64]>::to_vec)),
-        ClassWeight::Balanced => {
-            let mut counts = vec![0usize; k];
-            for &i in rows {
-                counts[codes[i]] += 1;
-            }
-            let n = rows.len() as f64;
-            counts
+    let per_class = match counts {
+        None => return Ok(sample_weight.map(<[f64]>::to_vec)),
+        Some(counts) => {
+            let n = counts[0] as f64;
+            counts[1..]
                 .iter()
                 .map(|&c| {
                     if c == 0 {
@@ -144,18 +157,76 @@ impl ValidParams {
         opts: MultiFitOptions<'_>,
     ) -> Result<FittedMultinomial<L>, ModelError> {
         let x = x.into_design()?;
-        let x: &Design<'_> = &x;
-        let (rows, classes) = prepare(x, y, opts.rows)?;
+        self.fit_multinomial_on_ranks(&x, y, opts, &Local, None)
+    }
+
+    /// [`fit_multinomial_with`](Self::fit_multinomial_with) on the rows of every rank of a job,
+    /// as [`fit_distributed`](Self::fit_distributed) is for a binary model: each rank passes its
+    /// own rows, every rank gets the same model, the classes are those of every rank's labels.
+    pub fn fit_multinomial_distributed<'x, L>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: MultiFitOptions<'_>,
+        world: &dyn Collective,
+    ) -> Result<FittedMultinomial<L>, ModelError>
+    where
+        L: Label + Serialize + DeserializeOwned,
+    {
+        check_solver(world, self.solver().kind())?;
+        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
+        let local = agreed(
+            world,
+            crate::binary::training_rows(&x, y.len(), opts.rows).and_then(|rows| {
+                let train: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
+                sorted_classes(&train)
+            }),
+        )?;
+        let classes = global_classes(world, &local)?;
+        self.fit_multinomial_on_ranks(&x, y, opts, world, Some(classes))
+    }
+
+    /// The multinomial fit on this process's rows or on every rank's; `classes` are every
+    /// rank's classes when known, else found in this process's labels.
+    fn fit_multinomial_on_ranks<L: Label>(
+        &self,
+        x: &Design<'_>,
+        y: &[L],
+        opts: MultiFitOptions<'_>,
+        world: &dyn Collective,
+        classes: Option<Vec<L>>,
+    ) -> Result<FittedMultinomial<L>, ModelError> {
+        let prepared = match classes {
+            None => prepare(x, y, opts.rows),
+            Some(classes) => multi_classes(&classes).and_then(|classes| {
+                Ok((
+                    crate::binary::training_rows(x, y.len(), opts.rows)?,
+                    classes,
+                ))
+            }),
+        };
+        let (rows, classes) = agreed(world, prepared)?;
         let d = x.n_cols();
         let k = classes.len();
         let codes = encode(y, &classes);
-        let weights = class_weighted(self.class_weight(), &codes, &rows, k, opts.sample_weight)?;
+        let weights = class_weighted(
+            self.class_weight(),
+            &codes,
+            &rows,
+            k,
+            opts.sample_weight,
+            world,
+        );
         let sel = opts.rows.map(|_| rows.as_slice());
-        let mut loss =
-            MultinomialLogLoss::on_rows(x, sel, &codes, k)?.with_intercept(self.fit_intercept());
-        if let Some(w) = &weights {
-            loss = loss.with_sample_weight(w)?;
-        }
+        let loss = weights.and_then(|weights| {
+            let mut loss = MultinomialLogLoss::on_rows(x, sel, &codes, k)?
+                .with_intercept(self.fit_intercept());
+            if let Some(w) = &weights {
+                loss = loss.with_sample_weight(w)?;
+            }
+            Ok(loss)
+        });
+        let mut loss = agreed(world, loss)?.with_collective(world)?;
         if let Penalty::L2 { c } = self.penalty() {
             let lambda = logreg_loss::LogLoss::l2_from_c(c, loss.weight_sum())?;
             loss = loss.with_l2(lambda)?;
@@ -166,6 +237,7 @@ impl ValidParams {
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: k,
+            world,
         };
         let zeros = DVector::zeros(loss.dim());
         let solved = solve::minimize(self, &problem, zeros, &mut NoObserver)?;

@@ -16,8 +16,11 @@
 //! accurate, and the standardized one is not, so Newton runs preconditioned too. Gradient descent
 //! and SGD do not, because the tutorials' runs are the textbook algorithms on the data as given.
 
-use logreg_linalg_core::{Design, Rows};
+use logreg_collective::{all_gather_f64, Collective};
+use logreg_linalg_core::{Design, Moments, Rows};
 use logreg_optim::{HessianOperator, Objective, OptimError};
+
+use crate::ModelError;
 use nalgebra::{DMatrix, DVector};
 
 /// How far from the identity a change of variables must be to be worth making: data already
@@ -35,19 +38,24 @@ pub(crate) struct Scaling {
 }
 
 impl Scaling {
-    /// The scaling for the rows `rows` of `x`, or `None` when the columns are already centred and
-    /// scaled (or the problem has no intercept to absorb a shift and unit scales). Constant
-    /// columns are left alone (scaling them would divide by zero, centring them would only move
-    /// their non-identifiable weight onto the intercept).
+    /// The scaling for the rows `rows` of `x` (on every rank of `world`: the moments of every
+    /// rank's rows), or `None` when the columns are already centred and scaled (or the problem
+    /// has no intercept to absorb a shift and unit scales). Constant columns are left alone
+    /// (scaling them would divide by zero, centring them would only move their
+    /// non-identifiable weight onto the intercept).
     pub(crate) fn for_design(
         x: &Design<'_>,
         rows: Rows<'_>,
         intercept: bool,
         classes: usize,
-    ) -> Result<Option<Scaling>, OptimError> {
-        let m = x
-            .column_moments(rows, None)
-            .map_err(|e| OptimError::Evaluation(logreg_optim::EvaluationError::new(e)))?;
+        world: &dyn Collective,
+    ) -> Result<Option<Scaling>, ModelError> {
+        let local = x.column_moments(rows, None)?;
+        let m = if world.size() == 1 {
+            local
+        } else {
+            merge_moments(world, rows.len(), local)?
+        };
         let d = m.mean.len();
         let mut shift = vec![0.0; d];
         let mut scale = vec![1.0; d];
@@ -147,6 +155,41 @@ impl Scaling {
     }
 }
 
+/// Every rank's column moments (`n` rows each) merged into those of all the rows: each rank's
+/// count, means and variances are gathered and combined in rank order by Chan, Golub and
+/// LeVeque's pairwise update (means and centred sums, never raw sums of squares), the same on
+/// every rank.
+fn merge_moments(world: &dyn Collective, n: usize, local: Moments) -> Result<Moments, ModelError> {
+    let d = local.mean.len();
+    let mut mine = Vec::with_capacity(1 + 2 * d);
+    mine.push(n as f64);
+    mine.extend_from_slice(&local.mean);
+    mine.extend_from_slice(&local.var);
+    let (mut total, mut mean, mut m2) = (0.0, vec![0.0; d], vec![0.0; d]);
+    for theirs in all_gather_f64(world, &mine)? {
+        let (nb, rest) = theirs.split_first().unwrap_or((&0.0, &[]));
+        if *nb == 0.0 || rest.len() != 2 * d {
+            continue;
+        }
+        let (mb, vb) = rest.split_at(d);
+        if total == 0.0 {
+            mean.copy_from_slice(mb);
+            m2 = vb.iter().map(|v| v * nb).collect();
+            total = *nb;
+            continue;
+        }
+        let merged = total + nb;
+        for j in 0..d {
+            let delta = mb[j] - mean[j];
+            mean[j] += delta * nb / merged;
+            m2[j] += vb[j] * nb + delta * delta * total * nb / merged;
+        }
+        total = merged;
+    }
+    let var = m2.iter().map(|s| (s / total.max(1.0)).max(0.0)).collect();
+    Ok(Moments { mean, var })
+}
+
 /// An objective seen through a [`Scaling`]: the solver's parameters are θ′, the inner objective
 /// sees θ = Tθ′.
 pub(crate) struct Preconditioned<'f> {
@@ -230,7 +273,7 @@ mod tests {
             )
             .unwrap(),
         );
-        Scaling::for_design(&x, x.all_rows(), intercept, 2)
+        Scaling::for_design(&x, x.all_rows(), intercept, 2, &logreg_collective::Local)
             .unwrap()
             .unwrap()
     }
@@ -255,7 +298,7 @@ mod tests {
     fn standardized_columns_need_no_change_of_variables() {
         let x = Design::from(Dense::new(vec![-1.0, 1.0, 1.0, -1.0], 2, 2).unwrap());
         assert_eq!(
-            Scaling::for_design(&x, x.all_rows(), true, 1).unwrap(),
+            Scaling::for_design(&x, x.all_rows(), true, 1, &logreg_collective::Local).unwrap(),
             None
         );
     }

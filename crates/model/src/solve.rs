@@ -5,6 +5,7 @@ use crate::binary::Stage;
 use crate::params::{Solver, SolverKind, ValidParams};
 use crate::precondition::{Preconditioned, Scaling};
 use crate::ModelError;
+use logreg_collective::{allreduce_counts, Collective};
 use logreg_linalg_core::{Design, Rows, Storage};
 use logreg_loss::{LogLoss, LossError, MultinomialLogLoss};
 use logreg_optim::{
@@ -91,17 +92,23 @@ pub(crate) struct Problem<'a> {
     pub(crate) intercept: bool,
     /// Parameter blocks (1, or K for a multinomial model).
     pub(crate) classes: usize,
+    /// The ranks whose rows the objective sums over (the design and rows are this rank's).
+    pub(crate) world: &'a dyn Collective,
 }
 
 impl Problem<'_> {
-    fn shape(&self) -> Shape {
-        Shape {
-            n: self.rows.len(),
+    /// The shape of the whole problem: every rank's rows and stored values, so that every rank
+    /// makes the same choices from it.
+    fn shape(&self) -> Result<Shape, ModelError> {
+        let mut counts = [self.rows.len(), self.design.stored_values()];
+        allreduce_counts(self.world, &mut counts)?;
+        Ok(Shape {
+            n: counts[0],
             p: self.objective.dim(),
-            nnz: self.design.stored_values(),
+            nnz: counts[1],
             sparse: self.design.storage() == Storage::Sparse,
             classes: self.classes,
-        }
+        })
     }
 }
 
@@ -205,6 +212,7 @@ fn run_stage(
             problem.rows,
             problem.intercept,
             problem.classes,
+            problem.world,
         )?
     } else {
         None
@@ -237,7 +245,7 @@ fn auto(
     x0: DVector<f64>,
     obs: &mut dyn Observer,
 ) -> Result<Solved, ModelError> {
-    let shape = problem.shape();
+    let shape = problem.shape()?;
     let tol = params.tol().unwrap_or(1e-10);
     let budget = params.max_iter();
     let newton_passes = shape.newton_iteration_passes();
