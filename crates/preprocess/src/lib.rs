@@ -75,6 +75,7 @@ pub mod features;
 mod lenient;
 pub mod libsvm;
 pub mod pipeline;
+mod ranks;
 pub mod read;
 pub mod recipes;
 pub mod schema;
@@ -86,6 +87,7 @@ pub use error::PreprocessError;
 pub use features::{DesignStorage, Features};
 pub use libsvm::{read_libsvm, read_libsvm_chunks, read_libsvm_from, LibsvmChunks, LibsvmData};
 pub use pipeline::{Pipeline, FORMAT_VERSION};
+pub use ranks::{Ranks, RowOrigins};
 pub use read::{
     read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from, CsvChunks,
     CsvOptions, DEFAULT_NA_VALUES,
