@@ -75,7 +75,7 @@ pub fn labels_of(table: &Table, target: &str) -> Result<Vec<ClassLabel>, Error> 
 }
 
 /// The labels a column holds; `target` names it in errors.
-fn labels_in(column: ColumnView<'_>, target: &str) -> Result<Vec<ClassLabel>, Error> {
+pub(crate) fn labels_in(column: ColumnView<'_>, target: &str) -> Result<Vec<ClassLabel>, Error> {
     let missing = |i: usize| Error::MissingLabel {
         column: target.to_string(),
         row: i + 1,
@@ -257,6 +257,19 @@ impl Classifier {
         })
     }
 
+    /// A classifier from its parts (a pipeline fitted to produce the model's features).
+    pub(crate) fn from_parts(
+        target: String,
+        pipeline: Pipeline,
+        model: FittedLogisticRegression<ClassLabel>,
+    ) -> Self {
+        Classifier {
+            target,
+            pipeline,
+            model,
+        }
+    }
+
     /// The fitted model.
     pub fn model(&self) -> &FittedLogisticRegression<ClassLabel> {
         &self.model
@@ -350,8 +363,17 @@ impl Classifier {
         rows: Option<&[usize]>,
         z: &[f64],
     ) -> Result<Evaluation, Error> {
-        let positive = self.positive_class();
+        Evaluation::from_logits(&self.truth(labels, rows)?, z)
+    }
 
+    /// Whether each of the rows `rows` of `labels` (all of them if `None`) is of the positive
+    /// class; a label that is neither class is an error naming its 1-based row.
+    pub(crate) fn truth(
+        &self,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+    ) -> Result<Vec<bool>, Error> {
+        let positive = self.positive_class();
         let negative = &self.model.classes()[0];
         let all: Vec<usize>;
         let rows = match rows {
@@ -372,8 +394,7 @@ impl Classifier {
                 classes: vec![negative.to_string(), positive.to_string()],
             });
         }
-        let truth: Vec<bool> = rows.iter().map(|&i| labels[i] == *positive).collect();
-        Evaluation::from_logits(&truth, z)
+        Ok(rows.iter().map(|&i| labels[i] == *positive).collect())
     }
 
     /// The statsmodels-style coefficient table (unpenalized fits only).

@@ -24,11 +24,16 @@
 //! | `logreg-preprocess` | [`preprocess`] | CSV tables, scalers, one-hot, binning, pipelines |
 //! | `logreg-model` | [`model`] | estimators, inference, persistence |
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
+//! | `logreg-collective` | [`collective`] | ranks of a distributed fit: allreduce, broadcast, shards (MPI behind the `mpi` feature) |
+
+//! [`distributed`] fits a classifier on rows spread over the ranks of an MPI job.
 
 mod classifier;
+pub mod distributed;
 mod stream;
 
 pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained};
+pub use logreg_collective as collective;
 pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
 pub use logreg_loss as loss;
@@ -65,6 +70,27 @@ pub enum Error {
         column: String,
         /// 1-based data row.
         row: usize,
+    },
+    /// From the ranks of a distributed fit: another rank's failure (every rank reports the same
+    /// one, naming the rank), shard assignment, or the exchange itself.
+    #[error(transparent)]
+    Collective(#[from] collective::CollectiveError),
+    /// Shard files whose columns disagree.
+    #[error(
+        "the shards' columns disagree: rank {rank}'s file `{}` {detail} (compared with rank 0's \
+         `{}`)",
+        file.display(),
+        reference.display()
+    )]
+    ShardColumns {
+        /// The rank that read the file.
+        rank: usize,
+        /// The file.
+        file: std::path::PathBuf,
+        /// The file its columns are compared with (rank 0's first).
+        reference: std::path::PathBuf,
+        /// Which column differs, and how.
+        detail: String,
     },
     /// A label the model was not trained on.
     #[error("column {column:?}, row {row}: label {value:?} is not one of the model's classes ({})", classes.join(", "))]

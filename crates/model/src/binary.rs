@@ -1,8 +1,8 @@
 //! Binary logistic regression: fit on a design and two-class labels, predict, explain, save.
 
-use crate::distributed::{agreed, check_solver, global_classes};
+use crate::distributed::{agreed, check_solver, classes_on_ranks};
 use crate::inference::{self, Summary};
-use crate::labels::{sorted_classes, two_classes, Label};
+use crate::labels::{two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
 use crate::ModelError;
@@ -305,12 +305,10 @@ impl ValidParams {
         let x = agreed(world, x.into_design().map_err(ModelError::from))?;
         let local = agreed(
             world,
-            training_rows(&x, y.len(), opts.rows).and_then(|rows| {
-                let train: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
-                sorted_classes(&train)
-            }),
+            training_rows(&x, y.len(), opts.rows)
+                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
         )?;
-        let all = global_classes(world, &local)?;
+        let all = classes_on_ranks(world, &local)?;
         let classes = two_classes(&all, opts.positive_class.clone())?;
         self.fit_on_ranks(&x, y, opts, world, Some(classes))
     }

@@ -21,18 +21,27 @@ pub(crate) fn agreed<T>(
     agree(world, outcome).map_err(ModelError::from)
 }
 
-/// The sorted distinct labels of every rank's `local` classes (each rank's sorted distinct
-/// training labels), the same on every rank: each rank's list travels as JSON.
-pub(crate) fn global_classes<L>(world: &dyn Collective, local: &[L]) -> Result<Vec<L>, ModelError>
+/// The sorted distinct labels of every rank's `local` labels (the same on every rank): each
+/// rank's distinct labels travel as JSON. With one rank, `local`'s sorted distinct labels.
+/// Every rank must call it at the same point.
+///
+/// ```
+/// use logreg_collective::Local;
+/// let classes = logreg_model::classes_on_ranks(&Local, &["b", "a", "b"].map(String::from))?;
+/// assert_eq!(classes, ["a", "b"]);
+/// # Ok::<(), logreg_model::ModelError>(())
+/// ```
+pub fn classes_on_ranks<L>(world: &dyn Collective, local: &[L]) -> Result<Vec<L>, ModelError>
 where
     L: Label + Serialize + DeserializeOwned,
 {
+    let local = agreed(world, sorted_classes(local))?;
     if world.size() == 1 {
-        return Ok(local.to_vec());
+        return Ok(local);
     }
     let mine = agreed(
         world,
-        serde_json::to_vec(local).map_err(|e| ModelError::InvalidLabel {
+        serde_json::to_vec(&local).map_err(|e| ModelError::InvalidLabel {
             row: 0,
             value: format!("a label that cannot be sent to the other ranks ({e})"),
         }),

@@ -37,6 +37,7 @@ pub use binary::{
     LogisticRegression, Stage,
 };
 pub use cv::cross_val_accuracy;
+pub use distributed::classes_on_ranks;
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, two_classes, Label};
 pub use multiclass::{FittedMultinomial, FittedOneVsRest, MultiFitOptions};

@@ -1,7 +1,7 @@
 //! More than two classes: multinomial (softmax) regression and one-vs-rest binary models.
 
 use crate::binary::{FitOptions, FitReport, FittedLogisticRegression};
-use crate::distributed::{agreed, check_solver, global_classes};
+use crate::distributed::{agreed, check_solver, classes_on_ranks};
 use crate::labels::{encode, sorted_classes, Label};
 use crate::params::{ClassWeight, Penalty, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
@@ -177,12 +177,10 @@ impl ValidParams {
         let x = agreed(world, x.into_design().map_err(ModelError::from))?;
         let local = agreed(
             world,
-            crate::binary::training_rows(&x, y.len(), opts.rows).and_then(|rows| {
-                let train: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
-                sorted_classes(&train)
-            }),
+            crate::binary::training_rows(&x, y.len(), opts.rows)
+                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
         )?;
-        let classes = global_classes(world, &local)?;
+        let classes = classes_on_ranks(world, &local)?;
         self.fit_multinomial_on_ranks(&x, y, opts, world, Some(classes))
     }
 

@@ -89,8 +89,8 @@ pub use libsvm::{read_libsvm, read_libsvm_chunks, read_libsvm_from, LibsvmChunks
 pub use pipeline::{Pipeline, FORMAT_VERSION};
 pub use ranks::{Ranks, RowOrigins};
 pub use read::{
-    read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from, CsvChunks,
-    CsvOptions, DEFAULT_NA_VALUES,
+    csv_row_ranges, read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from,
+    read_csv_range, CsvChunks, CsvOptions, CsvRange, DEFAULT_NA_VALUES,
 };
 pub use schema::{ColumnType, Field, Schema};
 pub use steps::{

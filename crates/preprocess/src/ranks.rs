@@ -151,6 +151,11 @@ impl<'a> Ranks<'a> {
         self.world
     }
 
+    /// Where this rank's rows came from, when known.
+    pub fn origins(&self) -> Option<&'a RowOrigins> {
+        self.origins
+    }
+
     /// Whether there is more than one rank.
     pub(crate) fn is_distributed(&self) -> bool {
         self.world.size() > 1

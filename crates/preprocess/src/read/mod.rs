@@ -30,6 +30,7 @@ mod cells;
 mod chunks;
 mod options;
 mod parse;
+mod ranges;
 mod source;
 mod tokenizer;
 mod whole;
@@ -40,6 +41,7 @@ use std::path::Path;
 
 pub use chunks::CsvChunks;
 pub use options::{CsvOptions, DEFAULT_NA_VALUES};
+pub use ranges::{csv_row_ranges, read_csv_range, CsvRange};
 
 use crate::error::PreprocessError;
 use crate::schema::Schema;
