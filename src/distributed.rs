@@ -181,9 +181,11 @@ fn agreed_plain<T>(world: &dyn Collective, outcome: Result<T, Error>) -> Result<
     Ok(agree(world, outcome)?)
 }
 
-/// This rank's outcome made every rank's, an error pointed at the file and data row its row
-/// came from.
-fn agreed_at<T>(
+/// This rank's outcome made every rank's (with one rank, as it is): `Ok` on every rank, or on
+/// every rank the error of the lowest failing rank, pointed at the file and data row its row
+/// came from (`origins`: this rank's, see [`LocalRows::origins`]). Every rank must call it at
+/// the same point.
+pub fn agreed<T>(
     world: &dyn Collective,
     origins: &RowOrigins,
     outcome: Result<T, Error>,
@@ -471,7 +473,7 @@ impl Classifier {
         let world = ranks.world();
         let no_origins = RowOrigins::new();
         let origins = ranks.origins().unwrap_or(&no_origins);
-        let (features_table, labels) = agreed_at(
+        let (features_table, labels) = agreed(
             world,
             origins,
             (|| {
@@ -524,7 +526,7 @@ impl Classifier {
         let world = ranks.world();
         let no_origins = RowOrigins::new();
         let origins = ranks.origins().unwrap_or(&no_origins);
-        let local = agreed_at(
+        let local = agreed(
             world,
             origins,
             (|| {

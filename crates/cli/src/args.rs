@@ -108,9 +108,21 @@ pub enum ClassWeightArg {
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
     /// CSV file with a header row [default: the bundled datasets/banknote.csv, target `class`,
-    /// standardized].
+    /// standardized]. With --distributed: one file (each rank reads a run of its rows), or a
+    /// quoted glob such as 'data/part-*.csv' (each rank reads whole files).
     #[arg(value_name = "DATA.csv", requires = "target")]
     pub data: Option<PathBuf>,
+
+    /// More shard files, with --distributed: DATA.csv and these are assigned to the ranks in
+    /// order, each rank reading whole files.
+    #[arg(value_name = "MORE.csv", requires = "distributed")]
+    pub more_data: Vec<PathBuf>,
+
+    /// Fit on the ranks of an MPI job (`mpirun -n 4 logreg train … --distributed`): each rank
+    /// reads only its share of the rows, every rank fits the same model, rank 0 writes the
+    /// model and the report. Needs a build with the `mpi` feature.
+    #[arg(long)]
+    pub distributed: bool,
 
     /// The label column (two distinct values).
     #[arg(long, short, value_name = "COL")]
@@ -414,6 +426,22 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     if a.positive.as_deref() == Some("") {
         return Err(usage("--positive: the label is empty".into()));
     }
+    if a.distributed {
+        if a.plot.is_some() {
+            return Err(usage(
+                "--plot is not available with --distributed: the charts need every row on one \
+                 process; train on one machine to plot"
+                    .into(),
+            ));
+        }
+        if a.solver == "sgd" {
+            return Err(usage(
+                "--solver sgd cannot run with --distributed: its mini-batches are drawn on one \
+                 process; use auto, lbfgs, newton, newton-cg or gd"
+                    .into(),
+            ));
+        }
+    }
     let params = estimator(a)?;
     let one_hot = match a.one_hot.as_deref() {
         None => OneHot::Off,
@@ -586,6 +614,8 @@ pub fn default_train() -> TrainArgs {
         // The definitions above make `logreg train` always parse; this arm keeps main panic-free.
         _ => TrainArgs {
             data: None,
+            more_data: Vec::new(),
+            distributed: false,
             target: None,
             positive: None,
             test_size: 0.2,

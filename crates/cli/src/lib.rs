@@ -4,6 +4,7 @@
 //! library form exists so the argument handling can be fuzzed in-process (`fuzz/`).
 
 mod args;
+mod distributed;
 mod error;
 mod files;
 mod inspect;
@@ -61,7 +62,9 @@ where
         Ok(()) => 0,
         Err(e) if e.broken_pipe => 0,
         Err(e) => {
-            let _ = writeln!(stderr, "error: {}", e.line());
+            // One write for the whole line: under mpirun every rank reports the same error, and
+            // lines written in pieces interleave.
+            let _ = stderr.write_all(format!("error: {}\n", e.line()).as_bytes());
             e.code
         }
     }

@@ -60,6 +60,9 @@ pub struct Report {
     /// Charts written (train with --plot).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plots: Vec<String>,
+    /// The number of ranks (MPI processes) the fit ran on (train with --distributed only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranks: Option<usize>,
     /// The coefficient table (summary only).
     #[serde(flatten)]
     pub inference: Option<Inference>,
@@ -262,6 +265,7 @@ impl Report {
             train: None,
             test: None,
             plots: Vec::new(),
+            ranks: None,
             inference: None,
         }
     }
@@ -284,6 +288,12 @@ impl Report {
                 w,
                 "data        {}: {} rows, {} columns",
                 d.path, d.rows, d.columns
+            );
+        }
+        if let Some(ranks) = self.ranks {
+            let _ = writeln!(
+                w,
+                "distributed {ranks} ranks, each reading its own rows; one model, written by rank 0"
             );
         }
         if let Some(m) = &self.model_file {

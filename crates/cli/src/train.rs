@@ -23,6 +23,9 @@ const BOUNDARY_SVG: &str = "boundary.svg";
 
 /// Runs `train`.
 pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+    if args.distributed {
+        return crate::distributed::train(args, quiet, out);
+    }
     let plan = crate::args::plan_train(args)?;
     let path = match &plan.data {
         Some(p) => p.clone(),
@@ -136,8 +139,8 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     }
 }
 
-/// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
-fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
+/// How the CSV is read: the `--one-hot` columns as categories even if they hold numbers.
+pub(crate) fn csv_options(plan: &TrainPlan) -> CsvOptions {
     let mut options = CsvOptions::new();
     if let OneHot::Columns(cols) = &plan.one_hot {
         for c in cols {
@@ -146,11 +149,23 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
             }
         }
     }
+    options
+}
+
+/// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
+fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
     let in_flag = |flag: &str, e| CliError::failed(format!("{}: {flag}: {e}", path.display()));
-    let table = read_csv(path, &options).map_err(|e| match e {
+    let table = read_csv(path, &csv_options(plan)).map_err(|e| match e {
         PreprocessError::ColumnNotFound { .. } => in_flag("--one-hot", e),
         other => about_file(other.into(), path),
     })?;
+    check_flag_columns(&table, plan, &path.display().to_string())?;
+    Ok(table)
+}
+
+/// The columns `--target`, `--drop` and `--bin` name are in the table (read from `data`).
+pub(crate) fn check_flag_columns(table: &Table, plan: &TrainPlan, data: &str) -> CliResult<()> {
+    let in_flag = |flag: &str, e| CliError::failed(format!("{data}: {flag}: {e}"));
     table
         .column(&plan.target)
         .map_err(|e| in_flag("--target", e))?;
@@ -164,12 +179,17 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
             return Err(in_flag(flag, e));
         }
     }
-    Ok(table)
+    Ok(())
 }
 
 /// The label column must hold exactly two values; the error lists what it holds.
 fn check_binary(labels: &[ClassLabel], target: &str, path: &Path) -> CliResult<()> {
     let classes = sorted_classes(labels).map_err(|e| about_file(e.into(), path))?;
+    check_two_classes(&classes, target, &path.display().to_string())
+}
+
+/// The sorted distinct labels of the target (read from `data`) must be exactly two.
+pub(crate) fn check_two_classes(classes: &[ClassLabel], target: &str, data: &str) -> CliResult<()> {
     if classes.len() == 2 {
         return Ok(());
     }
@@ -187,14 +207,13 @@ fn check_binary(labels: &[ClassLabel], target: &str, path: &Path) -> CliResult<(
         format!("{} distinct values", classes.len())
     };
     Err(CliError::failed(format!(
-        "{}: target column {target:?} has {what} ({}); a binary classifier needs exactly two",
-        path.display(),
+        "{data}: target column {target:?} has {what} ({}); a binary classifier needs exactly two",
         shown.join(", ")
     )))
 }
 
 /// The columns that become features (file order): all but the target and the dropped ones.
-fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
+pub(crate) fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
     table
         .column_names()
         .iter()
@@ -204,7 +223,7 @@ fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
 }
 
 /// Which feature columns are one-hot encoded, in output order.
-fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<String> {
+pub(crate) fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<String> {
     let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
     let mut cols: Vec<String> = match &plan.one_hot {
         OneHot::Off => Vec::new(),
@@ -229,13 +248,13 @@ fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<St
     cols
 }
 
-/// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
-/// Both errors name the file, row, column and value.
-fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> CliResult<()> {
+/// The feature columns that must be numeric (not one-hot encoded, or binned) but were read as
+/// categories.
+pub(crate) fn must_be_numeric<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
     let features = feature_columns(table, plan);
     let encoded = one_hot_columns(plan, table, &features);
     let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    let must_be_numeric: Vec<&str> = features
+    features
         .iter()
         .copied()
         .filter(|c| binned(c) || !encoded.iter().any(|e| e == c))
@@ -244,21 +263,55 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
                 .column(c)
                 .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
         })
-        .collect();
+        .collect()
+}
+
+/// What to do about a column `first` that must be numeric and is not.
+pub(crate) fn numeric_hint(first: &str, plan: &TrainPlan) -> String {
+    if plan.bins.iter().any(|b| b.column == first) {
+        format!("--bin needs a numeric column; {first:?} is not")
+    } else {
+        format!(
+            "to use {first:?} as categories pass --one-hot {first} (or --one-hot auto); \
+             to leave it out, --drop {first}"
+        )
+    }
+}
+
+/// The first missing feature value (0-based row, column), when `--impute` is not given.
+pub(crate) fn first_missing<'a>(table: &'a Table, plan: &TrainPlan) -> Option<(usize, &'a str)> {
+    if plan.impute.is_some() {
+        return None;
+    }
+    feature_columns(table, plan)
+        .iter()
+        .filter_map(|c| {
+            let col = table.column(c).ok()?;
+            let row = col.first_missing()?;
+            Some((row, *c))
+        })
+        .min_by_key(|(row, _)| *row)
+}
+
+/// The message for a missing feature value at 1-based data `row` of `data`.
+pub(crate) fn missing_message(data: &str, row: usize, column: &str) -> String {
+    format!(
+        "{data}: data row {row}, column {column:?}: the value is missing; fill missing values \
+         with --impute mean|median|most-frequent, or remove the row"
+    )
+}
+
+/// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
+/// Both errors name the file, row, column and value.
+fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> CliResult<()> {
+    let must_be_numeric = must_be_numeric(table, plan);
     if let Some(first) = must_be_numeric.first() {
         // Reading them as numbers makes the reader name the first cell that is not one.
         let mut options = CsvOptions::new();
         for c in &must_be_numeric {
             options = options.column_type(c.to_string(), ColumnType::Numeric);
         }
-        let hint = if binned(first) {
-            format!("--bin needs a numeric column; {first:?} is not")
-        } else {
-            format!(
-                "to use {first:?} as categories pass --one-hot {first} (or --one-hot auto); \
-                 to leave it out, --drop {first}"
-            )
-        };
+        let hint = numeric_hint(first, plan);
         return match read_csv(path, &options) {
             Err(e) => Err(CliError::failed(format!(
                 "{}; {hint}",
@@ -270,29 +323,18 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
             ))),
         };
     }
-    if plan.impute.is_none() {
-        let first_missing = features
-            .iter()
-            .filter_map(|c| {
-                let col = table.column(c).ok()?;
-                let row = col.first_missing()?;
-                Some((row, *c))
-            })
-            .min_by_key(|(row, _)| *row);
-        if let Some((row, column)) = first_missing {
-            return Err(CliError::failed(format!(
-                "{}: data row {}, column {column:?}: the value is missing; fill missing values \
-                 with --impute mean|median|most-frequent, or remove the row",
-                path.display(),
-                row + 1
-            )));
-        }
+    if let Some((row, column)) = first_missing(table, plan) {
+        return Err(CliError::failed(missing_message(
+            &path.display().to_string(),
+            row + 1,
+            column,
+        )));
     }
     Ok(())
 }
 
 /// The pipeline the flags describe: drop → impute → bin → one-hot → standardize.
-fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
+pub(crate) fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
     let features = feature_columns(table, plan);
     let mut pipeline = Pipeline::new().drop(plan.drop.iter().cloned());
     if let Some(strategy) = &plan.impute {

@@ -48,6 +48,7 @@ use std::path::PathBuf;
 
 mod gather;
 mod in_process;
+pub mod launch;
 #[cfg(feature = "mpi")]
 mod mpi_world;
 mod shards;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# logreg-collective with MPI, as CI runs it: installs Open MPI and clang (for the bindings) when
-# they are missing, then runs the crate's tests with the `mpi` feature (tests/mpi.rs launches
-# `mpirun` with 1, 2 and 3 ranks, oversubscribed where cores are fewer) and clippy on that build.
+# The MPI tests, as CI runs them: installs Open MPI and clang (for the bindings) when they are
+# missing, then runs, each launching `mpirun` with 1, 2 and 3 ranks (oversubscribed where cores
+# are fewer): logreg-collective's tests (tests/mpi.rs), the library's distributed fits against
+# the single-process fits (tests/mpi_fit.rs), and `logreg train --distributed` against the
+# single-process `logreg train`, with its bad-shard errors (crates/cli/tests/mpi.rs); then clippy
+# on the `mpi` build.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 start=$SECONDS
@@ -30,5 +33,7 @@ fi
 mpirun --version | head -n 1
 
 cargo test -p logreg-collective --features mpi
-cargo clippy -p logreg-collective --all-targets --features mpi -- -D warnings
+cargo test -p logreg --features mpi --test mpi_fit
+cargo test -p logreg-cli --features mpi --test mpi
+cargo clippy -p logreg-collective -p logreg -p logreg-cli --all-targets --features mpi -- -D warnings
 echo "MPI section took $((SECONDS - start)) s"
