@@ -837,6 +837,51 @@ fn bad_arguments_exit_2_and_help_has_examples() {
     assert!(ok_in(d, &["--version"]).starts_with("logreg "));
 }
 
+#[test]
+fn distributed_flags_are_checked_before_any_work() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = dataset("discount.csv");
+    let train = |extra: &[&'static str]| -> Vec<String> {
+        let mut a: Vec<String> = ["train", data.as_str(), "-t", "send_discount"]
+            .map(String::from)
+            .to_vec();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let fails_in = |d: &Path, args: &[String], code: i32| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        fails_in(d, &args, code)
+    };
+    let e = fails_in(d, &train(&["--distributed", "--plot", "plots"]), 2);
+    assert_eq!(
+        e.trim_end(),
+        "error: --plot is not available with --distributed: the charts need every row on one \
+         process; train on one machine to plot"
+    );
+    let e = fails_in(d, &train(&["--distributed", "--solver", "sgd"]), 2);
+    assert_eq!(
+        e.trim_end(),
+        "error: --solver sgd cannot run with --distributed: its mini-batches are drawn on one \
+         process; use auto, lbfgs, newton, newton-cg or gd"
+    );
+    // Several data files are shards: only a distributed run takes them.
+    let mut twice = train(&[]);
+    twice.push(data.clone());
+    fails_in(d, &twice, 2);
+    if cfg!(feature = "mpi") {
+        return;
+    }
+    let e = fails_in(d, &train(&["--distributed"]), 2);
+    assert_eq!(
+        e.trim_end(),
+        "error: --distributed: this build has no MPI support; to run distributed, install an MPI \
+         library with its headers and clang (Debian/Ubuntu: `apt-get install openmpi-bin \
+         libopenmpi-dev libclang-dev clang`), rebuild with the cargo feature `mpi` (`cargo build \
+         --release --features mpi`) and launch with `mpirun`"
+    );
+}
+
 /// Trains `m.json` in `d` on the discount data and writes `big.csv`, 100 000 rows to predict
 /// (long enough to interrupt); returns the data file's path.
 fn model_and_big_file(d: &Path) -> String {
