@@ -7,7 +7,7 @@ use crate::model::{
     from_versioned_json, read_text, to_versioned_json, two_classes, write_new, FitOptions,
     FittedLogisticRegression, ModelError, Summary, ValidParams,
 };
-use crate::preprocess::{ColumnView, Features, Pipeline, Table};
+use crate::preprocess::{ColumnView, Features, LibsvmData, Pipeline, Table};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -161,11 +161,16 @@ impl Evaluation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classifier {
     target: String,
-    pipeline: Pipeline,
+    /// How table columns become features; `None` for a model that reads libsvm rows, whose
+    /// feature i is design column i − 1.
+    pipeline: Option<Pipeline>,
     model: FittedLogisticRegression<ClassLabel>,
 }
 
 const CLASSIFIER_KIND: &str = "logreg_classifier";
+
+/// The target name of a model fitted on libsvm rows (whose labels have no column name).
+pub const LIBSVM_TARGET: &str = "label";
 
 /// What [`Classifier::fit_owned`] hands back besides the classifier: the design of every row of the
 /// table (the training rows and the others, in file order) and their labels, so that metrics on
@@ -249,7 +254,7 @@ impl Classifier {
         Ok(Trained {
             classifier: Classifier {
                 target: target.to_string(),
-                pipeline,
+                pipeline: Some(pipeline),
                 model,
             },
             features,
@@ -257,10 +262,11 @@ impl Classifier {
         })
     }
 
-    /// A classifier from its parts (a pipeline fitted to produce the model's features).
+    /// A classifier from its parts (a pipeline fitted to produce the model's features, or none
+    /// for libsvm rows).
     pub(crate) fn from_parts(
         target: String,
-        pipeline: Pipeline,
+        pipeline: Option<Pipeline>,
         model: FittedLogisticRegression<ClassLabel>,
     ) -> Self {
         Classifier {
@@ -275,9 +281,90 @@ impl Classifier {
         &self.model
     }
 
-    /// The fitted preprocessing pipeline.
-    pub fn pipeline(&self) -> &Pipeline {
-        &self.pipeline
+    /// Fit on libsvm rows: the sparse design as read and its labels (numbers, as the file
+    /// wrote them). The classifier then predicts libsvm files with the same feature count
+    /// (see [`predict_libsvm`](Self::predict_libsvm)); its features are named by their 1-based
+    /// libsvm index.
+    pub fn fit_libsvm(
+        data: LibsvmData,
+        params: &ValidParams,
+        mut opts: FitOptions<'_, ClassLabel>,
+    ) -> Result<Trained, Error> {
+        let labels: Vec<ClassLabel> = data
+            .numeric_labels()
+            .into_iter()
+            .map(ClassLabel::Number)
+            .collect();
+        let names: Vec<String> = (1..=data.n_features()).map(|i| i.to_string()).collect();
+        let train_labels: Vec<ClassLabel> = match opts.rows {
+            Some(rows) => rows
+                .iter()
+                .filter_map(|&i| labels.get(i).cloned())
+                .collect(),
+            None => labels.clone(),
+        };
+        two_classes(&train_labels, None)?;
+        if let Some(wanted) = opts.positive_class.take() {
+            let name = wanted.to_string();
+            let as_number: Option<f64> = name.trim().parse().ok();
+            let found = train_labels
+                .iter()
+                .find(|l| Some(*l) == as_number.map(ClassLabel::Number).as_ref())
+                .cloned();
+            opts.positive_class = Some(found.ok_or_else(|| {
+                let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
+                classes.sort();
+                classes.dedup();
+                Error::Model(ModelError::UnknownPositiveClass {
+                    given: name,
+                    classes: classes.into_iter().take(10).collect(),
+                })
+            })?);
+        }
+        let design = Design::Sparse(data.design);
+        opts.feature_names = Some(names.clone());
+        let model = params.fit_with(&design, &labels, opts)?;
+        Ok(Trained {
+            classifier: Classifier {
+                target: LIBSVM_TARGET.to_string(),
+                pipeline: None,
+                model,
+            },
+            features: Features { design, names },
+            labels,
+        })
+    }
+
+    /// Whether the classifier reads libsvm rows (else table columns through its pipeline).
+    pub fn reads_libsvm(&self) -> bool {
+        self.pipeline.is_none()
+    }
+
+    /// The fitted preprocessing pipeline (`None` for a model fitted on libsvm rows).
+    pub fn pipeline(&self) -> Option<&Pipeline> {
+        self.pipeline.as_ref()
+    }
+
+    /// The fitted pipeline, or the error a table-reading call on a libsvm model gets.
+    pub(crate) fn table_pipeline(&self) -> Result<&Pipeline, Error> {
+        self.pipeline.as_ref().ok_or_else(|| {
+            Error::Model(ModelError::CorruptModel {
+                reason: "this model was fitted on libsvm rows and reads libsvm files, not tables"
+                    .into(),
+            })
+        })
+    }
+
+    /// The labels of libsvm rows as this classifier's classes, and metrics of the model on them
+    /// (errors name 1-based rows of the data).
+    pub fn evaluate_libsvm(&self, data: &LibsvmData) -> Result<Evaluation, Error> {
+        let labels: Vec<ClassLabel> = data
+            .numeric_labels()
+            .into_iter()
+            .map(ClassLabel::Number)
+            .collect();
+        let design = Design::Sparse(data.design.view());
+        self.evaluate_on(&design, &labels, None)
     }
 
     /// The name of the label column.
@@ -297,7 +384,7 @@ impl Classifier {
 
     /// The feature matrix the model sees for `table` (the target column, if present, is ignored).
     pub fn features(&self, table: &Table) -> Result<Features, Error> {
-        let features = self.pipeline.transform(table)?;
+        let features = self.table_pipeline()?.transform(table)?;
         self.model.check_feature_names(&features.names)?;
         Ok(features)
     }
@@ -411,9 +498,15 @@ impl Classifier {
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let c: Classifier = from_versioned_json(CLASSIFIER_KIND, text)?;
         c.model.validate()?;
-        match c.pipeline.feature_names() {
-            Some(names) => c.model.check_feature_names(names)?,
+        match c.pipeline.as_ref().map(Pipeline::feature_names) {
+            Some(Some(names)) => c.model.check_feature_names(names)?,
+            // A libsvm model: its features are the indices 1..=d.
             None => {
+                let d = c.model.n_features();
+                let names: Vec<String> = (1..=d).map(|i| i.to_string()).collect();
+                c.model.check_feature_names(&names)?;
+            }
+            Some(None) => {
                 return Err(Error::Model(ModelError::CorruptModel {
                     reason: "the preprocessing pipeline is not fitted".into(),
                 }))

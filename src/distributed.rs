@@ -61,12 +61,14 @@ use logreg_collective::{
 
 use crate::classifier::labels_in;
 use crate::evaluate::{stratified_train_test_split, train_test_split, Split};
+use crate::linalg::{Csr, Design};
 use crate::model::{classes_on_ranks, two_classes, FitOptions, ModelError, ValidParams};
 use crate::preprocess::{
-    csv_row_ranges, read_csv, read_csv_range, ColumnType, CsvOptions, CsvRange, Pipeline,
-    PreprocessError, Ranks, RowOrigins, Schema, Table,
+    csv_row_ranges, libsvm_line_ranges, read_csv, read_csv_range, read_libsvm, read_libsvm_range,
+    ColumnType, CsvOptions, CsvRange, Features, LibsvmRange, Pipeline, PreprocessError, Ranks,
+    RowOrigins, Schema, Table,
 };
-use crate::{ClassLabel, Classifier, Error, Evaluation, Trained};
+use crate::{ClassLabel, Classifier, Error, Evaluation, Trained, LIBSVM_TARGET};
 
 /// Where a distributed fit's rows are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,6 +349,110 @@ fn row_range(world: &dyn Collective, path: &Path, options: &CsvOptions) -> Resul
     Ok(ranges[world.rank()].clone())
 }
 
+/// What this rank read of libsvm data: its rows (a sparse design with the feature count of all
+/// the ranks' files, and the labels), and where they sit among all the rows.
+#[derive(Debug)]
+pub struct LocalLibsvm {
+    /// This rank's rows; its columns are every rank's features (the largest index of any file).
+    pub design: Csr<'static>,
+    /// The label of each of this rank's rows.
+    pub labels: Vec<f64>,
+    /// Rows of the ranks before this one.
+    pub rows_before: usize,
+    /// Rows over every rank.
+    pub total_rows: usize,
+}
+
+/// Reads this rank's rows of libsvm data: its shard files, or its run of the one file's lines
+/// (rank 0 finds line boundaries and tells each rank its run). The feature count is the largest
+/// index of any file of any rank (or `n_features` when given, a larger index being an error),
+/// so every rank's design has the same columns. Errors are every rank's, naming the rank, the
+/// file and its line.
+pub fn read_libsvm_on_ranks(
+    world: &dyn Collective,
+    source: &DataSource,
+    n_features: Option<usize>,
+) -> Result<LocalLibsvm, Error> {
+    let read = match source {
+        DataSource::Shards(spec) => {
+            let files = shards_for_rank(world, spec)?;
+            agreed_plain(
+                world,
+                files
+                    .iter()
+                    .map(|p| read_libsvm(p, n_features))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(Error::from),
+            )?
+        }
+        DataSource::RowsOf(path) => {
+            let size = world.size();
+            let ranges = if world.is_root() {
+                libsvm_line_ranges(path, size).map_err(Error::from)
+            } else {
+                Ok(Vec::new())
+            };
+            let ranges = agreed_plain(world, ranges)?;
+            let mut wire: Vec<f64> = ranges
+                .iter()
+                .flat_map(|r| [r.bytes.start, r.bytes.end, r.lines_before as u64].map(|v| v as f64))
+                .collect();
+            wire.resize(3 * size, 0.0);
+            world.broadcast_f64(0, &mut wire)?;
+            let w = &wire[3 * world.rank()..3 * world.rank() + 3];
+            let mine = LibsvmRange {
+                bytes: w[0] as u64..w[1] as u64,
+                lines_before: w[2] as usize,
+            };
+            vec![agreed_plain(
+                world,
+                read_libsvm_range(path, &mine, n_features).map_err(Error::from),
+            )?]
+        }
+    };
+    // This rank's files one after the other, then widened to every rank's feature count.
+    let local_d = read.iter().map(|d| d.n_features()).max().unwrap_or(0);
+    let (mut indptr, mut indices, mut values, mut labels) =
+        (vec![0], Vec::new(), Vec::new(), Vec::new());
+    for data in &read {
+        let (p, i, v) = data.design.arrays();
+        let base = indices.len();
+        indptr.extend(p[1..].iter().map(|&k| base + k));
+        indices.extend_from_slice(i);
+        values.extend_from_slice(v);
+        labels.extend(data.numeric_labels());
+    }
+    let shape: Vec<Vec<f64>> = all_gather_f64(world, &[labels.len() as f64, local_d as f64])?;
+    let counts: Vec<usize> = shape
+        .iter()
+        .map(|s| s.first().copied().unwrap_or(0.0) as usize)
+        .collect();
+    let d = shape
+        .iter()
+        .map(|s| s.get(1).copied().unwrap_or(0.0) as usize)
+        .max()
+        .unwrap_or(0);
+    if let Some(idle_rank) = counts.iter().position(|&c| c == 0) {
+        return Err(CollectiveError::TooFewRows {
+            rows: counts.iter().sum(),
+            ranks: world.size(),
+            idle_rank,
+        }
+        .into());
+    }
+    let design = agreed_plain(
+        world,
+        Csr::new(labels.len(), d, indptr, indices, values).map_err(Error::from),
+    )?;
+    let rank = world.rank();
+    Ok(LocalLibsvm {
+        design,
+        labels,
+        rows_before: counts[..rank].iter().sum(),
+        total_rows: counts.iter().sum(),
+    })
+}
+
 /// Every file of every rank has rank 0's first file's columns, in order; returns the columns
 /// with the type every rank reads them as (categorical where any file holds text).
 fn check_columns(
@@ -418,19 +524,52 @@ fn column_difference(expected: &[&str], found: &[&str]) -> String {
     }
 }
 
+/// Where a rank's rows sit among all the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowsOfRank {
+    /// This rank's rows.
+    pub rows: usize,
+    /// Rows of the ranks before it.
+    pub before: usize,
+    /// Rows of every rank.
+    pub total: usize,
+}
+
+impl LocalRows {
+    /// Where this rank's rows sit among all the rows.
+    pub fn position(&self) -> RowsOfRank {
+        RowsOfRank {
+            rows: self.table.n_rows(),
+            before: self.rows_before,
+            total: self.total_rows,
+        }
+    }
+}
+
+impl LocalLibsvm {
+    /// Where this rank's rows sit among all the rows.
+    pub fn position(&self) -> RowsOfRank {
+        RowsOfRank {
+            rows: self.labels.len(),
+            before: self.rows_before,
+            total: self.total_rows,
+        }
+    }
+}
+
 /// The train/test split one process makes of all the rows (`train_test_split` of
 /// `total_rows`, or stratified by every rank's `classes`, one class index per local row), as
 /// this rank's row indices (its rows are rows `rows_before..` of all). Every rank computes the
 /// whole split: it costs one index per row of all the ranks, once.
 pub fn split_on_ranks(
     world: &dyn Collective,
-    local: &LocalRows,
+    local: RowsOfRank,
     test_size: f64,
     seed: u64,
     stratify_by: Option<&[usize]>,
 ) -> Result<Split, Error> {
     let all = match stratify_by {
-        None => train_test_split(local.total_rows, test_size, seed)?,
+        None => train_test_split(local.total, test_size, seed)?,
         Some(classes) => {
             let mine: Vec<f64> = classes.iter().map(|&c| c as f64).collect();
             let every: Vec<usize> = all_gather_f64(world, &mine)?
@@ -441,7 +580,7 @@ pub fn split_on_ranks(
             stratified_train_test_split(&every, test_size, seed)?
         }
     };
-    let (start, end) = (local.rows_before, local.rows_before + local.table.n_rows());
+    let (start, end) = (local.before, local.before + local.rows);
     let mine = |rows: Vec<usize>| -> Vec<usize> {
         rows.into_iter()
             .filter(|&i| (start..end).contains(&i))
@@ -506,8 +645,56 @@ impl Classifier {
         opts.feature_names = Some(features.names.clone());
         let model = params.fit_distributed(&features.design, &labels, opts, world)?;
         Ok(Trained {
-            classifier: Classifier::from_parts(target.to_string(), pipeline, model),
+            classifier: Classifier::from_parts(target.to_string(), Some(pipeline), model),
             features,
+            labels,
+        })
+    }
+
+    /// [`fit_libsvm`](Classifier::fit_libsvm) on the rows of every rank (see
+    /// [`read_libsvm_on_ranks`]): every rank gets the same classifier, with the features and
+    /// labels of its own rows. The classes are those of every rank's training labels.
+    pub fn fit_libsvm_on_ranks(
+        local: LocalLibsvm,
+        params: &ValidParams,
+        mut opts: FitOptions<'_, ClassLabel>,
+        world: &dyn Collective,
+    ) -> Result<Trained, Error> {
+        let labels: Vec<ClassLabel> = local
+            .labels
+            .iter()
+            .map(|&v| ClassLabel::Number(v))
+            .collect();
+        let train_labels: Vec<ClassLabel> = match opts.rows {
+            Some(rows) => rows
+                .iter()
+                .filter_map(|&i| labels.get(i).cloned())
+                .collect(),
+            None => labels.clone(),
+        };
+        let classes = classes_on_ranks(world, &train_labels)?;
+        two_classes(&classes, None)?;
+        if let Some(wanted) = opts.positive_class.take() {
+            let name = wanted.to_string();
+            let as_number: Option<f64> = name.trim().parse().ok();
+            let found = classes
+                .iter()
+                .find(|l| Some(*l) == as_number.map(ClassLabel::Number).as_ref())
+                .cloned();
+            opts.positive_class = Some(found.ok_or_else(|| {
+                Error::Model(ModelError::UnknownPositiveClass {
+                    given: name,
+                    classes: classes.iter().take(10).map(|c| c.to_string()).collect(),
+                })
+            })?);
+        }
+        let names: Vec<String> = (1..=local.design.n_cols()).map(|i| i.to_string()).collect();
+        let design = Design::Sparse(local.design);
+        opts.feature_names = Some(names.clone());
+        let model = params.fit_distributed(&design, &labels, opts, world)?;
+        Ok(Trained {
+            classifier: Classifier::from_parts(LIBSVM_TARGET.to_string(), None, model),
+            features: Features { design, names },
             labels,
         })
     }

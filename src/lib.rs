@@ -25,14 +25,14 @@
 //! | `logreg-model` | [`model`] | estimators, inference, persistence |
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
 //! | `logreg-collective` | [`collective`] | ranks of a distributed fit: allreduce, broadcast, shards (MPI behind the `mpi` feature) |
-
+//!
 //! [`distributed`] fits a classifier on rows spread over the ranks of an MPI job.
 
 mod classifier;
 pub mod distributed;
 mod stream;
 
-pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained};
+pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained, LIBSVM_TARGET};
 pub use logreg_collective as collective;
 pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
@@ -40,7 +40,7 @@ pub use logreg_loss as loss;
 pub use logreg_model as model;
 pub use logreg_optim as optim;
 pub use logreg_preprocess as preprocess;
-pub use stream::{CsvPredictions, PredictedChunk};
+pub use stream::{CsvPredictions, LibsvmPredictions, PredictedChunk};
 
 /// Any error from the logreg crates, each carrying what is wrong and where.
 #[derive(Debug, thiserror::Error)]

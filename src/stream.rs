@@ -1,11 +1,22 @@
-//! Predictions for a CSV file of any size: rows are read, preprocessed and scored in chunks, so
-//! memory stays bounded by the chunk size, not the file.
+//! Predictions for a CSV or libsvm file of any size: rows are read, preprocessed and scored in
+//! chunks, so memory stays bounded by the chunk size, not the file. CSV chunks are parsed,
+//! transformed and scored a batch at a time on every core, and handed out in file order.
 
+use crate::linalg::Design;
 use crate::model::ModelError;
-use crate::preprocess::{read_csv_chunks, ColumnType, CsvChunks, CsvOptions, Field, Table};
+use crate::preprocess::{
+    read_csv_chunks, read_libsvm_chunks, ColumnType, CsvChunks, CsvOptions, Field, LibsvmChunks,
+    Table,
+};
 use crate::{ClassLabel, Classifier, Error};
+use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
+
+/// Blocks of the file (a few MiB each) parsed and scored at once, per thread.
+const BLOCKS_PER_THREAD: usize = 2;
 
 /// One chunk of a [`Classifier::predict_csv`] run.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +37,9 @@ pub struct CsvPredictions<'a> {
     chunks: CsvChunks<File>,
     keep: Vec<String>,
     path: PathBuf,
+    /// Chunks scored ahead, in file order; an error, if any, comes last.
+    ready: VecDeque<Result<PredictedChunk, Error>>,
+    rows_read: usize,
     done: bool,
 }
 
@@ -66,11 +80,15 @@ impl Classifier {
         chunk_size: usize,
     ) -> Result<CsvPredictions<'_>, Error> {
         let path = path.as_ref();
-        let mut schema = self.pipeline().input_schema().cloned().ok_or_else(|| {
-            Error::Model(ModelError::CorruptModel {
-                reason: "the preprocessing pipeline is not fitted".into(),
-            })
-        })?;
+        let mut schema = self
+            .table_pipeline()?
+            .input_schema()
+            .cloned()
+            .ok_or_else(|| {
+                Error::Model(ModelError::CorruptModel {
+                    reason: "the preprocessing pipeline is not fitted".into(),
+                })
+            })?;
         let mut kept = Vec::with_capacity(keep.len());
         for name in keep {
             let name = name.as_ref();
@@ -92,52 +110,126 @@ impl Classifier {
             chunks,
             keep: kept,
             path: path.to_path_buf(),
+            ready: VecDeque::new(),
+            rows_read: 0,
+            done: false,
+        })
+    }
+
+    /// Predict every row of the libsvm file at `path` (this classifier must have been fitted on
+    /// libsvm rows), `chunk_size` rows at a time; a feature index above the model's feature
+    /// count is an error naming its line.
+    pub fn predict_libsvm(
+        &self,
+        path: impl AsRef<Path>,
+        chunk_size: usize,
+    ) -> Result<LibsvmPredictions<'_>, Error> {
+        if !self.reads_libsvm() {
+            return Err(Error::Model(ModelError::CorruptModel {
+                reason: "this model was fitted on table columns and reads CSV files, not libsvm"
+                    .into(),
+            }));
+        }
+        let path = path.as_ref();
+        let chunks = read_libsvm_chunks(path, chunk_size, Some(self.model().n_features()))?;
+        Ok(LibsvmPredictions {
+            classifier: self,
+            chunks,
             done: false,
         })
     }
 }
 
+/// Rows of the file before a chunk's first, translated into an error's rows.
+fn in_file(e: Error, offset: usize, path: &Path) -> Error {
+    match e {
+        Error::Preprocess(p) => Error::Preprocess(p.with_row_offset(offset).with_path(path)),
+        Error::Model(ModelError::NonFiniteLogit { row }) => {
+            Error::Model(ModelError::NonFiniteLogit { row: row + offset })
+        }
+        Error::Model(ModelError::NonFiniteFeature { row, column, value }) => {
+            Error::Model(ModelError::NonFiniteFeature {
+                row: row + offset,
+                column,
+                value,
+            })
+        }
+        other => other,
+    }
+}
+
+/// Probabilities and classes of every row of a design.
+fn score(
+    classifier: &Classifier,
+    design: &Design<'_>,
+) -> Result<(Vec<f64>, Vec<ClassLabel>), ModelError> {
+    let model = classifier.model();
+    let z = model.decision_function_on(design, None, None)?;
+    let [negative, positive] = model.classes();
+    let proba = z.iter().map(|&v| crate::linalg::sigmoid(v)).collect();
+    // Positive when P > 0.5, decided on the logit as the model's own predict does.
+    let labels = z
+        .iter()
+        .map(|&v| {
+            if v > 0.0 {
+                positive.clone()
+            } else {
+                negative.clone()
+            }
+        })
+        .collect();
+    Ok((proba, labels))
+}
+
 impl CsvPredictions<'_> {
     /// Data rows read from the file so far.
     pub fn rows_read(&self) -> usize {
-        self.chunks.rows_read()
+        self.rows_read
     }
 
-    fn predict(&self, table: &Table) -> Result<PredictedChunk, Error> {
-        let offset = self.chunks.rows_before_last_chunk();
-        let in_file = |e: Error| match e {
-            Error::Preprocess(p) => {
-                Error::Preprocess(p.with_row_offset(offset).with_path(&self.path))
-            }
-            Error::Model(ModelError::NonFiniteLogit { row }) => {
-                Error::Model(ModelError::NonFiniteLogit { row: row + offset })
-            }
-            Error::Model(ModelError::NonFiniteFeature { row, column, value }) => {
-                Error::Model(ModelError::NonFiniteFeature {
-                    row: row + offset,
-                    column,
-                    value,
-                })
-            }
-            other => other,
-        };
-        let features = self.classifier.features(table).map_err(in_file)?;
-        let model = self.classifier.model();
-        let proba = model
-            .predict_proba(&features.design)
-            .map_err(|e| in_file(e.into()))?
-            .iter()
-            .copied()
-            .collect();
-        let labels = model
-            .predict(&features.design)
-            .map_err(|e| in_file(e.into()))?;
+    fn predict(&self, first: usize, table: &Table) -> Result<PredictedChunk, Error> {
+        let features = self
+            .classifier
+            .features(table)
+            .map_err(|e| in_file(e, first, &self.path))?;
+        let (proba, labels) = score(self.classifier, &features.design)
+            .map_err(|e| in_file(e.into(), first, &self.path))?;
         Ok(PredictedChunk {
-            first_row: offset + 1,
+            first_row: first + 1,
             kept: table.select(&self.keep)?,
             proba,
             labels,
         })
+    }
+
+    /// Reads, transforms and scores the next batch of chunks on every core.
+    fn fill(&mut self) {
+        let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
+        let (tables, error) = self.chunks.next_batch(blocks);
+        let scored: Vec<Result<PredictedChunk, Error>> = tables
+            .par_iter()
+            .map(|(first, table)| self.predict(*first, table))
+            .collect();
+        for item in scored {
+            let failed = item.is_err();
+            if let Ok(chunk) = &item {
+                self.rows_read = chunk.first_row - 1 + chunk.labels.len();
+            }
+            self.ready.push_back(item);
+            if failed {
+                self.done = true;
+                return;
+            }
+        }
+        match error {
+            Some(e) => {
+                self.ready
+                    .push_back(Err(Error::Preprocess(e.with_path(&self.path))));
+                self.done = true;
+            }
+            None if tables.is_empty() => self.done = true,
+            None => {}
+        }
     }
 }
 
@@ -145,12 +237,46 @@ impl Iterator for CsvPredictions<'_> {
     type Item = Result<PredictedChunk, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.ready.is_empty() && !self.done {
+            self.fill();
+        }
+        let item = self.ready.pop_front()?;
+        if item.is_err() {
+            self.ready.clear();
+            self.done = true;
+        }
+        Some(item)
+    }
+}
+
+/// The chunks of a [`Classifier::predict_libsvm`] run; after an error the iterator ends.
+pub struct LibsvmPredictions<'a> {
+    classifier: &'a Classifier,
+    chunks: LibsvmChunks<BufReader<File>>,
+    done: bool,
+}
+
+impl Iterator for LibsvmPredictions<'_> {
+    type Item = Result<PredictedChunk, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
         let item = match self.chunks.next()? {
-            Ok(table) => self.predict(&table),
-            Err(e) => Err(Error::Preprocess(e.with_path(&self.path))),
+            Ok(data) => {
+                let first = self.chunks.rows_before_last_chunk();
+                let design = Design::Sparse(data.design);
+                score(self.classifier, &design)
+                    .map_err(Error::Model)
+                    .map(|(proba, labels)| PredictedChunk {
+                        first_row: first + 1,
+                        kept: Table::empty(labels.len()),
+                        proba,
+                        labels,
+                    })
+            }
+            Err(e) => Err(Error::Preprocess(e)),
         };
         self.done = item.is_err();
         Some(item)

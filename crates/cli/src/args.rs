@@ -95,6 +95,43 @@ pub enum ImputeArg {
     MostFrequent,
 }
 
+/// The data file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// CSV unless the file ends in `.svm` or `.libsvm`.
+    Auto,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// libsvm / svmlight: `label index:value …`, 1-based indices.
+    Libsvm,
+}
+
+impl FormatArg {
+    /// The format of `path`: as given, or by its extension for `auto`.
+    pub fn resolve(self, path: &std::path::Path) -> FormatArg {
+        match self {
+            FormatArg::Auto => {
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if ext.eq_ignore_ascii_case("svm") || ext.eq_ignore_ascii_case("libsvm") {
+                    FormatArg::Libsvm
+                } else {
+                    FormatArg::Csv
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// How the design's numbers are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DtypeArg {
+    /// 8 bytes a value.
+    F64,
+    /// 4 bytes a value: half the memory and the reading per pass; sums still in f64.
+    F32,
+}
+
 /// How classes are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ClassWeightArg {
@@ -107,10 +144,10 @@ pub enum ClassWeightArg {
 /// Options of `logreg train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
-    /// CSV file with a header row [default: the bundled datasets/banknote.csv, target `class`,
-    /// standardized]. With --distributed: one file (each rank reads a run of its rows), or a
-    /// quoted glob such as 'data/part-*.csv' (each rank reads whole files).
-    #[arg(value_name = "DATA.csv", requires = "target")]
+    /// CSV file with a header row, or a libsvm file [default: the bundled datasets/banknote.csv,
+    /// target `class`, standardized]. With --distributed: one CSV file (each rank reads a run of
+    /// its rows), or a quoted glob such as 'data/part-*.csv' (each rank reads whole files).
+    #[arg(value_name = "DATA.csv")]
     pub data: Option<PathBuf>,
 
     /// More shard files, with --distributed: DATA.csv and these are assigned to the ranks in
@@ -123,6 +160,19 @@ pub struct TrainArgs {
     /// model and the report. Needs a build with the `mpi` feature.
     #[arg(long)]
     pub distributed: bool,
+
+    /// The data file's format: auto (libsvm for .svm/.libsvm, else CSV), csv or libsvm.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+
+    /// How the features are stored: f64, or f32 (half the memory; sums still in f64).
+    #[arg(long, value_enum, default_value_t = DtypeArg::F64)]
+    pub dtype: DtypeArg,
+
+    /// The most categories a one-hot encoded column may have (a guard against encoding an
+    /// identifier by mistake).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_categories: usize,
 
     /// The label column (two distinct values).
     #[arg(long, short, value_name = "COL")]
@@ -237,7 +287,8 @@ pub struct EvaluateArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
 
-    /// CSV file with the model's input columns and its target column.
+    /// CSV file with the model's input columns and its target column (or a libsvm file, for a
+    /// model trained on one).
     #[arg(value_name = "DATA.csv")]
     pub data: PathBuf,
 
@@ -377,8 +428,14 @@ pub enum OneHot {
 /// `train`'s arguments, checked.
 #[derive(Debug, Clone)]
 pub struct TrainPlan {
-    /// The CSV file, or `None` for the bundled banknote data.
+    /// The data file, or `None` for the bundled banknote data.
     pub data: Option<PathBuf>,
+    /// CSV (with the pipeline below) or libsvm (sparse rows as read, no pipeline).
+    pub format: FormatArg,
+    /// How the design's numbers are stored (CSV).
+    pub dtype: DtypeArg,
+    /// The most categories a one-hot encoded column may have.
+    pub max_categories: usize,
     /// The label column.
     pub target: String,
     /// Validated estimator settings.
@@ -403,7 +460,30 @@ pub const DEMO_TARGET: &str = "class";
 /// Checks `train`'s arguments without reading anything.
 pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     let usage = |m: String| CliError::usage(m);
+    if a.distributed {
+        if a.plot.is_some() {
+            return Err(usage(
+                "--plot is not available with --distributed: the charts need every row on one \
+                 process; train on one machine to plot"
+                    .into(),
+            ));
+        }
+        if a.solver == "sgd" {
+            return Err(usage(
+                "--solver sgd cannot run with --distributed: its mini-batches are drawn on one \
+                 process; use auto, lbfgs, newton, newton-cg or gd"
+                    .into(),
+            ));
+        }
+    }
     let demo = a.data.is_none();
+    let format = match &a.data {
+        Some(path) => a.format.resolve(path),
+        None => FormatArg::Csv,
+    };
+    if format == FormatArg::Libsvm {
+        return plan_libsvm(a);
+    }
     let target = match (&a.target, demo) {
         (Some(t), _) => t.clone(),
         (None, true) => DEMO_TARGET.to_string(),
@@ -425,22 +505,6 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     }
     if a.positive.as_deref() == Some("") {
         return Err(usage("--positive: the label is empty".into()));
-    }
-    if a.distributed {
-        if a.plot.is_some() {
-            return Err(usage(
-                "--plot is not available with --distributed: the charts need every row on one \
-                 process; train on one machine to plot"
-                    .into(),
-            ));
-        }
-        if a.solver == "sgd" {
-            return Err(usage(
-                "--solver sgd cannot run with --distributed: its mini-batches are drawn on one \
-                 process; use auto, lbfgs, newton, newton-cg or gd"
-                    .into(),
-            ));
-        }
     }
     let params = estimator(a)?;
     let one_hot = match a.one_hot.as_deref() {
@@ -482,8 +546,16 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
             )));
         }
     }
+    if a.max_categories == 0 {
+        return Err(usage(
+            "--max-categories 0 is out of range: expected at least 1".into(),
+        ));
+    }
     Ok(TrainPlan {
         data: a.data.clone(),
+        format,
+        dtype: a.dtype,
+        max_categories: a.max_categories,
         target,
         params,
         standardize: a.standardize || demo,
@@ -604,43 +676,64 @@ fn check_names(flag: &str, names: &[String]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `train`'s arguments when no command is given: the bundled-data demo.
-pub fn default_train() -> TrainArgs {
+/// `train` on a libsvm file: the rows as read (sparse), so the flags that describe a table's
+/// preprocessing do not apply and are refused by name.
+fn plan_libsvm(a: &TrainArgs) -> Result<TrainPlan, CliError> {
+    let table_flags = [
+        ("--target", a.target.is_some()),
+        ("--one-hot", a.one_hot.is_some()),
+        ("--bin", !a.bins.is_empty()),
+        ("--drop", !a.drop.is_empty()),
+        ("--impute", a.impute.is_some()),
+        ("--standardize", a.standardize),
+        ("--drop-first", a.drop_first),
+        ("--dtype", a.dtype != DtypeArg::F64),
+    ];
+    if let Some((flag, _)) = table_flags.iter().find(|(_, given)| *given) {
+        return Err(CliError::usage(format!(
+            "{flag} describes a CSV table's columns; a libsvm file's rows are used as read \
+             (labels first, features by index)"
+        )));
+    }
+    if !(0.0..1.0).contains(&a.test_size) {
+        return Err(CliError::usage(format!(
+            "--test-size {} is out of range: expected a fraction in [0, 1) (0 trains on every row)",
+            a.test_size
+        )));
+    }
+    if a.penalty == PenaltyArg::None && a.c.is_some() {
+        return Err(CliError::usage(
+            "--c sets the strength of the L2 penalty; it has no meaning with --penalty none",
+        ));
+    }
+    Ok(TrainPlan {
+        data: a.data.clone(),
+        format: FormatArg::Libsvm,
+        dtype: DtypeArg::F64,
+        max_categories: a.max_categories,
+        target: logreg::LIBSVM_TARGET.to_string(),
+        params: estimator(a)?,
+        standardize: false,
+        one_hot: OneHot::Off,
+        drop_first: false,
+        bins: Vec::new(),
+        drop: Vec::new(),
+        impute: None,
+    })
+}
+
+/// `train`'s arguments when no command is given: the bundled-data demo, with every default
+/// coming from the clap definitions above (the one place defaults are written).
+pub fn default_train() -> Result<TrainArgs, CliError> {
     match Cli::try_parse_from(["logreg", "train"]) {
         Ok(Cli {
             command: Some(Command::Train(a)),
             ..
-        }) => *a,
-        // The definitions above make `logreg train` always parse; this arm keeps main panic-free.
-        _ => TrainArgs {
-            data: None,
-            more_data: Vec::new(),
-            distributed: false,
-            target: None,
-            positive: None,
-            test_size: 0.2,
-            stratify: false,
-            seed: 42,
-            solver: "auto".into(),
-            penalty: PenaltyArg::L2,
-            c: None,
-            max_iter: None,
-            tol: None,
-            learning_rate: None,
-            batch_size: None,
-            class_weight: ClassWeightArg::None,
-            no_intercept: false,
-            standardize: false,
-            one_hot: None,
-            drop_first: false,
-            bins: Vec::new(),
-            drop: Vec::new(),
-            impute: None,
-            out: None,
-            plot: None,
-            force: false,
-            json: false,
-        },
+        }) => Ok(*a),
+        // The definitions above make `logreg train` always parse.
+        _ => Err(CliError::usage(
+            "internal error: `logreg train` with no arguments did not parse",
+        )),
     }
 }
 
@@ -657,7 +750,7 @@ mod tests {
 
     #[test]
     fn default_train_is_the_banknote_demo() {
-        let a = default_train();
+        let a = default_train().unwrap();
         let plan = plan_train(&a).unwrap();
         assert_eq!(plan.target, "class");
         assert!(plan.standardize && plan.data.is_none());
@@ -829,7 +922,7 @@ mod tests {
             let argv = std::iter::once("logreg".to_string()).chain(words);
             match Cli::try_parse_from(argv) {
                 Ok(cli) => match cli.command {
-                    None => { let _ = plan_train(&default_train()); }
+                    None => { let _ = plan_train(&default_train().unwrap()); }
                     Some(Command::Train(a)) => { let _ = plan_train(&a); }
                     Some(_) => {}
                 },

@@ -4,7 +4,7 @@
 //! model and prints the report. Every check that one rank makes of its own rows is agreed on, so
 //! a problem on any rank is the same error on every rank and the job ends at once.
 
-use crate::args::{TrainArgs, TrainPlan};
+use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
 use crate::files::{bundled, check_writable, write_text};
 use crate::progress::Progress;
@@ -15,9 +15,12 @@ use crate::train::{
 };
 use crate::Out;
 use logreg::collective::{agree, allreduce_counts, init_distributed, Collective};
-use logreg::distributed::{agreed, read_csv_on_ranks, split_on_ranks, DataSource, LocalRows};
+use logreg::distributed::{
+    agreed, read_csv_on_ranks, read_libsvm_on_ranks, split_on_ranks, DataSource, LocalLibsvm,
+    LocalRows,
+};
 use logreg::model::{classes_on_ranks, FitOptions};
-use logreg::preprocess::{ColumnType, CsvOptions, PreprocessError, Ranks};
+use logreg::preprocess::{ColumnType, CsvOptions, Pipeline, PreprocessError, Ranks, RowOrigins};
 use logreg::{labels_of, ClassLabel, Classifier};
 
 /// Runs `train --distributed`: opens the MPI job, trains, and closes it.
@@ -26,6 +29,12 @@ pub fn train(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let world = init_distributed().map_err(|e| CliError::usage(format!("--distributed: {e}")))?;
     // The job ends when `world` is dropped, after every rank is done.
     run(args, &plan, quiet, &*world, out)
+}
+
+/// What this rank fits on: its table and the pipeline the flags describe, or its libsvm rows.
+enum Input {
+    Table(LocalRows, Pipeline),
+    Libsvm(LocalLibsvm),
 }
 
 /// This rank's own outcome made every rank's: `Ok` everywhere, or everywhere the error of the
@@ -60,20 +69,41 @@ fn run(
     };
     agreed_cli(world, writable)?;
 
-    let options = csv_options(plan);
-    let local = read_csv_on_ranks(world, &source, &options).map_err(|e| match e {
-        logreg::Error::Preprocess(PreprocessError::ColumnNotFound { .. }) => {
-            CliError::failed(format!("{data}: --one-hot: {e}"))
-        }
-        other => CliError::from(other),
-    })?;
-    // Every rank has the same columns and types: these checks agree without talking.
-    check_flag_columns(&local.table, plan, &data)?;
-    let labels = agreed(world, &local.origins, labels_of(&local.table, &plan.target))?;
-    let classes = classes_on_ranks(world, &labels).map_err(logreg::Error::from)?;
+    // This rank's rows, and what a fit on them needs: a table with its pipeline, or libsvm rows.
+    let (input, labels, classes, position, n_cols) = if plan.format == FormatArg::Libsvm {
+        let local = read_libsvm_on_ranks(world, &source, None)?;
+        let labels: Vec<ClassLabel> = local
+            .labels
+            .iter()
+            .map(|&v| ClassLabel::Number(v))
+            .collect();
+        let classes = classes_on_ranks(world, &labels).map_err(logreg::Error::from)?;
+        let (position, n_cols) = (local.position(), local.design.n_cols() + 1);
+        (Input::Libsvm(local), labels, classes, position, n_cols)
+    } else {
+        let options = csv_options(plan);
+        let local = read_csv_on_ranks(world, &source, &options).map_err(|e| match e {
+            logreg::Error::Preprocess(PreprocessError::ColumnNotFound { .. }) => {
+                CliError::failed(format!("{data}: --one-hot: {e}"))
+            }
+            other => CliError::from(other),
+        })?;
+        // Every rank has the same columns and types: these checks agree without talking.
+        check_flag_columns(&local.table, plan, &data)?;
+        let labels = agreed(world, &local.origins, labels_of(&local.table, &plan.target))?;
+        let classes = classes_on_ranks(world, &labels).map_err(logreg::Error::from)?;
+        check_numeric_and_complete(world, &local, plan, &data)?;
+        let pipeline = build_pipeline(plan, &local.table);
+        let (position, n_cols) = (local.position(), local.table.n_cols());
+        (
+            Input::Table(local, pipeline),
+            labels,
+            classes,
+            position,
+            n_cols,
+        )
+    };
     check_two_classes(&classes, &plan.target, &data)?;
-    check_numeric_and_complete(world, &local, plan, &data)?;
-    let pipeline = build_pipeline(plan, &local.table);
 
     let split = if args.test_size > 0.0 {
         let codes: Option<Vec<usize>> = args.stratify.then(|| {
@@ -88,7 +118,7 @@ fn run(
             "--test-size"
         };
         Some(
-            split_on_ranks(world, &local, args.test_size, args.seed, codes.as_deref())
+            split_on_ranks(world, position, args.test_size, args.seed, codes.as_deref())
                 .map_err(|e| CliError::from(e).context(flag))?,
         )
     } else {
@@ -97,29 +127,36 @@ fn run(
     drop(labels);
     let train_rows = split.as_ref().map(|s| s.train.as_slice());
     let test_rows = split.as_ref().map(|s| s.test.as_slice());
-    let n_cols = local.table.n_cols();
-    let total = local.total_rows;
     let mut counts = [
-        train_rows.map_or(local.table.n_rows(), <[usize]>::len),
+        train_rows.map_or(position.rows, <[usize]>::len),
         test_rows.map_or(0, <[usize]>::len),
     ];
     allreduce_counts(world, &mut counts).map_err(logreg::Error::from)?;
 
-    let ranks = Ranks::new(world).with_origins(&local.origins);
+    let no_origins = RowOrigins::new();
+    let origins = match &input {
+        Input::Table(local, _) => local.origins.clone(),
+        Input::Libsvm(_) => no_origins,
+    };
+    let ranks = Ranks::new(world).with_origins(&origins);
     let mut progress = Progress::fit(quiet || !world.is_root());
-    let fitted = Classifier::fit_on_ranks(
-        local.table,
-        &plan.target,
-        pipeline,
-        &plan.params,
-        FitOptions {
-            rows: train_rows,
-            positive_class: args.positive.as_deref().map(ClassLabel::from),
-            observer: Some(&mut progress),
-            ..FitOptions::default()
-        },
-        &ranks,
-    );
+    let opts = FitOptions {
+        rows: train_rows,
+        positive_class: args.positive.as_deref().map(ClassLabel::from),
+        observer: Some(&mut progress),
+        ..FitOptions::default()
+    };
+    let fitted = match input {
+        Input::Table(local, pipeline) => Classifier::fit_on_ranks(
+            local.table,
+            &plan.target,
+            pipeline,
+            &plan.params,
+            opts,
+            &ranks,
+        ),
+        Input::Libsvm(local) => Classifier::fit_libsvm_on_ranks(local, &plan.params, opts, world),
+    };
     progress.finish();
     let trained = fitted.map_err(|e| about_data(e, &data))?;
     let clf = &trained.classifier;
@@ -129,6 +166,7 @@ fn run(
         Some(rows) => Some(clf.evaluate_on_ranks(&ranks, design, &trained.labels, Some(rows))?),
         None => None,
     };
+    let total = position.total;
 
     let mut report = Report::of_model("train", clf);
     report.data = Some(DataInfo {

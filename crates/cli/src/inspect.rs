@@ -6,27 +6,42 @@ use crate::files::{about_file, load_model};
 use crate::report::{DataInfo, Inference, Metrics, Report};
 use crate::Out;
 use logreg::model::ModelError;
-use logreg::preprocess::{read_csv, CsvOptions};
+use logreg::preprocess::{read_csv, read_libsvm, CsvOptions};
 use logreg::Error;
 
 /// Runs `evaluate`: metrics on DATA, reported under `test`.
 pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
     let clf = load_model(&args.model)?;
-    let mut options = CsvOptions::new();
-    if let Some(schema) = clf.pipeline().input_schema() {
-        // Read the inputs with their training types: a stray word in a numeric column is an
-        // error naming its row, not a silently categorical column.
-        options = options.with_schema(schema);
-    }
     let path = &args.data;
-    let table = read_csv(path, &options).map_err(|e| about_file(e.into(), path))?;
-    let eval = clf.evaluate(&table).map_err(|e| about_file(e, path))?;
+    // The model says what it reads: table columns from a CSV, or libsvm rows.
+    let (eval, rows, columns) = match clf.pipeline() {
+        Some(pipeline) => {
+            let mut options = CsvOptions::new();
+            if let Some(schema) = pipeline.input_schema() {
+                // Read the inputs with their training types: a stray word in a numeric column
+                // is an error naming its row, not a silently categorical column.
+                options = options.with_schema(schema);
+            }
+            let table = read_csv(path, &options).map_err(|e| about_file(e.into(), path))?;
+            let eval = clf.evaluate(&table).map_err(|e| about_file(e, path))?;
+            (eval, table.n_rows(), table.n_cols())
+        }
+        None => {
+            let n_features = clf.model().n_features();
+            let data =
+                read_libsvm(path, Some(n_features)).map_err(|e| about_file(e.into(), path))?;
+            let eval = clf
+                .evaluate_libsvm(&data)
+                .map_err(|e| about_file(e, path))?;
+            (eval, data.n_rows(), n_features + 1)
+        }
+    };
     let mut report = Report::of_model("evaluate", &clf);
     report.model_file = Some(args.model.display().to_string());
     report.data = Some(DataInfo {
         path: path.display().to_string(),
-        rows: table.n_rows(),
-        columns: table.n_cols(),
+        rows,
+        columns,
     });
     report.test = Some(Metrics::from(&eval));
     if args.json {

@@ -73,7 +73,7 @@ where
 fn dispatch(cli: &Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
     match &cli.command {
         None => train::run(
-            &args::default_train(),
+            &args::default_train()?,
             cli.quiet,
             &mut Out { inner: stdout },
         ),

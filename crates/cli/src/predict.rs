@@ -5,6 +5,8 @@ use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, csv_field, load_model};
 use crate::progress::Progress;
 use logreg::model::write_atomic;
+use logreg::{Classifier, PredictedChunk};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -20,16 +22,33 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
         }
     }
     let clf = load_model(&args.model)?;
-    let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
     let chunk_size = usize::try_from(args.chunk_size).unwrap_or(8192);
-    let chunks = clf
-        .predict_csv(&args.data, &keep, chunk_size)
-        .map_err(|e| about_file(e, &args.data))?;
+    // The model says what it reads: table columns from a CSV, or libsvm rows.
+    let chunks: Box<dyn Iterator<Item = Result<PredictedChunk, logreg::Error>>> =
+        if clf.reads_libsvm() {
+            if let Some(id) = &args.id {
+                return Err(CliError::usage(format!(
+                    "--id {id}: this model reads libsvm rows, which have no named columns to copy"
+                )));
+            }
+            Box::new(
+                clf.predict_libsvm(&args.data, chunk_size)
+                    .map_err(|e| about_file(e, &args.data))?,
+            )
+        } else {
+            let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
+            Box::new(
+                clf.predict_csv(&args.data, &keep, chunk_size)
+                    .map_err(|e| about_file(e, &args.data))?,
+            )
+        };
     match &args.output {
-        None => write_all(chunks, args, quiet, stdout),
+        None => write_all(&clf, chunks, args, quiet, stdout),
         Some(path) => {
             // Complete or absent: a failure partway leaves the old file (with --force) or none.
-            let result = write_atomic(path, args.force, |w| write_all(chunks, args, quiet, w));
+            let result = write_atomic(path, args.force, |w| {
+                write_all(&clf, chunks, args, quiet, w)
+            });
             result.map_err(|e| {
                 if e.broken_pipe {
                     e
@@ -48,7 +67,8 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
 }
 
 fn write_all(
-    chunks: logreg::CsvPredictions<'_>,
+    clf: &Classifier,
+    chunks: impl Iterator<Item = Result<PredictedChunk, logreg::Error>>,
     args: &PredictArgs,
     quiet: bool,
     w: &mut dyn Write,
@@ -64,24 +84,28 @@ fn write_all(
     writeln!(w, "{}", header.join(","))?;
     let mut progress = Progress::rows(quiet);
     let mut done: u64 = 0;
-    let mut line = String::new();
+    // Each class written once as a CSV field; rows reuse one buffer per chunk.
+    let [negative, positive] = clf.model().classes();
+    let classes = [negative, positive].map(|c| csv_field(&c.to_string()).into_owned());
+    let mut text = String::new();
     for chunk in chunks {
         let chunk = chunk.map_err(|e| about_file(e, &args.data))?;
         let ids = args.id.as_deref().and_then(|id| chunk.kept.column(id).ok());
+        text.clear();
         for (i, (label, p)) in chunk.labels.iter().zip(&chunk.proba).enumerate() {
-            line.clear();
             if let Some(col) = ids {
-                line.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
-                line.push(',');
+                text.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
+                text.push(',');
             }
-            line.push_str(&csv_field(&label.to_string()));
+            text.push_str(&classes[usize::from(label == positive)]);
             if args.proba {
-                line.push(',');
-                line.push_str(&format!("{p:?}"));
+                text.push(',');
+                // `{:?}` is the shortest text that reads back as the same f64.
+                let _ = write!(text, "{p:?}");
             }
-            line.push('\n');
-            w.write_all(line.as_bytes())?;
+            text.push('\n');
         }
+        w.write_all(text.as_bytes())?;
         done += chunk.labels.len() as u64;
         progress.set(done);
     }

@@ -8,6 +8,9 @@ use logreg::{Classifier, Evaluation};
 use serde::Serialize;
 use std::fmt::Write as _;
 
+/// Coefficients a text report lists before it shows only the largest.
+const TEXT_COEFFICIENTS: usize = 30;
+
 /// Everything a run reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -386,19 +389,37 @@ impl Report {
         match &self.inference {
             Some(inf) => write_inference(w, inf),
             None => {
-                let _ = writeln!(
-                    w,
-                    "\ncoefficients (features as the model sees them, after preprocessing)"
-                );
-                let width = self
-                    .features
+                // A wide model lists its largest coefficients; --json has every one.
+                let mut shown: Vec<usize> = (0..self.coefficients.len()).collect();
+                if shown.len() > TEXT_COEFFICIENTS {
+                    shown.sort_by(|&a, &b| {
+                        self.coefficients[b]
+                            .abs()
+                            .total_cmp(&self.coefficients[a].abs())
+                    });
+                    shown.truncate(TEXT_COEFFICIENTS);
+                    let _ = writeln!(
+                        w,
+                        "\ncoefficients (the {TEXT_COEFFICIENTS} largest in magnitude of {}; --json \
+                         lists all)",
+                        self.coefficients.len()
+                    );
+                } else {
+                    let _ = writeln!(
+                        w,
+                        "\ncoefficients (features as the model sees them, after preprocessing)"
+                    );
+                }
+                let width = shown
                     .iter()
+                    .filter_map(|&j| self.features.get(j))
                     .map(|f| f.chars().count())
                     .max()
                     .unwrap_or(0)
                     .max(9);
-                for (name, c) in self.features.iter().zip(&self.coefficients) {
-                    let _ = writeln!(w, "  {name:<width$}  {c:>14.6}");
+                for &j in &shown {
+                    let name = self.features.get(j).map_or("", String::as_str);
+                    let _ = writeln!(w, "  {name:<width$}  {:>14.6}", self.coefficients[j]);
                 }
                 if self.fit_intercept {
                     let _ = writeln!(w, "  {:<width$}  {:>14.6}", "intercept", self.intercept);

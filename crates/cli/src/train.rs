@@ -1,6 +1,6 @@
 //! `logreg train`: read, split, build the pipeline the flags describe, fit, report, save, plot.
 
-use crate::args::{OneHot, TrainArgs, TrainPlan};
+use crate::args::{DtypeArg, FormatArg, OneHot, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, bundled, check_writable, write_text};
 use crate::progress::Progress;
@@ -9,8 +9,8 @@ use crate::Out;
 use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
 use logreg::model::{sorted_classes, FitOptions};
 use logreg::preprocess::{
-    read_csv, Binner, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline,
-    PreprocessError, Table,
+    read_csv, read_libsvm, Binner, ColumnType, CsvOptions, DesignStorage, ImputeStrategy, Imputer,
+    LibsvmData, OneHotEncoder, Pipeline, PreprocessError, Table,
 };
 use logreg::{labels_of, ClassLabel, Classifier, Trained};
 use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
@@ -49,13 +49,29 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
         }
     }
 
-    let table = read_table(&path, &plan)?;
-    let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
+    // The data, its labels, and what a fit on it needs: a table with its pipeline, or libsvm rows.
+    let (input, labels, n, n_cols) = match plan.format {
+        FormatArg::Libsvm => {
+            let data = read_libsvm(&path, None).map_err(|e| about_file(e.into(), &path))?;
+            let labels: Vec<ClassLabel> = data
+                .numeric_labels()
+                .into_iter()
+                .map(ClassLabel::Number)
+                .collect();
+            let (n, d) = (data.n_rows(), data.n_features());
+            (Input::Libsvm(data), labels, n, d + 1)
+        }
+        FormatArg::Csv | FormatArg::Auto => {
+            let table = read_table(&path, &plan)?;
+            let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
+            check_numeric_and_complete(&path, &table, &plan)?;
+            let pipeline = build_pipeline(&plan, &table);
+            let (n, d) = (table.n_rows(), table.n_cols());
+            (Input::Table(table, pipeline), labels, n, d)
+        }
+    };
     check_binary(&labels, &plan.target, &path)?;
-    check_numeric_and_complete(&path, &table, &plan)?;
-    let pipeline = build_pipeline(&plan, &table);
 
-    let (n, n_cols) = (table.n_rows(), table.n_cols());
     let split = if args.test_size > 0.0 {
         let s = if args.stratify {
             stratified_train_test_split(&labels, args.test_size, args.seed)
@@ -75,23 +91,32 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let train_rows = split.as_ref().map(|s| s.train.as_slice());
     let test_rows = split.as_ref().map(|s| s.test.as_slice());
 
-    // The table is handed over: its numbers become the design (one copy of them, split by row
+    // The data is handed over: its numbers become the design (one copy of them, split by row
     // indices), and every error names rows of the file.
     let mut progress = Progress::fit(quiet);
-    let fitted = Classifier::fit_owned(
-        table,
-        &plan.target,
-        pipeline,
-        &plan.params,
-        FitOptions {
-            rows: train_rows,
-            positive_class: args.positive.as_deref().map(ClassLabel::from),
-            observer: Some(&mut progress),
-            ..FitOptions::default()
-        },
-    );
+    let opts = FitOptions {
+        rows: train_rows,
+        positive_class: args.positive.as_deref().map(ClassLabel::from),
+        observer: Some(&mut progress),
+        ..FitOptions::default()
+    };
+    let fitted = match input {
+        Input::Table(table, pipeline) => {
+            Classifier::fit_owned(table, &plan.target, pipeline, &plan.params, opts)
+        }
+        Input::Libsvm(data) => Classifier::fit_libsvm(data, &plan.params, opts),
+    };
     progress.finish();
-    let trained = fitted.map_err(|e| about_file(e, &path))?;
+    let trained = fitted.map_err(|e| match e {
+        logreg::Error::Preprocess(e @ PreprocessError::TooManyCategories { .. }) => {
+            CliError::failed(format!(
+                "{}: {}",
+                path.display(),
+                e.to_string().replace("max_categories", "--max-categories")
+            ))
+        }
+        other => about_file(other, &path),
+    })?;
     let clf = &trained.classifier;
     let design = &trained.features.design;
     let train_eval = clf
@@ -137,6 +162,12 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     } else {
         out.text(&report.to_text())
     }
+}
+
+/// What a fit reads: a table and the pipeline that turns it into features, or libsvm rows.
+enum Input {
+    Table(Table, Pipeline),
+    Libsvm(LibsvmData),
 }
 
 /// How the CSV is read: the `--one-hot` columns as categories even if they hold numbers.
@@ -333,7 +364,8 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
     Ok(())
 }
 
-/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize.
+/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize, stored as
+/// `--dtype` says.
 pub(crate) fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
     let features = feature_columns(table, plan);
     let mut pipeline = Pipeline::new().drop(plan.drop.iter().cloned());
@@ -361,12 +393,20 @@ pub(crate) fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
     }
     let encoded = one_hot_columns(plan, table, &features);
     if !encoded.is_empty() {
-        pipeline = pipeline.step(OneHotEncoder::new(encoded).drop_first(plan.drop_first));
+        pipeline = pipeline.step(
+            OneHotEncoder::new(encoded)
+                .drop_first(plan.drop_first)
+                .max_categories(plan.max_categories),
+        );
     }
     if plan.standardize {
         pipeline = pipeline.standardize_all();
     }
-    pipeline
+    // f64: dense, or sparse when one-hot columns leave most values zero; f32 is always dense.
+    pipeline.storage(match plan.dtype {
+        DtypeArg::F64 => DesignStorage::Auto,
+        DtypeArg::F32 => DesignStorage::DenseF32,
+    })
 }
 
 /// Writes the charts (replacing existing ones only with `force`); returns the files written.

@@ -41,7 +41,7 @@ use nalgebra::{DMatrix, DVector};
 
 mod multinomial;
 mod ranks;
-pub use multinomial::MultinomialLogLoss;
+pub use multinomial::{MultinomialHessian, MultinomialLogLoss};
 use ranks::Ranks;
 
 /// Errors from building a loss: the data do not fit together or are not usable numbers.

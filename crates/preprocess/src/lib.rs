@@ -85,7 +85,10 @@ pub mod table;
 pub use column::{CategoricalColumn, Column, ColumnView, NumericView};
 pub use error::PreprocessError;
 pub use features::{DesignStorage, Features};
-pub use libsvm::{read_libsvm, read_libsvm_chunks, read_libsvm_from, LibsvmChunks, LibsvmData};
+pub use libsvm::{
+    libsvm_line_ranges, read_libsvm, read_libsvm_chunks, read_libsvm_from, read_libsvm_range,
+    LibsvmChunks, LibsvmData, LibsvmRange,
+};
 pub use pipeline::{Pipeline, FORMAT_VERSION};
 pub use ranks::{Ranks, RowOrigins};
 pub use read::{
