@@ -1,11 +1,12 @@
 //! A table in, a decision out: a fitted preprocessing pipeline and a logistic regression saved as
 //! one artifact, and the metrics a user reads after training.
 
-use crate::evaluate::{confusion_matrix, roc_auc, ConfusionMatrix};
-use crate::linalg::Design;
+use crate::columns::{offsets_in, values_of, FitColumns};
+use crate::evaluate::{brier_score_loss, confusion_matrix, roc_auc, ConfusionMatrix};
+use crate::linalg::{sigmoid, Design};
 use crate::model::{
-    from_versioned_json, read_text, to_versioned_json, two_classes, write_new, FitOptions,
-    FittedLogisticRegression, ModelError, Summary, ValidParams,
+    from_versioned_json, logit_threshold, read_text, to_versioned_json, two_classes, write_new,
+    FitOptions, FittedLogisticRegression, ModelError, Summary, ValidParams,
 };
 use crate::preprocess::{ColumnView, Features, LibsvmData, Pipeline, Table};
 use crate::Error;
@@ -114,6 +115,11 @@ pub struct Evaluation {
     pub roc_auc: Option<f64>,
     /// Mean log loss, computed exactly from the logits.
     pub log_loss: f64,
+    /// Mean squared difference between P(positive) and the outcome (scikit-learn's
+    /// `brier_score_loss`).
+    pub brier_score: f64,
+    /// The probability above which a row is predicted positive (0.5 by default).
+    pub threshold: f64,
     /// Counts of true/false positives/negatives.
     pub confusion: ConfusionMatrix,
 }
@@ -121,7 +127,15 @@ pub struct Evaluation {
 impl Evaluation {
     /// Evaluate logits `z` (positive when z > 0) against the truth (`true` = positive class).
     pub fn from_logits(y_true: &[bool], z: &[f64]) -> Result<Self, Error> {
-        let y_pred: Vec<bool> = z.iter().map(|&v| v > 0.0).collect();
+        Self::from_logits_at(y_true, z, 0.5)
+    }
+
+    /// Evaluate logits `z` with rows predicted positive when P(positive) > `threshold` ∈ (0, 1)
+    /// (compared on the logit scale, `z > ln(t / (1 − t))`); the threshold-free metrics (ROC
+    /// AUC, log loss, Brier score) do not depend on it.
+    pub fn from_logits_at(y_true: &[bool], z: &[f64], threshold: f64) -> Result<Self, Error> {
+        let cut = logit_threshold(threshold)?;
+        let y_pred: Vec<bool> = z.iter().map(|&v| v > cut).collect();
         let confusion = confusion_matrix(y_true, &y_pred)?;
         let y01: Vec<f64> = y_true.iter().map(|&b| f64::from(u8::from(b))).collect();
         let roc_auc = match roc_auc(y_true, z) {
@@ -137,9 +151,41 @@ impl Evaluation {
             f1: confusion.f1(),
             roc_auc,
             log_loss: crate::loss::mean_log_loss(z, &y01, None)?,
+            brier_score: brier_score_loss(
+                y_true,
+                &z.iter().map(|&v| sigmoid(v)).collect::<Vec<_>>(),
+            )?,
+            threshold,
             confusion,
         })
     }
+}
+
+/// The table without column `name` and that column's values as weights (`role` "sample
+/// weight": > 0) or offsets; `given` says whether `FitOptions` already holds them.
+pub(crate) fn take_column(
+    table: Table,
+    name: Option<&str>,
+    role: &'static str,
+    given: bool,
+) -> Result<(Table, Option<Vec<f64>>), Error> {
+    let Some(name) = name else {
+        return Ok((table, None));
+    };
+    if given {
+        return Err(Error::Model(ModelError::InvalidParam {
+            name: if role == "offset" {
+                "offset"
+            } else {
+                "sample_weight"
+            },
+            value: format!("both a column ({name:?}) and FitOptions"),
+            expected: "one of them",
+        }));
+    }
+    let (rest, column) = table.split_target_owned(name)?;
+    let values = values_of(column.view(), name, role, role != "offset")?;
+    Ok((rest, Some(values)))
 }
 
 /// A fitted preprocessing pipeline and logistic regression, saved and loaded as one file.
@@ -165,9 +211,23 @@ pub struct Classifier {
     /// feature i is design column i − 1.
     pipeline: Option<Pipeline>,
     model: FittedLogisticRegression<ClassLabel>,
+    /// The column the sample weights came from (not needed to predict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sample_weight_column: Option<String>,
+    /// The column of offsets, read again at every prediction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    offset_column: Option<String>,
 }
 
 const CLASSIFIER_KIND: &str = "logreg_classifier";
+
+/// The labels of libsvm rows, as numbers.
+pub fn libsvm_labels(data: &LibsvmData) -> Vec<ClassLabel> {
+    data.numeric_labels()
+        .into_iter()
+        .map(ClassLabel::Number)
+        .collect()
+}
 
 /// The target name of a model fitted on libsvm rows (whose labels have no column name).
 pub const LIBSVM_TARGET: &str = "label";
@@ -183,6 +243,26 @@ pub struct Trained {
     pub features: Features,
     /// The label of every row of the table.
     pub labels: Vec<ClassLabel>,
+    /// The offset of every row of the table, when the fit had an offset column.
+    pub offset: Option<Vec<f64>>,
+}
+
+impl Trained {
+    /// The logits of the rows `rows` (every row if `None`), offsets included.
+    pub fn logits(&self, rows: Option<&[usize]>) -> Result<Vec<f64>, Error> {
+        let z = self.classifier.model.decision_function_on(
+            &self.features.design,
+            rows,
+            self.offset.as_deref(),
+        )?;
+        Ok(z.iter().copied().collect())
+    }
+
+    /// Metrics on the rows `rows` (every row if `None`) at a probability threshold.
+    pub fn evaluate(&self, rows: Option<&[usize]>, threshold: f64) -> Result<Evaluation, Error> {
+        self.classifier
+            .evaluate_logits_at(&self.labels, rows, &self.logits(rows)?, threshold)
+    }
 }
 
 impl Classifier {
@@ -219,13 +299,49 @@ impl Classifier {
     pub fn fit_owned(
         table: Table,
         target: &str,
+        pipeline: Pipeline,
+        params: &ValidParams,
+        opts: FitOptions<'_, ClassLabel>,
+    ) -> Result<Trained, Error> {
+        Self::fit_owned_with(
+            table,
+            target,
+            &FitColumns::default(),
+            pipeline,
+            params,
+            opts,
+        )
+    }
+
+    /// [`fit_owned`](Self::fit_owned) with sample weights and offsets taken from columns of the
+    /// table (which are then not features); the classifier keeps the offset column's name and
+    /// reads that column again whenever it predicts. Weights must be finite and > 0, offsets
+    /// finite; an error names the first row that is not. Weights and offsets given in `opts` as
+    /// well are refused.
+    pub fn fit_owned_with(
+        table: Table,
+        target: &str,
+        columns: &FitColumns,
         mut pipeline: Pipeline,
         params: &ValidParams,
         mut opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Trained, Error> {
+        columns.check(target)?;
         let (features_table, target_column) = table.split_target_owned(target)?;
         let labels = labels_in(target_column.view(), target)?;
         drop(target_column);
+        let (features_table, sample_weight) = take_column(
+            features_table,
+            columns.sample_weight.as_deref(),
+            "sample weight",
+            opts.sample_weight.is_some(),
+        )?;
+        let (features_table, offset) = take_column(
+            features_table,
+            columns.offset.as_deref(),
+            "offset",
+            opts.offset.is_some(),
+        )?;
         let train_labels: Vec<ClassLabel> = match opts.rows {
             Some(rows) => rows
                 .iter()
@@ -250,30 +366,64 @@ impl Classifier {
         }
         let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
         opts.feature_names = Some(features.names.clone());
+        let opts = FitOptions {
+            sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
+            offset: opts.offset.or(offset.as_deref()),
+            rows: opts.rows,
+            positive_class: opts.positive_class,
+            warm_start: opts.warm_start,
+            feature_names: opts.feature_names,
+            observer: opts.observer.map(|o| o as &mut dyn crate::optim::Observer),
+        };
         let model = params.fit_with(&features.design, &labels, opts)?;
         Ok(Trained {
             classifier: Classifier {
                 target: target.to_string(),
                 pipeline: Some(pipeline),
                 model,
+                sample_weight_column: columns.sample_weight.clone(),
+                offset_column: columns.offset.clone(),
             },
             features,
             labels,
+            offset,
         })
     }
 
     /// A classifier from its parts (a pipeline fitted to produce the model's features, or none
-    /// for libsvm rows).
+    /// for libsvm rows; the columns the fit's sample weights and offsets came from).
     pub(crate) fn from_parts(
         target: String,
         pipeline: Option<Pipeline>,
         model: FittedLogisticRegression<ClassLabel>,
+        columns: &FitColumns,
     ) -> Self {
         Classifier {
             target,
             pipeline,
             model,
+            sample_weight_column: columns.sample_weight.clone(),
+            offset_column: columns.offset.clone(),
         }
+    }
+
+    /// The column the fit's sample weights came from, if any.
+    pub fn sample_weight_column(&self) -> Option<&str> {
+        self.sample_weight_column.as_deref()
+    }
+
+    /// The column whose values are added to every logit, if the fit had an offset; every table
+    /// given to predict or evaluate must have it.
+    pub fn offset_column(&self) -> Option<&str> {
+        self.offset_column.as_deref()
+    }
+
+    /// The offsets of `table`'s rows, when the model has an offset column.
+    pub fn offsets(&self, table: &Table) -> Result<Option<Vec<f64>>, Error> {
+        self.offset_column
+            .as_deref()
+            .map(|name| offsets_in(table, name))
+            .transpose()
     }
 
     /// The fitted model.
@@ -290,11 +440,7 @@ impl Classifier {
         params: &ValidParams,
         mut opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Trained, Error> {
-        let labels: Vec<ClassLabel> = data
-            .numeric_labels()
-            .into_iter()
-            .map(ClassLabel::Number)
-            .collect();
+        let labels = libsvm_labels(&data);
         let names: Vec<String> = (1..=data.n_features()).map(|i| i.to_string()).collect();
         let train_labels: Vec<ClassLabel> = match opts.rows {
             Some(rows) => rows
@@ -328,10 +474,13 @@ impl Classifier {
             classifier: Classifier {
                 target: LIBSVM_TARGET.to_string(),
                 pipeline: None,
+                sample_weight_column: None,
+                offset_column: None,
                 model,
             },
             features: Features { design, names },
             labels,
+            offset: None,
         })
     }
 
@@ -355,16 +504,40 @@ impl Classifier {
         })
     }
 
-    /// The labels of libsvm rows as this classifier's classes, and metrics of the model on them
-    /// (errors name 1-based rows of the data).
-    pub fn evaluate_libsvm(&self, data: &LibsvmData) -> Result<Evaluation, Error> {
-        let labels: Vec<ClassLabel> = data
-            .numeric_labels()
-            .into_iter()
-            .map(ClassLabel::Number)
-            .collect();
+    /// Metrics of the model on libsvm rows (their labels read as numbers), rows predicted
+    /// positive when P(positive) > `threshold` ∈ (0, 1); errors name 1-based rows of the data.
+    pub fn evaluate_libsvm(&self, data: &LibsvmData, threshold: f64) -> Result<Evaluation, Error> {
+        let z = self.decision_function_libsvm(data)?;
+        self.evaluate_logits(&libsvm_labels(data), &z, threshold)
+    }
+
+    /// Logits, one per libsvm row (this classifier must have been fitted on libsvm rows).
+    pub fn decision_function_libsvm(&self, data: &LibsvmData) -> Result<Vec<f64>, Error> {
+        if !self.reads_libsvm() {
+            return Err(Error::Model(ModelError::CorruptModel {
+                reason: "this model was fitted on table columns and reads CSV files, not libsvm"
+                    .into(),
+            }));
+        }
         let design = Design::Sparse(data.design.view());
-        self.evaluate_on(&design, &labels, None)
+        Ok(self
+            .model
+            .decision_function_on(&design, None, None)?
+            .iter()
+            .copied()
+            .collect())
+    }
+
+    /// Metrics of logits `z` (one per row, as [`decision_function`](Self::decision_function)
+    /// gives) against `labels`, rows predicted positive when P(positive) > `threshold`.
+    pub fn evaluate_logits(
+        &self,
+        labels: &[ClassLabel],
+        z: &[f64],
+        threshold: f64,
+    ) -> Result<Evaluation, Error> {
+        logit_threshold(threshold)?;
+        self.evaluate_logits_at(labels, None, z, threshold)
     }
 
     /// The name of the label column.
@@ -389,12 +562,13 @@ impl Classifier {
         Ok(features)
     }
 
-    /// Logits, one per row of `table`.
+    /// Logits, one per row of `table` (with the offset column added, if the model has one).
     pub fn decision_function(&self, table: &Table) -> Result<Vec<f64>, Error> {
         let f = self.features(table)?;
+        let offset = self.offsets(table)?;
         Ok(self
             .model
-            .decision_function(&f.design)?
+            .decision_function_on(&f.design, None, offset.as_deref())?
             .iter()
             .copied()
             .collect())
@@ -402,26 +576,42 @@ impl Classifier {
 
     /// P(positive class), one per row of `table`.
     pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>, Error> {
-        let f = self.features(table)?;
         Ok(self
-            .model
-            .predict_proba(&f.design)?
-            .iter()
-            .copied()
+            .decision_function(table)?
+            .into_iter()
+            .map(sigmoid)
             .collect())
     }
 
-    /// Predicted class of each row of `table`.
+    /// Predicted class of each row of `table` (positive when P > 0.5, as scikit-learn).
     pub fn predict(&self, table: &Table) -> Result<Vec<ClassLabel>, Error> {
-        let f = self.features(table)?;
-        Ok(self.model.predict(&f.design)?)
+        self.predict_at(table, 0.5)
+    }
+
+    /// Predicted class of each row of `table`, positive when P(positive) > `threshold` ∈ (0, 1)
+    /// (compared on the logit scale).
+    pub fn predict_at(&self, table: &Table, threshold: f64) -> Result<Vec<ClassLabel>, Error> {
+        let cut = logit_threshold(threshold)?;
+        let classes = self.model.classes();
+        Ok(self
+            .decision_function(table)?
+            .into_iter()
+            .map(|z| classes[usize::from(z > cut)].clone())
+            .collect())
     }
 
     /// Metrics on a table that holds the target column.
     pub fn evaluate(&self, table: &Table) -> Result<Evaluation, Error> {
+        self.evaluate_at(table, 0.5)
+    }
+
+    /// Metrics on a table that holds the target column, rows predicted positive when
+    /// P(positive) > `threshold` ∈ (0, 1).
+    pub fn evaluate_at(&self, table: &Table, threshold: f64) -> Result<Evaluation, Error> {
+        logit_threshold(threshold)?;
         let labels = labels_of(table, &self.target)?;
         let z = self.decision_function(table)?;
-        self.evaluate_logits(&labels, None, &z)
+        self.evaluate_logits_at(&labels, None, &z, threshold)
     }
 
     /// Metrics on the rows `rows` (every row if `None`) of a design this classifier's pipeline
@@ -434,23 +624,42 @@ impl Classifier {
         labels: &[ClassLabel],
         rows: Option<&[usize]>,
     ) -> Result<Evaluation, Error> {
+        self.evaluate_on_with(design, labels, rows, None, 0.5)
+    }
+
+    /// [`evaluate_on`](Self::evaluate_on) with the offsets of every design row (required when
+    /// the model has an offset column) and a probability threshold.
+    pub fn evaluate_on_with(
+        &self,
+        design: &Design<'_>,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+        offset: Option<&[f64]>,
+        threshold: f64,
+    ) -> Result<Evaluation, Error> {
+        if let (Some(column), None) = (&self.offset_column, offset) {
+            return Err(Error::MissingOffsetColumn {
+                column: column.clone(),
+            });
+        }
         let z: Vec<f64> = self
             .model
-            .decision_function_on(design, rows, None)?
+            .decision_function_on(design, rows, offset)?
             .iter()
             .copied()
             .collect();
-        self.evaluate_logits(labels, rows, &z)
+        self.evaluate_logits_at(labels, rows, &z, threshold)
     }
 
     /// Metrics of logits `z` for the rows `rows` of `labels` (all of them if `None`).
-    fn evaluate_logits(
+    fn evaluate_logits_at(
         &self,
         labels: &[ClassLabel],
         rows: Option<&[usize]>,
         z: &[f64],
+        threshold: f64,
     ) -> Result<Evaluation, Error> {
-        Evaluation::from_logits(&self.truth(labels, rows)?, z)
+        Evaluation::from_logits_at(&self.truth(labels, rows)?, z, threshold)
     }
 
     /// Whether each of the rows `rows` of `labels` (all of them if `None`) is of the positive

@@ -14,7 +14,7 @@
 //! - [`Classifier::fit_on_ranks`]: the pipeline fitted on every rank's training rows
 //!   ([`Pipeline::fit_transform_owned_in`]) and the model on all of them
 //!   ([`ValidParams::fit_distributed`](crate::model::ValidParams::fit_distributed)).
-//! - [`Classifier::evaluate_on_ranks`]: metrics of all the rows.
+//! - [`Trained::evaluate_on_ranks`]: metrics of all the rows.
 //!
 //! Every function here is collective: every rank calls it at the same point. A failure on one
 //! rank (an unreadable shard, a bad cell) is every rank's error, naming the rank, the file and
@@ -41,7 +41,8 @@
 //!             let ranks = Ranks::new(&rank).with_origins(&mine.origins);
 //!             let pipeline = Pipeline::new().standardize_all();
 //!             let trained = Classifier::fit_on_ranks(
-//!                 mine.table, "y", pipeline, params, Default::default(), &ranks)?;
+//!                 mine.table, "y", &Default::default(), pipeline, params, Default::default(),
+//!                 &ranks)?;
 //!             trained.classifier.to_json()
 //!         })
 //!     }).collect();
@@ -59,7 +60,7 @@ use logreg_collective::{
     ShardSpec,
 };
 
-use crate::classifier::labels_in;
+use crate::classifier::{labels_in, take_column};
 use crate::evaluate::{stratified_train_test_split, train_test_split, Split};
 use crate::linalg::{Csr, Design};
 use crate::model::{classes_on_ranks, two_classes, FitOptions, ModelError, ValidParams};
@@ -68,7 +69,7 @@ use crate::preprocess::{
     ColumnType, CsvOptions, CsvRange, Features, LibsvmRange, Pipeline, PreprocessError, Ranks,
     RowOrigins, Schema, Table,
 };
-use crate::{ClassLabel, Classifier, Error, Evaluation, Trained, LIBSVM_TARGET};
+use crate::{ClassLabel, Classifier, Error, Evaluation, FitColumns, Trained, LIBSVM_TARGET};
 
 /// Where a distributed fit's rows are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +198,28 @@ pub fn agreed<T>(
     }
     let described = outcome.map_err(|e| match &e {
         Error::Preprocess(p) => origins.describe(p),
+        Error::AuxValue { row, .. } => match row.checked_sub(1).and_then(|r| origins.locate(r)) {
+            Some((path, file_row)) => {
+                let moved = match e {
+                    Error::AuxValue {
+                        role,
+                        column,
+                        found,
+                        expected,
+                        ..
+                    } => Error::AuxValue {
+                        role,
+                        column,
+                        row: file_row,
+                        found,
+                        expected,
+                    },
+                    other => other,
+                };
+                format!("{}: {moved}", path.display())
+            }
+            None => e.to_string(),
+        },
         Error::MissingLabel { row, column } | Error::UnknownLabel { row, column, .. } => {
             match row.checked_sub(1).and_then(|r| origins.locate(r)) {
                 Some((path, file_row)) => {
@@ -594,16 +617,18 @@ pub fn split_on_ranks(
 }
 
 impl Classifier {
-    /// [`fit_owned`](Classifier::fit_owned) on the rows of every rank: each rank passes its own
-    /// table (the same columns and types on every rank; see [`read_csv_on_ranks`]) and its
-    /// training rows (`opts.rows`, this rank's indices), and every rank gets the same
-    /// classifier, with the features and labels of its own rows. The classes are those of every
-    /// rank's training labels; the pipeline learns from every rank's training rows; the model
-    /// is [`ValidParams::fit_distributed`]. A failure on one rank is every rank's error, at its
-    /// file and row when `ranks` knows the rows' origins.
+    /// [`fit_owned_with`](Classifier::fit_owned_with) on the rows of every rank: each rank
+    /// passes its own table (the same columns and types on every rank; see
+    /// [`read_csv_on_ranks`]) and its training rows (`opts.rows`, this rank's indices), and every
+    /// rank gets the same classifier, with the features, labels and offsets of its own rows. The
+    /// classes are those of every rank's training labels; the pipeline learns from every rank's
+    /// training rows; the model is [`ValidParams::fit_distributed`], with each rank's sample
+    /// weights and offsets taken from the `columns` of its table. A failure on one rank is every
+    /// rank's error, at its file and row when `ranks` knows the rows' origins.
     pub fn fit_on_ranks(
         table: Table,
         target: &str,
+        columns: &FitColumns,
         mut pipeline: Pipeline,
         params: &ValidParams,
         mut opts: FitOptions<'_, ClassLabel>,
@@ -612,13 +637,26 @@ impl Classifier {
         let world = ranks.world();
         let no_origins = RowOrigins::new();
         let origins = ranks.origins().unwrap_or(&no_origins);
-        let (features_table, labels) = agreed(
+        columns.check(target)?;
+        let (features_table, labels, sample_weight, offset) = agreed(
             world,
             origins,
             (|| {
                 let (features, target_column) = table.split_target_owned(target)?;
                 let labels = labels_in(target_column.view(), target)?;
-                Ok((features, labels))
+                let (features, sample_weight) = take_column(
+                    features,
+                    columns.sample_weight.as_deref(),
+                    "sample weight",
+                    opts.sample_weight.is_some(),
+                )?;
+                let (features, offset) = take_column(
+                    features,
+                    columns.offset.as_deref(),
+                    "offset",
+                    opts.offset.is_some(),
+                )?;
+                Ok((features, labels, sample_weight, offset))
             })(),
         )?;
         let train_labels: Vec<ClassLabel> = match opts.rows {
@@ -642,12 +680,21 @@ impl Classifier {
             })?);
         }
         let features = pipeline.fit_transform_owned_in(features_table, opts.rows, ranks)?;
-        opts.feature_names = Some(features.names.clone());
+        let opts = FitOptions {
+            sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
+            offset: opts.offset.or(offset.as_deref()),
+            rows: opts.rows,
+            positive_class: opts.positive_class,
+            warm_start: opts.warm_start,
+            feature_names: Some(features.names.clone()),
+            observer: opts.observer.map(|o| o as &mut dyn crate::optim::Observer),
+        };
         let model = params.fit_distributed(&features.design, &labels, opts, world)?;
         Ok(Trained {
-            classifier: Classifier::from_parts(target.to_string(), Some(pipeline), model),
+            classifier: Classifier::from_parts(target.to_string(), Some(pipeline), model, columns),
             features,
             labels,
+            offset,
         })
     }
 
@@ -693,22 +740,29 @@ impl Classifier {
         opts.feature_names = Some(names.clone());
         let model = params.fit_distributed(&design, &labels, opts, world)?;
         Ok(Trained {
-            classifier: Classifier::from_parts(LIBSVM_TARGET.to_string(), None, model),
+            classifier: Classifier::from_parts(
+                LIBSVM_TARGET.to_string(),
+                None,
+                model,
+                &FitColumns::default(),
+            ),
             features: Features { design, names },
             labels,
+            offset: None,
         })
     }
+}
 
-    /// [`evaluate_on`](Classifier::evaluate_on) over every rank's rows: each rank passes the
-    /// design its pipeline produced, its labels and its rows (`None`: all of them), and every
-    /// rank gets the metrics of all those rows together. The logits and labels of the rows
-    /// travel to every rank (9 bytes a row), so that ROC AUC is exact.
+impl Trained {
+    /// [`evaluate`](Trained::evaluate) over every rank's rows: each rank passes its rows (`None`:
+    /// all of them) and every rank gets the metrics of all those rows together, at a probability
+    /// `threshold`. The logits (offsets included) and labels of the rows travel to every rank
+    /// (16 bytes a row), so that ROC AUC is exact.
     pub fn evaluate_on_ranks(
         &self,
         ranks: &Ranks<'_>,
-        design: &crate::linalg::Design<'_>,
-        labels: &[ClassLabel],
         rows: Option<&[usize]>,
+        threshold: f64,
     ) -> Result<Evaluation, Error> {
         let world = ranks.world();
         let no_origins = RowOrigins::new();
@@ -717,8 +771,8 @@ impl Classifier {
             world,
             origins,
             (|| {
-                let z = self.model().decision_function_on(design, rows, None)?;
-                let truth = self.truth(labels, rows)?;
+                let z = self.logits(rows)?;
+                let truth = self.classifier.truth(&self.labels, rows)?;
                 Ok(z.iter()
                     .zip(truth)
                     .flat_map(|(&z, t)| [z, f64::from(u8::from(t))])
@@ -732,6 +786,6 @@ impl Classifier {
                 truth.push(pair[1] != 0.0);
             }
         }
-        Evaluation::from_logits(&truth, &z)
+        Evaluation::from_logits_at(&truth, &z, threshold)
     }
 }

@@ -29,10 +29,14 @@
 //! [`distributed`] fits a classifier on rows spread over the ranks of an MPI job.
 
 mod classifier;
+mod columns;
 pub mod distributed;
 mod stream;
 
-pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained, LIBSVM_TARGET};
+pub use classifier::{
+    labels_of, libsvm_labels, ClassLabel, Classifier, Evaluation, Trained, LIBSVM_TARGET,
+};
+pub use columns::FitColumns;
 pub use logreg_collective as collective;
 pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
@@ -91,6 +95,36 @@ pub enum Error {
         reference: std::path::PathBuf,
         /// Which column differs, and how.
         detail: String,
+    },
+    /// A weight or offset column holds a value that cannot be used.
+    #[error("data row {row}, column {column:?}: the {role} is {found}, expected {expected}")]
+    AuxValue {
+        /// `sample weight` or `offset`.
+        role: &'static str,
+        /// The column.
+        column: String,
+        /// 1-based data row.
+        row: usize,
+        /// The value found (`missing` for an empty cell, text quoted).
+        found: String,
+        /// What is allowed.
+        expected: &'static str,
+    },
+    /// One column given two roles (target, sample weight, offset).
+    #[error("column {column:?} cannot be both the {first} and the {second}")]
+    ColumnRoles {
+        /// The column.
+        column: String,
+        /// Its first role.
+        first: &'static str,
+        /// Its second role.
+        second: &'static str,
+    },
+    /// The model adds an offset column to every logit, and the input lacks it.
+    #[error("the model adds the offset column {column:?} to every logit, and the input has no column {column:?}")]
+    MissingOffsetColumn {
+        /// The offset column's name.
+        column: String,
     },
     /// A label the model was not trained on.
     #[error("column {column:?}, row {row}: label {value:?} is not one of the model's classes ({})", classes.join(", "))]

@@ -2,11 +2,11 @@
 //! chunks, so memory stays bounded by the chunk size, not the file. CSV chunks are parsed,
 //! transformed and scored a batch at a time on every core, and handed out in file order.
 
-use crate::linalg::Design;
-use crate::model::ModelError;
+use crate::linalg::{sigmoid, Design};
+use crate::model::{logit_threshold, ModelError};
 use crate::preprocess::{
     read_csv_chunks, read_libsvm_chunks, ColumnType, CsvChunks, CsvOptions, Field, LibsvmChunks,
-    Table,
+    PreprocessError, Table,
 };
 use crate::{ClassLabel, Classifier, Error};
 use rayon::prelude::*;
@@ -27,8 +27,10 @@ pub struct PredictedChunk {
     pub kept: Table,
     /// P(positive class) per row, as [`Classifier::predict_proba`].
     pub proba: Vec<f64>,
-    /// Predicted class per row, as [`Classifier::predict`].
+    /// Predicted class per row, as [`Classifier::predict_at`] at the run's threshold.
     pub labels: Vec<ClassLabel>,
+    /// The logit (decision function, offset included) per row.
+    pub logits: Vec<f64>,
 }
 
 /// The chunks of a [`Classifier::predict_csv`] run; after an error the iterator ends.
@@ -41,6 +43,8 @@ pub struct CsvPredictions<'a> {
     ready: VecDeque<Result<PredictedChunk, Error>>,
     rows_read: usize,
     done: bool,
+    /// Logit above which a row is predicted positive.
+    cut: f64,
 }
 
 impl Classifier {
@@ -89,6 +93,15 @@ impl Classifier {
                     reason: "the preprocessing pipeline is not fitted".into(),
                 })
             })?;
+        if let Some(offset) = self.offset_column() {
+            // Read as a number like the inputs, so text in it is an error naming its row.
+            if schema.column_type(offset).is_none() {
+                schema.fields.push(Field {
+                    name: offset.to_string(),
+                    column_type: ColumnType::Numeric,
+                });
+            }
+        }
         let mut kept = Vec::with_capacity(keep.len());
         for name in keep {
             let name = name.as_ref();
@@ -103,8 +116,19 @@ impl Classifier {
             }
             kept.push(name.to_string());
         }
-        let chunks = read_csv_chunks(path, &schema, chunk_size, &CsvOptions::new())
-            .map_err(|e| e.with_path(path))?;
+        let chunks =
+            read_csv_chunks(path, &schema, chunk_size, &CsvOptions::new()).map_err(|e| {
+                match (e, self.offset_column()) {
+                    (PreprocessError::SchemaMismatch { missing, .. }, Some(offset))
+                        if missing.iter().any(|m| m == offset) =>
+                    {
+                        Error::MissingOffsetColumn {
+                            column: offset.to_string(),
+                        }
+                    }
+                    (e, _) => Error::Preprocess(e.with_path(path)),
+                }
+            })?;
         Ok(CsvPredictions {
             classifier: self,
             chunks,
@@ -113,6 +137,7 @@ impl Classifier {
             ready: VecDeque::new(),
             rows_read: 0,
             done: false,
+            cut: 0.0,
         })
     }
 
@@ -135,7 +160,9 @@ impl Classifier {
         Ok(LibsvmPredictions {
             classifier: self,
             chunks,
+            path: path.to_path_buf(),
             done: false,
+            cut: 0.0,
         })
     }
 }
@@ -154,52 +181,71 @@ fn in_file(e: Error, offset: usize, path: &Path) -> Error {
                 value,
             })
         }
+        Error::AuxValue {
+            role,
+            column,
+            row,
+            found,
+            expected,
+        } => Error::AuxValue {
+            role,
+            column,
+            row: row + offset,
+            found,
+            expected,
+        },
         other => other,
     }
 }
 
-/// Probabilities and classes of every row of a design.
-fn score(
+/// A chunk's predictions from its logits: P(positive) and the class, positive when the logit
+/// is above `cut` (0 for P > 0.5, decided on the logit as the model's own predict does).
+fn scored(
     classifier: &Classifier,
-    design: &Design<'_>,
-) -> Result<(Vec<f64>, Vec<ClassLabel>), ModelError> {
-    let model = classifier.model();
-    let z = model.decision_function_on(design, None, None)?;
-    let [negative, positive] = model.classes();
-    let proba = z.iter().map(|&v| crate::linalg::sigmoid(v)).collect();
-    // Positive when P > 0.5, decided on the logit as the model's own predict does.
-    let labels = z
-        .iter()
-        .map(|&v| {
-            if v > 0.0 {
-                positive.clone()
-            } else {
-                negative.clone()
-            }
-        })
-        .collect();
-    Ok((proba, labels))
+    first: usize,
+    kept: Table,
+    logits: Vec<f64>,
+    cut: f64,
+) -> PredictedChunk {
+    let classes = classifier.model().classes();
+    PredictedChunk {
+        first_row: first + 1,
+        kept,
+        proba: logits.iter().map(|&z| sigmoid(z)).collect(),
+        labels: logits
+            .iter()
+            .map(|&z| classes[usize::from(z > cut)].clone())
+            .collect(),
+        logits,
+    }
 }
 
 impl CsvPredictions<'_> {
+    /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        self.cut = logit_threshold(threshold)?;
+        Ok(self)
+    }
+
     /// Data rows read from the file so far.
     pub fn rows_read(&self) -> usize {
         self.rows_read
     }
 
     fn predict(&self, first: usize, table: &Table) -> Result<PredictedChunk, Error> {
-        let features = self
+        let in_file = |e: Error| in_file(e, first, &self.path);
+        let features = self.classifier.features(table).map_err(in_file)?;
+        let offsets = self.classifier.offsets(table).map_err(in_file)?;
+        let logits: Vec<f64> = self
             .classifier
-            .features(table)
-            .map_err(|e| in_file(e, first, &self.path))?;
-        let (proba, labels) = score(self.classifier, &features.design)
-            .map_err(|e| in_file(e.into(), first, &self.path))?;
-        Ok(PredictedChunk {
-            first_row: first + 1,
-            kept: table.select(&self.keep)?,
-            proba,
-            labels,
-        })
+            .model()
+            .decision_function_on(&features.design, None, offsets.as_deref())
+            .map_err(|e| in_file(e.into()))?
+            .iter()
+            .copied()
+            .collect();
+        let kept = table.select(&self.keep)?;
+        Ok(scored(self.classifier, first, kept, logits, self.cut))
     }
 
     /// Reads, transforms and scores the next batch of chunks on every core.
@@ -253,7 +299,17 @@ impl Iterator for CsvPredictions<'_> {
 pub struct LibsvmPredictions<'a> {
     classifier: &'a Classifier,
     chunks: LibsvmChunks<BufReader<File>>,
+    path: PathBuf,
     done: bool,
+    cut: f64,
+}
+
+impl LibsvmPredictions<'_> {
+    /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        self.cut = logit_threshold(threshold)?;
+        Ok(self)
+    }
 }
 
 impl Iterator for LibsvmPredictions<'_> {
@@ -267,14 +323,15 @@ impl Iterator for LibsvmPredictions<'_> {
             Ok(data) => {
                 let first = self.chunks.rows_before_last_chunk();
                 let design = Design::Sparse(data.design);
-                score(self.classifier, &design)
-                    .map_err(Error::Model)
-                    .map(|(proba, labels)| PredictedChunk {
-                        first_row: first + 1,
-                        kept: Table::empty(labels.len()),
-                        proba,
-                        labels,
-                    })
+                let model = self.classifier.model();
+                match model.decision_function_on(&design, None, None) {
+                    Ok(z) => {
+                        let logits: Vec<f64> = z.iter().copied().collect();
+                        let kept = Table::empty(logits.len());
+                        Ok(scored(self.classifier, first, kept, logits, self.cut))
+                    }
+                    Err(e) => Err(in_file(Error::Model(e), first, &self.path)),
+                }
             }
             Err(e) => Err(Error::Preprocess(e)),
         };

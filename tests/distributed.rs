@@ -9,7 +9,7 @@ use logreg::model::{FitOptions, LogisticRegression, ValidParams};
 use logreg::preprocess::{
     read_csv, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline, Ranks,
 };
-use logreg::{Classifier, Evaluation};
+use logreg::{Classifier, Evaluation, FitColumns};
 use std::path::Path;
 use std::thread;
 
@@ -77,6 +77,7 @@ fn train_on_ranks(rank: &InProcess, source: &DataSource) -> (String, Evaluation,
     let trained = Classifier::fit_on_ranks(
         mine.table,
         "deposit",
+        &FitColumns::default(),
         pipeline(),
         &params(),
         FitOptions {
@@ -86,15 +87,13 @@ fn train_on_ranks(rank: &InProcess, source: &DataSource) -> (String, Evaluation,
         &ranks,
     )
     .unwrap();
-    let clf = &trained.classifier;
-    let design = &trained.features.design;
-    let train = clf
-        .evaluate_on_ranks(&ranks, design, &trained.labels, Some(&split.train))
+    let train = trained
+        .evaluate_on_ranks(&ranks, Some(&split.train), 0.5)
         .unwrap();
-    let test = clf
-        .evaluate_on_ranks(&ranks, design, &trained.labels, Some(&split.test))
+    let test = trained
+        .evaluate_on_ranks(&ranks, Some(&split.test), 0.5)
         .unwrap();
-    (clf.to_json().unwrap(), train, test)
+    (trained.classifier.to_json().unwrap(), train, test)
 }
 
 fn on_ranks<T: Send>(size: usize, work: impl Fn(&InProcess) -> T + Sync) -> Vec<T> {

@@ -6,12 +6,12 @@
 
 use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
-use crate::files::{bundled, check_writable, write_text};
+use crate::files::{bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
-use crate::report::{DataInfo, Metrics, Report, SplitInfo};
+use crate::report::{DataInfo, Metrics, Report, SplitInfo, StatisticsFields};
 use crate::train::{
-    build_pipeline, check_flag_columns, check_two_classes, csv_options, first_missing,
-    missing_message, must_be_numeric, numeric_hint,
+    check_flag_columns, check_two_classes, csv_options, first_missing, missing_message,
+    numeric_hint,
 };
 use crate::Out;
 use logreg::collective::{agree, allreduce_counts, init_distributed, Collective};
@@ -21,7 +21,7 @@ use logreg::distributed::{
 };
 use logreg::model::{classes_on_ranks, FitOptions};
 use logreg::preprocess::{ColumnType, CsvOptions, Pipeline, PreprocessError, Ranks, RowOrigins};
-use logreg::{labels_of, ClassLabel, Classifier};
+use logreg::{labels_of, ClassLabel, Classifier, FitColumns};
 
 /// Runs `train --distributed`: opens the MPI job, trains, and closes it.
 pub fn train(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
@@ -68,6 +68,14 @@ fn run(
         _ => Ok(()),
     };
     agreed_cli(world, writable)?;
+    // Every rank reads the warm-start model (the same file, so the same outcome everywhere).
+    let warm_start = match &args.warm_start {
+        Some(p) => Some(agreed_cli(
+            world,
+            load_model(p).map_err(|e| e.context("--warm-start")),
+        )?),
+        None => None,
+    };
 
     // This rank's rows, and what a fit on them needs: a table with its pipeline, or libsvm rows.
     let (input, labels, classes, position, n_cols) = if plan.format == FormatArg::Libsvm {
@@ -93,7 +101,7 @@ fn run(
         let labels = agreed(world, &local.origins, labels_of(&local.table, &plan.target))?;
         let classes = classes_on_ranks(world, &labels).map_err(logreg::Error::from)?;
         check_numeric_and_complete(world, &local, plan, &data)?;
-        let pipeline = build_pipeline(plan, &local.table);
+        let pipeline = plan.pipeline.build(&local.table, &plan.outside());
         let (position, n_cols) = (local.position(), local.table.n_cols());
         (
             Input::Table(local, pipeline),
@@ -143,13 +151,19 @@ fn run(
     let opts = FitOptions {
         rows: train_rows,
         positive_class: args.positive.as_deref().map(ClassLabel::from),
+        warm_start: warm_start.as_ref().map(Classifier::model),
         observer: Some(&mut progress),
         ..FitOptions::default()
+    };
+    let columns = FitColumns {
+        sample_weight: plan.sample_weight.clone(),
+        offset: plan.offset.clone(),
     };
     let fitted = match input {
         Input::Table(local, pipeline) => Classifier::fit_on_ranks(
             local.table,
             &plan.target,
+            &columns,
             pipeline,
             &plan.params,
             opts,
@@ -158,12 +172,19 @@ fn run(
         Input::Libsvm(local) => Classifier::fit_libsvm_on_ranks(local, &plan.params, opts, world),
     };
     progress.finish();
-    let trained = fitted.map_err(|e| about_data(e, &data))?;
+    let trained = fitted.map_err(|e| {
+        let e = about_data(e, &data);
+        if warm_start.is_some() && e.message.contains("warm-start") {
+            e.context("--warm-start")
+        } else {
+            e
+        }
+    })?;
     let clf = &trained.classifier;
-    let design = &trained.features.design;
-    let train_eval = clf.evaluate_on_ranks(&ranks, design, &trained.labels, train_rows)?;
+    let threshold = plan.threshold;
+    let train_eval = trained.evaluate_on_ranks(&ranks, train_rows, threshold)?;
     let test_eval = match test_rows {
-        Some(rows) => Some(clf.evaluate_on_ranks(&ranks, design, &trained.labels, Some(rows))?),
+        Some(rows) => Some(trained.evaluate_on_ranks(&ranks, Some(rows), threshold)?),
         None => None,
     };
     let total = position.total;
@@ -184,6 +205,8 @@ fn run(
     });
     report.train = Some(Metrics::from(&train_eval));
     report.test = test_eval.as_ref().map(Metrics::from);
+    report.threshold = Some(threshold);
+    report.statistics = Some(StatisticsFields::of(clf));
 
     // Rank 0 writes the model; whether it could is every rank's outcome.
     let written = match &args.out {
@@ -226,7 +249,9 @@ fn check_numeric_and_complete(
     plan: &TrainPlan,
     data: &str,
 ) -> CliResult<()> {
-    let numeric = must_be_numeric(&local.table, plan);
+    let numeric = plan
+        .pipeline
+        .text_where_numbers_are_needed(&local.table, &plan.outside());
     if let Some(first) = numeric.first() {
         let hint = numeric_hint(first, plan);
         let mut options = CsvOptions::new();

@@ -1,20 +1,35 @@
 //! `logreg evaluate` and `logreg summary`: a saved model, on labelled data or on its own.
 
 use crate::args::{EvaluateArgs, SummaryArgs};
-use crate::error::CliResult;
-use crate::files::{about_file, load_model};
-use crate::report::{DataInfo, Inference, Metrics, Report};
+use crate::error::{CliError, CliResult};
+use crate::files::{about_file, check_writable, load_model};
+use crate::report::{DataInfo, Inference, Metrics, Report, StatisticsFields};
 use crate::Out;
 use logreg::model::ModelError;
-use logreg::preprocess::{read_csv, read_libsvm, CsvOptions};
+use logreg::preprocess::{read_csv, read_libsvm, ColumnType, CsvOptions, PreprocessError};
 use logreg::Error;
 
 /// Runs `evaluate`: metrics on DATA, reported under `test`.
 pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
+    let threshold = crate::args::check_threshold(args.threshold)?;
+    if let Some(dir) = &args.plot {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CliError::failed(format!(
+                "--plot {}: exists and is not a directory",
+                dir.display()
+            )));
+        }
+        if dir.is_dir() {
+            for name in crate::charts::FILES {
+                check_writable(&dir.join(name), args.force, "--plot directory")?;
+            }
+        }
+    }
     let clf = load_model(&args.model)?;
     let path = &args.data;
-    // The model says what it reads: table columns from a CSV, or libsvm rows.
-    let (eval, rows, columns) = match clf.pipeline() {
+    // The model says what it reads: table columns from a CSV, or libsvm rows. Either way the
+    // metrics (and charts) come from the labels and the logits.
+    let (labels, z, rows, columns) = match clf.pipeline() {
         Some(pipeline) => {
             let mut options = CsvOptions::new();
             if let Some(schema) = pipeline.input_schema() {
@@ -22,20 +37,42 @@ pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
                 // is an error naming its row, not a silently categorical column.
                 options = options.with_schema(schema);
             }
-            let table = read_csv(path, &options).map_err(|e| about_file(e.into(), path))?;
-            let eval = clf.evaluate(&table).map_err(|e| about_file(e, path))?;
-            (eval, table.n_rows(), table.n_cols())
+            if let Some(offset) = clf.offset_column() {
+                options = options.column_type(offset, ColumnType::Numeric);
+            }
+            let table = read_csv(path, &options).map_err(|e| match (e, clf.offset_column()) {
+                (PreprocessError::ColumnNotFound { column, .. }, Some(offset))
+                    if column == offset =>
+                {
+                    about_file(Error::MissingOffsetColumn { column }, path)
+                }
+                (e, _) => about_file(e.into(), path),
+            })?;
+            let labels =
+                logreg::labels_of(&table, clf.target()).map_err(|e| about_file(e, path))?;
+            let z = clf
+                .decision_function(&table)
+                .map_err(|e| about_file(e, path))?;
+            (labels, z, table.n_rows(), table.n_cols())
         }
         None => {
             let n_features = clf.model().n_features();
             let data =
                 read_libsvm(path, Some(n_features)).map_err(|e| about_file(e.into(), path))?;
-            let eval = clf
-                .evaluate_libsvm(&data)
+            let z = clf
+                .decision_function_libsvm(&data)
                 .map_err(|e| about_file(e, path))?;
-            (eval, data.n_rows(), n_features + 1)
+            (
+                logreg::libsvm_labels(&data),
+                z,
+                data.n_rows(),
+                n_features + 1,
+            )
         }
     };
+    let eval = clf
+        .evaluate_logits(&labels, &z, threshold)
+        .map_err(|e| about_file(e, path))?;
     let mut report = Report::of_model("evaluate", &clf);
     report.model_file = Some(args.model.display().to_string());
     report.data = Some(DataInfo {
@@ -44,6 +81,16 @@ pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
         columns,
     });
     report.test = Some(Metrics::from(&eval));
+    report.threshold = Some(threshold);
+    if let Some(dir) = &args.plot {
+        let positive = clf.positive_class();
+        let truth: Vec<bool> = labels.iter().map(|l| l == positive).collect();
+        crate::charts::create_dir(dir)?;
+        report.plots = crate::charts::score_charts(dir, &truth, &z, threshold, "data", args.force)?
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+    }
     if args.json {
         out.line(&report.to_json())
     } else {
@@ -62,6 +109,7 @@ pub fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
     let mut report = Report::of_model("summary", &clf);
     report.model_file = Some(args.model.display().to_string());
     report.inference = Some(Inference::new(&clf, table));
+    report.statistics = Some(StatisticsFields::of(&clf));
     if args.json {
         out.line(&report.to_json())
     } else {

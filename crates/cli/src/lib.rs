@@ -4,6 +4,7 @@
 //! library form exists so the argument handling can be fuzzed in-process (`fuzz/`).
 
 mod args;
+mod charts;
 mod distributed;
 mod error;
 mod files;

@@ -12,6 +12,7 @@ use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
 pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
+    let threshold = crate::args::check_threshold(args.threshold)?;
     if let Some(path) = &args.output {
         check_writable(path, args.force, "--output")?;
         if same_file(path, &args.data) {
@@ -33,12 +34,14 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
             }
             Box::new(
                 clf.predict_libsvm(&args.data, chunk_size)
+                    .and_then(|c| c.with_threshold(threshold))
                     .map_err(|e| about_file(e, &args.data))?,
             )
         } else {
             let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
             Box::new(
                 clf.predict_csv(&args.data, &keep, chunk_size)
+                    .and_then(|c| c.with_threshold(threshold))
                     .map_err(|e| about_file(e, &args.data))?,
             )
         };
@@ -81,6 +84,9 @@ fn write_all(
     if args.proba {
         header.push("probability".to_string());
     }
+    if args.logit {
+        header.push("logit".to_string());
+    }
     writeln!(w, "{}", header.join(","))?;
     let mut progress = Progress::rows(quiet);
     let mut done: u64 = 0;
@@ -92,7 +98,13 @@ fn write_all(
         let chunk = chunk.map_err(|e| about_file(e, &args.data))?;
         let ids = args.id.as_deref().and_then(|id| chunk.kept.column(id).ok());
         text.clear();
-        for (i, (label, p)) in chunk.labels.iter().zip(&chunk.proba).enumerate() {
+        for (i, ((label, p), z)) in chunk
+            .labels
+            .iter()
+            .zip(&chunk.proba)
+            .zip(&chunk.logits)
+            .enumerate()
+        {
             if let Some(col) = ids {
                 text.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
                 text.push(',');
@@ -102,6 +114,10 @@ fn write_all(
                 text.push(',');
                 // `{:?}` is the shortest text that reads back as the same f64.
                 let _ = write!(text, "{p:?}");
+            }
+            if args.logit {
+                text.push(',');
+                let _ = write!(text, "{z:?}");
             }
             text.push('\n');
         }

@@ -1,24 +1,22 @@
 //! `logreg train`: read, split, build the pipeline the flags describe, fit, report, save, plot.
 
-use crate::args::{DtypeArg, FormatArg, OneHot, TrainArgs, TrainPlan};
+use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
-use crate::files::{about_file, bundled, check_writable, write_text};
+use crate::files::{about_file, bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
-use crate::report::{DataInfo, Metrics, Report, SplitInfo};
+use crate::report::{DataInfo, Metrics, Report, SplitInfo, StatisticsFields};
 use crate::Out;
-use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
+use logreg::evaluate::{stratified_train_test_split, train_test_split};
 use logreg::model::{sorted_classes, FitOptions};
 use logreg::preprocess::{
-    read_csv, read_libsvm, Binner, ColumnType, CsvOptions, DesignStorage, ImputeStrategy, Imputer,
-    LibsvmData, OneHotEncoder, Pipeline, PreprocessError, Table,
+    read_csv, read_libsvm, ColumnType, CsvOptions, LibsvmData, Pipeline, PreprocessError, Table,
 };
-use logreg::{labels_of, ClassLabel, Classifier, Trained};
-use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart};
+use logreg::{labels_of, ClassLabel, Classifier, FitColumns, Trained};
+use logreg_plot::{decision_boundary_chart, loss_chart};
 use std::path::{Path, PathBuf};
 
-/// Chart files `--plot` writes.
+/// Chart files `--plot` writes (besides `crate::charts::FILES`).
 const LOSS_SVG: &str = "loss.svg";
-const ROC_SVG: &str = "roc.svg";
 const BOUNDARY_SVG: &str = "boundary.svg";
 
 /// Runs `train`.
@@ -43,12 +41,16 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
             )));
         }
         if dir.is_dir() {
-            for name in [LOSS_SVG, ROC_SVG, BOUNDARY_SVG] {
+            for name in [LOSS_SVG, BOUNDARY_SVG].iter().chain(crate::charts::FILES) {
                 check_writable(&dir.join(name), args.force, "--plot directory")?;
             }
         }
     }
 
+    let warm_start = match &args.warm_start {
+        Some(p) => Some(load_model(p).map_err(|e| e.context("--warm-start"))?),
+        None => None,
+    };
     // The data, its labels, and what a fit on it needs: a table with its pipeline, or libsvm rows.
     let (input, labels, n, n_cols) = match plan.format {
         FormatArg::Libsvm => {
@@ -65,7 +67,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
             let table = read_table(&path, &plan)?;
             let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
             check_numeric_and_complete(&path, &table, &plan)?;
-            let pipeline = build_pipeline(&plan, &table);
+            let pipeline = plan.pipeline.build(&table, &plan.outside());
             let (n, d) = (table.n_rows(), table.n_cols());
             (Input::Table(table, pipeline), labels, n, d)
         }
@@ -97,12 +99,17 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let opts = FitOptions {
         rows: train_rows,
         positive_class: args.positive.as_deref().map(ClassLabel::from),
+        warm_start: warm_start.as_ref().map(Classifier::model),
         observer: Some(&mut progress),
         ..FitOptions::default()
     };
     let fitted = match input {
         Input::Table(table, pipeline) => {
-            Classifier::fit_owned(table, &plan.target, pipeline, &plan.params, opts)
+            let columns = FitColumns {
+                sample_weight: plan.sample_weight.clone(),
+                offset: plan.offset.clone(),
+            };
+            Classifier::fit_owned_with(table, &plan.target, &columns, pipeline, &plan.params, opts)
         }
         Input::Libsvm(data) => Classifier::fit_libsvm(data, &plan.params, opts),
     };
@@ -115,16 +122,24 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
                 e.to_string().replace("max_categories", "--max-categories")
             ))
         }
-        other => about_file(other, &path),
+        other => {
+            let e = about_file(other, &path);
+            if warm_start.is_some() && e.message.contains("warm-start") {
+                e.context("--warm-start")
+            } else {
+                e
+            }
+        }
     })?;
     let clf = &trained.classifier;
-    let design = &trained.features.design;
-    let train_eval = clf
-        .evaluate_on(design, &trained.labels, train_rows)
+    let threshold = plan.threshold;
+    let train_eval = trained
+        .evaluate(train_rows, threshold)
         .map_err(|e| about_file(e, &path))?;
     let test_eval = match test_rows {
         Some(rows) => Some(
-            clf.evaluate_on(design, &trained.labels, Some(rows))
+            trained
+                .evaluate(Some(rows), threshold)
                 .map_err(|e| about_file(e, &path))?,
         ),
         None => None,
@@ -145,13 +160,15 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     });
     report.train = Some(Metrics::from(&train_eval));
     report.test = test_eval.as_ref().map(Metrics::from);
+    report.threshold = Some(threshold);
+    report.statistics = Some(StatisticsFields::of(clf));
 
     if let Some(model) = &args.out {
         write_text(model, &clf.to_json()?, args.force)?;
         report.model_file = Some(model.display().to_string());
     }
     if let Some(dir) = &args.plot {
-        report.plots = plot(&trained, dir, train_rows, test_rows, args.force)?
+        report.plots = plot(&trained, dir, train_rows, test_rows, threshold, args.force)?
             .iter()
             .map(|p| p.display().to_string())
             .collect();
@@ -172,13 +189,10 @@ enum Input {
 
 /// How the CSV is read: the `--one-hot` columns as categories even if they hold numbers.
 pub(crate) fn csv_options(plan: &TrainPlan) -> CsvOptions {
-    let mut options = CsvOptions::new();
-    if let OneHot::Columns(cols) = &plan.one_hot {
-        for c in cols {
-            if !plan.bins.iter().any(|b| &b.column == c) {
-                options = options.column_type(c.clone(), ColumnType::Categorical);
-            }
-        }
+    let mut options = plan.pipeline.csv_options();
+    // Weights and offsets are numbers: text in them is an error naming its row and value.
+    for c in plan.sample_weight.iter().chain(&plan.offset) {
+        options = options.column_type(c.clone(), ColumnType::Numeric);
     }
     options
 }
@@ -194,17 +208,21 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
     Ok(table)
 }
 
-/// The columns `--target`, `--drop` and `--bin` name are in the table (read from `data`).
+/// The columns `--target`, `--drop`, `--bin`, `--sample-weight` and `--offset` name are in the
+/// table (read from `data`).
 pub(crate) fn check_flag_columns(table: &Table, plan: &TrainPlan, data: &str) -> CliResult<()> {
+    let spec = &plan.pipeline;
     let in_flag = |flag: &str, e| CliError::failed(format!("{data}: {flag}: {e}"));
     table
         .column(&plan.target)
         .map_err(|e| in_flag("--target", e))?;
-    for (flag, col) in plan
+    for (flag, col) in spec
         .drop
         .iter()
         .map(|c| ("--drop", c))
-        .chain(plan.bins.iter().map(|b| ("--bin", &b.column)))
+        .chain(spec.bins.iter().map(|b| ("--bin", &b.column)))
+        .chain(plan.sample_weight.iter().map(|c| ("--sample-weight", c)))
+        .chain(plan.offset.iter().map(|c| ("--offset", c)))
     {
         if let Err(e) = table.column(col) {
             return Err(in_flag(flag, e));
@@ -243,63 +261,9 @@ pub(crate) fn check_two_classes(classes: &[ClassLabel], target: &str, data: &str
     )))
 }
 
-/// The columns that become features (file order): all but the target and the dropped ones.
-pub(crate) fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
-    table
-        .column_names()
-        .iter()
-        .map(String::as_str)
-        .filter(|c| *c != plan.target && !plan.drop.iter().any(|d| d == c))
-        .collect()
-}
-
-/// Which feature columns are one-hot encoded, in output order.
-pub(crate) fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<String> {
-    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    let mut cols: Vec<String> = match &plan.one_hot {
-        OneHot::Off => Vec::new(),
-        OneHot::Auto => features
-            .iter()
-            .filter(|c| {
-                binned(c)
-                    || table
-                        .column(c)
-                        .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-            })
-            .map(|c| c.to_string())
-            .collect(),
-        OneHot::Columns(cols) => cols.clone(),
-    };
-    // Binned columns hold labels: they are always encoded.
-    for c in features {
-        if binned(c) && !cols.iter().any(|k| k == c) {
-            cols.push(c.to_string());
-        }
-    }
-    cols
-}
-
-/// The feature columns that must be numeric (not one-hot encoded, or binned) but were read as
-/// categories.
-pub(crate) fn must_be_numeric<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
-    let features = feature_columns(table, plan);
-    let encoded = one_hot_columns(plan, table, &features);
-    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    features
-        .iter()
-        .copied()
-        .filter(|c| binned(c) || !encoded.iter().any(|e| e == c))
-        .filter(|c| {
-            table
-                .column(c)
-                .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-        })
-        .collect()
-}
-
 /// What to do about a column `first` that must be numeric and is not.
 pub(crate) fn numeric_hint(first: &str, plan: &TrainPlan) -> String {
-    if plan.bins.iter().any(|b| b.column == first) {
+    if plan.pipeline.bins.iter().any(|b| b.column == first) {
         format!("--bin needs a numeric column; {first:?} is not")
     } else {
         format!(
@@ -311,10 +275,11 @@ pub(crate) fn numeric_hint(first: &str, plan: &TrainPlan) -> String {
 
 /// The first missing feature value (0-based row, column), when `--impute` is not given.
 pub(crate) fn first_missing<'a>(table: &'a Table, plan: &TrainPlan) -> Option<(usize, &'a str)> {
-    if plan.impute.is_some() {
+    if plan.pipeline.impute.is_some() {
         return None;
     }
-    feature_columns(table, plan)
+    plan.pipeline
+        .feature_columns(table, &plan.outside())
         .iter()
         .filter_map(|c| {
             let col = table.column(c).ok()?;
@@ -335,7 +300,9 @@ pub(crate) fn missing_message(data: &str, row: usize, column: &str) -> String {
 /// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
 /// Both errors name the file, row, column and value.
 fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> CliResult<()> {
-    let must_be_numeric = must_be_numeric(table, plan);
+    let must_be_numeric = plan
+        .pipeline
+        .text_where_numbers_are_needed(table, &plan.outside());
     if let Some(first) = must_be_numeric.first() {
         // Reading them as numbers makes the reader name the first cell that is not one.
         let mut options = CsvOptions::new();
@@ -364,67 +331,18 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
     Ok(())
 }
 
-/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize, stored as
-/// `--dtype` says.
-pub(crate) fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
-    let features = feature_columns(table, plan);
-    let mut pipeline = Pipeline::new().drop(plan.drop.iter().cloned());
-    if let Some(strategy) = &plan.impute {
-        let of_type = |t: ColumnType| -> Vec<String> {
-            features
-                .iter()
-                .filter(|c| table.column(c).is_ok_and(|col| col.column_type() == t))
-                .map(|c| c.to_string())
-                .collect()
-        };
-        let numeric = of_type(ColumnType::Numeric);
-        let categorical = of_type(ColumnType::Categorical);
-        if !numeric.is_empty() {
-            pipeline = pipeline.step(Imputer::new(numeric, strategy.clone()));
-        }
-        if !categorical.is_empty() {
-            pipeline = pipeline.step(Imputer::new(categorical, ImputeStrategy::MostFrequent));
-        }
-    }
-    for b in &plan.bins {
-        pipeline = pipeline.step(
-            Binner::new(b.column.clone(), b.edges.clone(), b.labels.clone()).include_lowest(true),
-        );
-    }
-    let encoded = one_hot_columns(plan, table, &features);
-    if !encoded.is_empty() {
-        pipeline = pipeline.step(
-            OneHotEncoder::new(encoded)
-                .drop_first(plan.drop_first)
-                .max_categories(plan.max_categories),
-        );
-    }
-    if plan.standardize {
-        pipeline = pipeline.standardize_all();
-    }
-    // f64: dense, or sparse when one-hot columns leave most values zero; f32 is always dense.
-    pipeline.storage(match plan.dtype {
-        DtypeArg::F64 => DesignStorage::Auto,
-        DtypeArg::F32 => DesignStorage::DenseF32,
-    })
-}
-
 /// Writes the charts (replacing existing ones only with `force`); returns the files written.
 fn plot(
     trained: &Trained,
     dir: &Path,
     train_rows: Option<&[usize]>,
     test_rows: Option<&[usize]>,
+    threshold: f64,
     force: bool,
 ) -> CliResult<Vec<PathBuf>> {
     let clf = &trained.classifier;
     let design = &trained.features.design;
-    std::fs::create_dir_all(dir).map_err(|e| {
-        CliError::failed(format!(
-            "--plot {}: cannot create the directory: {e}",
-            dir.display()
-        ))
-    })?;
+    crate::charts::create_dir(dir)?;
     let mut written = Vec::new();
     let fit = clf.model().report();
     let loss = dir.join(LOSS_SVG);
@@ -435,31 +353,20 @@ fn plot(
     write_text(&loss, &svg, force)?;
     written.push(loss);
 
-    // ROC on the held-out rows when there are any.
+    // ROC, threshold and calibration charts on the held-out rows when there are any.
     let (rows, which) = match test_rows {
         Some(t) => (Some(t), "test"),
         None => (train_rows, "training"),
     };
     let positive = clf.positive_class();
-    let z: Vec<f64> = clf
-        .model()
-        .decision_function_on(design, rows, None)
-        .map_err(logreg::Error::from)?
-        .iter()
-        .copied()
-        .collect();
+    let z = trained.logits(rows).map_err(CliError::from)?;
     let truth: Vec<bool> = match rows {
         Some(r) => r.iter().map(|&i| trained.labels[i] == *positive).collect(),
         None => trained.labels.iter().map(|l| l == positive).collect(),
     };
-    if let Ok(curve) = roc_curve(&truth, &z) {
-        let roc = dir.join(ROC_SVG);
-        let svg = roc_chart(&curve.points(), curve.auc())
-            .title(format!("ROC curve ({which} rows)"))
-            .to_svg()?;
-        write_text(&roc, &svg, force)?;
-        written.push(roc);
-    }
+    written.extend(crate::charts::score_charts(
+        dir, &truth, &z, threshold, which, force,
+    )?);
 
     let names = clf.feature_names();
     if let [x_name, y_name] = names {

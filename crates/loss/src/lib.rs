@@ -572,6 +572,30 @@ impl<'a> LogLoss<'a> {
         Ok(h)
     }
 
+    /// Σᵢ sᵢ (σ(zᵢ) − yᵢ)² x̃ᵢx̃ᵢᵀ with x̃ᵢ = (xᵢ, 1): the outer products of the rows' scores, the
+    /// meat of a sandwich covariance with sᵢ read as frequency weights (row i counted sᵢ times),
+    /// in one pass over X (summed over every rank's rows in a distributed loss).
+    pub fn score_outer_product(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
+        let z = self.logits(theta)?;
+        let c: Vec<f64> = z
+            .iter()
+            .enumerate()
+            .map(|(pos, &zi)| {
+                let r = residual_from_logit(zi, self.data.positive[pos]);
+                self.weight(pos) * r * r
+            })
+            .collect();
+        let mut m = self.x.weighted_gram(self.rows, &c, self.fit_intercept)?;
+        // Every rank's rows, as the Hessian's.
+        self.ranks.sum(m.as_mut_slice())?;
+        Ok(m)
+    }
+
+    /// Whether the loss adds an offset to the logits.
+    pub fn has_offset(&self) -> bool {
+        self.data.offset.is_some()
+    }
+
     /// The Hessian at θ as an operator: its curvatures are computed here (one pass of logits),
     /// and each product ∇²L(θ)·v is one more pass over X, without forming the Hessian.
     pub fn hessian_operator(

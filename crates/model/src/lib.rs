@@ -31,6 +31,7 @@ mod params;
 mod persist;
 mod precondition;
 mod solve;
+mod statistics;
 
 pub use binary::{
     logit_threshold, ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression,
@@ -40,12 +41,15 @@ pub use cv::cross_val_accuracy;
 pub use distributed::classes_on_ranks;
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, two_classes, Label};
-pub use multiclass::{FittedMultinomial, FittedOneVsRest, MultiFitOptions};
+pub use multiclass::{
+    FittedMultinomial, FittedOneVsRest, MultiFitOptions, MultiWarmStart, MultinomialSummary,
+};
 pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
 pub use persist::{
     from_versioned_json, read_text, to_versioned_json, write_atomic, write_new, FORMAT_VERSION,
 };
 pub use solve::LossObjective;
+pub use statistics::{chi2_sf, gamma_q, ln_gamma, CovType, ModelStatistics};
 
 use logreg_collective::CollectiveError;
 use logreg_linalg_core::LinalgError;

@@ -3,6 +3,7 @@
 //! (a batch size with Newton) cannot be expressed, and a deserialized configuration is checked
 //! exactly like a built one.
 
+use crate::statistics::CovType;
 use crate::ModelError;
 use logreg_optim::{GradientDescent, Lbfgs, LearningRate, Newton, NewtonCg, Sgd, SolverConfig};
 use serde::{Deserialize, Serialize};
@@ -232,6 +233,8 @@ pub struct LogisticRegressionParams {
     pub(crate) tol: Option<f64>,
     pub(crate) class_weight: ClassWeight,
     pub(crate) seed: u64,
+    /// How standard errors are computed (unpenalized fits).
+    pub(crate) cov_type: CovType,
 }
 
 impl Default for LogisticRegressionParams {
@@ -244,6 +247,7 @@ impl Default for LogisticRegressionParams {
             tol: None,
             class_weight: ClassWeight::None,
             seed: 0,
+            cov_type: CovType::Nonrobust,
         }
     }
 }
@@ -322,6 +326,14 @@ impl LogisticRegressionParams {
         self
     }
 
+    /// How the standard errors of an unpenalized fit are computed (statsmodels' `cov_type`;
+    /// default nonrobust). A robust type with a penalty is refused by [`check`](Self::check):
+    /// penalized fits have no standard errors.
+    pub fn cov_type(mut self, cov_type: CovType) -> Self {
+        self.cov_type = cov_type;
+        self
+    }
+
     /// Validate every setting, naming the first one out of range.
     pub fn check(self) -> Result<ValidParams, ModelError> {
         let bad = |name: &'static str, value: String, expected: &'static str| {
@@ -343,6 +355,13 @@ impl LogisticRegressionParams {
             if !(tol.is_finite() && tol >= 0.0) {
                 return bad("tol", tol.to_string(), "a finite number >= 0");
             }
+        }
+        if self.cov_type != CovType::Nonrobust && self.penalty != Penalty::None {
+            return bad(
+                "cov_type",
+                self.cov_type.name().into(),
+                "nonrobust unless the penalty is none (penalized fits have no standard errors)",
+            );
         }
         self.solver.validate()?;
         Ok(ValidParams(self))
@@ -392,6 +411,11 @@ impl ValidParams {
     pub fn tol(&self) -> Option<f64> {
         self.0.tol
     }
+
+    /// How standard errors are computed.
+    pub fn cov_type(&self) -> CovType {
+        self.0.cov_type
+    }
 }
 
 /// The parameters as files store them: this version's shape, or the flat one files of format
@@ -415,6 +439,8 @@ struct ParamsFile {
     class_weight: ClassWeight,
     #[serde(default)]
     seed: u64,
+    #[serde(default)]
+    cov_type: CovType,
 }
 
 /// The solver as a file gives it: a configuration (this version) or a bare name (version 1).
@@ -488,6 +514,7 @@ impl<'de> Deserialize<'de> for LogisticRegressionParams {
             tol: f.tol,
             class_weight: f.class_weight,
             seed: f.seed,
+            cov_type: f.cov_type,
         })
     }
 }
@@ -511,6 +538,15 @@ mod tests {
         assert_eq!(name_of(p().c(f64::NAN).check().unwrap_err()), "c");
         assert_eq!(name_of(p().max_iter(0).check().unwrap_err()), "max_iter");
         assert_eq!(name_of(p().tol(-1e-3).check().unwrap_err()), "tol");
+        assert_eq!(
+            name_of(p().cov_type(CovType::Hc1).check().unwrap_err()),
+            "cov_type"
+        );
+        assert!(p()
+            .penalty(Penalty::None)
+            .cov_type(CovType::Hc1)
+            .check()
+            .is_ok());
         assert_eq!(
             name_of(p().solver(Solver::gd(0.0)).check().unwrap_err()),
             "learning_rate"

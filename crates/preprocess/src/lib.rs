@@ -79,6 +79,7 @@ mod ranks;
 pub mod read;
 pub mod recipes;
 pub mod schema;
+pub mod spec;
 pub mod steps;
 pub mod table;
 
@@ -96,6 +97,7 @@ pub use read::{
     read_csv_range, CsvChunks, CsvOptions, CsvRange, DEFAULT_NA_VALUES,
 };
 pub use schema::{ColumnType, Field, Schema};
+pub use spec::{BinSpec, OneHot, PipelineSpec, SpecProblem, DEFAULT_MAX_CATEGORIES};
 pub use steps::{
     Binner, BooleanEncoder, ColumnScaling, Columns, DropColumns, EncodedColumn, Fill, FittedFill,
     HandleMissing, HandleUnknown, ImputeStrategy, Imputer, MinMaxScaler, OneHotEncoder, OutOfRange,
