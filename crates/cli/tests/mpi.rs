@@ -13,6 +13,24 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_logreg");
 const BANK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/bank.csv");
+const CLAIMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/claims.csv");
+/// The statistics flags on claims.csv: weights, an offset, robust errors, a threshold.
+const CLAIMS_FLAGS: [&str; 14] = [
+    "--target",
+    "claim",
+    "--sample-weight",
+    "policies",
+    "--offset",
+    "log_exposure",
+    "--penalty",
+    "none",
+    "--cov-type",
+    "hc1",
+    "--threshold",
+    "0.3",
+    "--tol",
+    "1e-12",
+];
 /// A job that has not ended by then has hung.
 const DEADLINE: Duration = Duration::from_secs(120);
 /// A job with a failing rank must end within this.
@@ -173,6 +191,68 @@ fn case_fits(mpi: &Launcher, dir: &Path, single: &Value, size: usize) -> Result<
     Ok(())
 }
 
+/// `--sample-weight`, `--offset`, `--cov-type` and `--threshold` on ranks: the single process's
+/// coefficients, model statistics and metrics; then `--warm-start` from the saved model.
+fn case_statistics(mpi: &Launcher, dir: &Path, size: usize) -> Result<(), String> {
+    let run_single = |extra: &[&str]| -> Result<Value, String> {
+        let mut a = vec!["train".to_string(), CLAIMS.to_string()];
+        a.extend(CLAIMS_FLAGS.iter().chain(extra).map(|s| s.to_string()));
+        let out = Command::new(BIN)
+            .args(&a)
+            .output()
+            .map_err(|e| format!("cannot run {BIN}: {e}"))?;
+        report(&Job {
+            status: out.status.code(),
+            elapsed: Duration::ZERO,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
+    };
+    let single = run_single(&["--json"])?;
+    let model = dir.join(format!("claims-{size}.json"));
+    let model_arg = model.display().to_string();
+    let mut a = vec!["train".to_string(), CLAIMS.to_string()];
+    a.extend(CLAIMS_FLAGS.iter().map(|s| s.to_string()));
+    a.extend(["--distributed", "--json", "--out", &model_arg].map(String::from));
+    let dist = report(&mpi.run(size, Path::new(BIN), &a, DEADLINE)?)?;
+    same_fit(&single, &dist, &format!("{size} ranks, claims.csv"))?;
+    for key in [
+        "log_likelihood",
+        "null_log_likelihood",
+        "aic",
+        "bic",
+        "nobs",
+    ] {
+        let (x, y) = (single[key].as_f64(), dist[key].as_f64());
+        match (x, y) {
+            (Some(x), Some(y)) if (x - y).abs() <= 1e-9 * x.abs() => {}
+            _ => return Err(format!("{size} ranks, claims.csv: {key} {y:?} vs {x:?}")),
+        }
+    }
+    for key in [
+        "cov_type",
+        "threshold",
+        "sample_weight_column",
+        "offset_column",
+    ] {
+        if single[key] != dist[key] || single[key].is_null() {
+            return Err(format!(
+                "{size} ranks, claims.csv: {key} {} vs {}",
+                dist[key], single[key]
+            ));
+        }
+    }
+    // A warm start from the distributed model: the same optimum, found again on every rank.
+    a.truncate(a.len() - 2);
+    a.extend(["--warm-start".to_string(), model_arg.clone()]);
+    let warm = report(&mpi.run(size, Path::new(BIN), &a, DEADLINE)?)?;
+    same_fit(
+        &single,
+        &warm,
+        &format!("{size} ranks, claims.csv, warm start"),
+    )
+}
+
 /// The job failed fast, and every one of its `size` ranks printed `error: {message}`.
 fn failed_everywhere(job: &Job, size: usize, message: &str) -> Result<(), String> {
     if job.status == Some(0) {
@@ -292,6 +372,12 @@ fn main() -> ExitCode {
             )
         })
         .collect();
+    for size in [2, 3] {
+        results.push((
+            format!("{size} ranks: weights, offset, hc1, threshold and a warm start"),
+            case_statistics(&mpi, &dir, size),
+        ));
+    }
     results.push((
         "bad shards fail every rank alike, fast".into(),
         case_errors(&mpi, &dir),
