@@ -22,13 +22,27 @@ use logreg::distributed::{
 use logreg::model::{classes_on_ranks, FitOptions};
 use logreg::preprocess::{ColumnType, CsvOptions, Pipeline, PreprocessError, Ranks, RowOrigins};
 use logreg::{labels_of, ClassLabel, Classifier, FitColumns};
+use std::io::Write;
 
 /// Runs `train --distributed`: opens the MPI job, trains, and closes it.
 pub fn train(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let plan = crate::args::plan_train(args)?;
     let world = init_distributed().map_err(|e| CliError::usage(format!("--distributed: {e}")))?;
-    // The job ends when `world` is dropped, after every rank is done.
-    run(args, &plan, quiet, &*world, out)
+    let result = run(args, &plan, quiet, &*world, out);
+    // Every rank prints its error before the ranks meet to end the job (dropping `world`):
+    // mpirun kills the other ranks as soon as one exits with an error, so a rank that printed
+    // only after the meeting could be killed before its line is out.
+    let result = result.map_err(|e| {
+        if e.broken_pipe {
+            return e;
+        }
+        // One write for the whole line (lines written in pieces interleave across ranks).
+        let line = format!("error: {}\n", e.line());
+        let _ = std::io::stderr().write_all(line.as_bytes());
+        e.reported()
+    });
+    drop(world);
+    result
 }
 
 /// What this rank fits on: its table and the pipeline the flags describe, or its libsvm rows.

@@ -62,6 +62,7 @@ where
     match dispatch(&cli, stdout) {
         Ok(()) => 0,
         Err(e) if e.broken_pipe => 0,
+        Err(e) if e.reported => e.code,
         Err(e) => {
             // One write for the whole line: under mpirun every rank reports the same error, and
             // lines written in pieces interleave.
