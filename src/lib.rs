@@ -27,6 +27,7 @@
 //! | `logreg-collective` | [`collective`] | ranks of a distributed fit: allreduce, broadcast, shards (MPI behind the `mpi` feature) |
 //!
 //! [`distributed`] fits a classifier on rows spread over the ranks of an MPI job.
+#![forbid(unsafe_code)]
 
 mod classifier;
 mod columns;

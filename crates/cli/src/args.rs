@@ -50,7 +50,7 @@ Example:
 /// The `logreg` command line.
 #[derive(Debug, Parser)]
 #[command(name = "logreg", version, about = ABOUT, after_help = MAIN_EXAMPLES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// No progress bars on stderr (they only appear on a terminal, for runs that take a moment).
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -62,7 +62,7 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Fit a preprocessing pipeline and a logistic regression on a CSV file and report how it did.
     #[command(after_help = TRAIN_EXAMPLES)]
     Train(Box<TrainArgs>),
@@ -79,7 +79,7 @@ pub enum Command {
 
 /// The penalty on the coefficients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PenaltyArg {
+pub(crate) enum PenaltyArg {
     /// Maximum likelihood (needed for standard errors and p-values).
     None,
     /// ½‖w‖² added to C·Σ loss, as scikit-learn.
@@ -88,7 +88,7 @@ pub enum PenaltyArg {
 
 /// How missing feature values are filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImputeArg {
+pub(crate) enum ImputeArg {
     /// Numeric columns: the training mean.
     Mean,
     /// Numeric columns: the training median.
@@ -99,7 +99,7 @@ pub enum ImputeArg {
 
 /// The data file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// CSV unless the file ends in `.svm` or `.libsvm`.
     Auto,
     /// Comma-separated values with a header row.
@@ -110,7 +110,7 @@ pub enum FormatArg {
 
 impl FormatArg {
     /// The format of `path`: as given, or by its extension for `auto`.
-    pub fn resolve(self, path: &std::path::Path) -> FormatArg {
+    pub(crate) fn resolve(self, path: &std::path::Path) -> FormatArg {
         match self {
             FormatArg::Auto => {
                 let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -127,7 +127,7 @@ impl FormatArg {
 
 /// How the design's numbers are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DtypeArg {
+pub(crate) enum DtypeArg {
     /// 8 bytes a value.
     F64,
     /// 4 bytes a value: half the memory and the reading per pass; sums still in f64.
@@ -136,7 +136,7 @@ pub enum DtypeArg {
 
 /// How classes are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClassWeightArg {
+pub(crate) enum ClassWeightArg {
     /// Every row counts once.
     None,
     /// Each class weighted by n / (2 · its count), as scikit-learn's "balanced".
@@ -145,7 +145,7 @@ pub enum ClassWeightArg {
 
 /// How standard errors are computed (statsmodels' `cov_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CovTypeArg {
+pub(crate) enum CovTypeArg {
     /// The inverse observed information.
     Nonrobust,
     /// White's heteroscedasticity-robust sandwich.
@@ -156,7 +156,7 @@ pub enum CovTypeArg {
 
 /// Options of `logreg train`.
 #[derive(Debug, Clone, Args)]
-pub struct TrainArgs {
+pub(crate) struct TrainArgs {
     /// CSV file with a header row, or a libsvm file [default: the bundled datasets/banknote.csv,
     /// target `class`, standardized]. With --distributed: one CSV file (each rank reads a run of
     /// its rows), or a quoted glob such as 'data/part-*.csv' (each rank reads whole files).
@@ -317,7 +317,7 @@ pub struct TrainArgs {
 
 /// Options of `logreg evaluate`.
 #[derive(Debug, Clone, Args)]
-pub struct EvaluateArgs {
+pub(crate) struct EvaluateArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -346,7 +346,7 @@ pub struct EvaluateArgs {
 
 /// Options of `logreg predict`.
 #[derive(Debug, Clone, Args)]
-pub struct PredictArgs {
+pub(crate) struct PredictArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -387,7 +387,7 @@ pub struct PredictArgs {
 
 /// Options of `logreg summary`.
 #[derive(Debug, Clone, Args)]
-pub struct SummaryArgs {
+pub(crate) struct SummaryArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -398,7 +398,7 @@ pub struct SummaryArgs {
 }
 
 /// Parses `COL:EDGES[:LABELS]`; without labels the intervals are named as pandas prints them.
-pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
+pub(crate) fn parse_bin(spec: &str) -> Result<BinSpec, String> {
     let mut parts = spec.splitn(3, ':');
     let column = parts.next().unwrap_or_default().trim();
     let edges_text = parts.next().ok_or_else(|| {
@@ -460,7 +460,7 @@ pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
 
 /// `train`'s arguments, checked.
 #[derive(Debug, Clone)]
-pub struct TrainPlan {
+pub(crate) struct TrainPlan {
     /// The data file, or `None` for the bundled banknote data.
     pub data: Option<PathBuf>,
     /// CSV (with the pipeline below) or libsvm (sparse rows as read, no pipeline).
@@ -481,7 +481,7 @@ pub struct TrainPlan {
 
 impl TrainPlan {
     /// The columns that are not features: the target, the weight and the offset column.
-    pub fn outside(&self) -> Vec<&str> {
+    pub(crate) fn outside(&self) -> Vec<&str> {
         std::iter::once(self.target.as_str())
             .chain(self.sample_weight.as_deref())
             .chain(self.offset.as_deref())
@@ -490,7 +490,7 @@ impl TrainPlan {
 }
 
 /// `--threshold T`, checked: a probability strictly between 0 and 1 (0.5 when not given).
-pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
+pub(crate) fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
     match t {
         None => Ok(0.5),
         Some(t) if t > 0.0 && t < 1.0 => Ok(t),
@@ -501,10 +501,10 @@ pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
 }
 
 /// The bundled data's label column.
-pub const DEMO_TARGET: &str = "class";
+pub(crate) const DEMO_TARGET: &str = "class";
 
 /// Checks `train`'s arguments without reading anything.
-pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
+pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     let usage = |m: String| CliError::usage(m);
     if a.distributed {
         if a.plot.is_some() {
@@ -812,7 +812,7 @@ fn plan_libsvm(a: &TrainArgs, threshold: f64) -> Result<TrainPlan, CliError> {
 
 /// `train`'s arguments when no command is given: the bundled-data demo, with every default
 /// coming from the clap definitions above (the one place defaults are written).
-pub fn default_train() -> Result<TrainArgs, CliError> {
+pub(crate) fn default_train() -> Result<TrainArgs, CliError> {
     match Cli::try_parse_from(["logreg", "train"]) {
         Ok(Cli {
             command: Some(Command::Train(a)),

@@ -278,16 +278,17 @@ fn check_numeric_and_complete(
         });
     }
     let missing = match first_missing(&local.table, plan) {
-        Some((row, column)) => {
+        Ok(Some((row, column))) => {
             let message = match local.origins.locate(row) {
                 Some((path, file_row)) => {
-                    missing_message(&path.display().to_string(), file_row, column)
+                    missing_message(&path.display().to_string(), file_row, &column)
                 }
-                None => missing_message(data, row + 1, column),
+                None => missing_message(data, row + 1, &column),
             };
             Err(CliError::failed(message))
         }
-        None => Ok(()),
+        Ok(None) => Ok(()),
+        Err(e) => Err(CliError::failed(local.origins.describe(&e))),
     };
     agreed_cli(world, missing)
 }

@@ -10,7 +10,7 @@ use logreg::preprocess::{read_csv, read_libsvm, ColumnType, CsvOptions, Preproce
 use logreg::Error;
 
 /// Runs `evaluate`: metrics on DATA, reported under `test`.
-pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
+pub(crate) fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
     let threshold = crate::args::check_threshold(args.threshold)?;
     if let Some(dir) = &args.plot {
         if dir.exists() && !dir.is_dir() {
@@ -99,7 +99,7 @@ pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
 }
 
 /// Runs `summary`: the coefficient table, with inference where the fit allows it.
-pub fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
+pub(crate) fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
     let clf = load_model(&args.model)?;
     let table = match clf.summary() {
         Ok(s) => Ok(s),

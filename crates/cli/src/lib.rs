@@ -2,6 +2,7 @@
 //! CSV files. Every step is a call into the `logreg` library; this crate parses arguments, reads
 //! and writes files, and prints reports. The binary is [`run`] on the process's arguments; the
 //! library form exists so the argument handling can be fuzzed in-process (`fuzz/`).
+#![forbid(unsafe_code)]
 
 mod args;
 mod charts;

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
-pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
+pub(crate) fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
     let threshold = crate::args::check_threshold(args.threshold)?;
     if let Some(path) = &args.output {
         check_writable(path, args.force, "--output")?;

@@ -13,7 +13,7 @@ const TEXT_COEFFICIENTS: usize = 30;
 
 /// Everything a run reports.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// `train`, `evaluate` or `summary`.
     pub command: &'static str,
     /// The model file read (evaluate, summary) or written (train), if any.
@@ -84,7 +84,7 @@ pub struct Report {
 /// The model's statistics as the JSON report carries them: numbers for unpenalized fits, `null`
 /// with `inference_note` saying why otherwise.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatisticsFields {
+pub(crate) struct StatisticsFields {
     /// statsmodels' `llf`.
     pub log_likelihood: Option<f64>,
     /// statsmodels' `llnull` (intercept only, with the offset if any).
@@ -116,7 +116,7 @@ pub struct StatisticsFields {
 
 impl StatisticsFields {
     /// From the model.
-    pub fn of(clf: &Classifier) -> Self {
+    pub(crate) fn of(clf: &Classifier) -> Self {
         let model = clf.model();
         let s: Option<&ModelStatistics> = model.statistics();
         let has_se = model.summary().is_ok();
@@ -146,7 +146,7 @@ impl StatisticsFields {
 
 /// One solver's part in a fit.
 #[derive(Debug, Clone, Serialize)]
-pub struct StageInfo {
+pub(crate) struct StageInfo {
     /// The solver.
     pub solver: &'static str,
     /// Its iterations.
@@ -159,7 +159,7 @@ pub struct StageInfo {
 
 /// The CSV file read.
 #[derive(Debug, Clone, Serialize)]
-pub struct DataInfo {
+pub(crate) struct DataInfo {
     /// As given on the command line.
     pub path: String,
     /// Data rows.
@@ -170,7 +170,7 @@ pub struct DataInfo {
 
 /// How `train` split the rows.
 #[derive(Debug, Clone, Serialize)]
-pub struct SplitInfo {
+pub(crate) struct SplitInfo {
     /// Fraction held out.
     pub test_size: f64,
     /// Seed of the shuffle.
@@ -185,7 +185,7 @@ pub struct SplitInfo {
 
 /// Metrics of the model on a set of labelled rows.
 #[derive(Debug, Clone, Serialize)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     /// Rows.
     pub n: usize,
     /// Fraction classified correctly.
@@ -208,7 +208,7 @@ pub struct Metrics {
 
 /// The confusion matrix.
 #[derive(Debug, Clone, Serialize)]
-pub struct Confusion {
+pub(crate) struct Confusion {
     /// True negatives.
     pub tn: usize,
     /// False positives.
@@ -243,7 +243,7 @@ impl From<&Evaluation> for Metrics {
 
 /// The statsmodels-style table; the arrays follow `names` (features, then `intercept` last).
 #[derive(Debug, Clone, Serialize)]
-pub struct Inference {
+pub(crate) struct Inference {
     /// Parameter names: the features, then `intercept` when one is fitted.
     pub names: Vec<String>,
     /// Estimates, in `names` order.
@@ -262,7 +262,7 @@ pub struct Inference {
 
 impl Inference {
     /// From the model's table, or from its coefficients and the reason there is no table.
-    pub fn new(clf: &Classifier, summary: Result<Summary, String>) -> Self {
+    pub(crate) fn new(clf: &Classifier, summary: Result<Summary, String>) -> Self {
         match summary {
             Ok(s) => Inference {
                 names: s.names,
@@ -297,7 +297,7 @@ impl Inference {
 
 impl Report {
     /// The model's part of the report; the caller fills in data, split, metrics, inference.
-    pub fn of_model(command: &'static str, clf: &Classifier) -> Self {
+    pub(crate) fn of_model(command: &'static str, clf: &Classifier) -> Self {
         let model = clf.model();
         let fit = model.report();
         let params = model.params();
@@ -350,7 +350,7 @@ impl Report {
     }
 
     /// One JSON object, one line.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // Every field is a plain number, string, list or option: serialization cannot fail.
         serde_json::to_string(self).unwrap_or_else(|e| {
             serde_json::json!({ "error": format!("cannot serialize the report: {e}") }).to_string()
@@ -358,7 +358,7 @@ impl Report {
     }
 
     /// The readable report.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut s = String::new();
         // `write!` to a String cannot fail.
         let w = &mut s;

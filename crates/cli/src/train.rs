@@ -20,7 +20,7 @@ const LOSS_SVG: &str = "loss.svg";
 const BOUNDARY_SVG: &str = "boundary.svg";
 
 /// Runs `train`.
-pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     if args.distributed {
         return crate::distributed::train(args, quiet, out);
     }
@@ -274,19 +274,14 @@ pub(crate) fn numeric_hint(first: &str, plan: &TrainPlan) -> String {
 }
 
 /// The first missing feature value (0-based row, column), when `--impute` is not given.
-pub(crate) fn first_missing<'a>(table: &'a Table, plan: &TrainPlan) -> Option<(usize, &'a str)> {
+pub(crate) fn first_missing(
+    table: &Table,
+    plan: &TrainPlan,
+) -> Result<Option<(usize, String)>, PreprocessError> {
     if plan.pipeline.impute.is_some() {
-        return None;
+        return Ok(None);
     }
-    plan.pipeline
-        .feature_columns(table, &plan.outside())
-        .iter()
-        .filter_map(|c| {
-            let col = table.column(c).ok()?;
-            let row = col.first_missing()?;
-            Some((row, *c))
-        })
-        .min_by_key(|(row, _)| *row)
+    table.first_missing(&plan.pipeline.feature_columns(table, &plan.outside()))
 }
 
 /// The message for a missing feature value at 1-based data `row` of `data`.
@@ -321,11 +316,12 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
             ))),
         };
     }
-    if let Some((row, column)) = first_missing(table, plan) {
+    let first = first_missing(table, plan).map_err(|e| about_file(e.into(), path))?;
+    if let Some((row, column)) = first {
         return Err(CliError::failed(missing_message(
             &path.display().to_string(),
             row + 1,
-            column,
+            &column,
         )));
     }
     Ok(())

@@ -632,7 +632,7 @@ fn check_row(indices: &[u32], values: &[f64], n_cols: usize) -> Result<(), RowEr
 
 /// The design matrix: n samples × d features, dense (f64 or f32, row-major) or sparse (CSR).
 ///
-/// See the [module documentation](self) for what each storage costs and guarantees.
+/// [`Dense`] and [`Csr`] say what each storage costs and guarantees.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Design<'a> {
     /// Dense, row-major, f64.

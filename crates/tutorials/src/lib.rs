@@ -22,8 +22,7 @@
 //! | [`blobs`] | `blobs` | two Gaussian clusters, a random start, the decision boundary |
 //! | [`step_by_step`] | `step_by_step` | initialize → propagate → optimize → predict → model |
 //! | [`bank_marketing`] | `bank_marketing` | cleaning, standardizing, evaluating; GD against L-BFGS and Newton |
-
-#![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 use logreg::model::{FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
 use logreg::preprocess::{read_csv, CsvOptions, Table};
