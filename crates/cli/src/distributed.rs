@@ -25,7 +25,7 @@ use logreg::{labels_of, ClassLabel, Classifier, FitColumns};
 use std::io::Write;
 
 /// Runs `train --distributed`: opens the MPI job, trains, and closes it.
-pub fn train(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+pub(crate) fn train(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let plan = crate::args::plan_train(args)?;
     let world = init_distributed().map_err(|e| CliError::usage(format!("--distributed: {e}")))?;
     let result = run(args, &plan, quiet, &*world, out);

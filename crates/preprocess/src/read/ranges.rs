@@ -67,12 +67,8 @@ pub fn csv_row_ranges(
                     cuts.push((at, rows));
                 }
             }
-            loop {
-                match tok.field(&block, &mut pos).1 {
-                    FieldEnd::Delimiter => {}
-                    FieldEnd::Terminator | FieldEnd::Eof => break,
-                }
-            }
+            // The record's fields, up to its terminator (or the end of the file).
+            while let FieldEnd::Delimiter = tok.field(&block, &mut pos).1 {}
             if header_end.is_none() {
                 let end = offset + pos as u64;
                 header_end = Some(end);
