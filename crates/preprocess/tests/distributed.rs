@@ -112,10 +112,11 @@ fn every_step_learns_from_every_ranks_rows() {
             assert_eq!(row, n);
             // Fill values and categories are exactly the single process's.
             let steps = results[0].0.steps();
-            for k in 0..4 {
+            assert!(steps.len() >= 4 && steps.len() == single.steps().len());
+            for (k, (mine, theirs)) in steps.iter().zip(single.steps()).take(4).enumerate() {
                 assert_eq!(
-                    serde_json::to_string(&steps[k]).unwrap(),
-                    serde_json::to_string(&single.steps()[k]).unwrap(),
+                    serde_json::to_string(mine).unwrap(),
+                    serde_json::to_string(theirs).unwrap(),
                     "{size} ranks, step {k}"
                 );
             }
