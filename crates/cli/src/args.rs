@@ -42,6 +42,15 @@ Examples:
   logreg predict --model model.json new.csv                       classes to stdout
   logreg predict --model model.json new.csv --proba --id customer_id --output scores.csv";
 
+const EXPORT_EXAMPLES: &str = "\
+Example:
+  logreg train datasets/bank.csv --target deposit --one-hot auto --standardize --out bank.json
+  logreg export --onnx bank.onnx --model bank.json
+
+The graph takes one input per column the model reads, shaped [N, 1]: double for numeric
+columns (NaN = missing), string for categorical ones (\"\" = missing). Outputs: `label` (the
+predicted class) and `probabilities` ([N, 2]: negative class, positive class).";
+
 const SUMMARY_EXAMPLES: &str = "\
 Example:
   logreg train data.csv --target y --penalty none --out model.json
@@ -75,6 +84,9 @@ pub(crate) enum Command {
     /// Coefficient table of a saved model: standard errors, z, p-values, 95% intervals.
     #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
+    /// Write a saved model (pipeline and model) as an ONNX graph (ai.onnx 19, ai.onnx.ml 3).
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
 }
 
 /// The penalty on the coefficients.
@@ -395,6 +407,22 @@ pub(crate) struct SummaryArgs {
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `logreg export`.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// A model saved by `logreg train --out`.
+    #[arg(long, short, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// The ONNX file to write.
+    #[arg(long, value_name = "OUT.onnx")]
+    pub onnx: PathBuf,
+
+    /// Replace OUT.onnx if it exists (never done otherwise).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Parses `COL:EDGES[:LABELS]`; without labels the intervals are named as pandas prints them.

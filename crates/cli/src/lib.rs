@@ -83,6 +83,7 @@ fn dispatch(cli: &Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Train(a)) => train::run(a, cli.quiet, &mut Out { inner: stdout }),
         Some(Command::Evaluate(a)) => inspect::evaluate(a, &mut Out { inner: stdout }),
         Some(Command::Summary(a)) => inspect::summary(a, &mut Out { inner: stdout }),
+        Some(Command::Export(a)) => inspect::export(a, &mut Out { inner: stdout }),
         Some(Command::Predict(a)) => {
             let mut buffered = std::io::BufWriter::with_capacity(1 << 16, stdout);
             let result = predict::run(a, cli.quiet, &mut buffered);

@@ -27,6 +27,8 @@ pub mod datasets;
 mod distributed;
 mod inference;
 mod labels;
+#[cfg(feature = "linfa")]
+pub mod linfa;
 mod multiclass;
 mod params;
 mod persist;
@@ -209,6 +211,9 @@ pub enum ModelError {
     /// one), or the exchange itself.
     #[error(transparent)]
     Collective(#[from] CollectiveError),
+    /// From linfa's dataset handling (with the `linfa` feature).
+    #[error("linfa: {0}")]
+    Linfa(String),
 }
 
 impl From<LinalgError> for ModelError {
