@@ -76,7 +76,12 @@ fn apply(text: &str, m: &Mutation) -> Vec<u8> {
     let n = b.len().max(1);
     match m {
         Mutation::Truncate(i) => b.truncate(i % n),
-        Mutation::FlipByte(i, v) => b[i % n] = *v,
+        Mutation::FlipByte(i, v) => {
+            // An earlier mutation may have emptied the text: nothing to flip then.
+            if let Some(byte) = b.get_mut(i % n) {
+                *byte = *v;
+            }
+        }
         Mutation::Insert(i, s) => {
             let at = i % n;
             b.splice(at..at, s.bytes());

@@ -7,11 +7,17 @@
 //! compare_fit gen synthetic --n 1000000 --d 50 --seed 1 --out FILE   # make_logistic(n, d, seed)
 //! compare_fit gen banknote --csv datasets/banknote.csv --out FILE    # standardized (ddof 0)
 //! compare_fit gen bank --csv datasets/bank.csv --out FILE            # the bank tutorial pipeline
-//! compare_fit fit --data FILE --solver newton|lbfgs|auto [--repeats 5] [--budget 30]
+//! compare_fit gen scaled-copies|wide-scales|near-collinear|far-from-zero [--seed S] --out FILE
+//! compare_fit gen sparse --n N --d D --nnz K --seed S --out FILE.svm  # make_sparse_logistic
+//! compare_fit fit --data FILE --solver newton|newton-cg|lbfgs|auto [--repeats 5] [--budget 30]
+//!     [--n-features D]                                                # D: for a .svm file
 //! ```
 //!
 //! File layout: the 8 bytes `LOGREGD1`, then `n` and `d` as u64, then X row-major as `n·d` f64,
-//! then y as `n` f64 (0 or 1); everything little-endian.
+//! then y as `n` f64 (0 or 1); everything little-endian. A sparse set is a libsvm text file
+//! instead (labels 0/1, 1-based indices, values written in the shortest form that reads back to
+//! the same f64), which `fit` reads with `read_libsvm` into a CSR design when its name ends in
+//! `.svm`; `--n-features` gives the column count, since the last columns may hold no value.
 //!
 //! `fit` fits with L2, C = 1 and an unpenalized intercept (the objective
 //! `J(w, b) = C·Σ logloss_i + ½‖w‖²`) and the solver's default tolerance, times only the fit (data
@@ -20,9 +26,12 @@
 //! iterations, the coefficients and J recomputed here from them with a stable softplus.
 
 use logreg::linalg::{Dense, Design};
-use logreg::model::datasets::make_logistic;
+use logreg::model::datasets::{
+    make_far_from_zero, make_logistic, make_near_collinear, make_scaled_copies,
+    make_sparse_logistic, make_wide_scales,
+};
 use logreg::model::{LogisticRegression, SolverKind};
-use logreg::preprocess::{read_csv, recipes, CsvOptions, Pipeline};
+use logreg::preprocess::{read_csv, read_libsvm, recipes, CsvOptions, Pipeline};
 use nalgebra::DVector;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -55,7 +64,10 @@ const USAGE: &str = "usage:
   compare_fit gen synthetic --n N --d D --seed S --out FILE
   compare_fit gen banknote --csv datasets/banknote.csv --out FILE
   compare_fit gen bank --csv datasets/bank.csv --out FILE
-  compare_fit fit --data FILE --solver newton|lbfgs|auto [--repeats K] [--budget SECONDS]";
+  compare_fit gen scaled-copies|wide-scales|near-collinear|far-from-zero [--seed S] --out FILE
+  compare_fit gen sparse --n N --d D --nnz K --seed S --out FILE.svm
+  compare_fit fit --data FILE --solver newton|newton-cg|lbfgs|auto [--repeats K] [--budget SECONDS]
+      [--n-features D]";
 
 fn run(args: &[String]) -> Res<()> {
     match args.first().map(String::as_str) {
@@ -120,7 +132,13 @@ impl Flags {
 fn gen(args: &[String]) -> Res<()> {
     let kind = args
         .first()
-        .ok_or("gen needs a kind: synthetic, banknote or bank")?;
+        .ok_or("gen needs a kind: synthetic, banknote, bank, sparse or a conditioning set")?;
+    if kind == "sparse" {
+        return gen_sparse(&Flags::parse(&args[1..])?);
+    }
+    if CONDITIONING.contains(&kind.as_str()) {
+        return gen_conditioning(kind, &Flags::parse(&args[1..])?);
+    }
     if !["synthetic", "banknote", "bank"].contains(&kind.as_str()) {
         return Err(format!(
             "unknown data kind {kind:?} (expected synthetic, banknote or bank)"
@@ -172,7 +190,74 @@ fn gen(args: &[String]) -> Res<()> {
             ))
         }
     };
-    write_data(&out, &x, &y)?;
+    write_data_and_say(&out, &x, &y)
+}
+
+/// The badly conditioned dense sets of issue 21 (`logreg_model::datasets`), by their names here.
+const CONDITIONING: [&str; 4] = [
+    "scaled-copies",
+    "wide-scales",
+    "near-collinear",
+    "far-from-zero",
+];
+
+/// `gen scaled-copies|wide-scales|near-collinear|far-from-zero [--seed S] --out FILE`: the
+/// seeded generator of that name (each has a fixed shape; the default seeds are the ones
+/// `crates/model/tests/conditioning.rs` uses).
+fn gen_conditioning(kind: &str, flags: &Flags) -> Res<()> {
+    flags.check_known(&["seed", "out"])?;
+    let out = PathBuf::from(flags.required("out")?);
+    let (generate, default_seed): (fn(u64) -> _, u64) = match kind {
+        "scaled-copies" => (make_scaled_copies, 1),
+        "wide-scales" => (make_wide_scales, 2),
+        "near-collinear" => (make_near_collinear, 3),
+        "far-from-zero" => (make_far_from_zero, 4),
+        other => return Err(format!("unknown conditioning set {other:?}")),
+    };
+    let seed: u64 = flags.number("seed", Some(default_seed))?;
+    let (x, y) = generate(seed).map_err(|e| format!("{kind} (seed {seed}): {e}"))?;
+    write_data_and_say(&out, &Design::from(x), &y)
+}
+
+/// `gen sparse --n N --d D --nnz K --seed S --out FILE.svm`: `make_sparse_logistic(N, D, K, S)`
+/// written as libsvm text (labels 0/1, 1-based indices; Rust prints an f64 in the shortest form
+/// that parses back to the same bits, so every reader fits the same numbers).
+fn gen_sparse(flags: &Flags) -> Res<()> {
+    flags.check_known(&["n", "d", "nnz", "seed", "out"])?;
+    let out = PathBuf::from(flags.required("out")?);
+    let n: usize = flags.number("n", None)?;
+    let d: usize = flags.number("d", None)?;
+    let nnz: usize = flags.number("nnz", None)?;
+    let seed: u64 = flags.number("seed", Some(1))?;
+    let (x, y) = make_sparse_logistic(n, d, nnz, seed)
+        .map_err(|e| format!("make_sparse_logistic({n}, {d}, {nnz}, {seed}): {e}"))?;
+    let io = |e: std::io::Error| format!("writing {}: {e}", out.display());
+    if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    }
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(&out).map_err(io)?);
+    for (i, label) in y.iter().enumerate() {
+        write!(w, "{}", u8::from(*label == 1.0)).map_err(io)?;
+        let (idx, val) = x.row(i);
+        for (j, v) in idx.iter().zip(val) {
+            write!(w, " {}:{v}", j + 1).map_err(io)?;
+        }
+        writeln!(w).map_err(io)?;
+    }
+    w.flush().map_err(io)?;
+    let line = serde_json::json!({
+        "path": out.display().to_string(),
+        "n": x.n_rows(),
+        "d": x.n_cols(),
+        "nnz": x.nnz(),
+    });
+    println!("{line}");
+    Ok(())
+}
+
+/// Writes a dense data file and prints its path and shape as one JSON line.
+fn write_data_and_say(out: &Path, x: &Design<'_>, y: &[f64]) -> Res<()> {
+    write_data(out, x, y)?;
     let line = serde_json::json!({
         "path": out.display().to_string(),
         "n": x.n_rows(),
@@ -288,14 +373,17 @@ fn objective(x: &Design<'_>, y: &[u8], w: &DVector<f64>, b: f64) -> Res<f64> {
 }
 
 fn fit(flags: &Flags) -> Res<()> {
-    flags.check_known(&["data", "solver", "repeats", "budget"])?;
+    flags.check_known(&["data", "solver", "repeats", "budget", "n-features"])?;
     let path = PathBuf::from(flags.required("data")?);
     let solver_name = flags.required("solver")?;
     let solver = match SolverKind::from_name(solver_name) {
-        Some(s @ (SolverKind::Newton | SolverKind::Lbfgs | SolverKind::Auto)) => s,
+        Some(
+            s @ (SolverKind::Newton | SolverKind::NewtonCg | SolverKind::Lbfgs | SolverKind::Auto),
+        ) => s,
         _ => {
             return Err(format!(
-                "--solver {solver_name:?}: expected newton, lbfgs or auto (the exact solvers)"
+                "--solver {solver_name:?}: expected newton, newton-cg, lbfgs or auto (the exact \
+                 solvers)"
             ))
         }
     };
@@ -304,8 +392,13 @@ fn fit(flags: &Flags) -> Res<()> {
     if repeats == 0 || !(budget.is_finite() && budget > 0.0) {
         return Err("--repeats must be >= 1 and --budget a positive number of seconds".into());
     }
-    let (values, n, d, y) = read_data(&path)?;
-    let x = Design::from(Dense::new(&values[..], n, d).map_err(|e| e.to_string())?);
+    let (x, y) = if path.extension().is_some_and(|e| e == "svm") {
+        read_sparse(&path, flags.number("n-features", None)?)?
+    } else {
+        let (values, n, d, y) = read_data(&path)?;
+        let x = Design::from(Dense::new(values, n, d).map_err(|e| e.to_string())?);
+        (x, y)
+    };
     let params = LogisticRegression::params()
         .c(1.0)
         .solver(solver)
@@ -342,9 +435,29 @@ fn fit(flags: &Flags) -> Res<()> {
         "objective": j,
         "reported_objective": report.objective,
         "grad_norm": report.grad_norm,
+        "stages": report.stages,
         "intercept": b,
         "coef": w.iter().collect::<Vec<_>>(),
     });
     println!("{line}");
     Ok(())
+}
+
+/// Reads a libsvm file written by `gen sparse` into a CSR design of `n_features` columns and
+/// labels 0/1.
+fn read_sparse(path: &Path, n_features: usize) -> Res<(Design<'static>, Vec<u8>)> {
+    let data =
+        read_libsvm(path, Some(n_features)).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut y = Vec::with_capacity(data.n_rows());
+    for (i, v) in data.numeric_labels().into_iter().enumerate() {
+        if v != 0.0 && v != 1.0 {
+            return Err(format!(
+                "{}: label {v} on data line {} is not 0 or 1",
+                path.display(),
+                i + 1
+            ));
+        }
+        y.push(u8::from(v == 1.0));
+    }
+    Ok((Design::Sparse(data.design), y))
 }

@@ -19,7 +19,6 @@
 //! assert_eq!(back.predict_proba(&x)?, fitted.predict_proba(&x)?);
 //! # Ok::<(), logreg_model::ModelError>(())
 //! ```
-#![forbid(unsafe_code)]
 
 mod binary;
 mod cv;

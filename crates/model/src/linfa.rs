@@ -52,6 +52,8 @@ impl ParamGuard for LogisticRegressionParams {
     type Checked = ValidParams;
     type Error = ModelError;
 
+    // The crate's one unsafe operation (the workspace denies unsafe code elsewhere).
+    #[allow(unsafe_code)]
     fn check_ref(&self) -> Result<&ValidParams, ModelError> {
         // Validation reads the settings only; a clone of this small struct is what `check` takes.
         self.clone().check()?;

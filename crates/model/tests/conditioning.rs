@@ -4,101 +4,42 @@
 //! is Newton's method run to 1e-12.
 
 use logreg_linalg_core::{Dense, Design};
+use logreg_model::datasets::{
+    logistic_labels as labels, make_far_from_zero, make_near_collinear, make_scaled_copies,
+    make_wide_scales, standard_normal as normal,
+};
 use logreg_model::{LogisticRegression, Penalty, Solver, SolverKind};
 use proptest::prelude::*;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
-
-/// Labels from a logistic model on the standardized columns of `x` (row-major n × d), so every
-/// data set has a finite optimum whatever its scales.
-fn labels(x: &[f64], n: usize, d: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    let mut mean = vec![0.0; d];
-    let mut sd = vec![0.0; d];
-    for j in 0..d {
-        mean[j] = (0..n).map(|i| x[i * d + j]).sum::<f64>() / n as f64;
-        sd[j] = ((0..n)
-            .map(|i| (x[i * d + j] - mean[j]).powi(2))
-            .sum::<f64>()
-            / n as f64)
-            .sqrt()
-            .max(1e-300);
-    }
-    let beta: Vec<f64> = (0..d)
-        .map(|j| if j % 3 == 0 { 1.5 } else { -0.5 } / (d as f64).sqrt())
-        .collect();
-    (0..n)
-        .map(|i| {
-            let z: f64 = (0..d)
-                .map(|j| beta[j] * (x[i * d + j] - mean[j]) / sd[j])
-                .sum::<f64>()
-                * 2.0;
-            f64::from(rng.random::<f64>() < logreg_linalg_core::sigmoid(z))
-        })
-        .collect()
+/// One of the `datasets` generators' output as the checks take it: row-major values, n, d, y.
+fn raw(
+    made: Result<(Dense<'static, f64>, Vec<f64>), logreg_model::ModelError>,
+) -> (Vec<f64>, usize, usize, Vec<f64>) {
+    let (x, y) = made.unwrap();
+    let (n, d) = (x.n_rows(), x.n_cols());
+    (x.as_slice().to_vec(), n, d, y)
 }
 
 /// 1 797 × 84: 64 pixel counts (0–16) and 20 copies of the first 20 scaled ×1000.
 fn pixels_and_scaled_copies() -> (Vec<f64>, usize, usize, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let (n, d) = (1797, 84);
-    let mut x = Vec::with_capacity(n * d);
-    for _ in 0..n {
-        let px: Vec<f64> = (0..64)
-            .map(|_| (rng.random::<f64>() * 17.0).floor())
-            .collect();
-        x.extend_from_slice(&px);
-        x.extend(px[..20].iter().map(|v| v * 1000.0));
-    }
-    let y = labels(&x, n, d, &mut rng);
-    (x, n, d, y)
+    raw(make_scaled_copies(1))
 }
 
 /// 5 000 × 200 with column scales spread log-uniformly over 10⁻³…10³.
 fn scales_1e_minus3_to_1e3() -> (Vec<f64>, usize, usize, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(2);
-    let (n, d) = (5000, 200);
-    let scale: Vec<f64> = (0..d)
-        .map(|j| 10f64.powf(-3.0 + 6.0 * j as f64 / (d - 1) as f64))
-        .collect();
-    let mut x = Vec::with_capacity(n * d);
-    for _ in 0..n {
-        for s in &scale {
-            x.push(normal(&mut rng) * s);
-        }
-    }
-    let y = labels(&x, n, d, &mut rng);
-    (x, n, d, y)
+    raw(make_wide_scales(2))
 }
 
 /// 3 000 × 120: 90 columns equal to one of the first 30 plus noise of 1e-6.
 fn near_collinear() -> (Vec<f64>, usize, usize, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let (n, d) = (3000, 120);
-    let mut x = Vec::with_capacity(n * d);
-    for _ in 0..n {
-        let base: Vec<f64> = (0..30).map(|_| normal(&mut rng)).collect();
-        x.extend_from_slice(&base);
-        for k in 0..90 {
-            x.push(base[k % 30] + 1e-6 * normal(&mut rng));
-        }
-    }
-    let y = labels(&x[..], n, d, &mut rng);
-    (x, n, d, y)
+    raw(make_near_collinear(3))
 }
 
 /// 20 000 × 100, every feature N(50, 1).
 fn centred_at_50() -> (Vec<f64>, usize, usize, Vec<f64>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(4);
-    let (n, d) = (20_000, 100);
-    let x: Vec<f64> = (0..n * d).map(|_| 50.0 + normal(&mut rng)).collect();
-    let y = labels(&x, n, d, &mut rng);
-    (x, n, d, y)
+    raw(make_far_from_zero(4))
 }
 
 fn check_default_reaches_newton(name: &str, (x, n, d, y): (Vec<f64>, usize, usize, Vec<f64>)) {
