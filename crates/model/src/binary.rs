@@ -410,6 +410,7 @@ impl ValidParams {
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: 1,
+            l2: loss.l2(),
             world,
         };
         let solved = solve::minimize(self, &problem, x0, obs)?;

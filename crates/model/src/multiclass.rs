@@ -342,6 +342,7 @@ impl ValidParams {
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: k,
+            l2: loss.l2(),
             world,
         };
         let solved = solve::minimize(self, &problem, x0, &mut NoObserver)?;

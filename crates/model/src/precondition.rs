@@ -52,6 +52,7 @@ impl Scaling {
         rows: Rows<'_>,
         intercept: bool,
         classes: usize,
+        l2: f64,
         world: &dyn Collective,
     ) -> Result<Option<Scaling>, ModelError> {
         let n = rows.len();
@@ -72,6 +73,8 @@ impl Scaling {
         let d = m.mean.len();
         let mut shift = vec![0.0; d];
         let mut scale = vec![1.0; d];
+        // Standardized data (every column centred with unit spread) is left alone.
+        let mut identity = true;
         for j in 0..d {
             let sd = m.var[j].sqrt();
             if !(sd.is_finite() && sd > 0.0) {
@@ -81,14 +84,17 @@ impl Scaling {
             if sd <= 1e-12 * m.mean[j].abs() {
                 continue;
             }
-            scale[j] = 1.0 / sd;
             if intercept {
                 shift[j] = m.mean[j];
             }
+            identity &= shift[j].abs() / sd <= IDENTITY_TOLERANCE
+                && (1.0 / sd - 1.0).abs() <= IDENTITY_TOLERANCE;
+            // Each column's curvature at zero is about var/4 from the loss plus λ from the
+            // penalty, and the scaling multiplies it by scale². Balancing the sum, not the loss's
+            // share alone, keeps a rare sparse column (variance far below 4λ) from turning its
+            // penalty into the stiffest direction of the problem. Without a penalty it is 1/sd.
+            scale[j] = 1.0 / (m.var[j] + 4.0 * l2).sqrt();
         }
-        let identity = shift.iter().zip(&scale).all(|(mu, s)| {
-            mu.abs() * s <= IDENTITY_TOLERANCE && (s - 1.0).abs() <= IDENTITY_TOLERANCE
-        });
         Ok((!identity).then_some(Scaling {
             shift,
             scale,
@@ -314,9 +320,16 @@ mod tests {
             )
             .unwrap(),
         );
-        Scaling::for_design(&x, x.all_rows(), intercept, 2, &logreg_collective::Local)
-            .unwrap()
-            .unwrap()
+        Scaling::for_design(
+            &x,
+            x.all_rows(),
+            intercept,
+            2,
+            0.0,
+            &logreg_collective::Local,
+        )
+        .unwrap()
+        .unwrap()
     }
 
     #[test]
@@ -339,7 +352,7 @@ mod tests {
     fn standardized_columns_need_no_change_of_variables() {
         let x = Design::from(Dense::new(vec![-1.0, 1.0, 1.0, -1.0], 2, 2).unwrap());
         assert_eq!(
-            Scaling::for_design(&x, x.all_rows(), true, 1, &logreg_collective::Local).unwrap(),
+            Scaling::for_design(&x, x.all_rows(), true, 1, 0.0, &logreg_collective::Local).unwrap(),
             None
         );
     }

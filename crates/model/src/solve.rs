@@ -116,6 +116,9 @@ pub(crate) struct Problem<'a> {
     pub(crate) intercept: bool,
     /// Parameter blocks (1, or K for a multinomial model).
     pub(crate) classes: usize,
+    /// The L2 strength λ of the mean objective (0 without an L2 penalty): the preconditioner
+    /// balances each column's curvature against it.
+    pub(crate) l2: f64,
     /// The ranks whose rows the objective sums over (the design and rows are this rank's).
     pub(crate) world: &'a dyn Collective,
 }
@@ -243,6 +246,7 @@ fn run_stage(
             problem.rows,
             problem.intercept,
             problem.classes,
+            problem.l2,
             problem.world,
         )?
     } else {
