@@ -268,9 +268,9 @@ impl ValidParams {
             loss = loss.with_offset(o)?;
         }
         let weight_sum = loss.weight_sum();
-        if let Penalty::L2 { c } = self.penalty() {
-            let lambda = LogLoss::l2_from_c(c, weight_sum)?;
-            loss = loss.with_l2(lambda)?;
+        let (lambda2, lambda1, scale) = self.penalty().strengths(weight_sum);
+        if lambda2 > 0.0 {
+            loss = loss.with_l2(lambda2)?;
         }
 
         let x0 = match opts.warm_start {
@@ -289,7 +289,17 @@ impl ValidParams {
             intercept: self.fit_intercept(),
             classes: 1,
         };
-        let solved = solve::minimize(self, &problem, x0, obs)?;
+        let solved = if self.uses_l1_solver() {
+            let l1 = crate::cd::l1_weights(lambda1, 1, d, self.fit_intercept());
+            let l1p = solve::L1Problem {
+                glm: crate::cd::Glm::Binary(&loss),
+                l1,
+                screen: None,
+            };
+            solve::minimize_l1(self, &problem, l1p, x0, obs)?
+        } else {
+            solve::minimize(self, &problem, x0, obs)?
+        };
         let report = solved.report;
 
         let (coefficients, intercept) = split_theta(&report.x, d, self.fit_intercept());
@@ -304,16 +314,8 @@ impl ValidParams {
                 }
             })
         };
-        let scale = match self.penalty() {
-            Penalty::L2 { c } => c * weight_sum,
-            Penalty::None => weight_sum,
-        };
         let fit_report = FitReport::new(solved.solver, &report, solved.stages, scale, separable);
         let (std_errors, inference_note) = match (self.penalty(), separable) {
-            (Penalty::L2 { .. }, _) => (
-                None,
-                Some("standard errors need an unpenalized fit (penalty none)".to_string()),
-            ),
             (Penalty::None, true) => (
                 None,
                 Some("standard errors do not exist: the classes are perfectly separated".into()),
@@ -322,6 +324,10 @@ impl ValidParams {
                 Ok(se) => (Some(se), None),
                 Err(reason) => (None, Some(reason)),
             },
+            (_, _) => (
+                None,
+                Some("standard errors need an unpenalized fit (penalty none)".to_string()),
+            ),
         };
         Ok(FittedLogisticRegression {
             params: self.clone(),

@@ -21,6 +21,7 @@
 //! ```
 
 mod binary;
+mod cd;
 mod cv;
 pub mod datasets;
 mod inference;
@@ -35,6 +36,7 @@ pub use binary::{
     logit_threshold, ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression,
     LogisticRegression, Stage,
 };
+pub use cd::CoordinateDescent;
 pub use cv::cross_val_accuracy;
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, two_classes, Label};

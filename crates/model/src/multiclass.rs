@@ -156,9 +156,9 @@ impl ValidParams {
         if let Some(w) = &weights {
             loss = loss.with_sample_weight(w)?;
         }
-        if let Penalty::L2 { c } = self.penalty() {
-            let lambda = logreg_loss::LogLoss::l2_from_c(c, loss.weight_sum())?;
-            loss = loss.with_l2(lambda)?;
+        let (lambda2, lambda1, scale) = self.penalty().strengths(loss.weight_sum());
+        if lambda2 > 0.0 {
+            loss = loss.with_l2(lambda2)?;
         }
         let problem = Problem {
             objective: &LossObjective(&loss),
@@ -168,7 +168,16 @@ impl ValidParams {
             classes: k,
         };
         let zeros = DVector::zeros(loss.dim());
-        let solved = solve::minimize(self, &problem, zeros, &mut NoObserver)?;
+        let solved = if self.uses_l1_solver() {
+            let l1p = solve::L1Problem {
+                glm: crate::cd::Glm::Multinomial(&loss),
+                l1: crate::cd::l1_weights(lambda1, k, d, self.fit_intercept()),
+                screen: None,
+            };
+            solve::minimize_l1(self, &problem, l1p, zeros, &mut NoObserver)?
+        } else {
+            solve::minimize(self, &problem, zeros, &mut NoObserver)?
+        };
         let report = solved.report;
         let p = loss.params_per_class();
         let mut coefficients = DMatrix::from_fn(k, d, |c, j| report.x[c * p + j]);
@@ -189,10 +198,6 @@ impl ValidParams {
                 row -= &mean;
             }
         }
-        let scale = match self.penalty() {
-            Penalty::L2 { c } => c * loss.weight_sum(),
-            Penalty::None => loss.weight_sum(),
-        };
         let report = FitReport::new(solved.solver, &report, solved.stages, scale, false);
         Ok(FittedMultinomial {
             params: self.clone(),
