@@ -39,7 +39,7 @@ pub struct FittedOneVsRest<L> {
     models: Vec<FittedLogisticRegression<bool>>,
 }
 
-fn multi_classes<L: Label>(y: &[L]) -> Result<Vec<L>, ModelError> {
+pub(crate) fn multi_classes<L: Label>(y: &[L]) -> Result<Vec<L>, ModelError> {
     let classes = sorted_classes(y)?;
     if classes.len() < 2 {
         return Err(ModelError::SingleClass {
@@ -77,7 +77,7 @@ fn prepare<L: Label>(
 
 /// Sample weights times class weights, one per row of X (`None` when all are 1). Balanced class
 /// weights are n / (K · n_k) over the training rows, as scikit-learn's.
-fn class_weighted(
+pub(crate) fn class_weighted(
     cw: ClassWeight,
     codes: &[usize],
     rows: &[usize],
@@ -351,6 +351,50 @@ impl<L: Label> FittedMultinomial<L> {
     pub fn predict<'x>(&self, x: impl IntoDesign<'x>) -> Result<Vec<L>, ModelError> {
         Ok(argmax_rows(&self.decision_function(x)?, &self.classes))
     }
+
+    /// Check the invariants a loaded model must satisfy (shapes agree, numbers finite, classes
+    /// distinct).
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let corrupt = |reason: String| Err(ModelError::CorruptModel { reason });
+        let (k, d) = self.coefficients.shape();
+        if k < 2 || k != self.classes.len() {
+            return corrupt(format!(
+                "{k} coefficient rows for {} classes",
+                self.classes.len()
+            ));
+        }
+        if d == 0 {
+            return corrupt("the model has no coefficients".into());
+        }
+        if self.intercepts.len() != k {
+            return corrupt(format!(
+                "{} intercepts for {k} classes",
+                self.intercepts.len()
+            ));
+        }
+        if let Some(names) = &self.feature_names {
+            if names.len() != d {
+                return corrupt(format!(
+                    "{d} coefficients but {} feature names",
+                    names.len()
+                ));
+            }
+        }
+        if self
+            .coefficients
+            .iter()
+            .chain(self.intercepts.iter())
+            .any(|v| !v.is_finite())
+        {
+            return corrupt("a coefficient or intercept is not finite".into());
+        }
+        for (i, c) in self.classes.iter().enumerate() {
+            if self.classes[..i].contains(c) {
+                return corrupt(format!("class {c:?} appears twice"));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<L: Label> FittedOneVsRest<L> {
@@ -362,6 +406,48 @@ impl<L: Label> FittedOneVsRest<L> {
     /// The binary model of each class against the rest.
     pub fn models(&self) -> &[FittedLogisticRegression<bool>] {
         &self.models
+    }
+
+    /// The settings the models were fitted with.
+    pub fn params(&self) -> &ValidParams {
+        self.models[0].params()
+    }
+
+    /// rows × K logits of the rows `rows` of X (every row when `None`), one column per class.
+    pub fn decision_function_on(
+        &self,
+        x: &Design<'_>,
+        rows: Option<&[usize]>,
+    ) -> Result<DMatrix<f64>, ModelError> {
+        let cols = self
+            .models
+            .iter()
+            .map(|m| m.decision_function_on(x, rows, None))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(DMatrix::from_columns(&cols))
+    }
+
+    /// Check the invariants a loaded model must satisfy.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.models.len() < 2 || self.models.len() != self.classes.len() {
+            return Err(ModelError::CorruptModel {
+                reason: format!(
+                    "{} binary models for {} classes",
+                    self.models.len(),
+                    self.classes.len()
+                ),
+            });
+        }
+        let d = self.models[0].n_features();
+        for m in &self.models {
+            m.validate()?;
+            if m.n_features() != d {
+                return Err(ModelError::CorruptModel {
+                    reason: "the binary models have different numbers of coefficients".into(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// n × K logits, one column per class's binary model.

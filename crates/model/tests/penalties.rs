@@ -283,3 +283,160 @@ fn penalties_are_checked_by_name() {
         serde_json::from_str(&serde_json::to_string(&en).unwrap()).unwrap();
     assert_eq!(back, en);
 }
+
+#[test]
+fn c_min_is_exactly_where_the_first_coefficient_enters() {
+    use logreg_model::PathOptions;
+    let (x, y) = banknote_standardized();
+    let y3: Vec<u8> = (0..x.nrows())
+        .map(|i| y[i] + u8::from(x[(i, 2)] > 1.0))
+        .collect();
+    for (labels, rho) in [(&y, 1.0), (&y, 0.5), (&y3, 1.0)] {
+        let penalty = if rho == 1.0 {
+            Penalty::L1 { c: 1.0 }
+        } else {
+            Penalty::ElasticNet {
+                c: 1.0,
+                l1_ratio: rho,
+            }
+        };
+        let params = LogisticRegression::params()
+            .penalty(penalty)
+            .check()
+            .unwrap();
+        let c_min = params
+            .c_min(&x, labels, PathOptions::default())
+            .unwrap()
+            .unwrap();
+        let path = params
+            .path(
+                &x,
+                labels,
+                &[c_min * 1.02, c_min, c_min * 0.5],
+                PathOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(path.points[0].c, c_min * 0.5);
+        assert_eq!(
+            path.points[0].nonzero,
+            0,
+            "rho {rho} k {} {:?}",
+            path.classes.len(),
+            path.points[0]
+        );
+        assert_eq!(path.points[1].nonzero, 0);
+        assert!(
+            path.points[2].nonzero > 0,
+            "just above C_min something enters"
+        );
+        assert!(path.points.iter().all(|p| p.converged));
+    }
+    let l2 = LogisticRegression::params().check().unwrap();
+    assert_eq!(l2.c_min(&x, &y, PathOptions::default()).unwrap(), None);
+}
+
+#[test]
+fn a_warm_started_path_matches_fits_from_scratch() {
+    use logreg_model::{c_grid, PathOptions};
+    let (x, y) = banknote_standardized();
+    let params = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 1.0 })
+        .check()
+        .unwrap();
+    let cs = c_grid(params.c_min(&x, &y, PathOptions::default()).unwrap(), 8);
+    let path = params.path(&x, &y, &cs, PathOptions::default()).unwrap();
+    assert_eq!(path.points.len(), 8);
+    for pt in &path.points {
+        let alone = LogisticRegression::params()
+            .penalty(Penalty::L1 { c: pt.c })
+            .check()
+            .unwrap()
+            .fit(&x, &y)
+            .unwrap();
+        let j = alone.report().objective;
+        assert!(
+            (pt.objective - j).abs() <= 1e-9 * j,
+            "C = {}: {} vs {j}",
+            pt.c,
+            pt.objective
+        );
+        let w: Vec<f64> = alone.coefficients().iter().copied().collect();
+        for (a, b) in pt.coefficients.iter().zip(&w) {
+            assert_eq!(*a == 0.0, *b == 0.0);
+        }
+    }
+    let e = params
+        .path(&x, &y, &[], PathOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid parameter `cs` = []: expected at least one value of C"
+    );
+}
+
+#[test]
+fn cross_validation_is_deterministic_and_picks_from_the_grid() {
+    use logreg_model::{CGrid, CvOptions, Scoring};
+    let (x, y) = banknote_standardized();
+    let params = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 1.0 })
+        .check()
+        .unwrap();
+    let opts = || CvOptions {
+        folds: 5,
+        cs: CGrid::Count(8),
+        scoring: Scoring::LogLoss,
+        seed: 3,
+        ..CvOptions::default()
+    };
+    let a = params.cross_validate(&x, &y, opts()).unwrap();
+    let b = params.cross_validate(&x, &y, opts()).unwrap();
+    assert_eq!(a.paths, b.paths);
+    let table = &a.paths[0].rows;
+    assert_eq!(table.len(), 8);
+    let best = table.iter().map(|r| r.mean).fold(f64::INFINITY, f64::min);
+    assert_eq!(a.best.mean, best);
+    assert!(a.one_se.c <= a.best.c && a.one_se.mean <= best + a.best.std);
+    assert!(table.iter().all(|r| r.fold_scores.len() == 5));
+    let refit = a.refit.as_binary().unwrap();
+    assert_eq!(refit.params().penalty(), Penalty::L1 { c: a.best.c });
+
+    // Elastic net: ρ is chosen too; multiclass scoring with ROC AUC.
+    let en = LogisticRegression::params()
+        .penalty(Penalty::ElasticNet {
+            c: 1.0,
+            l1_ratio: 0.5,
+        })
+        .check()
+        .unwrap();
+    let y3: Vec<u8> = (0..x.nrows())
+        .map(|i| y[i] + u8::from(x[(i, 2)] > 1.0))
+        .collect();
+    let r = en
+        .cross_validate(
+            &x,
+            &y3,
+            CvOptions {
+                folds: 3,
+                cs: CGrid::Values(vec![0.01, 0.1, 1.0]),
+                l1_ratios: vec![0.2, 0.8],
+                scoring: Scoring::RocAuc,
+                ..CvOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(r.paths.len(), 2);
+    assert!([0.2, 0.8].contains(&r.best.l1_ratio));
+    assert!(r.best.mean > 0.9 && r.best.mean <= 1.0);
+    assert_eq!(r.refit.classes().len(), 3);
+
+    // A class with a single row cannot be stratified.
+    let mut lonely = y.clone();
+    lonely[0] = 7;
+    let e = params.cross_validate(&x, &lonely, opts()).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("cross-validation: the class first seen"),
+        "{e}"
+    );
+}
