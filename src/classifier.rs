@@ -1,14 +1,17 @@
 //! A table in, a decision out: a fitted preprocessing pipeline and a logistic regression saved as
 //! one artifact, and the metrics a user reads after training.
 
-use crate::evaluate::{confusion_matrix, roc_auc, ConfusionMatrix};
+use crate::evaluate::{confusion_matrix, multiclass_report, roc_auc, ConfusionMatrix, ReportRow};
 use crate::linalg::Design;
 use crate::model::{
-    from_versioned_json, read_text, to_versioned_json, two_classes, write_new, FitOptions,
-    FittedLogisticRegression, ModelError, Summary, ValidParams,
+    from_versioned_json, log_loss_from_logits, read_text, sorted_classes, to_versioned_json,
+    write_new, CvOptions, CvResult, FitOptions, FittedLogisticRegression, FittedModel,
+    FittedMultinomial, FittedOneVsRest, ModelError, ModelKind, MultiClass, MultiFitOptions,
+    Summary, ValidParams,
 };
 use crate::preprocess::{ColumnView, Features, Pipeline, Table};
 use crate::Error;
+use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::path::Path;
@@ -142,6 +145,27 @@ impl Evaluation {
     }
 }
 
+/// How a classifier of K > 2 classes did on labelled data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MulticlassEvaluation {
+    /// Number of samples.
+    pub n: usize,
+    /// Fraction classified correctly.
+    pub accuracy: f64,
+    /// The classes, as text, in the model's order.
+    pub classes: Vec<String>,
+    /// Precision, recall, F1 and support of each class.
+    pub per_class: Vec<ReportRow>,
+    /// Unweighted mean over the classes.
+    pub macro_avg: ReportRow,
+    /// Mean over the classes weighted by support.
+    pub weighted_avg: ReportRow,
+    /// K × K counts, row = true class, column = predicted class.
+    pub confusion: Vec<Vec<usize>>,
+    /// Mean multiclass log loss (from the logits).
+    pub log_loss: f64,
+}
+
 /// A fitted preprocessing pipeline and logistic regression, saved and loaded as one file.
 ///
 /// ```
@@ -159,10 +183,76 @@ impl Evaluation {
 /// # Ok::<(), logreg::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ClassifierFile", into = "ClassifierFile")]
 pub struct Classifier {
     target: String,
     pipeline: Pipeline,
-    model: FittedLogisticRegression<ClassLabel>,
+    model: FittedModel<ClassLabel>,
+}
+
+/// The file's shape: a binary model under `model`, as files before multiclass support were
+/// written (they still load: `model_kind` defaults to binary); a K-class model under
+/// `multinomial` or `one_vs_rest`, named by `model_kind`.
+#[derive(Serialize, Deserialize)]
+struct ClassifierFile {
+    target: String,
+    pipeline: Pipeline,
+    #[serde(default = "binary_kind")]
+    model_kind: ModelKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    model: Option<FittedLogisticRegression<ClassLabel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    multinomial: Option<FittedMultinomial<ClassLabel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    one_vs_rest: Option<FittedOneVsRest<ClassLabel>>,
+}
+
+fn binary_kind() -> ModelKind {
+    ModelKind::Binary
+}
+
+impl TryFrom<ClassifierFile> for Classifier {
+    type Error = ModelError;
+    fn try_from(f: ClassifierFile) -> Result<Self, ModelError> {
+        let model = match (f.model_kind, f.model, f.multinomial, f.one_vs_rest) {
+            (ModelKind::Binary, Some(m), None, None) => FittedModel::Binary(m),
+            (ModelKind::Multinomial, None, Some(m), None) => FittedModel::Multinomial(m),
+            (ModelKind::OneVsRest, None, None, Some(m)) => FittedModel::OneVsRest(m),
+            (kind, ..) => {
+                return Err(ModelError::CorruptModel {
+                    reason: format!(
+                        "model_kind is {:?} but the file does not hold exactly that model",
+                        kind.name()
+                    ),
+                })
+            }
+        };
+        Ok(Classifier {
+            target: f.target,
+            pipeline: f.pipeline,
+            model,
+        })
+    }
+}
+
+impl From<Classifier> for ClassifierFile {
+    fn from(c: Classifier) -> Self {
+        let kind = c.model.kind();
+        let (mut model, mut multinomial, mut one_vs_rest) = (None, None, None);
+        match c.model {
+            FittedModel::Binary(m) => model = Some(m),
+            FittedModel::Multinomial(m) => multinomial = Some(m),
+            FittedModel::OneVsRest(m) => one_vs_rest = Some(m),
+        }
+        ClassifierFile {
+            target: c.target,
+            pipeline: c.pipeline,
+            model_kind: kind,
+            model,
+            multinomial,
+            one_vs_rest,
+        }
+    }
 }
 
 const CLASSIFIER_KIND: &str = "logreg_classifier";
@@ -229,7 +319,54 @@ impl Classifier {
             None => labels.clone(),
         };
         // Checked before the pipeline runs, so a label problem is reported before any work.
-        two_classes(&train_labels, None)?;
+        let classes = sorted_classes(&train_labels)?;
+        match classes.len() {
+            0 => return Err(ModelError::Empty.into()),
+            1 => {
+                return Err(ModelError::SingleClass {
+                    class: format!("{:?}", classes[0]),
+                }
+                .into())
+            }
+            2 => {}
+            k => {
+                if opts.positive_class.is_some()
+                    || opts.offset.is_some()
+                    || opts.warm_start.is_some()
+                {
+                    return Err(ModelError::InvalidParam {
+                        name: "positive_class, offset or warm_start",
+                        value: format!("given with {k} classes"),
+                        expected: "two classes (they belong to a binary model)",
+                    }
+                    .into());
+                }
+                let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
+                let mo = MultiFitOptions {
+                    rows: opts.rows,
+                    sample_weight: opts.sample_weight,
+                    feature_names: Some(features.names.clone()),
+                };
+                let model =
+                    match params.multi_class() {
+                        MultiClass::Multinomial => FittedModel::Multinomial(
+                            params.fit_multinomial_with(&features.design, &labels, mo)?,
+                        ),
+                        MultiClass::OneVsRest => FittedModel::OneVsRest(
+                            params.fit_one_vs_rest_with(&features.design, &labels, mo)?,
+                        ),
+                    };
+                return Ok(Trained {
+                    classifier: Classifier {
+                        target: target.to_string(),
+                        pipeline,
+                        model,
+                    },
+                    features,
+                    labels,
+                });
+            }
+        }
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
             let found = train_labels.iter().find(|l| l.to_string() == name).cloned();
@@ -245,7 +382,7 @@ impl Classifier {
         }
         let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
         opts.feature_names = Some(features.names.clone());
-        let model = params.fit_with(&features.design, &labels, opts)?;
+        let model = FittedModel::Binary(params.fit_with(&features.design, &labels, opts)?);
         Ok(Trained {
             classifier: Classifier {
                 target: target.to_string(),
@@ -257,9 +394,51 @@ impl Classifier {
         })
     }
 
-    /// The fitted model.
-    pub fn model(&self) -> &FittedLogisticRegression<ClassLabel> {
+    /// Choose C (and ρ) by cross-validation on the rows `cv.rows` (every row when `None`) and
+    /// refit there, as [`ValidParams::cross_validate`]; the pipeline is fitted on those rows first
+    /// and the folds are taken from its output. Returns the classifier at the chosen C, the design
+    /// of every row with the labels, and the cross-validation table.
+    pub fn cross_validate_owned(
+        table: Table,
+        target: &str,
+        mut pipeline: Pipeline,
+        params: &ValidParams,
+        mut cv: CvOptions<'_>,
+    ) -> Result<(Trained, CvResult<ClassLabel>), Error> {
+        let (features_table, target_column) = table.split_target_owned(target)?;
+        let labels = labels_in(target_column.view(), target)?;
+        drop(target_column);
+        let features = pipeline.fit_transform_owned(features_table, cv.rows)?;
+        cv.feature_names = Some(features.names.clone());
+        if cv.multi_class != params.multi_class() {
+            cv.multi_class = params.multi_class();
+        }
+        let result = params.cross_validate(&features.design, &labels, cv)?;
+        let trained = Trained {
+            classifier: Classifier {
+                target: target.to_string(),
+                pipeline,
+                model: result.refit.clone(),
+            },
+            features,
+            labels,
+        };
+        Ok((trained, result))
+    }
+
+    /// The fitted model: binary, multinomial or one-vs-rest.
+    pub fn model(&self) -> &FittedModel<ClassLabel> {
         &self.model
+    }
+
+    /// The binary model, when the classifier has two classes.
+    pub fn binary_model(&self) -> Option<&FittedLogisticRegression<ClassLabel>> {
+        self.model.as_binary()
+    }
+
+    /// The classes, in the model's order (binary: [negative, positive]).
+    pub fn classes(&self) -> &[ClassLabel] {
+        self.model.classes()
     }
 
     /// The fitted preprocessing pipeline.
@@ -272,9 +451,10 @@ impl Classifier {
         &self.target
     }
 
-    /// The class whose probability is predicted.
+    /// The class whose probability is predicted (binary); the last class for a K-class model.
     pub fn positive_class(&self) -> &ClassLabel {
-        self.model.positive_class()
+        let c = self.model.classes();
+        &c[c.len() - 1]
     }
 
     /// Names of the model's features, after preprocessing.
@@ -289,32 +469,49 @@ impl Classifier {
         Ok(features)
     }
 
-    /// Logits, one per row of `table`.
+    /// Logits, one per row of `table` (binary: the positive class's; K classes: the predicted
+    /// class's; see [`decision_matrix`](Self::decision_matrix) for all of them).
     pub fn decision_function(&self, table: &Table) -> Result<Vec<f64>, Error> {
         let f = self.features(table)?;
-        Ok(self
-            .model
-            .decision_function(&f.design)?
-            .iter()
-            .copied()
-            .collect())
+        let z = self.model.decision_function_on(&f.design, None)?;
+        Ok(match self.model.kind() {
+            ModelKind::Binary => z.column(0).iter().copied().collect(),
+            _ => z.row_iter().map(|r| r.max()).collect(),
+        })
     }
 
-    /// P(positive class), one per row of `table`.
-    pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>, Error> {
+    /// Logits of every row of `table`: n × 1 for a binary model, n × K otherwise.
+    pub fn decision_matrix(&self, table: &Table) -> Result<DMatrix<f64>, Error> {
         let f = self.features(table)?;
-        Ok(self
-            .model
-            .predict_proba(&f.design)?
-            .iter()
-            .copied()
-            .collect())
+        Ok(self.model.decision_function_on(&f.design, None)?)
+    }
+
+    /// P(positive class), one per row of `table`; for a K-class model the probability of the
+    /// predicted class (every class's: [`predict_proba_matrix`](Self::predict_proba_matrix)).
+    pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>, Error> {
+        let p = self.predict_proba_matrix(table)?;
+        Ok(match self.model.kind() {
+            ModelKind::Binary => p.column(1).iter().copied().collect(),
+            _ => p.row_iter().map(|r| r.max()).collect(),
+        })
+    }
+
+    /// Class probabilities, n × K, columns in the order of [`classes`](Self::classes).
+    pub fn predict_proba_matrix(&self, table: &Table) -> Result<DMatrix<f64>, Error> {
+        let f = self.features(table)?;
+        Ok(self.model.predict_proba_on(&f.design, None)?)
     }
 
     /// Predicted class of each row of `table`.
     pub fn predict(&self, table: &Table) -> Result<Vec<ClassLabel>, Error> {
         let f = self.features(table)?;
-        Ok(self.model.predict(&f.design)?)
+        let classes = self.model.classes();
+        Ok(self
+            .model
+            .predict_index_on(&f.design, None)?
+            .into_iter()
+            .map(|k| classes[k].clone())
+            .collect())
     }
 
     /// Metrics on a table that holds the target column.
@@ -334,13 +531,74 @@ impl Classifier {
         labels: &[ClassLabel],
         rows: Option<&[usize]>,
     ) -> Result<Evaluation, Error> {
-        let z: Vec<f64> = self
-            .model
-            .decision_function_on(design, rows, None)?
-            .iter()
-            .copied()
-            .collect();
+        let z = self.model.decision_function_on(design, rows)?;
+        if self.model.kind() != ModelKind::Binary {
+            return Err(Error::Model(ModelError::InvalidParam {
+                name: "model",
+                value: format!("a {}-class model", self.model.classes().len()),
+                expected: "a binary model (use evaluate_multiclass_on)",
+            }));
+        }
+        let z: Vec<f64> = z.column(0).iter().copied().collect();
         self.evaluate_logits(labels, rows, &z)
+    }
+
+    /// Per-class metrics, averages, the K × K confusion matrix and the multiclass log loss on the
+    /// rows `rows` of a design this classifier's pipeline produced (any model kind; a binary
+    /// model's two classes are reported the same way).
+    pub fn evaluate_multiclass_on(
+        &self,
+        design: &Design<'_>,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+    ) -> Result<MulticlassEvaluation, Error> {
+        let z = self.model.decision_function_on(design, rows)?;
+        let classes = self.model.classes();
+        let all: Vec<usize>;
+        let rows = match rows {
+            Some(r) => r,
+            None => {
+                all = (0..labels.len()).collect();
+                &all
+            }
+        };
+        let mut truth = Vec::with_capacity(rows.len());
+        for &i in rows {
+            match classes.iter().position(|c| *c == labels[i]) {
+                Some(k) => truth.push(k),
+                None => {
+                    return Err(Error::UnknownLabel {
+                        column: self.target.clone(),
+                        row: i + 1,
+                        value: labels[i].to_string(),
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                    })
+                }
+            }
+        }
+        let kind = self.model.kind();
+        let pred = crate::model::argmax_from_logits(kind, &z);
+        let names: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let report = multiclass_report(&truth, &pred, &refs)?;
+        Ok(MulticlassEvaluation {
+            n: truth.len(),
+            accuracy: report.accuracy,
+            classes: names,
+            per_class: report.classes,
+            macro_avg: report.macro_avg,
+            weighted_avg: report.weighted_avg,
+            confusion: report.confusion,
+            log_loss: log_loss_from_logits(kind, &z, &truth),
+        })
+    }
+
+    /// [`evaluate_multiclass_on`](Self::evaluate_multiclass_on) for a table holding the target
+    /// column.
+    pub fn evaluate_multiclass(&self, table: &Table) -> Result<MulticlassEvaluation, Error> {
+        let labels = labels_of(table, &self.target)?;
+        let f = self.features(table)?;
+        self.evaluate_multiclass_on(&f.design, &labels, None)
     }
 
     /// Metrics of logits `z` for the rows `rows` of `labels` (all of them if `None`).
@@ -351,7 +609,6 @@ impl Classifier {
         z: &[f64],
     ) -> Result<Evaluation, Error> {
         let positive = self.positive_class();
-
         let negative = &self.model.classes()[0];
         let all: Vec<usize>;
         let rows = match rows {
@@ -376,9 +633,14 @@ impl Classifier {
         Evaluation::from_logits(&truth, z)
     }
 
-    /// The statsmodels-style coefficient table (unpenalized fits only).
+    /// The statsmodels-style coefficient table (unpenalized binary fits only).
     pub fn summary(&self) -> Result<Summary, Error> {
-        Ok(self.model.summary()?)
+        match &self.model {
+            FittedModel::Binary(m) => Ok(m.summary()?),
+            _ => Err(Error::Model(ModelError::InferenceUnavailable {
+                reason: "standard errors are computed for binary models only".into(),
+            })),
+        }
     }
 
     /// The classifier as versioned JSON.

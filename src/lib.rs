@@ -28,7 +28,9 @@
 mod classifier;
 mod stream;
 
-pub use classifier::{labels_of, ClassLabel, Classifier, Evaluation, Trained};
+pub use classifier::{
+    labels_of, ClassLabel, Classifier, Evaluation, MulticlassEvaluation, Trained,
+};
 pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
 pub use logreg_loss as loss;

@@ -1,9 +1,10 @@
 //! Predictions for a CSV file of any size: rows are read, preprocessed and scored in chunks, so
 //! memory stays bounded by the chunk size, not the file.
 
-use crate::model::ModelError;
+use crate::model::{ModelError, ModelKind};
 use crate::preprocess::{read_csv_chunks, ColumnType, CsvChunks, CsvOptions, Field, Table};
 use crate::{ClassLabel, Classifier, Error};
+use nalgebra::DMatrix;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +15,11 @@ pub struct PredictedChunk {
     pub first_row: usize,
     /// The columns asked to keep (such as an id), one row per prediction.
     pub kept: Table,
-    /// P(positive class) per row, as [`Classifier::predict_proba`].
+    /// P(positive class) per row, as [`Classifier::predict_proba`] (K classes: the predicted
+    /// class's probability).
     pub proba: Vec<f64>,
+    /// Every class's probability, rows × K, columns in the order of [`Classifier::classes`].
+    pub probabilities: DMatrix<f64>,
     /// Predicted class per row, as [`Classifier::predict`].
     pub labels: Vec<ClassLabel>,
 }
@@ -123,19 +127,25 @@ impl CsvPredictions<'_> {
         };
         let features = self.classifier.features(table).map_err(in_file)?;
         let model = self.classifier.model();
-        let proba = model
-            .predict_proba(&features.design)
-            .map_err(|e| in_file(e.into()))?
-            .iter()
-            .copied()
-            .collect();
-        let labels = model
-            .predict(&features.design)
+        let probabilities = model
+            .predict_proba_on(&features.design, None)
             .map_err(|e| in_file(e.into()))?;
+        let proba = match model.kind() {
+            ModelKind::Binary => probabilities.column(1).iter().copied().collect(),
+            _ => probabilities.row_iter().map(|r| r.max()).collect(),
+        };
+        let classes = model.classes();
+        let labels = model
+            .predict_index_on(&features.design, None)
+            .map_err(|e| in_file(e.into()))?
+            .into_iter()
+            .map(|k| classes[k].clone())
+            .collect();
         Ok(PredictedChunk {
             first_row: offset + 1,
             kept: table.select(&self.keep)?,
             proba,
+            probabilities,
             labels,
         })
     }

@@ -3,9 +3,9 @@
 use crate::args::{EvaluateArgs, SummaryArgs};
 use crate::error::CliResult;
 use crate::files::{about_file, load_model};
-use crate::report::{DataInfo, Inference, Metrics, Report};
+use crate::report::{AnyMetrics, DataInfo, Inference, Metrics, MulticlassMetrics, Report};
 use crate::Out;
-use logreg::model::ModelError;
+use logreg::model::{ModelError, ModelKind};
 use logreg::preprocess::{read_csv, CsvOptions};
 use logreg::Error;
 
@@ -20,7 +20,16 @@ pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
     }
     let path = &args.data;
     let table = read_csv(path, &options).map_err(|e| about_file(e.into(), path))?;
-    let eval = clf.evaluate(&table).map_err(|e| about_file(e, path))?;
+    let test = if clf.model().kind() == ModelKind::Binary {
+        AnyMetrics::Binary(Metrics::from(
+            &clf.evaluate(&table).map_err(|e| about_file(e, path))?,
+        ))
+    } else {
+        AnyMetrics::Multiclass(MulticlassMetrics::from(
+            &clf.evaluate_multiclass(&table)
+                .map_err(|e| about_file(e, path))?,
+        ))
+    };
     let mut report = Report::of_model("evaluate", &clf);
     report.model_file = Some(args.model.display().to_string());
     report.data = Some(DataInfo {
@@ -28,7 +37,7 @@ pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
         rows: table.n_rows(),
         columns: table.n_cols(),
     });
-    report.test = Some(Metrics::from(&eval));
+    report.test = Some(test);
     if args.json {
         out.line(&report.to_json())
     } else {
@@ -46,7 +55,10 @@ pub fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
     };
     let mut report = Report::of_model("summary", &clf);
     report.model_file = Some(args.model.display().to_string());
-    report.inference = Some(Inference::new(&clf, table));
+    // A K-class model's table is its coefficients per class (the report's own coefficients).
+    if clf.model().kind() == ModelKind::Binary {
+        report.inference = Some(Inference::new(&clf, table));
+    }
     if args.json {
         out.line(&report.to_json())
     } else {

@@ -4,7 +4,7 @@ use crate::args::PredictArgs;
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, csv_field, load_model};
 use crate::progress::Progress;
-use logreg::model::write_atomic;
+use logreg::model::{write_atomic, ModelKind};
 use std::io::Write;
 use std::path::Path;
 
@@ -25,11 +25,17 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
     let chunks = clf
         .predict_csv(&args.data, &keep, chunk_size)
         .map_err(|e| about_file(e, &args.data))?;
+    // A binary model writes P(positive class) as `probability`; a K-class one `p_<class>` for each.
+    let proba_columns: Option<Vec<String>> = (clf.model().kind() != ModelKind::Binary)
+        .then(|| clf.classes().iter().map(|c| format!("p_{c}")).collect());
+    let proba_columns = proba_columns.as_deref();
     match &args.output {
-        None => write_all(chunks, args, quiet, stdout),
+        None => write_all(chunks, args, proba_columns, quiet, stdout),
         Some(path) => {
             // Complete or absent: a failure partway leaves the old file (with --force) or none.
-            let result = write_atomic(path, args.force, |w| write_all(chunks, args, quiet, w));
+            let result = write_atomic(path, args.force, |w| {
+                write_all(chunks, args, proba_columns, quiet, w)
+            });
             result.map_err(|e| {
                 if e.broken_pipe {
                     e
@@ -50,6 +56,7 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
 fn write_all(
     chunks: logreg::CsvPredictions<'_>,
     args: &PredictArgs,
+    proba_columns: Option<&[String]>,
     quiet: bool,
     w: &mut dyn Write,
 ) -> CliResult<()> {
@@ -59,7 +66,10 @@ fn write_all(
     }
     header.push("prediction".to_string());
     if args.proba {
-        header.push("probability".to_string());
+        match proba_columns {
+            None => header.push("probability".to_string()),
+            Some(cols) => header.extend(cols.iter().map(|c| csv_field(c).into_owned())),
+        }
     }
     writeln!(w, "{}", header.join(","))?;
     let mut progress = Progress::rows(quiet);
@@ -76,8 +86,15 @@ fn write_all(
             }
             line.push_str(&csv_field(&label.to_string()));
             if args.proba {
-                line.push(',');
-                line.push_str(&format!("{p:?}"));
+                if proba_columns.is_some() {
+                    for v in chunk.probabilities.row(i).iter() {
+                        line.push(',');
+                        line.push_str(&format!("{v:?}"));
+                    }
+                } else {
+                    line.push(',');
+                    line.push_str(&format!("{p:?}"));
+                }
             }
             line.push('\n');
             w.write_all(line.as_bytes())?;

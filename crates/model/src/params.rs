@@ -4,6 +4,7 @@
 //! exactly like a built one.
 
 use crate::cd::CoordinateDescent;
+use crate::path::MultiClass;
 use crate::ModelError;
 use logreg_optim::{
     GradientDescent, Lbfgs, LearningRate, Newton, NewtonCg, OwlQn, Sgd, SolverConfig,
@@ -357,6 +358,9 @@ pub struct LogisticRegressionParams {
     pub(crate) tol: Option<f64>,
     pub(crate) class_weight: ClassWeight,
     pub(crate) seed: u64,
+    /// How more than two classes are modelled where the caller does not say (the command line,
+    /// `Classifier`, cross-validation).
+    pub(crate) multi_class: MultiClass,
 }
 
 impl Default for LogisticRegressionParams {
@@ -369,6 +373,7 @@ impl Default for LogisticRegressionParams {
             tol: None,
             class_weight: ClassWeight::None,
             seed: 0,
+            multi_class: MultiClass::Multinomial,
         }
     }
 }
@@ -444,6 +449,13 @@ impl LogisticRegressionParams {
     /// Class weighting (default none).
     pub fn class_weight(mut self, cw: ClassWeight) -> Self {
         self.class_weight = cw;
+        self
+    }
+
+    /// How labels with more than two classes are modelled by callers that pick the model from
+    /// the labels (`Classifier`, the command line): multinomial (default) or one-vs-rest.
+    pub fn multi_class(mut self, multi_class: MultiClass) -> Self {
+        self.multi_class = multi_class;
         self
     }
 
@@ -532,6 +544,11 @@ impl ValidParams {
         self.0.class_weight
     }
 
+    /// How more than two classes are modelled (multinomial or one-vs-rest).
+    pub fn multi_class(&self) -> MultiClass {
+        self.0.multi_class
+    }
+
     /// The seed of everything random in a fit.
     pub fn seed(&self) -> u64 {
         self.0.seed
@@ -569,6 +586,8 @@ struct ParamsFile {
     class_weight: ClassWeight,
     #[serde(default)]
     seed: u64,
+    #[serde(default)]
+    multi_class: MultiClass,
 }
 
 /// The solver as a file gives it: a configuration (this version) or a bare name (version 1).
@@ -651,6 +670,7 @@ impl<'de> Deserialize<'de> for LogisticRegressionParams {
             tol: f.tol,
             class_weight: f.class_weight,
             seed: f.seed,
+            multi_class: f.multi_class,
         })
     }
 }
