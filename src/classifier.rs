@@ -212,19 +212,17 @@ fn binary_kind() -> ModelKind {
 }
 
 impl TryFrom<ClassifierFile> for Classifier {
-    type Error = ModelError;
-    fn try_from(f: ClassifierFile) -> Result<Self, ModelError> {
+    type Error = String;
+    fn try_from(f: ClassifierFile) -> Result<Self, String> {
         let model = match (f.model_kind, f.model, f.multinomial, f.one_vs_rest) {
             (ModelKind::Binary, Some(m), None, None) => FittedModel::Binary(m),
             (ModelKind::Multinomial, None, Some(m), None) => FittedModel::Multinomial(m),
             (ModelKind::OneVsRest, None, None, Some(m)) => FittedModel::OneVsRest(m),
             (kind, ..) => {
-                return Err(ModelError::CorruptModel {
-                    reason: format!(
-                        "model_kind is {:?} but the file does not hold exactly that model",
-                        kind.name()
-                    ),
-                })
+                return Err(format!(
+                    "model_kind is {:?} but the file does not hold exactly that model",
+                    kind.name()
+                ))
             }
         };
         Ok(Classifier {
