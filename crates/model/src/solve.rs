@@ -126,8 +126,15 @@ pub(crate) struct Shape {
 const NEWTON_FINISH: f64 = 4.0;
 /// Passes an L-BFGS iteration costs on average (the line search sometimes evaluates twice).
 const LBFGS_PASSES: f64 = 1.2;
-/// L-BFGS iterations watched before its convergence rate is trusted for a projection.
-const PROBE_ITERATIONS: usize = 5;
+/// L-BFGS iterations watched before its convergence rate is trusted for a projection: its memory
+/// fills over the first iterations, and its rate with it.
+const PROBE_ITERATIONS: usize = 6;
+/// Iterations over which the recent convergence rate is measured.
+const RATE_WINDOW: usize = 3;
+/// How much more than Newton's finish the projected rest of L-BFGS must cost before the handover:
+/// projections made early are pessimistic (L-BFGS often turns superlinear once its memory
+/// captures the curvature), so the handover waits for a clear case.
+const SWITCH_MARGIN: f64 = 2.0;
 /// Most parameters for which `auto` forms a dense Hessian (the Cholesky solve costs p³/3).
 const NEWTON_MAX_PARAMS: usize = 2000;
 
@@ -256,7 +263,7 @@ fn auto(
     let mut watch = Watch {
         inner: obs,
         tol,
-        first: None,
+        norms: Vec::new(),
         switch_at: None,
         finish_cost,
     };
@@ -316,8 +323,8 @@ fn auto(
 struct Watch<'o> {
     inner: &'o mut dyn Observer,
     tol: f64,
-    /// The gradient norm after the first iteration.
-    first: Option<f64>,
+    /// The gradient norms after each iteration so far.
+    norms: Vec<f64>,
     /// The projected remaining iterations when the watch decided to hand over.
     switch_at: Option<f64>,
     finish_cost: f64,
@@ -328,19 +335,23 @@ impl Observer for Watch<'_> {
         if self.inner.observe(it) == Control::Stop {
             return Control::Stop;
         }
-        let g1 = *self.first.get_or_insert(it.grad_norm);
+        self.norms.push(it.grad_norm);
         if it.iteration < PROBE_ITERATIONS || it.grad_norm <= self.tol {
             return Control::Continue;
         }
-        // Average decrease of log ‖g‖ per iteration since the first; none means no progress.
-        let rate = (g1 / it.grad_norm).ln() / (it.iteration - 1).max(1) as f64;
+        // Decrease of log ‖g‖ per iteration over the last few (L-BFGS speeds up as its memory
+        // fills, so the recent rate predicts the rest better than the average since the start);
+        // none means no progress.
+        let k = self.norms.len();
+        let before = self.norms[k.saturating_sub(RATE_WINDOW + 1)];
+        let rate = (before / it.grad_norm).ln() / RATE_WINDOW.min(k - 1).max(1) as f64;
         let needed = (it.grad_norm / self.tol).ln();
         let remaining = if rate > 0.0 {
             needed / rate
         } else {
             f64::INFINITY
         };
-        if remaining * LBFGS_PASSES > self.finish_cost {
+        if remaining * LBFGS_PASSES > SWITCH_MARGIN * self.finish_cost {
             self.switch_at = Some(remaining);
             return Control::Stop;
         }
