@@ -20,6 +20,29 @@ const BANKNOTE: [Row; 6] = [
     (0.5, 1.0, 85.55596720763083, &[], 85.55596721122605),
 ];
 
+const BANK: [Row; 6] = [
+    (
+        1.0,
+        0.01,
+        51.687549322181795,
+        &[
+            0, 2, 5, 6, 8, 9, 10, 12, 13, 15, 16, 17, 20, 22, 23, 26, 30, 39,
+        ],
+        51.6875493225157,
+    ),
+    (1.0, 0.1, 463.13697596406627, &[5, 16, 23], 463.136975964212),
+    (1.0, 1.0, 4563.2500669101, &[], 4563.250066910115),
+    (
+        0.5,
+        0.01,
+        49.90332673285512,
+        &[0, 2, 5, 10, 15, 16, 17, 20, 22, 23, 26, 30, 39],
+        49.90332673286683,
+    ),
+    (0.5, 0.1, 460.71005178771446, &[5, 23], 460.71005178817444),
+    (0.5, 1.0, 4560.652537115434, &[], 4560.652537120091),
+];
+
 fn penalty(rho: f64, c: f64) -> Penalty {
     if rho == 1.0 {
         Penalty::L1 { c }
@@ -70,4 +93,25 @@ fn banknote_l1_and_elastic_net_match_the_exact_optimum() {
         Pipeline::new().standardize_all(),
         &BANKNOTE,
     );
+}
+
+#[test]
+fn bank_l1_and_elastic_net_match_the_exact_optimum() {
+    // pandas' get_dummies(drop_first=True) on every column but the target, then StandardScaler:
+    // the 42 features of `logreg train --one-hot auto --drop-first --standardize`.
+    let encoded = [
+        "job",
+        "marital",
+        "education",
+        "default",
+        "housing",
+        "loan",
+        "contact",
+        "month",
+        "poutcome",
+    ];
+    let pipeline = Pipeline::new()
+        .step(OneHotEncoder::new(encoded).drop_first(true))
+        .standardize_all();
+    check("bank", "bank.csv", "deposit", pipeline, &BANK);
 }

@@ -585,6 +585,17 @@ fn path_chart(
     .x_label("log10(C)")
     .y_label("coefficient");
     let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+    // A legend for the ten largest coefficients at the weakest penalty; the rest are unnamed.
+    let mut sizes: Vec<(usize, usize, f64)> = Vec::new();
+    if let Some(last) = reg_path.points.last() {
+        for class in 0..k {
+            for j in 0..names.len() {
+                sizes.push((class, j, last.coefficients[(class, j)].abs()));
+            }
+        }
+    }
+    sizes.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let named: Vec<(usize, usize)> = sizes.iter().take(10).map(|&(c, j, _)| (c, j)).collect();
     for class in 0..k {
         for (j, name) in names.iter().enumerate() {
             let pts: Vec<(f64, f64)> = reg_path
@@ -599,7 +610,9 @@ fn path_chart(
                 lo = lo.min(v);
                 hi = hi.max(v);
             }
-            let label = if k > 1 {
+            let label = if !named.contains(&(class, j)) {
+                String::new()
+            } else if k > 1 {
                 format!("{name} ({})", classes[class])
             } else {
                 name.clone()

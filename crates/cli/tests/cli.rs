@@ -1102,7 +1102,9 @@ fn l1_cross_validation_prints_the_table_and_writes_path_and_cv_charts() {
         "{text}"
     );
     assert_eq!(
-        text.lines().filter(|l| l.contains(" ± ")).count(),
+        text.lines()
+            .filter(|l| l.contains(" ± ") && !l.starts_with("chosen"))
+            .count(),
         6,
         "{text}"
     );

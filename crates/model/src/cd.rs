@@ -47,6 +47,8 @@ const MAX_SWEEPS: usize = 500;
 const STATIONARY_NOISE: f64 = 10.0;
 /// Relative rounding assumed for the objective.
 const VALUE_NOISE: f64 = 1e-12;
+/// Relative width of the rounding band at the edge of a zero coefficient's optimality interval.
+const ROUNDING_BAND: f64 = 1e-12;
 
 /// Coordinate-descent Newton's settings (see the module documentation of `cd`).
 ///
@@ -672,7 +674,13 @@ impl CdStep<'_, '_, '_> {
                 }
                 keep.push(j);
                 let new = if l > 0.0 {
-                    soft_threshold(u - b / a, l / a)
+                    // A zero coefficient whose gradient sits on the edge of its band (|b| = λ up
+                    // to rounding, as every one does at exactly C_min) stays zero.
+                    if u == 0.0 && b.abs() <= l * (1.0 + ROUNDING_BAND) {
+                        0.0
+                    } else {
+                        soft_threshold(u - b / a, l / a)
+                    }
                 } else {
                     u - b / a
                 };

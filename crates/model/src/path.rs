@@ -109,32 +109,24 @@ pub struct RegularizationPath<L> {
 
 /// `n` values of C spaced evenly in log scale: from `c_min` up to `c_min · 10⁴` (glmnet's default
 /// range, λ_max down to 10⁻⁴·λ_max) when there is one, else scikit-learn's `logspace(−4, 4, n)`.
-/// The first value is `c_min` shrunk by 1e-9 relative, so that rounding in the gradient cannot let
-/// a coefficient in at the point where, exactly, none is.
 ///
 /// ```
 /// let cs = logreg_model::c_grid(Some(0.01), 5);
 /// assert_eq!(cs.len(), 5);
-/// assert!((cs[0] - 0.01).abs() < 1e-10 && cs[0] < 0.01 && (cs[4] - 100.0).abs() < 1e-9);
+/// assert!((cs[0] - 0.01).abs() < 1e-15 && (cs[4] - 100.0).abs() < 1e-9);
 /// ```
 pub fn c_grid(c_min: Option<f64>, n: usize) -> Vec<f64> {
     let (lo, hi) = match c_min {
         Some(c) => (c.log10(), c.log10() + 4.0),
         None => (-4.0, 4.0),
     };
-    let mut grid: Vec<f64> = match n {
+    match n {
         0 => Vec::new(),
         1 => vec![10f64.powf(hi)],
         _ => (0..n)
             .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / (n - 1) as f64))
             .collect(),
-    };
-    if let (Some(c), Some(first)) = (c_min, grid.first_mut()) {
-        if n > 1 {
-            *first = c * (1.0 - 1e-9);
-        }
     }
-    grid
 }
 
 /// The problem of one path: labels encoded, weights, the loss without its penalty.

@@ -46,6 +46,11 @@ pub struct Selection {
 /// pipeline, and choose C for an L1 penalty by [`FOLDS`]-fold cross-validation (log loss) over
 /// [`GRID`] values from `C_min` up; then the path on all training rows over the same grid.
 pub fn select() -> Result<Selection, Error> {
+    select_with(GRID, FOLDS)
+}
+
+/// [`select`] with `grid` values of C and `folds` folds.
+pub fn select_with(grid: usize, folds: usize) -> Result<Selection, Error> {
     let bank = read("bank.csv")?;
     let split = train_test_split(bank.n_rows(), 0.2, SEED)?;
     let params = LogisticRegression::params()
@@ -57,8 +62,8 @@ pub fn select() -> Result<Selection, Error> {
         bank_marketing_pipeline(),
         &params,
         CvOptions {
-            folds: FOLDS,
-            cs: CGrid::Count(GRID),
+            folds,
+            cs: CGrid::Count(grid),
             scoring: Scoring::LogLoss,
             seed: SEED,
             rows: Some(&split.train),
@@ -110,6 +115,7 @@ pub fn path_chart(s: &Selection, dir: &Path) -> Result<PathBuf, Error> {
         .x_label("log10(C)")
         .y_label("coefficient (standardized feature)");
     let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+    let named = top_features(s, 10);
     for (j, name) in names.iter().enumerate() {
         let pts: Vec<(f64, f64)> = s
             .path
@@ -123,7 +129,12 @@ pub fn path_chart(s: &Selection, dir: &Path) -> Result<PathBuf, Error> {
         }
         // Only the features that ever enter, and a name for the ten largest at the end.
         if pts.iter().any(|&(_, v)| v != 0.0) {
-            chart = chart.line(name.clone(), &pts);
+            let label = if named.contains(&j) {
+                name.clone()
+            } else {
+                String::new()
+            };
+            chart = chart.line(label, &pts);
         }
     }
     for (label, c) in [("best C", s.cv.best.c), ("1-SE C", s.cv.one_se.c)] {
@@ -131,4 +142,19 @@ pub fn path_chart(s: &Selection, dir: &Path) -> Result<PathBuf, Error> {
         chart = chart.reference_line(format!("{label} = {c:.3e}"), &[(x, lo), (x, hi)]);
     }
     save(&chart, dir, "path.svg")
+}
+
+/// The `n` features with the largest coefficients at the weakest penalty of the path.
+fn top_features(s: &Selection, n: usize) -> Vec<usize> {
+    let Some(last) = s.path.points.last() else {
+        return Vec::new();
+    };
+    let mut order: Vec<usize> = (0..last.coefficients.ncols()).collect();
+    order.sort_by(|&a, &b| {
+        last.coefficients[(0, b)]
+            .abs()
+            .total_cmp(&last.coefficients[(0, a)].abs())
+    });
+    order.truncate(n);
+    order
 }
