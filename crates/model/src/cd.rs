@@ -653,7 +653,7 @@ impl CdStep<'_, '_, '_> {
             let mut keep = Vec::with_capacity(active.len());
             for &j in &active {
                 let a = diag[j];
-                if !(a > 0.0) {
+                if a.is_nan() || a <= 0.0 {
                     continue;
                 }
                 let b = g[j] + model.h_delta(j);
@@ -706,7 +706,7 @@ impl CdStep<'_, '_, '_> {
         let l1_0 = self.l1_value(theta);
         let model_decrease = g.dot(&delta) + self.l1_value(&(theta + &delta)) - l1_0;
         let noise = VALUE_NOISE * f0.abs();
-        if !(model_decrease < 0.0) || delta.iter().all(|&v| v == 0.0) {
+        if model_decrease.is_nan() || model_decrease >= 0.0 || delta.iter().all(|&v| v == 0.0) {
             return Ok(StepResult::Finished {
                 point: cur.clone(),
                 inner: 1,

@@ -163,7 +163,7 @@ impl ValidParams {
 
     fn c_min_of(&self, prepared: &Prepared<'_>) -> Result<Option<f64>, ModelError> {
         let rho = self.penalty().l1_ratio();
-        if !(rho > 0.0) {
+        if rho.is_nan() || rho <= 0.0 {
             return Ok(None);
         }
         let intercept = self.fit_intercept();
