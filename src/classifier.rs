@@ -1,15 +1,18 @@
 //! A table in, a decision out: a fitted preprocessing pipeline and a logistic regression saved as
 //! one artifact, and the metrics a user reads after training.
 
-use crate::evaluate::{confusion_matrix, multiclass_report, roc_auc, ConfusionMatrix, ReportRow};
-use crate::linalg::Design;
-use crate::model::{
-    from_versioned_json, log_loss_from_logits, read_text, sorted_classes, to_versioned_json,
-    write_new, CvOptions, CvResult, FitOptions, FittedLogisticRegression, FittedModel,
-    FittedMultinomial, FittedOneVsRest, ModelError, ModelKind, MultiClass, MultiFitOptions,
-    Summary, ValidParams,
+use crate::columns::{offsets_in, values_of, FitColumns};
+use crate::evaluate::{
+    brier_score_loss, confusion_matrix, multiclass_report, roc_auc, ConfusionMatrix, ReportRow,
 };
-use crate::preprocess::{ColumnView, Features, Pipeline, Table};
+use crate::linalg::{sigmoid, Design};
+use crate::model::{
+    from_versioned_json, log_loss_from_logits, logit_threshold, proba_from_logits, read_text,
+    sorted_classes, to_versioned_json, two_classes, write_new, CvOptions, CvResult, FitOptions,
+    FittedLogisticRegression, FittedModel, FittedMultinomial, FittedOneVsRest, ModelError,
+    ModelKind, MultiClass, MultiFitOptions, Summary, ValidParams,
+};
+use crate::preprocess::{ColumnView, Features, LibsvmData, Pipeline, Table};
 use crate::Error;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -117,6 +120,11 @@ pub struct Evaluation {
     pub roc_auc: Option<f64>,
     /// Mean log loss, computed exactly from the logits.
     pub log_loss: f64,
+    /// Mean squared difference between P(positive) and the outcome (scikit-learn's
+    /// `brier_score_loss`).
+    pub brier_score: f64,
+    /// The probability above which a row is predicted positive (0.5 by default).
+    pub threshold: f64,
     /// Counts of true/false positives/negatives.
     pub confusion: ConfusionMatrix,
 }
@@ -124,7 +132,15 @@ pub struct Evaluation {
 impl Evaluation {
     /// Evaluate logits `z` (positive when z > 0) against the truth (`true` = positive class).
     pub fn from_logits(y_true: &[bool], z: &[f64]) -> Result<Self, Error> {
-        let y_pred: Vec<bool> = z.iter().map(|&v| v > 0.0).collect();
+        Self::from_logits_at(y_true, z, 0.5)
+    }
+
+    /// Evaluate logits `z` with rows predicted positive when P(positive) > `threshold` ∈ (0, 1)
+    /// (compared on the logit scale, `z > ln(t / (1 − t))`); the threshold-free metrics (ROC
+    /// AUC, log loss, Brier score) do not depend on it.
+    pub fn from_logits_at(y_true: &[bool], z: &[f64], threshold: f64) -> Result<Self, Error> {
+        let cut = logit_threshold(threshold)?;
+        let y_pred: Vec<bool> = z.iter().map(|&v| v > cut).collect();
         let confusion = confusion_matrix(y_true, &y_pred)?;
         let y01: Vec<f64> = y_true.iter().map(|&b| f64::from(u8::from(b))).collect();
         let roc_auc = match roc_auc(y_true, z) {
@@ -140,6 +156,11 @@ impl Evaluation {
             f1: confusion.f1(),
             roc_auc,
             log_loss: crate::loss::mean_log_loss(z, &y01, None)?,
+            brier_score: brier_score_loss(
+                y_true,
+                &z.iter().map(|&v| sigmoid(v)).collect::<Vec<_>>(),
+            )?,
+            threshold,
             confusion,
         })
     }
@@ -166,6 +187,33 @@ pub struct MulticlassEvaluation {
     pub log_loss: f64,
 }
 
+/// The table without column `name` and that column's values as weights (`role` "sample
+/// weight": > 0) or offsets; `given` says whether `FitOptions` already holds them.
+fn take_column(
+    table: Table,
+    name: Option<&str>,
+    role: &'static str,
+    given: bool,
+) -> Result<(Table, Option<Vec<f64>>), Error> {
+    let Some(name) = name else {
+        return Ok((table, None));
+    };
+    if given {
+        return Err(Error::Model(ModelError::InvalidParam {
+            name: if role == "offset" {
+                "offset"
+            } else {
+                "sample_weight"
+            },
+            value: format!("both a column ({name:?}) and FitOptions"),
+            expected: "one of them",
+        }));
+    }
+    let (rest, column) = table.split_target_owned(name)?;
+    let values = values_of(column.view(), name, role, role != "offset")?;
+    Ok((rest, Some(values)))
+}
+
 /// A fitted preprocessing pipeline and logistic regression, saved and loaded as one file.
 ///
 /// ```
@@ -186,8 +234,14 @@ pub struct MulticlassEvaluation {
 #[serde(try_from = "ClassifierFile", into = "ClassifierFile")]
 pub struct Classifier {
     target: String,
-    pipeline: Pipeline,
+    /// How table columns become features; `None` for a model that reads libsvm rows, whose
+    /// feature i is design column i − 1.
+    pipeline: Option<Pipeline>,
     model: FittedModel<ClassLabel>,
+    /// The column the sample weights came from (not needed to predict).
+    sample_weight_column: Option<String>,
+    /// The column of offsets, read again at every prediction.
+    offset_column: Option<String>,
 }
 
 /// The file's shape: a binary model under `model`, as files before multiclass support were
@@ -196,7 +250,8 @@ pub struct Classifier {
 #[derive(Serialize, Deserialize)]
 struct ClassifierFile {
     target: String,
-    pipeline: Pipeline,
+    #[serde(default)]
+    pipeline: Option<Pipeline>,
     #[serde(default = "binary_kind")]
     model_kind: ModelKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,6 +260,10 @@ struct ClassifierFile {
     multinomial: Option<FittedMultinomial<ClassLabel>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     one_vs_rest: Option<FittedOneVsRest<ClassLabel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sample_weight_column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    offset_column: Option<String>,
 }
 
 fn binary_kind() -> ModelKind {
@@ -229,6 +288,8 @@ impl TryFrom<ClassifierFile> for Classifier {
             target: f.target,
             pipeline: f.pipeline,
             model,
+            sample_weight_column: f.sample_weight_column,
+            offset_column: f.offset_column,
         })
     }
 }
@@ -249,11 +310,24 @@ impl From<Classifier> for ClassifierFile {
             model,
             multinomial,
             one_vs_rest,
+            sample_weight_column: c.sample_weight_column,
+            offset_column: c.offset_column,
         }
     }
 }
 
 const CLASSIFIER_KIND: &str = "logreg_classifier";
+
+/// The labels of libsvm rows, as numbers.
+pub fn libsvm_labels(data: &LibsvmData) -> Vec<ClassLabel> {
+    data.numeric_labels()
+        .into_iter()
+        .map(ClassLabel::Number)
+        .collect()
+}
+
+/// The target name of a model fitted on libsvm rows (whose labels have no column name).
+pub const LIBSVM_TARGET: &str = "label";
 
 /// What [`Classifier::fit_owned`] hands back besides the classifier: the design of every row of the
 /// table (the training rows and the others, in file order) and their labels, so that metrics on
@@ -266,6 +340,28 @@ pub struct Trained {
     pub features: Features,
     /// The label of every row of the table.
     pub labels: Vec<ClassLabel>,
+    /// The offset of every row of the table, when the fit had an offset column.
+    pub offset: Option<Vec<f64>>,
+    /// The sample weight of every row of the table, when the fit had a weight column.
+    pub sample_weight: Option<Vec<f64>>,
+}
+
+impl Trained {
+    /// The logits of the rows `rows` (every row if `None`), offsets included.
+    pub fn logits(&self, rows: Option<&[usize]>) -> Result<Vec<f64>, Error> {
+        let z = self.classifier.model.decision_function_on(
+            &self.features.design,
+            rows,
+            self.offset.as_deref(),
+        )?;
+        Ok(z.iter().copied().collect())
+    }
+
+    /// Metrics on the rows `rows` (every row if `None`) at a probability threshold.
+    pub fn evaluate(&self, rows: Option<&[usize]>, threshold: f64) -> Result<Evaluation, Error> {
+        self.classifier
+            .evaluate_logits_at(&self.labels, rows, &self.logits(rows)?, threshold)
+    }
 }
 
 impl Classifier {
@@ -302,13 +398,49 @@ impl Classifier {
     pub fn fit_owned(
         table: Table,
         target: &str,
+        pipeline: Pipeline,
+        params: &ValidParams,
+        opts: FitOptions<'_, ClassLabel>,
+    ) -> Result<Trained, Error> {
+        Self::fit_owned_with(
+            table,
+            target,
+            &FitColumns::default(),
+            pipeline,
+            params,
+            opts,
+        )
+    }
+
+    /// [`fit_owned`](Self::fit_owned) with sample weights and offsets taken from columns of the
+    /// table (which are then not features); the classifier keeps the offset column's name and
+    /// reads that column again whenever it predicts. Weights must be finite and > 0, offsets
+    /// finite; an error names the first row that is not. Weights and offsets given in `opts` as
+    /// well are refused.
+    pub fn fit_owned_with(
+        table: Table,
+        target: &str,
+        columns: &FitColumns,
         mut pipeline: Pipeline,
         params: &ValidParams,
         mut opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Trained, Error> {
+        columns.check(target)?;
         let (features_table, target_column) = table.split_target_owned(target)?;
         let labels = labels_in(target_column.view(), target)?;
         drop(target_column);
+        let (features_table, sample_weight) = take_column(
+            features_table,
+            columns.sample_weight.as_deref(),
+            "sample weight",
+            opts.sample_weight.is_some(),
+        )?;
+        let (features_table, offset) = take_column(
+            features_table,
+            columns.offset.as_deref(),
+            "offset",
+            opts.offset.is_some(),
+        )?;
         let train_labels: Vec<ClassLabel> = match opts.rows {
             Some(rows) => rows
                 .iter()
@@ -330,6 +462,7 @@ impl Classifier {
             k => {
                 if opts.positive_class.is_some()
                     || opts.offset.is_some()
+                    || offset.is_some()
                     || opts.warm_start.is_some()
                 {
                     return Err(ModelError::InvalidParam {
@@ -342,8 +475,9 @@ impl Classifier {
                 let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
                 let mo = MultiFitOptions {
                     rows: opts.rows,
-                    sample_weight: opts.sample_weight,
+                    sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
                     feature_names: Some(features.names.clone()),
+                    ..MultiFitOptions::default()
                 };
                 let model =
                     match params.multi_class() {
@@ -357,11 +491,15 @@ impl Classifier {
                 return Ok(Trained {
                     classifier: Classifier {
                         target: target.to_string(),
-                        pipeline,
+                        pipeline: Some(pipeline),
                         model,
+                        sample_weight_column: columns.sample_weight.clone(),
+                        offset_column: None,
                     },
                     features,
                     labels,
+                    offset: None,
+                    sample_weight,
                 });
             }
         }
@@ -380,15 +518,28 @@ impl Classifier {
         }
         let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
         opts.feature_names = Some(features.names.clone());
+        let opts = FitOptions {
+            sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
+            offset: opts.offset.or(offset.as_deref()),
+            rows: opts.rows,
+            positive_class: opts.positive_class,
+            warm_start: opts.warm_start,
+            feature_names: opts.feature_names,
+            observer: opts.observer.map(|o| o as &mut dyn crate::optim::Observer),
+        };
         let model = FittedModel::Binary(params.fit_with(&features.design, &labels, opts)?);
         Ok(Trained {
             classifier: Classifier {
                 target: target.to_string(),
-                pipeline,
+                pipeline: Some(pipeline),
                 model,
+                sample_weight_column: columns.sample_weight.clone(),
+                offset_column: columns.offset.clone(),
             },
             features,
             labels,
+            offset,
+            sample_weight,
         })
     }
 
@@ -396,30 +547,55 @@ impl Classifier {
     /// refit there, as [`ValidParams::cross_validate`]; the pipeline is fitted on those rows first
     /// and the folds are taken from its output. Returns the classifier at the chosen C, the design
     /// of every row with the labels, and the cross-validation table.
+    ///
+    /// Sample weights may come from a column (`columns.sample_weight`, as
+    /// [`fit_owned_with`](Self::fit_owned_with)); an offset column is refused, since the path
+    /// and its folds are fitted without offsets.
     pub fn cross_validate_owned(
         table: Table,
         target: &str,
+        columns: &FitColumns,
         mut pipeline: Pipeline,
         params: &ValidParams,
-        mut cv: CvOptions<'_>,
+        cv: CvOptions<'_>,
     ) -> Result<(Trained, CvResult<ClassLabel>), Error> {
+        columns.check(target)?;
+        if let Some(name) = &columns.offset {
+            return Err(Error::Model(ModelError::InvalidParam {
+                name: "offset",
+                value: format!("the column {name:?} with cross-validation"),
+                expected: "no offset (cross-validated fits take sample weights, not offsets)",
+            }));
+        }
         let (features_table, target_column) = table.split_target_owned(target)?;
         let labels = labels_in(target_column.view(), target)?;
         drop(target_column);
+        let (features_table, sample_weight) = take_column(
+            features_table,
+            columns.sample_weight.as_deref(),
+            "sample weight",
+            cv.sample_weight.is_some(),
+        )?;
         let features = pipeline.fit_transform_owned(features_table, cv.rows)?;
-        cv.feature_names = Some(features.names.clone());
-        if cv.multi_class != params.multi_class() {
-            cv.multi_class = params.multi_class();
-        }
+        let cv = CvOptions {
+            sample_weight: cv.sample_weight.or(sample_weight.as_deref()),
+            feature_names: Some(features.names.clone()),
+            multi_class: params.multi_class(),
+            ..cv
+        };
         let result = params.cross_validate(&features.design, &labels, cv)?;
         let trained = Trained {
             classifier: Classifier {
                 target: target.to_string(),
-                pipeline,
+                pipeline: Some(pipeline),
                 model: result.refit.clone(),
+                sample_weight_column: columns.sample_weight.clone(),
+                offset_column: None,
             },
             features,
             labels,
+            offset: None,
+            sample_weight,
         };
         Ok((trained, result))
     }
@@ -439,9 +615,134 @@ impl Classifier {
         self.model.classes()
     }
 
-    /// The fitted preprocessing pipeline.
-    pub fn pipeline(&self) -> &Pipeline {
-        &self.pipeline
+    /// The column the fit's sample weights came from, if any.
+    pub fn sample_weight_column(&self) -> Option<&str> {
+        self.sample_weight_column.as_deref()
+    }
+
+    /// The column whose values are added to every logit, if the fit had an offset; every table
+    /// given to predict or evaluate must have it.
+    pub fn offset_column(&self) -> Option<&str> {
+        self.offset_column.as_deref()
+    }
+
+    /// The offsets of `table`'s rows, when the model has an offset column.
+    pub fn offsets(&self, table: &Table) -> Result<Option<Vec<f64>>, Error> {
+        self.offset_column
+            .as_deref()
+            .map(|name| offsets_in(table, name))
+            .transpose()
+    }
+
+    /// Fit on libsvm rows: the sparse design as read and its labels (numbers, as the file
+    /// wrote them). The classifier then predicts libsvm files with the same feature count
+    /// (see [`predict_libsvm`](Self::predict_libsvm)); its features are named by their 1-based
+    /// libsvm index.
+    pub fn fit_libsvm(
+        data: LibsvmData,
+        params: &ValidParams,
+        mut opts: FitOptions<'_, ClassLabel>,
+    ) -> Result<Trained, Error> {
+        let labels = libsvm_labels(&data);
+        let names: Vec<String> = (1..=data.n_features()).map(|i| i.to_string()).collect();
+        let train_labels: Vec<ClassLabel> = match opts.rows {
+            Some(rows) => rows
+                .iter()
+                .filter_map(|&i| labels.get(i).cloned())
+                .collect(),
+            None => labels.clone(),
+        };
+        two_classes(&train_labels, None)?;
+        if let Some(wanted) = opts.positive_class.take() {
+            let name = wanted.to_string();
+            let as_number: Option<f64> = name.trim().parse().ok();
+            let found = train_labels
+                .iter()
+                .find(|l| Some(*l) == as_number.map(ClassLabel::Number).as_ref())
+                .cloned();
+            opts.positive_class = Some(found.ok_or_else(|| {
+                let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
+                classes.sort();
+                classes.dedup();
+                Error::Model(ModelError::UnknownPositiveClass {
+                    given: name,
+                    classes: classes.into_iter().take(10).collect(),
+                })
+            })?);
+        }
+        let design = Design::Sparse(data.design);
+        opts.feature_names = Some(names.clone());
+        let model = FittedModel::Binary(params.fit_with(&design, &labels, opts)?);
+        Ok(Trained {
+            classifier: Classifier {
+                target: LIBSVM_TARGET.to_string(),
+                pipeline: None,
+                sample_weight_column: None,
+                offset_column: None,
+                model,
+            },
+            features: Features { design, names },
+            labels,
+            offset: None,
+            sample_weight: None,
+        })
+    }
+
+    /// Whether the classifier reads libsvm rows (else table columns through its pipeline).
+    pub fn reads_libsvm(&self) -> bool {
+        self.pipeline.is_none()
+    }
+
+    /// The fitted preprocessing pipeline (`None` for a model fitted on libsvm rows).
+    pub fn pipeline(&self) -> Option<&Pipeline> {
+        self.pipeline.as_ref()
+    }
+
+    /// The fitted pipeline, or the error a table-reading call on a libsvm model gets.
+    pub(crate) fn table_pipeline(&self) -> Result<&Pipeline, Error> {
+        self.pipeline.as_ref().ok_or_else(|| {
+            Error::Model(ModelError::CorruptModel {
+                reason: "this model was fitted on libsvm rows and reads libsvm files, not tables"
+                    .into(),
+            })
+        })
+    }
+
+    /// Metrics of the model on libsvm rows (their labels read as numbers), rows predicted
+    /// positive when P(positive) > `threshold` ∈ (0, 1); errors name 1-based rows of the data.
+    pub fn evaluate_libsvm(&self, data: &LibsvmData, threshold: f64) -> Result<Evaluation, Error> {
+        let z = self.decision_function_libsvm(data)?;
+        self.evaluate_logits(&libsvm_labels(data), &z, threshold)
+    }
+
+    /// Logits, one per libsvm row (this classifier must have been fitted on libsvm rows).
+    pub fn decision_function_libsvm(&self, data: &LibsvmData) -> Result<Vec<f64>, Error> {
+        if !self.reads_libsvm() {
+            return Err(Error::Model(ModelError::CorruptModel {
+                reason: "this model was fitted on table columns and reads CSV files, not libsvm"
+                    .into(),
+            }));
+        }
+        let design = Design::Sparse(data.design.view());
+        self.require_binary("libsvm predictions")?;
+        Ok(self
+            .model
+            .decision_function_on(&design, None, None)?
+            .iter()
+            .copied()
+            .collect())
+    }
+
+    /// Metrics of logits `z` (one per row, as [`decision_function`](Self::decision_function)
+    /// gives) against `labels`, rows predicted positive when P(positive) > `threshold`.
+    pub fn evaluate_logits(
+        &self,
+        labels: &[ClassLabel],
+        z: &[f64],
+        threshold: f64,
+    ) -> Result<Evaluation, Error> {
+        logit_threshold(threshold)?;
+        self.evaluate_logits_at(labels, None, z, threshold)
     }
 
     /// The name of the label column.
@@ -455,6 +756,22 @@ impl Classifier {
         &c[c.len() - 1]
     }
 
+    /// An error naming `what` unless the model is binary: thresholds, offsets and the binary
+    /// metrics belong to a two-class model.
+    pub(crate) fn require_binary(&self, what: &str) -> Result<(), Error> {
+        match self.model.kind() {
+            ModelKind::Binary => Ok(()),
+            _ => Err(Error::Model(ModelError::InvalidParam {
+                name: "model",
+                value: format!(
+                    "a {}-class model given to {what}",
+                    self.model.classes().len()
+                ),
+                expected: "a binary model",
+            })),
+        }
+    }
+
     /// Names of the model's features, after preprocessing.
     pub fn feature_names(&self) -> &[String] {
         self.model.feature_names().unwrap_or(&[])
@@ -462,16 +779,16 @@ impl Classifier {
 
     /// The feature matrix the model sees for `table` (the target column, if present, is ignored).
     pub fn features(&self, table: &Table) -> Result<Features, Error> {
-        let features = self.pipeline.transform(table)?;
+        let features = self.table_pipeline()?.transform(table)?;
         self.model.check_feature_names(&features.names)?;
         Ok(features)
     }
 
-    /// Logits, one per row of `table` (binary: the positive class's; K classes: the predicted
-    /// class's; see [`decision_matrix`](Self::decision_matrix) for all of them).
+    /// Logits, one per row of `table`, with the offset column added if the model has one
+    /// (binary: the positive class's; K classes: the predicted class's; see
+    /// [`decision_matrix`](Self::decision_matrix) for all of them).
     pub fn decision_function(&self, table: &Table) -> Result<Vec<f64>, Error> {
-        let f = self.features(table)?;
-        let z = self.model.decision_function_on(&f.design, None)?;
+        let z = self.decision_matrix(table)?;
         Ok(match self.model.kind() {
             ModelKind::Binary => z.column(0).iter().copied().collect(),
             _ => z.row_iter().map(|r| r.max()).collect(),
@@ -481,42 +798,70 @@ impl Classifier {
     /// Logits of every row of `table`: n × 1 for a binary model, n × K otherwise.
     pub fn decision_matrix(&self, table: &Table) -> Result<DMatrix<f64>, Error> {
         let f = self.features(table)?;
-        Ok(self.model.decision_function_on(&f.design, None)?)
+        let offset = self.offsets(table)?;
+        Ok(self
+            .model
+            .decision_function_on(&f.design, None, offset.as_deref())?)
     }
 
     /// P(positive class), one per row of `table`; for a K-class model the probability of the
     /// predicted class (every class's: [`predict_proba_matrix`](Self::predict_proba_matrix)).
     pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>, Error> {
+        if self.model.kind() == ModelKind::Binary {
+            return Ok(self
+                .decision_function(table)?
+                .into_iter()
+                .map(sigmoid)
+                .collect());
+        }
         let p = self.predict_proba_matrix(table)?;
-        Ok(match self.model.kind() {
-            ModelKind::Binary => p.column(1).iter().copied().collect(),
-            _ => p.row_iter().map(|r| r.max()).collect(),
-        })
+        Ok(p.row_iter().map(|r| r.max()).collect())
     }
 
     /// Class probabilities, n × K, columns in the order of [`classes`](Self::classes).
     pub fn predict_proba_matrix(&self, table: &Table) -> Result<DMatrix<f64>, Error> {
-        let f = self.features(table)?;
-        Ok(self.model.predict_proba_on(&f.design, None)?)
+        let z = self.decision_matrix(table)?;
+        Ok(proba_from_logits(self.model.kind(), &z))
     }
 
-    /// Predicted class of each row of `table`.
+    /// Predicted class of each row of `table` (positive when P > 0.5, as scikit-learn).
     pub fn predict(&self, table: &Table) -> Result<Vec<ClassLabel>, Error> {
-        let f = self.features(table)?;
+        if self.model.kind() == ModelKind::Binary {
+            return self.predict_at(table, 0.5);
+        }
         let classes = self.model.classes();
-        Ok(self
-            .model
-            .predict_index_on(&f.design, None)?
+        let z = self.decision_matrix(table)?;
+        Ok(crate::model::argmax_from_logits(self.model.kind(), &z)
             .into_iter()
             .map(|k| classes[k].clone())
             .collect())
     }
 
+    /// Predicted class of each row of `table`, positive when P(positive) > `threshold` ∈ (0, 1)
+    /// (compared on the logit scale); a binary model's only.
+    pub fn predict_at(&self, table: &Table, threshold: f64) -> Result<Vec<ClassLabel>, Error> {
+        let cut = logit_threshold(threshold)?;
+        self.require_binary("a probability threshold")?;
+        let classes = self.model.classes();
+        Ok(self
+            .decision_function(table)?
+            .into_iter()
+            .map(|z| classes[usize::from(z > cut)].clone())
+            .collect())
+    }
+
     /// Metrics on a table that holds the target column.
     pub fn evaluate(&self, table: &Table) -> Result<Evaluation, Error> {
+        self.evaluate_at(table, 0.5)
+    }
+
+    /// Metrics on a table that holds the target column, rows predicted positive when
+    /// P(positive) > `threshold` ∈ (0, 1).
+    pub fn evaluate_at(&self, table: &Table, threshold: f64) -> Result<Evaluation, Error> {
+        logit_threshold(threshold)?;
         let labels = labels_of(table, &self.target)?;
         let z = self.decision_function(table)?;
-        self.evaluate_logits(&labels, None, &z)
+        self.evaluate_logits_at(&labels, None, &z, threshold)
     }
 
     /// Metrics on the rows `rows` (every row if `None`) of a design this classifier's pipeline
@@ -529,16 +874,31 @@ impl Classifier {
         labels: &[ClassLabel],
         rows: Option<&[usize]>,
     ) -> Result<Evaluation, Error> {
-        let z = self.model.decision_function_on(design, rows)?;
-        if self.model.kind() != ModelKind::Binary {
-            return Err(Error::Model(ModelError::InvalidParam {
-                name: "model",
-                value: format!("a {}-class model", self.model.classes().len()),
-                expected: "a binary model (use evaluate_multiclass_on)",
-            }));
+        self.evaluate_on_with(design, labels, rows, None, 0.5)
+    }
+
+    /// [`evaluate_on`](Self::evaluate_on) with the offsets of every design row (required when
+    /// the model has an offset column) and a probability threshold.
+    pub fn evaluate_on_with(
+        &self,
+        design: &Design<'_>,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+        offset: Option<&[f64]>,
+        threshold: f64,
+    ) -> Result<Evaluation, Error> {
+        if let (Some(column), None) = (&self.offset_column, offset) {
+            return Err(Error::MissingOffsetColumn {
+                column: column.clone(),
+            });
         }
-        let z: Vec<f64> = z.column(0).iter().copied().collect();
-        self.evaluate_logits(labels, rows, &z)
+        let z: Vec<f64> = self
+            .model
+            .decision_function_on(design, rows, offset)?
+            .iter()
+            .copied()
+            .collect();
+        self.evaluate_logits_at(labels, rows, &z, threshold)
     }
 
     /// Per-class metrics, averages, the K × K confusion matrix and the multiclass log loss on the
@@ -550,7 +910,7 @@ impl Classifier {
         labels: &[ClassLabel],
         rows: Option<&[usize]>,
     ) -> Result<MulticlassEvaluation, Error> {
-        let z = self.model.decision_function_on(design, rows)?;
+        let z = self.model.decision_function_on(design, rows, None)?;
         let classes = self.model.classes();
         let all: Vec<usize>;
         let rows = match rows {
@@ -600,12 +960,14 @@ impl Classifier {
     }
 
     /// Metrics of logits `z` for the rows `rows` of `labels` (all of them if `None`).
-    fn evaluate_logits(
+    fn evaluate_logits_at(
         &self,
         labels: &[ClassLabel],
         rows: Option<&[usize]>,
         z: &[f64],
+        threshold: f64,
     ) -> Result<Evaluation, Error> {
+        self.require_binary("binary metrics (use evaluate_multiclass_on)")?;
         let positive = self.positive_class();
         let negative = &self.model.classes()[0];
         let all: Vec<usize>;
@@ -628,7 +990,7 @@ impl Classifier {
             });
         }
         let truth: Vec<bool> = rows.iter().map(|&i| labels[i] == *positive).collect();
-        Evaluation::from_logits(&truth, z)
+        Evaluation::from_logits_at(&truth, z, threshold)
     }
 
     /// The statsmodels-style coefficient table (unpenalized binary fits only).
@@ -650,9 +1012,15 @@ impl Classifier {
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let c: Classifier = from_versioned_json(CLASSIFIER_KIND, text)?;
         c.model.validate()?;
-        match c.pipeline.feature_names() {
-            Some(names) => c.model.check_feature_names(names)?,
+        match c.pipeline.as_ref().map(Pipeline::feature_names) {
+            Some(Some(names)) => c.model.check_feature_names(names)?,
+            // A libsvm model: its features are the indices 1..=d.
             None => {
+                let d = c.model.n_features();
+                let names: Vec<String> = (1..=d).map(|i| i.to_string()).collect();
+                c.model.check_feature_names(&names)?;
+            }
+            Some(None) => {
                 return Err(Error::Model(ModelError::CorruptModel {
                     reason: "the preprocessing pipeline is not fitted".into(),
                 }))

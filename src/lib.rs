@@ -26,18 +26,21 @@
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
 
 mod classifier;
+mod columns;
 mod stream;
 
 pub use classifier::{
-    labels_of, ClassLabel, Classifier, Evaluation, MulticlassEvaluation, Trained,
+    labels_of, libsvm_labels, ClassLabel, Classifier, Evaluation, MulticlassEvaluation, Trained,
+    LIBSVM_TARGET,
 };
+pub use columns::FitColumns;
 pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
 pub use logreg_loss as loss;
 pub use logreg_model as model;
 pub use logreg_optim as optim;
 pub use logreg_preprocess as preprocess;
-pub use stream::{CsvPredictions, PredictedChunk};
+pub use stream::{CsvPredictions, LibsvmPredictions, PredictedChunk};
 
 /// Any error from the logreg crates, each carrying what is wrong and where.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +70,36 @@ pub enum Error {
         column: String,
         /// 1-based data row.
         row: usize,
+    },
+    /// A weight or offset column holds a value that cannot be used.
+    #[error("data row {row}, column {column:?}: the {role} is {found}, expected {expected}")]
+    AuxValue {
+        /// `sample weight` or `offset`.
+        role: &'static str,
+        /// The column.
+        column: String,
+        /// 1-based data row.
+        row: usize,
+        /// The value found (`missing` for an empty cell, text quoted).
+        found: String,
+        /// What is allowed.
+        expected: &'static str,
+    },
+    /// One column given two roles (target, sample weight, offset).
+    #[error("column {column:?} cannot be both the {first} and the {second}")]
+    ColumnRoles {
+        /// The column.
+        column: String,
+        /// Its first role.
+        first: &'static str,
+        /// Its second role.
+        second: &'static str,
+    },
+    /// The model adds an offset column to every logit, and the input lacks it.
+    #[error("the model adds the offset column {column:?} to every logit, and the input has no column {column:?}")]
+    MissingOffsetColumn {
+        /// The offset column's name.
+        column: String,
     },
     /// A label the model was not trained on.
     #[error("column {column:?}, row {row}: label {value:?} is not one of the model's classes ({})", classes.join(", "))]

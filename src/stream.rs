@@ -1,12 +1,23 @@
-//! Predictions for a CSV file of any size: rows are read, preprocessed and scored in chunks, so
-//! memory stays bounded by the chunk size, not the file.
+//! Predictions for a CSV or libsvm file of any size: rows are read, preprocessed and scored in
+//! chunks, so memory stays bounded by the chunk size, not the file. CSV chunks are parsed,
+//! transformed and scored a batch at a time on every core, and handed out in file order.
 
-use crate::model::{ModelError, ModelKind};
-use crate::preprocess::{read_csv_chunks, ColumnType, CsvChunks, CsvOptions, Field, Table};
+use crate::linalg::{sigmoid, Design};
+use crate::model::{argmax_from_logits, logit_threshold, proba_from_logits, ModelError, ModelKind};
+use crate::preprocess::{
+    read_csv_chunks, read_libsvm_chunks, ColumnType, CsvChunks, CsvOptions, Field, LibsvmChunks,
+    PreprocessError, Table,
+};
 use crate::{ClassLabel, Classifier, Error};
 use nalgebra::DMatrix;
+use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
+
+/// Blocks of the file (a few MiB each) parsed and scored at once, per thread.
+const BLOCKS_PER_THREAD: usize = 2;
 
 /// One chunk of a [`Classifier::predict_csv`] run.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +31,11 @@ pub struct PredictedChunk {
     pub proba: Vec<f64>,
     /// Every class's probability, rows × K, columns in the order of [`Classifier::classes`].
     pub probabilities: DMatrix<f64>,
-    /// Predicted class per row, as [`Classifier::predict`].
+    /// Predicted class per row, as [`Classifier::predict_at`] at the run's threshold (K classes:
+    /// the most probable).
     pub labels: Vec<ClassLabel>,
+    /// The logit (decision function, offset included) per row (K classes: the predicted class's).
+    pub logits: Vec<f64>,
 }
 
 /// The chunks of a [`Classifier::predict_csv`] run; after an error the iterator ends.
@@ -30,7 +44,12 @@ pub struct CsvPredictions<'a> {
     chunks: CsvChunks<File>,
     keep: Vec<String>,
     path: PathBuf,
+    /// Chunks scored ahead, in file order; an error, if any, comes last.
+    ready: VecDeque<Result<PredictedChunk, Error>>,
+    rows_read: usize,
     done: bool,
+    /// Logit above which a row is predicted positive.
+    cut: f64,
 }
 
 impl Classifier {
@@ -70,11 +89,24 @@ impl Classifier {
         chunk_size: usize,
     ) -> Result<CsvPredictions<'_>, Error> {
         let path = path.as_ref();
-        let mut schema = self.pipeline().input_schema().cloned().ok_or_else(|| {
-            Error::Model(ModelError::CorruptModel {
-                reason: "the preprocessing pipeline is not fitted".into(),
-            })
-        })?;
+        let mut schema = self
+            .table_pipeline()?
+            .input_schema()
+            .cloned()
+            .ok_or_else(|| {
+                Error::Model(ModelError::CorruptModel {
+                    reason: "the preprocessing pipeline is not fitted".into(),
+                })
+            })?;
+        if let Some(offset) = self.offset_column() {
+            // Read as a number like the inputs, so text in it is an error naming its row.
+            if schema.column_type(offset).is_none() {
+                schema.fields.push(Field {
+                    name: offset.to_string(),
+                    column_type: ColumnType::Numeric,
+                });
+            }
+        }
         let mut kept = Vec::with_capacity(keep.len());
         for name in keep {
             let name = name.as_ref();
@@ -89,65 +121,188 @@ impl Classifier {
             }
             kept.push(name.to_string());
         }
-        let chunks = read_csv_chunks(path, &schema, chunk_size, &CsvOptions::new())
-            .map_err(|e| e.with_path(path))?;
+        let chunks =
+            read_csv_chunks(path, &schema, chunk_size, &CsvOptions::new()).map_err(|e| {
+                match (e, self.offset_column()) {
+                    (PreprocessError::SchemaMismatch { missing, .. }, Some(offset))
+                        if missing.iter().any(|m| m == offset) =>
+                    {
+                        Error::MissingOffsetColumn {
+                            column: offset.to_string(),
+                        }
+                    }
+                    (e, _) => Error::Preprocess(e.with_path(path)),
+                }
+            })?;
         Ok(CsvPredictions {
             classifier: self,
             chunks,
             keep: kept,
             path: path.to_path_buf(),
+            ready: VecDeque::new(),
+            rows_read: 0,
             done: false,
+            cut: 0.0,
+        })
+    }
+
+    /// Predict every row of the libsvm file at `path` (this classifier must have been fitted on
+    /// libsvm rows), `chunk_size` rows at a time; a feature index above the model's feature
+    /// count is an error naming its line.
+    pub fn predict_libsvm(
+        &self,
+        path: impl AsRef<Path>,
+        chunk_size: usize,
+    ) -> Result<LibsvmPredictions<'_>, Error> {
+        if !self.reads_libsvm() {
+            return Err(Error::Model(ModelError::CorruptModel {
+                reason: "this model was fitted on table columns and reads CSV files, not libsvm"
+                    .into(),
+            }));
+        }
+        let path = path.as_ref();
+        let chunks = read_libsvm_chunks(path, chunk_size, Some(self.model().n_features()))?;
+        Ok(LibsvmPredictions {
+            classifier: self,
+            chunks,
+            path: path.to_path_buf(),
+            done: false,
+            cut: 0.0,
         })
     }
 }
 
+/// Rows of the file before a chunk's first, translated into an error's rows.
+fn in_file(e: Error, offset: usize, path: &Path) -> Error {
+    match e {
+        Error::Preprocess(p) => Error::Preprocess(p.with_row_offset(offset).with_path(path)),
+        Error::Model(ModelError::NonFiniteLogit { row }) => {
+            Error::Model(ModelError::NonFiniteLogit { row: row + offset })
+        }
+        Error::Model(ModelError::NonFiniteFeature { row, column, value }) => {
+            Error::Model(ModelError::NonFiniteFeature {
+                row: row + offset,
+                column,
+                value,
+            })
+        }
+        Error::AuxValue {
+            role,
+            column,
+            row,
+            found,
+            expected,
+        } => Error::AuxValue {
+            role,
+            column,
+            row: row + offset,
+            found,
+            expected,
+        },
+        other => other,
+    }
+}
+
+/// A chunk's predictions from its logits (n × 1 binary, n × K otherwise). Binary: P(positive)
+/// and the class, positive when the logit is above `cut` (0 for P > 0.5, decided on the logit
+/// as the model's own predict does). K classes: the most probable class and its probability.
+fn scored(
+    classifier: &Classifier,
+    first: usize,
+    kept: Table,
+    z: &DMatrix<f64>,
+    cut: f64,
+) -> PredictedChunk {
+    let model = classifier.model();
+    let classes = model.classes();
+    let kind = model.kind();
+    let probabilities = proba_from_logits(kind, z);
+    let (logits, proba, labels): (Vec<f64>, Vec<f64>, Vec<ClassLabel>) = match kind {
+        ModelKind::Binary => {
+            let logits: Vec<f64> = z.column(0).iter().copied().collect();
+            let proba = logits.iter().map(|&v| sigmoid(v)).collect();
+            let labels = logits
+                .iter()
+                .map(|&v| classes[usize::from(v > cut)].clone())
+                .collect();
+            (logits, proba, labels)
+        }
+        _ => {
+            let best = argmax_from_logits(kind, z);
+            let logits = best.iter().enumerate().map(|(i, &k)| z[(i, k)]).collect();
+            let proba = best
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| probabilities[(i, k)])
+                .collect();
+            let labels = best.iter().map(|&k| classes[k].clone()).collect();
+            (logits, proba, labels)
+        }
+    };
+    PredictedChunk {
+        first_row: first + 1,
+        kept,
+        proba,
+        probabilities,
+        labels,
+        logits,
+    }
+}
+
 impl CsvPredictions<'_> {
-    /// Data rows read from the file so far.
-    pub fn rows_read(&self) -> usize {
-        self.chunks.rows_read()
+    /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        self.cut = logit_threshold(threshold)?;
+        self.classifier.require_binary("a probability threshold")?;
+        Ok(self)
     }
 
-    fn predict(&self, table: &Table) -> Result<PredictedChunk, Error> {
-        let offset = self.chunks.rows_before_last_chunk();
-        let in_file = |e: Error| match e {
-            Error::Preprocess(p) => {
-                Error::Preprocess(p.with_row_offset(offset).with_path(&self.path))
-            }
-            Error::Model(ModelError::NonFiniteLogit { row }) => {
-                Error::Model(ModelError::NonFiniteLogit { row: row + offset })
-            }
-            Error::Model(ModelError::NonFiniteFeature { row, column, value }) => {
-                Error::Model(ModelError::NonFiniteFeature {
-                    row: row + offset,
-                    column,
-                    value,
-                })
-            }
-            other => other,
-        };
+    /// Data rows read from the file so far.
+    pub fn rows_read(&self) -> usize {
+        self.rows_read
+    }
+
+    fn predict(&self, first: usize, table: &Table) -> Result<PredictedChunk, Error> {
+        let in_file = |e: Error| in_file(e, first, &self.path);
         let features = self.classifier.features(table).map_err(in_file)?;
-        let model = self.classifier.model();
-        let probabilities = model
-            .predict_proba_on(&features.design, None)
+        let offsets = self.classifier.offsets(table).map_err(in_file)?;
+        let logits = self
+            .classifier
+            .model()
+            .decision_function_on(&features.design, None, offsets.as_deref())
             .map_err(|e| in_file(e.into()))?;
-        let proba = match model.kind() {
-            ModelKind::Binary => probabilities.column(1).iter().copied().collect(),
-            _ => probabilities.row_iter().map(|r| r.max()).collect(),
-        };
-        let classes = model.classes();
-        let labels = model
-            .predict_index_on(&features.design, None)
-            .map_err(|e| in_file(e.into()))?
-            .into_iter()
-            .map(|k| classes[k].clone())
+        let kept = table.select(&self.keep)?;
+        Ok(scored(self.classifier, first, kept, &logits, self.cut))
+    }
+
+    /// Reads, transforms and scores the next batch of chunks on every core.
+    fn fill(&mut self) {
+        let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
+        let (tables, error) = self.chunks.next_batch(blocks);
+        let scored: Vec<Result<PredictedChunk, Error>> = tables
+            .par_iter()
+            .map(|(first, table)| self.predict(*first, table))
             .collect();
-        Ok(PredictedChunk {
-            first_row: offset + 1,
-            kept: table.select(&self.keep)?,
-            proba,
-            probabilities,
-            labels,
-        })
+        for item in scored {
+            let failed = item.is_err();
+            if let Ok(chunk) = &item {
+                self.rows_read = chunk.first_row - 1 + chunk.labels.len();
+            }
+            self.ready.push_back(item);
+            if failed {
+                self.done = true;
+                return;
+            }
+        }
+        match error {
+            Some(e) => {
+                self.ready
+                    .push_back(Err(Error::Preprocess(e.with_path(&self.path))));
+                self.done = true;
+            }
+            None if tables.is_empty() => self.done = true,
+            None => {}
+        }
     }
 }
 
@@ -155,12 +310,56 @@ impl Iterator for CsvPredictions<'_> {
     type Item = Result<PredictedChunk, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.ready.is_empty() && !self.done {
+            self.fill();
+        }
+        let item = self.ready.pop_front()?;
+        if item.is_err() {
+            self.ready.clear();
+            self.done = true;
+        }
+        Some(item)
+    }
+}
+
+/// The chunks of a [`Classifier::predict_libsvm`] run; after an error the iterator ends.
+pub struct LibsvmPredictions<'a> {
+    classifier: &'a Classifier,
+    chunks: LibsvmChunks<BufReader<File>>,
+    path: PathBuf,
+    done: bool,
+    cut: f64,
+}
+
+impl LibsvmPredictions<'_> {
+    /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        self.cut = logit_threshold(threshold)?;
+        Ok(self)
+    }
+}
+
+impl Iterator for LibsvmPredictions<'_> {
+    type Item = Result<PredictedChunk, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
         let item = match self.chunks.next()? {
-            Ok(table) => self.predict(&table),
-            Err(e) => Err(Error::Preprocess(e.with_path(&self.path))),
+            Ok(data) => {
+                let first = self.chunks.rows_before_last_chunk();
+                let design = Design::Sparse(data.design);
+                let model = self.classifier.model();
+                match model.decision_function_on(&design, None, None) {
+                    Ok(z) => {
+                        let kept = Table::empty(z.nrows());
+                        Ok(scored(self.classifier, first, kept, &z, self.cut))
+                    }
+                    Err(e) => Err(in_file(Error::Model(e), first, &self.path)),
+                }
+            }
+            Err(e) => Err(Error::Preprocess(e)),
         };
         self.done = item.is_err();
         Some(item)

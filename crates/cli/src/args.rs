@@ -4,11 +4,13 @@
 use crate::error::CliError;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logreg::model::{
-    CGrid, ClassWeight, LogisticRegression, LogisticRegressionParams, MultiClass, Penalty, Scoring,
-    Solver, SolverKind, ValidParams,
+    CGrid, ClassWeight, CovType, LogisticRegression, LogisticRegressionParams, MultiClass, Penalty,
+    Scoring, Solver, SolverKind, ValidParams,
 };
 use logreg::optim::{GradientDescent, LearningRate, Sgd};
-use logreg::preprocess::ImputeStrategy;
+use logreg::preprocess::{
+    BinSpec, DesignStorage, ImputeStrategy, OneHot, PipelineSpec, SpecProblem,
+};
 use std::path::PathBuf;
 
 const ABOUT: &str = "Logistic regression on CSV files: train, evaluate, predict, summarize.";
@@ -122,6 +124,43 @@ pub enum ImputeArg {
     MostFrequent,
 }
 
+/// The data file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// CSV unless the file ends in `.svm` or `.libsvm`.
+    Auto,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// libsvm / svmlight: `label index:value …`, 1-based indices.
+    Libsvm,
+}
+
+impl FormatArg {
+    /// The format of `path`: as given, or by its extension for `auto`.
+    pub fn resolve(self, path: &std::path::Path) -> FormatArg {
+        match self {
+            FormatArg::Auto => {
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if ext.eq_ignore_ascii_case("svm") || ext.eq_ignore_ascii_case("libsvm") {
+                    FormatArg::Libsvm
+                } else {
+                    FormatArg::Csv
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// How the design's numbers are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DtypeArg {
+    /// 8 bytes a value.
+    F64,
+    /// 4 bytes a value: half the memory and the reading per pass; sums still in f64.
+    F32,
+}
+
 /// How classes are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ClassWeightArg {
@@ -131,13 +170,37 @@ pub enum ClassWeightArg {
     Balanced,
 }
 
+/// How standard errors are computed (statsmodels' `cov_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CovTypeArg {
+    /// The inverse observed information.
+    Nonrobust,
+    /// White's heteroscedasticity-robust sandwich.
+    Hc0,
+    /// HC0 times n / (n − p).
+    Hc1,
+}
+
 /// Options of `logreg train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
-    /// CSV file with a header row [default: the bundled datasets/banknote.csv, target `class`,
-    /// standardized].
-    #[arg(value_name = "DATA.csv", requires = "target")]
+    /// CSV file with a header row, or a libsvm file [default: the bundled datasets/banknote.csv,
+    /// target `class`, standardized].
+    #[arg(value_name = "DATA.csv")]
     pub data: Option<PathBuf>,
+
+    /// The data file's format: auto (libsvm for .svm/.libsvm, else CSV), csv or libsvm.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+
+    /// How the features are stored: f64, or f32 (half the memory; sums still in f64).
+    #[arg(long, value_enum, default_value_t = DtypeArg::F64)]
+    pub dtype: DtypeArg,
+
+    /// The most categories a one-hot encoded column may have (a guard against encoding an
+    /// identifier by mistake).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_categories: usize,
 
     /// The label column (two distinct values).
     #[arg(long, short, value_name = "COL")]
@@ -232,6 +295,27 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_intercept: bool,
 
+    /// Column of sample weights (finite, > 0; frequency weights); it is not a feature.
+    #[arg(long, value_name = "COL")]
+    pub sample_weight: Option<String>,
+
+    /// Column of offsets added to every logit (e.g. log exposure); it is not a feature, and
+    /// evaluate and predict read it too.
+    #[arg(long, value_name = "COL")]
+    pub offset: Option<String>,
+
+    /// Start the solver from this saved model's coefficients (same features).
+    #[arg(long, value_name = "MODEL.json")]
+    pub warm_start: Option<PathBuf>,
+
+    /// Standard errors: nonrobust, hc0 or hc1 (robust sandwich); unpenalized fits only.
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub cov_type: Option<CovTypeArg>,
+
+    /// Predict positive when P(positive) > T, in (0, 1), for the reported metrics [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+
     /// Standardize every feature column after encoding (mean 0, standard deviation 1).
     #[arg(long)]
     pub standardize: bool,
@@ -263,8 +347,9 @@ pub struct TrainArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub out: Option<PathBuf>,
 
-    /// Write SVG charts to this directory: loss.svg, roc.svg (two classes), boundary.svg (two
-    /// classes, two features), and with --cv path.svg (coefficients against C) and cv.svg.
+    /// Write SVG charts to this directory: loss.svg, roc.svg, threshold.svg and calibration.svg
+    /// (two classes), boundary.svg (two classes, two features), and with --cv path.svg
+    /// (coefficients against C) and cv.svg.
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
 
@@ -284,9 +369,22 @@ pub struct EvaluateArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
 
-    /// CSV file with the model's input columns and its target column.
+    /// CSV file with the model's input columns and its target column (or a libsvm file, for a
+    /// model trained on one).
     #[arg(value_name = "DATA.csv")]
     pub data: PathBuf,
+
+    /// Predict positive when P(positive) > T, in (0, 1) [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+
+    /// Write SVG charts of DATA to this directory: roc.svg, threshold.svg, calibration.svg.
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+
+    /// Overwrite existing charts.
+    #[arg(long)]
+    pub force: bool,
 
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
@@ -308,6 +406,14 @@ pub struct PredictArgs {
     /// `p_<class>` column per class for a K-class model.
     #[arg(long)]
     pub proba: bool,
+
+    /// Add a `logit` column: the decision function x·w + b (+ offset).
+    #[arg(long)]
+    pub logit: bool,
+
+    /// Predict positive when P(positive) > T, in (0, 1) [default: 0.5].
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
 
     /// Copy this column (e.g. an id) to the output, as written.
     #[arg(long, value_name = "COL")]
@@ -337,17 +443,6 @@ pub struct SummaryArgs {
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
-}
-
-/// `--bin COL:EDGES[:LABELS]`, parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BinSpec {
-    /// The numeric column to bin.
-    pub column: String,
-    /// Strictly increasing, finite, at least two.
-    pub edges: Vec<f64>,
-    /// One per interval.
-    pub labels: Vec<String>,
 }
 
 /// Parses `COL:EDGES[:LABELS]`; without labels the intervals are named as pandas prints them.
@@ -411,38 +506,25 @@ pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
     })
 }
 
-/// Which columns are one-hot encoded.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OneHot {
-    /// None (binned columns still are).
-    Off,
-    /// Every non-numeric feature column.
-    Auto,
-    /// These, in this order.
-    Columns(Vec<String>),
-}
-
 /// `train`'s arguments, checked.
 #[derive(Debug, Clone)]
 pub struct TrainPlan {
-    /// The CSV file, or `None` for the bundled banknote data.
+    /// The data file, or `None` for the bundled banknote data.
     pub data: Option<PathBuf>,
+    /// CSV (with the pipeline below) or libsvm (sparse rows as read, no pipeline).
+    pub format: FormatArg,
     /// The label column.
     pub target: String,
     /// Validated estimator settings.
     pub params: ValidParams,
-    /// Standardize every output feature.
-    pub standardize: bool,
-    /// One-hot encoding.
-    pub one_hot: OneHot,
-    /// Drop each encoded column's first category.
-    pub drop_first: bool,
-    /// Bins, applied before encoding.
-    pub bins: Vec<BinSpec>,
-    /// Columns left out.
-    pub drop: Vec<String>,
-    /// Missing-value filling.
-    pub impute: Option<ImputeStrategy>,
+    /// The preprocessing the flags describe (checked); the library builds it.
+    pub pipeline: PipelineSpec,
+    /// The sample-weight column.
+    pub sample_weight: Option<String>,
+    /// The offset column.
+    pub offset: Option<String>,
+    /// The probability threshold of the reported metrics.
+    pub threshold: f64,
     /// Cross-validation of C, if asked for.
     pub cv: Option<CvPlan>,
 }
@@ -460,6 +542,27 @@ pub struct CvPlan {
     pub scoring: Scoring,
 }
 
+impl TrainPlan {
+    /// The columns that are not features: the target, the weight and the offset column.
+    pub fn outside(&self) -> Vec<&str> {
+        std::iter::once(self.target.as_str())
+            .chain(self.sample_weight.as_deref())
+            .chain(self.offset.as_deref())
+            .collect()
+    }
+}
+
+/// `--threshold T`, checked: a probability strictly between 0 and 1 (0.5 when not given).
+pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
+    match t {
+        None => Ok(0.5),
+        Some(t) if t > 0.0 && t < 1.0 => Ok(t),
+        Some(t) => Err(CliError::usage(format!(
+            "--threshold {t} is out of range: expected a probability strictly between 0 and 1"
+        ))),
+    }
+}
+
 /// The bundled data's label column.
 pub const DEMO_TARGET: &str = "class";
 
@@ -467,14 +570,10 @@ pub const DEMO_TARGET: &str = "class";
 pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     let usage = |m: String| CliError::usage(m);
     let demo = a.data.is_none();
-    let target = match (&a.target, demo) {
-        (Some(t), _) => t.clone(),
-        (None, true) => DEMO_TARGET.to_string(),
-        (None, false) => return Err(usage("--target COL is required with a data file".into())),
+    let format = match &a.data {
+        Some(path) => a.format.resolve(path),
+        None => FormatArg::Csv,
     };
-    if target.is_empty() {
-        return Err(usage("--target: the column name is empty".into()));
-    }
     if !(0.0..1.0).contains(&a.test_size) {
         return Err(usage(format!(
             "--test-size {} is out of range: expected a fraction in [0, 1) (0 trains on every row)",
@@ -511,62 +610,158 @@ pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
             "--penalty elasticnet needs --l1-ratio R (or, with --cv, --l1-ratios R1,R2,…)".into(),
         ));
     }
+    if cv.is_some() && a.warm_start.is_some() {
+        return Err(usage(
+            "--warm-start cannot be used with --cv: the path starts every fold from all-zero coefficients"
+                .into(),
+        ));
+    }
+    if cv.is_some() && a.offset.is_some() {
+        return Err(usage(
+            "--offset cannot be used with --cv: the cross-validated fits take sample weights, not offsets"
+                .into(),
+        ));
+    }
+    let threshold = check_threshold(a.threshold)?;
+    if let Some(cov) = a.cov_type {
+        if a.penalty != PenaltyArg::None {
+            return Err(usage(format!(
+                "--cov-type {} needs --penalty none: penalized fits have no standard errors",
+                cov_name(cov)
+            )));
+        }
+    }
+    if format == FormatArg::Libsvm {
+        return plan_libsvm(a, threshold, cv);
+    }
+    let target = match (&a.target, demo) {
+        (Some(t), _) => t.clone(),
+        (None, true) => DEMO_TARGET.to_string(),
+        (None, false) => return Err(usage("--target COL is required with a data file".into())),
+    };
+    if target.is_empty() {
+        return Err(usage("--target: the column name is empty".into()));
+    }
     let params = estimator(a)?;
     let one_hot = match a.one_hot.as_deref() {
         None => OneHot::Off,
         Some([only]) if only == "auto" => OneHot::Auto,
-        Some(cols) => {
-            check_names("--one-hot", cols)?;
-            OneHot::Columns(cols.to_vec())
-        }
+        Some(cols) => OneHot::Columns(cols.to_vec()),
     };
-    check_names("--drop", &a.drop)?;
-    if a.drop.contains(&target) {
-        return Err(usage(format!(
-            "--drop: {target:?} is the target column, which is never a feature"
-        )));
-    }
-    let mut others: Vec<(&str, &str)> = Vec::new();
-    if let OneHot::Columns(cols) = &one_hot {
-        others.extend(cols.iter().map(|c| ("--one-hot", c.as_str())));
-    }
-    others.extend(a.bins.iter().map(|b| ("--bin", b.column.as_str())));
-    for (flag, col) in &others {
-        if *col == target {
-            return Err(usage(format!(
-                "{flag}: {col:?} is the target column, which is never a feature"
-            )));
-        }
-        if a.drop.iter().any(|d| d == col) {
-            return Err(usage(format!(
-                "{flag}: column {col:?} is also dropped by --drop"
-            )));
-        }
-    }
-    for (i, b) in a.bins.iter().enumerate() {
-        if a.bins[..i].iter().any(|o| o.column == b.column) {
-            return Err(usage(format!(
-                "--bin: column {:?} is binned twice",
-                b.column
-            )));
-        }
-    }
-    Ok(TrainPlan {
-        data: a.data.clone(),
-        target,
-        params,
-        standardize: a.standardize || demo,
-        one_hot,
-        drop_first: a.drop_first,
-        bins: a.bins.clone(),
+    let pipeline = PipelineSpec {
         drop: a.drop.clone(),
         impute: a.impute.map(|s| match s {
             ImputeArg::Mean => ImputeStrategy::Mean,
             ImputeArg::Median => ImputeStrategy::Median,
             ImputeArg::MostFrequent => ImputeStrategy::MostFrequent,
         }),
+        bins: a.bins.clone(),
+        one_hot,
+        drop_first: a.drop_first,
+        max_categories: a.max_categories,
+        standardize: a.standardize || demo,
+        // f64: dense, or sparse when one-hot columns leave most values zero; f32 always dense.
+        storage: match a.dtype {
+            DtypeArg::F64 => DesignStorage::Auto,
+            DtypeArg::F32 => DesignStorage::DenseF32,
+        },
+    };
+    pipeline
+        .check(&target)
+        .map_err(|p| usage(spec_problem(&p)))?;
+    check_roles(a, &target, &pipeline)?;
+    Ok(TrainPlan {
+        data: a.data.clone(),
+        format,
+        target,
+        params,
+        pipeline,
+        sample_weight: a.sample_weight.clone(),
+        offset: a.offset.clone(),
+        threshold,
         cv,
     })
+}
+
+/// The weight and offset columns: named, not the target, not each other, and never features
+/// (not encoded, binned or dropped).
+fn check_roles(a: &TrainArgs, target: &str, spec: &PipelineSpec) -> Result<(), CliError> {
+    let usage = |m: String| CliError::usage(m);
+    let mut named: Vec<(&str, &str)> = Vec::new();
+    if let OneHot::Columns(cols) = &spec.one_hot {
+        named.extend(cols.iter().map(|c| ("--one-hot", c.as_str())));
+    }
+    named.extend(spec.bins.iter().map(|b| ("--bin", b.column.as_str())));
+    named.extend(spec.drop.iter().map(|d| ("--drop", d.as_str())));
+    let roles = [
+        ("--sample-weight", a.sample_weight.as_deref()),
+        ("--offset", a.offset.as_deref()),
+    ];
+    for (i, (flag, col)) in roles.iter().enumerate() {
+        let Some(col) = col else { continue };
+        if col.is_empty() {
+            return Err(usage(format!("{flag}: the column name is empty")));
+        }
+        if *col == target {
+            return Err(usage(format!("{flag}: {col:?} is the target column")));
+        }
+        if let Some((other, _)) = roles[..i].iter().find(|(_, c)| c == &Some(*col)) {
+            return Err(usage(format!(
+                "{flag}: column {col:?} is also given to {other}"
+            )));
+        }
+        if let Some((by, _)) = named.iter().find(|(_, c)| c == col) {
+            return Err(usage(format!(
+                "{flag}: column {col:?} is also named by {by}; the {} column is never a feature",
+                if *flag == "--offset" {
+                    "offset"
+                } else {
+                    "weight"
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A pipeline problem in the flags' terms.
+fn spec_problem(p: &SpecProblem) -> String {
+    let flag = |field: &str| match field {
+        "drop" => "--drop",
+        "one_hot" => "--one-hot",
+        "bins" => "--bin",
+        _ => "--max-categories",
+    };
+    match p {
+        SpecProblem::BadName { field, name } if name.trim().is_empty() => {
+            format!("{}: an empty column name (check the commas)", flag(field))
+        }
+        SpecProblem::BadName { field, name } => {
+            format!("{}: column {name:?} is listed twice", flag(field))
+        }
+        SpecProblem::TargetIsFeature { field, target } => format!(
+            "{}: {target:?} is the target column, which is never a feature",
+            flag(field)
+        ),
+        SpecProblem::AlsoDropped { field, column } => {
+            format!(
+                "{}: column {column:?} is also dropped by --drop",
+                flag(field)
+            )
+        }
+        SpecProblem::BinnedTwice { column } => format!("--bin: column {column:?} is binned twice"),
+        SpecProblem::NoCategoriesAllowed => {
+            "--max-categories 0 is out of range: expected at least 1".to_string()
+        }
+    }
+}
+
+fn cov_name(c: CovTypeArg) -> &'static str {
+    match c {
+        CovTypeArg::Nonrobust => "nonrobust",
+        CovTypeArg::Hc0 => "hc0",
+        CovTypeArg::Hc1 => "hc1",
+    }
 }
 
 fn penalty_name(p: PenaltyArg) -> &'static str {
@@ -720,6 +915,13 @@ fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
     if let Some(t) = a.tol {
         p = p.tol(t);
     }
+    if let Some(c) = a.cov_type {
+        p = p.cov_type(match c {
+            CovTypeArg::Nonrobust => CovType::Nonrobust,
+            CovTypeArg::Hc0 => CovType::Hc0,
+            CovTypeArg::Hc1 => CovType::Hc1,
+        });
+    }
     p.check().map_err(|e| match e {
         logreg::model::ModelError::InvalidParam {
             name,
@@ -779,64 +981,57 @@ fn solver_config(
     })
 }
 
-/// Column lists must name each column once, with non-empty names.
-fn check_names(flag: &str, names: &[String]) -> Result<(), CliError> {
-    for (i, n) in names.iter().enumerate() {
-        if n.trim().is_empty() {
-            return Err(CliError::usage(format!(
-                "{flag}: an empty column name (check the commas)"
-            )));
-        }
-        if names[..i].contains(n) {
-            return Err(CliError::usage(format!(
-                "{flag}: column {n:?} is listed twice"
-            )));
-        }
+/// `train` on a libsvm file: the rows as read (sparse), so the flags that describe a table's
+/// preprocessing do not apply and are refused by name.
+fn plan_libsvm(a: &TrainArgs, threshold: f64, cv: Option<CvPlan>) -> Result<TrainPlan, CliError> {
+    let table_flags = [
+        ("--target", a.target.is_some()),
+        ("--sample-weight", a.sample_weight.is_some()),
+        ("--offset", a.offset.is_some()),
+        ("--one-hot", a.one_hot.is_some()),
+        ("--bin", !a.bins.is_empty()),
+        ("--drop", !a.drop.is_empty()),
+        ("--impute", a.impute.is_some()),
+        ("--standardize", a.standardize),
+        ("--drop-first", a.drop_first),
+        ("--dtype", a.dtype != DtypeArg::F64),
+    ];
+    if let Some((flag, _)) = table_flags.iter().find(|(_, given)| *given) {
+        return Err(CliError::usage(format!(
+            "{flag} describes a CSV table's columns; a libsvm file's rows are used as read \
+             (labels first, features by index)"
+        )));
     }
-    Ok(())
+    if cv.is_some() {
+        return Err(CliError::usage(
+            "--cv reads CSV tables; with a libsvm file fit one C at a time (--c)",
+        ));
+    }
+    Ok(TrainPlan {
+        data: a.data.clone(),
+        format: FormatArg::Libsvm,
+        target: logreg::LIBSVM_TARGET.to_string(),
+        params: estimator(a)?,
+        pipeline: PipelineSpec::default(),
+        sample_weight: None,
+        offset: None,
+        threshold,
+        cv,
+    })
 }
 
-/// `train`'s arguments when no command is given: the bundled-data demo.
-pub fn default_train() -> TrainArgs {
+/// `train`'s arguments when no command is given: the bundled-data demo, with every default
+/// coming from the clap definitions above (the one place defaults are written).
+pub fn default_train() -> Result<TrainArgs, CliError> {
     match Cli::try_parse_from(["logreg", "train"]) {
         Ok(Cli {
             command: Some(Command::Train(a)),
             ..
-        }) => *a,
-        // The definitions above make `logreg train` always parse; this arm keeps main panic-free.
-        _ => TrainArgs {
-            data: None,
-            target: None,
-            positive: None,
-            test_size: 0.2,
-            stratify: false,
-            seed: 42,
-            solver: "auto".into(),
-            penalty: PenaltyArg::L2,
-            c: None,
-            l1_ratio: None,
-            multi_class: None,
-            cv: None,
-            cs: None,
-            l1_ratios: None,
-            scoring: None,
-            max_iter: None,
-            tol: None,
-            learning_rate: None,
-            batch_size: None,
-            class_weight: ClassWeightArg::None,
-            no_intercept: false,
-            standardize: false,
-            one_hot: None,
-            drop_first: false,
-            bins: Vec::new(),
-            drop: Vec::new(),
-            impute: None,
-            out: None,
-            plot: None,
-            force: false,
-            json: false,
-        },
+        }) => Ok(*a),
+        // The definitions above make `logreg train` always parse.
+        _ => Err(CliError::usage(
+            "internal error: `logreg train` with no arguments did not parse",
+        )),
     }
 }
 
@@ -853,10 +1048,10 @@ mod tests {
 
     #[test]
     fn default_train_is_the_banknote_demo() {
-        let a = default_train();
+        let a = default_train().unwrap();
         let plan = plan_train(&a).unwrap();
         assert_eq!(plan.target, "class");
-        assert!(plan.standardize && plan.data.is_none());
+        assert!(plan.pipeline.standardize && plan.data.is_none());
         assert_eq!(a.test_size, 0.2);
     }
 
@@ -913,15 +1108,24 @@ mod tests {
             (&["--one-hot", "a,a"][..], "--one-hot"),
             (&["--drop", "class"][..], "--drop"),
             (&["--bin", "a:1,2", "--bin", "a:3,4"][..], "--bin"),
+            (&["--threshold", "1"][..], "--threshold"),
+            (&["--threshold", "0"][..], "--threshold"),
+            (&["--cov-type", "hc1"][..], "--cov-type"),
+            (&["--sample-weight", "class"][..], "--sample-weight"),
+            (&["--offset", "w", "--sample-weight", "w"][..], "--offset"),
+            (
+                &["--sample-weight", "w", "--one-hot", "w"][..],
+                "--sample-weight",
+            ),
         ] {
             let e = train_plan(args).unwrap_err();
             assert!(e.contains(flag), "{args:?}: {e}");
         }
         assert!(train_plan(&["data.csv"]).unwrap_err().contains("--target"));
         let p = train_plan(&["d.csv", "-t", "y", "--one-hot", "auto"]).unwrap();
-        assert_eq!(p.one_hot, OneHot::Auto);
+        assert_eq!(p.pipeline.one_hot, OneHot::Auto);
         assert!(
-            !p.standardize,
+            !p.pipeline.standardize,
             "only the bundled demo standardizes by default"
         );
     }
@@ -985,6 +1189,15 @@ mod tests {
         "--id",
         "--output",
         "--chunk-size",
+        "--sample-weight",
+        "--offset",
+        "--warm-start",
+        "--cov-type",
+        "--threshold",
+        "--logit",
+        "hc0",
+        "hc1",
+        "nonrobust",
         "auto",
         "none",
         "l2",
@@ -1040,7 +1253,7 @@ mod tests {
             let argv = std::iter::once("logreg".to_string()).chain(words);
             match Cli::try_parse_from(argv) {
                 Ok(cli) => match cli.command {
-                    None => { let _ = plan_train(&default_train()); }
+                    None => { let _ = plan_train(&default_train().unwrap()); }
                     Some(Command::Train(a)) => { let _ = plan_train(&a); }
                     Some(_) => {}
                 },

@@ -4,6 +4,7 @@
 //! library form exists so the argument handling can be fuzzed in-process (`fuzz/`).
 
 mod args;
+mod charts;
 mod error;
 mod files;
 mod inspect;
@@ -70,7 +71,7 @@ where
 fn dispatch(cli: &Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
     match &cli.command {
         None => train::run(
-            &args::default_train(),
+            &args::default_train()?,
             cli.quiet,
             &mut Out { inner: stdout },
         ),

@@ -5,11 +5,16 @@ use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, csv_field, load_model};
 use crate::progress::Progress;
 use logreg::model::{write_atomic, ModelKind};
+use logreg::{Classifier, PredictedChunk};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
 pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
+    // Checked now; applied only when given, since a K-class model has no threshold.
+    crate::args::check_threshold(args.threshold)?;
+    let threshold = args.threshold;
     if let Some(path) = &args.output {
         check_writable(path, args.force, "--output")?;
         if same_file(path, &args.data) {
@@ -20,21 +25,44 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
         }
     }
     let clf = load_model(&args.model)?;
-    let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
     let chunk_size = usize::try_from(args.chunk_size).unwrap_or(8192);
-    let chunks = clf
-        .predict_csv(&args.data, &keep, chunk_size)
-        .map_err(|e| about_file(e, &args.data))?;
+    // The model says what it reads: table columns from a CSV, or libsvm rows.
+    let chunks: Box<dyn Iterator<Item = Result<PredictedChunk, logreg::Error>>> =
+        if clf.reads_libsvm() {
+            if let Some(id) = &args.id {
+                return Err(CliError::usage(format!(
+                    "--id {id}: this model reads libsvm rows, which have no named columns to copy"
+                )));
+            }
+            Box::new(
+                clf.predict_libsvm(&args.data, chunk_size)
+                    .and_then(|c| match threshold {
+                        Some(t) => c.with_threshold(t),
+                        None => Ok(c),
+                    })
+                    .map_err(|e| about_file(e, &args.data))?,
+            )
+        } else {
+            let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
+            Box::new(
+                clf.predict_csv(&args.data, &keep, chunk_size)
+                    .and_then(|c| match threshold {
+                        Some(t) => c.with_threshold(t),
+                        None => Ok(c),
+                    })
+                    .map_err(|e| about_file(e, &args.data))?,
+            )
+        };
     // A binary model writes P(positive class) as `probability`; a K-class one `p_<class>` for each.
     let proba_columns: Option<Vec<String>> = (clf.model().kind() != ModelKind::Binary)
         .then(|| clf.classes().iter().map(|c| format!("p_{c}")).collect());
     let proba_columns = proba_columns.as_deref();
     match &args.output {
-        None => write_all(chunks, args, proba_columns, quiet, stdout),
+        None => write_all(&clf, chunks, args, proba_columns, quiet, stdout),
         Some(path) => {
             // Complete or absent: a failure partway leaves the old file (with --force) or none.
             let result = write_atomic(path, args.force, |w| {
-                write_all(chunks, args, proba_columns, quiet, w)
+                write_all(&clf, chunks, args, proba_columns, quiet, w)
             });
             result.map_err(|e| {
                 if e.broken_pipe {
@@ -54,7 +82,8 @@ pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult
 }
 
 fn write_all(
-    chunks: logreg::CsvPredictions<'_>,
+    clf: &Classifier,
+    chunks: impl Iterator<Item = Result<PredictedChunk, logreg::Error>>,
     args: &PredictArgs,
     proba_columns: Option<&[String]>,
     quiet: bool,
@@ -71,34 +100,55 @@ fn write_all(
             Some(cols) => header.extend(cols.iter().map(|c| csv_field(c).into_owned())),
         }
     }
+    if args.logit {
+        header.push("logit".to_string());
+    }
     writeln!(w, "{}", header.join(","))?;
     let mut progress = Progress::rows(quiet);
     let mut done: u64 = 0;
-    let mut line = String::new();
+    // Each class written once as a CSV field; rows reuse one buffer per chunk.
+    let classes = clf.classes();
+    let fields: Vec<String> = classes
+        .iter()
+        .map(|c| csv_field(&c.to_string()).into_owned())
+        .collect();
+    let mut text = String::new();
     for chunk in chunks {
         let chunk = chunk.map_err(|e| about_file(e, &args.data))?;
         let ids = args.id.as_deref().and_then(|id| chunk.kept.column(id).ok());
-        for (i, (label, p)) in chunk.labels.iter().zip(&chunk.proba).enumerate() {
-            line.clear();
+        text.clear();
+        for (i, ((label, p), z)) in chunk
+            .labels
+            .iter()
+            .zip(&chunk.proba)
+            .zip(&chunk.logits)
+            .enumerate()
+        {
             if let Some(col) = ids {
-                line.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
-                line.push(',');
+                text.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
+                text.push(',');
             }
-            line.push_str(&csv_field(&label.to_string()));
+            let k = classes.iter().position(|c| c == label).unwrap_or(0);
+            text.push_str(&fields[k]);
             if args.proba {
                 if proba_columns.is_some() {
                     for v in chunk.probabilities.row(i).iter() {
-                        line.push(',');
-                        line.push_str(&format!("{v:?}"));
+                        text.push(',');
+                        let _ = write!(text, "{v:?}");
                     }
                 } else {
-                    line.push(',');
-                    line.push_str(&format!("{p:?}"));
+                    text.push(',');
+                    // `{:?}` is the shortest text that reads back as the same f64.
+                    let _ = write!(text, "{p:?}");
                 }
             }
-            line.push('\n');
-            w.write_all(line.as_bytes())?;
+            if args.logit {
+                text.push(',');
+                let _ = write!(text, "{z:?}");
+            }
+            text.push('\n');
         }
+        w.write_all(text.as_bytes())?;
         done += chunk.labels.len() as u64;
         progress.set(done);
     }

@@ -3,10 +3,13 @@
 //! The JSON schema is documented in the README ("Command-line tool"); scripts depend on it, so
 //! fields are only ever added.
 
-use logreg::model::{ModelKind, Penalty, Summary};
+use logreg::model::{FittedModel, ModelKind, ModelStatistics, Penalty, Summary};
 use logreg::{Classifier, Evaluation, MulticlassEvaluation};
 use serde::Serialize;
 use std::fmt::Write as _;
+
+/// Coefficients a text report lists before it shows only the largest.
+const TEXT_COEFFICIENTS: usize = 30;
 
 /// Everything a run reports.
 #[derive(Debug, Clone, Serialize)]
@@ -72,9 +75,19 @@ pub struct Report {
     /// The cross-validation table and the choice (train with --cv).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cv: Option<CvInfo>,
-    /// Charts written (train with --plot).
+    /// Charts written (train or evaluate with --plot).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plots: Vec<String>,
+    /// The column of sample weights the fit used, if any.
+    pub sample_weight_column: Option<String>,
+    /// The column of offsets added to every logit, if any.
+    pub offset_column: Option<String>,
+    /// The probability threshold of the metrics (train, evaluate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// Model statistics (train, summary).
+    #[serde(flatten)]
+    pub statistics: Option<StatisticsFields>,
     /// The coefficient table (summary only).
     #[serde(flatten)]
     pub inference: Option<Inference>,
@@ -241,6 +254,78 @@ impl Intercepts {
     }
 }
 
+/// The model's statistics as the JSON report carries them: numbers for unpenalized fits, `null`
+/// with `inference_note` saying why otherwise.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatisticsFields {
+    /// statsmodels' `llf`.
+    pub log_likelihood: Option<f64>,
+    /// statsmodels' `llnull` (intercept only, with the offset if any).
+    pub null_log_likelihood: Option<f64>,
+    /// 2 (llf − llnull).
+    pub llr: Option<f64>,
+    /// P(χ²(df_model) ≥ llr).
+    pub llr_p_value: Option<f64>,
+    /// −2 llf + 2 p.
+    pub aic: Option<f64>,
+    /// −2 llf + ln(nobs) p.
+    pub bic: Option<f64>,
+    /// McFadden's 1 − llf / llnull.
+    pub pseudo_r2: Option<f64>,
+    /// −2 llf.
+    pub deviance: Option<f64>,
+    /// nonrobust, hc0 or hc1, when there are standard errors.
+    pub cov_type: Option<&'static str>,
+    /// Observations (rows, or the sum of the weights).
+    pub nobs: Option<f64>,
+    /// Degrees of freedom of the likelihood-ratio test.
+    pub df_model: Option<usize>,
+    /// Why there are no standard errors or statistics, when there are none.
+    pub inference_note: Option<String>,
+    /// The statistics as the model holds them, for the text report.
+    #[serde(skip)]
+    pub table: Option<ModelStatistics>,
+}
+
+impl StatisticsFields {
+    /// From the model.
+    pub fn of(clf: &Classifier) -> Self {
+        let model = clf.model();
+        let (s, note, has_se): (Option<&ModelStatistics>, Option<&str>, bool) = match model {
+            FittedModel::Binary(m) => (m.statistics(), m.inference_note(), m.summary().is_ok()),
+            FittedModel::Multinomial(m) => {
+                (m.statistics(), m.inference_note(), m.summary().is_ok())
+            }
+            FittedModel::OneVsRest(_) => (
+                None,
+                Some("one-vs-rest fits K separate binary models: no joint likelihood statistics"),
+                false,
+            ),
+        };
+        StatisticsFields {
+            log_likelihood: s.map(|s| s.log_likelihood),
+            null_log_likelihood: s.map(|s| s.null_log_likelihood),
+            llr: s.map(|s| s.llr),
+            llr_p_value: s.and_then(|s| s.llr_p_value),
+            aic: s.map(|s| s.aic),
+            bic: s.map(|s| s.bic),
+            pseudo_r2: s.map(|s| s.pseudo_r2),
+            deviance: s.map(|s| s.deviance),
+            cov_type: has_se.then(|| model.params().cov_type().name()),
+            nobs: s.map(|s| s.nobs),
+            df_model: s.map(|s| s.df_model),
+            table: s.cloned(),
+            inference_note: match (s, note) {
+                (_, Some(note)) => Some(note.to_string()),
+                (None, None) => Some(
+                    "the model file predates model statistics; train it again to get them".into(),
+                ),
+                (Some(_), None) => None,
+            },
+        }
+    }
+}
+
 /// One solver's part in a fit.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageInfo {
@@ -297,6 +382,8 @@ pub struct Metrics {
     pub roc_auc: Option<f64>,
     /// Mean log loss.
     pub log_loss: f64,
+    /// Mean squared error of P(positive) (scikit-learn's brier_score_loss).
+    pub brier_score: f64,
     /// Counts.
     pub confusion: Confusion,
 }
@@ -325,6 +412,7 @@ impl From<&Evaluation> for Metrics {
             f1: e.f1,
             roc_auc: e.roc_auc,
             log_loss: e.log_loss,
+            brier_score: e.brier_score,
             confusion: Confusion {
                 tn: e.confusion.tn,
                 fp: e.confusion.fp,
@@ -352,8 +440,6 @@ pub struct Inference {
     pub ci_low: Option<Vec<f64>>,
     /// Upper ends of the 95% confidence intervals.
     pub ci_high: Option<Vec<f64>>,
-    /// Why there are no standard errors, when there are none.
-    pub inference_note: Option<String>,
 }
 
 impl Inference {
@@ -368,9 +454,8 @@ impl Inference {
                 p_values: Some(s.p_values),
                 ci_low: Some(s.ci_low),
                 ci_high: Some(s.ci_high),
-                inference_note: None,
             },
-            Err(note) => {
+            Err(_) => {
                 let model = clf.model();
                 let mut names = clf.feature_names().to_vec();
                 let mut estimates: Vec<f64> =
@@ -387,7 +472,6 @@ impl Inference {
                     p_values: None,
                     ci_low: None,
                     ci_high: None,
-                    inference_note: Some(note),
                 }
             }
         }
@@ -442,6 +526,10 @@ impl Report {
             path: None,
             cv: None,
             plots: Vec::new(),
+            sample_weight_column: clf.sample_weight_column().map(str::to_string),
+            offset_column: clf.offset_column().map(str::to_string),
+            threshold: None,
+            statistics: None,
             inference: None,
         }
     }
@@ -514,6 +602,12 @@ impl Report {
             }
         }
         let _ = writeln!(w, "features    {} after preprocessing", self.features.len());
+        if let Some(c) = &self.sample_weight_column {
+            let _ = writeln!(w, "weights     column {c:?} (frequency weights)");
+        }
+        if let Some(c) = &self.offset_column {
+            let _ = writeln!(w, "offset      column {c:?}, added to every logit");
+        }
         let iters = match self.epochs {
             Some(e) => format!("{} steps in {e} epochs", self.iterations),
             None => format!("{} iterations", self.iterations),
@@ -573,10 +667,25 @@ impl Report {
             })
             .collect();
         if !rows.is_empty() {
+            if let Some(t) = self.threshold.filter(|&t| t != 0.5) {
+                let _ = writeln!(
+                    w,
+                    "threshold   positive when P({:?}) > {t}",
+                    self.positive_class
+                );
+            }
             let _ = writeln!(
                 w,
-                "\n{:<8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>8} {:>9}",
-                "metrics", "n", "accuracy", "precision", "recall", "f1", "roc_auc", "log_loss"
+                "\n{:<8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>8} {:>9} {:>7}",
+                "metrics",
+                "n",
+                "accuracy",
+                "precision",
+                "recall",
+                "f1",
+                "roc_auc",
+                "log_loss",
+                "brier"
             );
             for (name, m) in rows {
                 let auc = m
@@ -589,13 +698,24 @@ impl Report {
                 };
                 let _ = writeln!(
                     w,
-                    "{:<8} {:>8} {:>9.4} {:>9.4} {:>7.4} {:>7.4} {:>8} {:>9.4}",
-                    name, m.n, m.accuracy, m.precision, m.recall, m.f1, auc, m.log_loss
+                    "{:<8} {:>8} {:>9.4} {:>9.4} {:>7.4} {:>7.4} {:>8} {:>9.4} {:>7.4}",
+                    name,
+                    m.n,
+                    m.accuracy,
+                    m.precision,
+                    m.recall,
+                    m.f1,
+                    auc,
+                    m.log_loss,
+                    m.brier_score
                 );
             }
         }
+        if let Some(st) = &self.statistics {
+            write_statistics(w, st);
+        }
         match &self.inference {
-            Some(inf) => write_inference(w, inf),
+            Some(inf) => write_inference(w, inf, self.statistics.as_ref()),
             None => self.write_coefficients(w),
         }
         if !self.plots.is_empty() {
@@ -608,21 +728,40 @@ impl Report {
 impl Report {
     /// The coefficients by feature name: one column for a binary model, one per class otherwise.
     pub fn write_coefficients(&self, w: &mut String) {
-        let _ = writeln!(
-            w,
-            "\ncoefficients (features as the model sees them, after preprocessing)"
-        );
-        let width = self
-            .features
+        // A wide binary model lists its largest coefficients; --json has every one.
+        let mut shown: Vec<usize> = (0..self.features.len()).collect();
+        if let Coefficients::One(coef) = &self.coefficients {
+            shown.truncate(coef.len());
+            if shown.len() > TEXT_COEFFICIENTS {
+                shown.sort_by(|&a, &b| coef[b].abs().total_cmp(&coef[a].abs()));
+                shown.truncate(TEXT_COEFFICIENTS);
+            }
+        }
+        if shown.len() < self.features.len() {
+            let _ = writeln!(
+                w,
+                "\ncoefficients (the {TEXT_COEFFICIENTS} largest in magnitude of {}; --json \
+                 lists all)",
+                self.features.len()
+            );
+        } else {
+            let _ = writeln!(
+                w,
+                "\ncoefficients (features as the model sees them, after preprocessing)"
+            );
+        }
+        let width = shown
             .iter()
+            .filter_map(|&j| self.features.get(j))
             .map(|f| f.chars().count())
             .max()
             .unwrap_or(0)
             .max(9);
         match (&self.coefficients, &self.intercept) {
             (Coefficients::One(coef), Intercepts::One(b)) => {
-                for (name, c) in self.features.iter().zip(coef) {
-                    let _ = writeln!(w, "  {name:<width$}  {c:>14.6}");
+                for &j in &shown {
+                    let name = self.features.get(j).map_or("", String::as_str);
+                    let _ = writeln!(w, "  {name:<width$}  {:>14.6}", coef[j]);
                 }
                 if self.fit_intercept {
                     let _ = writeln!(w, "  {:<width$}  {b:>14.6}", "intercept");
@@ -748,7 +887,20 @@ fn write_multiclass(w: &mut String, name: &str, m: &MulticlassMetrics, classes: 
     }
 }
 
-fn write_inference(w: &mut String, inf: &Inference) {
+/// statsmodels' header above the coefficient table, for unpenalized fits.
+fn write_statistics(w: &mut String, st: &StatisticsFields) {
+    if let Some(table) = &st.table {
+        let _ = write!(w, "\n{table}");
+        let _ = writeln!(
+            w,
+            "{:<18}{:>14}",
+            "Covariance Type:",
+            st.cov_type.unwrap_or("-")
+        );
+    }
+}
+
+fn write_inference(w: &mut String, inf: &Inference, st: Option<&StatisticsFields>) {
     let width = inf
         .names
         .iter()
@@ -791,7 +943,7 @@ fn write_inference(w: &mut String, inf: &Inference) {
             for (name, c) in inf.names.iter().zip(&inf.estimates) {
                 let _ = writeln!(w, "{name:<width$} {c:>12.6}");
             }
-            if let Some(note) = &inf.inference_note {
+            if let Some(note) = st.and_then(|s| s.inference_note.as_ref()) {
                 let _ = writeln!(w, "\nno standard errors, z, p-values or intervals: {note}");
             }
         }

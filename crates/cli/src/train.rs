@@ -1,29 +1,27 @@
 //! `logreg train`: read, split, build the pipeline the flags describe, fit, report, save, plot.
 
-use crate::args::{OneHot, TrainArgs, TrainPlan};
+use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
-use crate::files::{about_file, bundled, check_writable, write_text};
+use crate::files::{about_file, bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
 use crate::report::{
     AnyMetrics, Coefficients, CvInfo, DataInfo, Intercepts, Metrics, MulticlassMetrics, PathInfo,
-    PathPointInfo, Report, SplitInfo,
+    PathPointInfo, Report, SplitInfo, StatisticsFields,
 };
 use crate::Out;
-use logreg::evaluate::{roc_curve, stratified_train_test_split, train_test_split};
+use logreg::evaluate::{stratified_train_test_split, train_test_split};
 use logreg::model::{
     sorted_classes, CvOptions, CvResult, FitOptions, ModelKind, PathOptions, RegularizationPath,
 };
 use logreg::preprocess::{
-    read_csv, Binner, ColumnType, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline,
-    PreprocessError, Table,
+    read_csv, read_libsvm, ColumnType, CsvOptions, LibsvmData, Pipeline, PreprocessError, Table,
 };
-use logreg::{labels_of, ClassLabel, Classifier, Trained};
-use logreg_plot::{decision_boundary_chart, loss_chart, roc_chart, Chart};
+use logreg::{labels_of, ClassLabel, Classifier, FitColumns, Trained};
+use logreg_plot::{decision_boundary_chart, loss_chart, Chart};
 use std::path::{Path, PathBuf};
 
-/// Chart files `--plot` writes.
+/// Chart files `--plot` writes (besides `crate::charts::FILES`).
 const LOSS_SVG: &str = "loss.svg";
-const ROC_SVG: &str = "roc.svg";
 const BOUNDARY_SVG: &str = "boundary.svg";
 const PATH_SVG: &str = "path.svg";
 const CV_SVG: &str = "cv.svg";
@@ -47,26 +45,60 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
             )));
         }
         if dir.is_dir() {
-            for name in [LOSS_SVG, ROC_SVG, BOUNDARY_SVG, PATH_SVG, CV_SVG] {
+            for name in [LOSS_SVG, BOUNDARY_SVG, PATH_SVG, CV_SVG]
+                .iter()
+                .chain(crate::charts::FILES)
+            {
                 check_writable(&dir.join(name), args.force, "--plot directory")?;
             }
         }
     }
 
-    let table = read_table(&path, &plan)?;
-    let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
-    let n_classes = check_classes(&labels, &plan.target, &path)?;
-    if n_classes > 2 && args.positive.is_some() {
-        return Err(CliError::failed(format!(
-            "{}: --positive applies to two classes; target column {:?} has {n_classes}",
-            path.display(),
-            plan.target
-        )));
+    let warm_start = match &args.warm_start {
+        Some(p) => Some(load_model(p).map_err(|e| e.context("--warm-start"))?),
+        None => None,
+    };
+    // The data, its labels, and what a fit on it needs: a table with its pipeline, or libsvm rows.
+    let (input, labels, n, n_cols) = match plan.format {
+        FormatArg::Libsvm => {
+            let data = read_libsvm(&path, None).map_err(|e| about_file(e.into(), &path))?;
+            let labels: Vec<ClassLabel> = data
+                .numeric_labels()
+                .into_iter()
+                .map(ClassLabel::Number)
+                .collect();
+            let (n, d) = (data.n_rows(), data.n_features());
+            (Input::Libsvm(data), labels, n, d + 1)
+        }
+        FormatArg::Csv | FormatArg::Auto => {
+            let table = read_table(&path, &plan)?;
+            let labels = labels_of(&table, &plan.target).map_err(|e| about_file(e, &path))?;
+            check_numeric_and_complete(&path, &table, &plan)?;
+            let pipeline = plan.pipeline.build(&table, &plan.outside());
+            let (n, d) = (table.n_rows(), table.n_cols());
+            (Input::Table(table, pipeline), labels, n, d)
+        }
+    };
+    let binary_only = plan.format == FormatArg::Libsvm;
+    let n_classes = check_classes(&labels, &plan.target, &path, binary_only)?;
+    if n_classes > 2 {
+        // These belong to a binary model: refused before any work, naming the flag.
+        for (flag, given) in [
+            ("--positive", args.positive.is_some()),
+            ("--threshold", args.threshold.is_some()),
+            ("--offset", plan.offset.is_some()),
+            ("--warm-start", args.warm_start.is_some()),
+        ] {
+            if given {
+                return Err(CliError::failed(format!(
+                    "{}: {flag} applies to two classes; target column {:?} has {n_classes}",
+                    path.display(),
+                    plan.target
+                )));
+            }
+        }
     }
-    check_numeric_and_complete(&path, &table, &plan)?;
-    let pipeline = build_pipeline(&plan, &table);
 
-    let (n, n_cols) = (table.n_rows(), table.n_cols());
     let split = if args.test_size > 0.0 {
         let s = if args.stratify {
             stratified_train_test_split(&labels, args.test_size, args.seed)
@@ -89,54 +121,73 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     }
     drop(labels);
 
-    // The table is handed over: its numbers become the design (one copy of them, split by row
+    // The data is handed over: its numbers become the design (one copy of them, split by row
     // indices), and every error names rows of the file.
     let mut progress = Progress::fit(quiet);
-    let (trained, cv_result) = match &plan.cv {
-        None => {
-            let fitted = Classifier::fit_owned(
-                table,
-                &plan.target,
-                pipeline,
-                &plan.params,
-                FitOptions {
-                    rows: train_rows,
-                    positive_class: args.positive.as_deref().map(ClassLabel::from),
-                    observer: Some(&mut progress),
-                    ..FitOptions::default()
-                },
-            );
-            progress.finish();
-            (fitted.map_err(|e| about_file(e, &path))?, None)
+    let opts = FitOptions {
+        rows: train_rows,
+        positive_class: args.positive.as_deref().map(ClassLabel::from),
+        warm_start: warm_start.as_ref().and_then(Classifier::binary_model),
+        observer: Some(&mut progress),
+        ..FitOptions::default()
+    };
+    let columns = FitColumns {
+        sample_weight: plan.sample_weight.clone(),
+        offset: plan.offset.clone(),
+    };
+    let fitted = match (input, &plan.cv) {
+        (Input::Table(table, pipeline), None) => {
+            Classifier::fit_owned_with(table, &plan.target, &columns, pipeline, &plan.params, opts)
+                .map(|t| (t, None))
         }
-        Some(cv) => {
-            let done = Classifier::cross_validate_owned(
-                table,
-                &plan.target,
-                pipeline,
-                &plan.params,
-                CvOptions {
-                    folds: cv.folds,
-                    cs: cv.cs.clone(),
-                    l1_ratios: cv.l1_ratios.clone(),
-                    scoring: cv.scoring,
-                    seed: args.seed,
-                    multi_class: plan.params.multi_class(),
-                    rows: train_rows,
-                    ..CvOptions::default()
-                },
-            );
-            progress.finish();
-            let (t, r) = done.map_err(|e| about_file(e, &path))?;
-            (t, Some(r))
+        (Input::Table(table, pipeline), Some(cv)) => Classifier::cross_validate_owned(
+            table,
+            &plan.target,
+            &columns,
+            pipeline,
+            &plan.params,
+            CvOptions {
+                folds: cv.folds,
+                cs: cv.cs.clone(),
+                l1_ratios: cv.l1_ratios.clone(),
+                scoring: cv.scoring,
+                seed: args.seed,
+                multi_class: plan.params.multi_class(),
+                rows: train_rows,
+                ..CvOptions::default()
+            },
+        )
+        .map(|(t, r)| (t, Some(r))),
+        (Input::Libsvm(data), _) => {
+            Classifier::fit_libsvm(data, &plan.params, opts).map(|t| (t, None))
         }
     };
+    progress.finish();
+    let (trained, cv_result) = fitted.map_err(|e| match e {
+        logreg::Error::Preprocess(e @ PreprocessError::TooManyCategories { .. }) => {
+            CliError::failed(format!(
+                "{}: {}",
+                path.display(),
+                e.to_string().replace("max_categories", "--max-categories")
+            ))
+        }
+        other => {
+            let e = about_file(other, &path);
+            if warm_start.is_some() && e.message.contains("warm-start") {
+                e.context("--warm-start")
+            } else {
+                e
+            }
+        }
+    })?;
     let clf = &trained.classifier;
     let design = &trained.features.design;
+    let threshold = plan.threshold;
     let evaluate = |rows: Option<&[usize]>| -> CliResult<AnyMetrics> {
         Ok(if clf.model().kind() == ModelKind::Binary {
             AnyMetrics::Binary(Metrics::from(
-                &clf.evaluate_on(design, &trained.labels, rows)
+                &trained
+                    .evaluate(rows, threshold)
                     .map_err(|e| about_file(e, &path))?,
             ))
         } else {
@@ -172,6 +223,10 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     });
     report.train = Some(train_eval);
     report.test = test_eval;
+    if clf.model().kind() == ModelKind::Binary {
+        report.threshold = Some(threshold);
+    }
+    report.statistics = Some(StatisticsFields::of(clf));
     if let (Some(r), Some(p)) = (&cv_result, &reg_path) {
         report.cv = Some(CvInfo {
             folds: r.folds,
@@ -210,6 +265,7 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
             dir,
             train_rows,
             test_rows,
+            threshold,
             cv_result.as_ref().zip(reg_path.as_ref()),
             args.force,
         )?
@@ -225,15 +281,19 @@ pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     }
 }
 
+/// What a fit reads: a table and the pipeline that turns it into features, or libsvm rows.
+enum Input {
+    Table(Table, Pipeline),
+    Libsvm(LibsvmData),
+}
+
 /// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
 fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
-    let mut options = CsvOptions::new();
-    if let OneHot::Columns(cols) = &plan.one_hot {
-        for c in cols {
-            if !plan.bins.iter().any(|b| &b.column == c) {
-                options = options.column_type(c.clone(), ColumnType::Categorical);
-            }
-        }
+    let spec = &plan.pipeline;
+    let mut options = spec.csv_options();
+    // Weights and offsets are numbers: text in them is an error naming its row and value.
+    for c in plan.sample_weight.iter().chain(&plan.offset) {
+        options = options.column_type(c.clone(), ColumnType::Numeric);
     }
     let in_flag = |flag: &str, e| CliError::failed(format!("{}: {flag}: {e}", path.display()));
     let table = read_csv(path, &options).map_err(|e| match e {
@@ -243,11 +303,13 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
     table
         .column(&plan.target)
         .map_err(|e| in_flag("--target", e))?;
-    for (flag, col) in plan
+    for (flag, col) in spec
         .drop
         .iter()
         .map(|c| ("--drop", c))
-        .chain(plan.bins.iter().map(|b| ("--bin", &b.column)))
+        .chain(spec.bins.iter().map(|b| ("--bin", &b.column)))
+        .chain(plan.sample_weight.iter().map(|c| ("--sample-weight", c)))
+        .chain(plan.offset.iter().map(|c| ("--offset", c)))
     {
         if let Err(e) = table.column(col) {
             return Err(in_flag(flag, e));
@@ -256,18 +318,38 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
     Ok(table)
 }
 
-/// The label column must hold at least two values; returns how many it holds.
-fn check_classes(labels: &[ClassLabel], target: &str, path: &Path) -> CliResult<usize> {
+/// The label column must hold at least two values (exactly two for libsvm rows, which are
+/// fitted as a binary model); returns how many it holds.
+fn check_classes(
+    labels: &[ClassLabel],
+    target: &str,
+    path: &Path,
+    binary_only: bool,
+) -> CliResult<usize> {
     let classes = sorted_classes(labels).map_err(|e| about_file(e.into(), path))?;
-    if classes.len() >= 2 {
+    if classes.len() == 2 || (classes.len() > 2 && !binary_only) {
         return Ok(classes.len());
     }
-    let shown: Vec<String> = classes
+    let mut shown: Vec<String> = classes
         .iter()
+        .take(10)
         .map(|c| format!("{:?}", c.to_string()))
         .collect();
+    if classes.len() > 10 {
+        shown.push(format!("… ({} in all)", classes.len()));
+    }
+    let problem = if classes.len() == 1 {
+        "only one class".to_string()
+    } else {
+        format!("{} distinct values", classes.len())
+    };
+    let need = if classes.len() == 1 {
+        "a classifier needs at least two"
+    } else {
+        "a model of libsvm rows is binary and needs exactly two (K-class models read CSV tables)"
+    };
     Err(CliError::failed(format!(
-        "{}: target column {target:?} has only one class ({}); a classifier needs at least two",
+        "{}: target column {target:?} has {problem} ({}); {need}",
         path.display(),
         shown.join(", ")
     )))
@@ -332,64 +414,18 @@ fn chosen_path(
         &cs,
         PathOptions {
             rows: train_rows,
-            sample_weight: None,
+            sample_weight: trained.sample_weight.as_deref(),
             multi_class: params.multi_class(),
         },
     )?)
 }
 
-/// The columns that become features (file order): all but the target and the dropped ones.
-fn feature_columns<'a>(table: &'a Table, plan: &TrainPlan) -> Vec<&'a str> {
-    table
-        .column_names()
-        .iter()
-        .map(String::as_str)
-        .filter(|c| *c != plan.target && !plan.drop.iter().any(|d| d == c))
-        .collect()
-}
-
-/// Which feature columns are one-hot encoded, in output order.
-fn one_hot_columns(plan: &TrainPlan, table: &Table, features: &[&str]) -> Vec<String> {
-    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    let mut cols: Vec<String> = match &plan.one_hot {
-        OneHot::Off => Vec::new(),
-        OneHot::Auto => features
-            .iter()
-            .filter(|c| {
-                binned(c)
-                    || table
-                        .column(c)
-                        .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-            })
-            .map(|c| c.to_string())
-            .collect(),
-        OneHot::Columns(cols) => cols.clone(),
-    };
-    // Binned columns hold labels: they are always encoded.
-    for c in features {
-        if binned(c) && !cols.iter().any(|k| k == c) {
-            cols.push(c.to_string());
-        }
-    }
-    cols
-}
-
 /// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
 /// Both errors name the file, row, column and value.
 fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> CliResult<()> {
-    let features = feature_columns(table, plan);
-    let encoded = one_hot_columns(plan, table, &features);
-    let binned = |c: &str| plan.bins.iter().any(|b| b.column == c);
-    let must_be_numeric: Vec<&str> = features
-        .iter()
-        .copied()
-        .filter(|c| binned(c) || !encoded.iter().any(|e| e == c))
-        .filter(|c| {
-            table
-                .column(c)
-                .is_ok_and(|col| col.column_type() == ColumnType::Categorical)
-        })
-        .collect();
+    let spec = &plan.pipeline;
+    let binned = |c: &str| spec.bins.iter().any(|b| b.column == c);
+    let must_be_numeric = spec.text_where_numbers_are_needed(table, &plan.outside());
     if let Some(first) = must_be_numeric.first() {
         // Reading them as numbers makes the reader name the first cell that is not one.
         let mut options = CsvOptions::new();
@@ -415,8 +451,9 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
             ))),
         };
     }
-    if plan.impute.is_none() {
-        let first_missing = features
+    if spec.impute.is_none() {
+        let first_missing = spec
+            .feature_columns(table, &plan.outside())
             .iter()
             .filter_map(|c| {
                 let col = table.column(c).ok()?;
@@ -436,59 +473,19 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
     Ok(())
 }
 
-/// The pipeline the flags describe: drop → impute → bin → one-hot → standardize.
-fn build_pipeline(plan: &TrainPlan, table: &Table) -> Pipeline {
-    let features = feature_columns(table, plan);
-    let mut pipeline = Pipeline::new().drop(plan.drop.iter().cloned());
-    if let Some(strategy) = &plan.impute {
-        let of_type = |t: ColumnType| -> Vec<String> {
-            features
-                .iter()
-                .filter(|c| table.column(c).is_ok_and(|col| col.column_type() == t))
-                .map(|c| c.to_string())
-                .collect()
-        };
-        let numeric = of_type(ColumnType::Numeric);
-        let categorical = of_type(ColumnType::Categorical);
-        if !numeric.is_empty() {
-            pipeline = pipeline.step(Imputer::new(numeric, strategy.clone()));
-        }
-        if !categorical.is_empty() {
-            pipeline = pipeline.step(Imputer::new(categorical, ImputeStrategy::MostFrequent));
-        }
-    }
-    for b in &plan.bins {
-        pipeline = pipeline.step(
-            Binner::new(b.column.clone(), b.edges.clone(), b.labels.clone()).include_lowest(true),
-        );
-    }
-    let encoded = one_hot_columns(plan, table, &features);
-    if !encoded.is_empty() {
-        pipeline = pipeline.step(OneHotEncoder::new(encoded).drop_first(plan.drop_first));
-    }
-    if plan.standardize {
-        pipeline = pipeline.standardize_all();
-    }
-    pipeline
-}
-
 /// Writes the charts (replacing existing ones only with `force`); returns the files written.
 fn plot(
     trained: &Trained,
     dir: &Path,
     train_rows: Option<&[usize]>,
     test_rows: Option<&[usize]>,
+    threshold: f64,
     cv: Option<(&CvResult<ClassLabel>, &RegularizationPath<ClassLabel>)>,
     force: bool,
 ) -> CliResult<Vec<PathBuf>> {
     let clf = &trained.classifier;
     let design = &trained.features.design;
-    std::fs::create_dir_all(dir).map_err(|e| {
-        CliError::failed(format!(
-            "--plot {}: cannot create the directory: {e}",
-            dir.display()
-        ))
-    })?;
+    crate::charts::create_dir(dir)?;
     let mut written = Vec::new();
     let fit = clf.model().report();
     let loss = dir.join(LOSS_SVG);
@@ -511,30 +508,20 @@ fn plot(
         return Ok(written);
     };
 
-    // ROC on the held-out rows when there are any.
+    // ROC, threshold and calibration charts on the held-out rows when there are any.
     let (rows, which) = match test_rows {
         Some(t) => (Some(t), "test"),
         None => (train_rows, "training"),
     };
     let positive = clf.positive_class();
-    let z: Vec<f64> = model
-        .decision_function_on(design, rows, None)
-        .map_err(logreg::Error::from)?
-        .iter()
-        .copied()
-        .collect();
+    let z = trained.logits(rows).map_err(CliError::from)?;
     let truth: Vec<bool> = match rows {
         Some(r) => r.iter().map(|&i| trained.labels[i] == *positive).collect(),
         None => trained.labels.iter().map(|l| l == positive).collect(),
     };
-    if let Ok(curve) = roc_curve(&truth, &z) {
-        let roc = dir.join(ROC_SVG);
-        let svg = roc_chart(&curve.points(), curve.auc())
-            .title(format!("ROC curve ({which} rows)"))
-            .to_svg()?;
-        write_text(&roc, &svg, force)?;
-        written.push(roc);
-    }
+    written.extend(crate::charts::score_charts(
+        dir, &truth, &z, threshold, which, force,
+    )?);
 
     let names = clf.feature_names();
     if let [x_name, y_name] = names {

@@ -91,9 +91,21 @@ const TRAIN_OPTIONS: &[&str] = &[
     "--out",
     "--plot",
     "-t",
+    "--sample-weight",
+    "--offset",
+    "--warm-start",
+    "--cov-type",
+    "--threshold",
 ];
-const OTHER_FLAGS: &[&str] = &["--proba", "--force", "--json", "-q"];
-const OTHER_OPTIONS: &[&str] = &["--id", "--output", "--chunk-size", "-m"];
+const OTHER_FLAGS: &[&str] = &["--proba", "--logit", "--force", "--json", "-q"];
+const OTHER_OPTIONS: &[&str] = &[
+    "--id",
+    "--output",
+    "--chunk-size",
+    "-m",
+    "--threshold",
+    "--plot",
+];
 
 /// Values an option is meant to take, with edge cases among them.
 fn own_values(option: &str) -> &'static [&'static str] {
@@ -118,6 +130,10 @@ fn own_values(option: &str) -> &'static [&'static str] {
         "--plot" => &["plots", "data.csv"],
         "-t" => &["y", "colour", "size", "nope"],
         "--id" => &["id", "colour", "nope"],
+        "--sample-weight" | "--offset" => &["age", "size", "id", "y", "colour", "nope"],
+        "--warm-start" => &["model.json", "nope.json", "data.csv"],
+        "--cov-type" => &["nonrobust", "hc0", "hc1", "hc3"],
+        "--threshold" => &["0", "0.3", "0.5", "1", "-1", "NaN"],
         "-m" => &["model.json", "data.csv", "nope.json"],
         _ => VALUES,
     }

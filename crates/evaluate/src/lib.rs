@@ -33,6 +33,7 @@
 //! # Ok::<(), logreg_evaluate::EvalError>(())
 //! ```
 
+mod calibration;
 mod check;
 mod error;
 mod metrics;
@@ -40,6 +41,9 @@ mod report;
 mod roc;
 mod split;
 
+pub use calibration::{
+    brier_score_loss, calibration_curve, confusion_at_thresholds, CalibrationBin,
+};
 pub use error::EvalError;
 pub use metrics::{
     accuracy, confusion_matrix, f1_score, log_loss, precision, recall, ConfusionMatrix,

@@ -198,6 +198,15 @@ impl<'a, T: Real> Dense<'a, T> {
         }
     }
 
+    /// The same matrix borrowing these values (no copy).
+    pub fn view(&self) -> Dense<'_, T> {
+        Dense {
+            data: Cow::Borrowed(&self.data),
+            n: self.n,
+            d: self.d,
+        }
+    }
+
     /// The values, owned (copied if borrowed), row after row.
     pub fn into_vec(self) -> Vec<T> {
         self.data.into_owned()
@@ -430,7 +439,18 @@ impl<'a> Csr<'a> {
         Ok(self)
     }
 
-    /// The same matrix owning its arrays.
+    /// The same matrix borrowing these arrays (no copy; a standardization is cloned).
+    pub fn view(&self) -> Csr<'_> {
+        Csr {
+            indptr: Cow::Borrowed(&self.indptr),
+            indices: Cow::Borrowed(&self.indices),
+            values: Cow::Borrowed(&self.values),
+            n_cols: self.n_cols,
+            scaling: self.scaling.clone(),
+        }
+    }
+
+    /// The same matrix owning its arrays (copies what was borrowed).
     pub fn into_owned(self) -> Csr<'static> {
         Csr {
             indptr: Cow::Owned(self.indptr.into_owned()),
@@ -712,6 +732,15 @@ impl Design<'_> {
             Design::Dense(x) => x.as_slice().len(),
             Design::DenseF32(x) => x.as_slice().len(),
             Design::Sparse(x) => x.nnz(),
+        }
+    }
+
+    /// The same design borrowing this one's data (no copy).
+    pub fn view(&self) -> Design<'_> {
+        match self {
+            Design::Dense(x) => Design::Dense(x.view()),
+            Design::DenseF32(x) => Design::DenseF32(x.view()),
+            Design::Sparse(x) => Design::Sparse(x.view()),
         }
     }
 

@@ -39,7 +39,7 @@ use logreg_linalg_core::{
 use nalgebra::{DMatrix, DVector};
 
 mod multinomial;
-pub use multinomial::MultinomialLogLoss;
+pub use multinomial::{MultinomialHessian, MultinomialLogLoss};
 
 /// Errors from building a loss: the data do not fit together or are not usable numbers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -521,6 +521,27 @@ impl<'a> LogLoss<'a> {
             h[(j, j)] += self.l2;
         }
         Ok(h)
+    }
+
+    /// Σᵢ sᵢ (σ(zᵢ) − yᵢ)² x̃ᵢx̃ᵢᵀ with x̃ᵢ = (xᵢ, 1): the outer products of the rows' scores, the
+    /// meat of a sandwich covariance with sᵢ read as frequency weights (row i counted sᵢ times),
+    /// in one pass over X.
+    pub fn score_outer_product(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
+        let z = self.logits(theta)?;
+        let c: Vec<f64> = z
+            .iter()
+            .enumerate()
+            .map(|(pos, &zi)| {
+                let r = residual_from_logit(zi, self.data.positive[pos]);
+                self.weight(pos) * r * r
+            })
+            .collect();
+        Ok(self.x.weighted_gram(self.rows, &c, self.fit_intercept)?)
+    }
+
+    /// Whether the loss adds an offset to the logits.
+    pub fn has_offset(&self) -> bool {
+        self.data.offset.is_some()
     }
 
     /// The Hessian at θ as an operator: its curvatures are computed here (one pass of logits),

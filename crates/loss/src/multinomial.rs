@@ -1,6 +1,7 @@
 //! Multinomial (softmax) cross-entropy over K classes, from logits.
 //!
-//! With per-class parameters θₖ = (wₖ, bₖ) stacked class after class, zᵢₖ = xᵢ·wₖ + bₖ and
+//! With per-class parameters θₖ = (wₖ, bₖ) stacked class after class, zᵢₖ = xᵢ·wₖ + bₖ (+ oᵢₖ
+//! with an offset, one per row and class as glmnet's multinomial `offset`) and
 //! `ℓᵢ = logsumexp(zᵢ) − zᵢ,yᵢ`, the objective is `(1/S) Σ sᵢ ℓᵢ + (λ/2) Σₖ ‖wₖ‖²`, the same
 //! normalization and `λ = 1/(C·S)` mapping as the binary [`LogLoss`](crate::LogLoss). Like it, the
 //! loss borrows a [`Design`] and sums over all its rows or a selection.
@@ -19,6 +20,8 @@ pub struct MultinomialLogLoss<'a> {
     k: usize,
     /// Weight of each row of the pass.
     weights: Option<Vec<f64>>,
+    /// Offsets of each row of the pass, K per row (row-major).
+    offset: Option<Vec<f64>>,
     weight_sum: f64,
     fit_intercept: bool,
     l2: f64,
@@ -84,6 +87,7 @@ impl<'a> MultinomialLogLoss<'a> {
             rows,
             k: n_classes,
             weights: None,
+            offset: None,
             fit_intercept: true,
             l2: 0.0,
         })
@@ -95,6 +99,26 @@ impl<'a> MultinomialLogLoss<'a> {
         let w = gather(weights, &self.rows);
         self.weight_sum = w.iter().sum();
         self.weights = Some(w);
+        Ok(self)
+    }
+
+    /// Add known terms to the logits: K per row of the design, row after row (`offset[i·K + k]`
+    /// is added to row i's logit of class k), finite.
+    pub fn with_offset(mut self, offset: &[f64]) -> Result<Self, LossError> {
+        let k = self.k;
+        crate::per_row("offsets (K per row)", offset, self.x.n_rows() * k)?;
+        if let Some((idx, &value)) = offset.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(LossError::InvalidOffset {
+                row: idx / k,
+                value,
+            });
+        }
+        let mut gathered = Vec::with_capacity(self.rows.len() * k);
+        for pos in 0..self.rows.len() {
+            let i = self.rows.row_at(pos);
+            gathered.extend_from_slice(&offset[i * k..(i + 1) * k]);
+        }
+        self.offset = Some(gathered);
         Ok(self)
     }
 
@@ -167,6 +191,23 @@ impl<'a> MultinomialLogLoss<'a> {
         self.weights.as_ref().map_or(1.0, |w| w[pos])
     }
 
+    /// The offset of row `pos` of the pass for class `class` (0 without offsets).
+    pub fn offset(&self, pos: usize, class: usize) -> f64 {
+        self.offset
+            .as_ref()
+            .map_or(0.0, |o| o[pos * self.k + class])
+    }
+
+    /// Whether the loss adds offsets to the logits.
+    pub fn has_offset(&self) -> bool {
+        self.offset.is_some()
+    }
+
+    /// Whether each class has an intercept (the last parameter of its block).
+    pub fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
     fn check(&self, what: &'static str, v: &DVector<f64>) -> Result<(), LossError> {
         if v.len() == self.dim() {
             Ok(())
@@ -202,6 +243,7 @@ impl<'a> MultinomialLogLoss<'a> {
         let (w, b) = self.split(theta);
         let mut z = vec![0.0; self.n_samples() * self.k];
         self.x.multi_logits(self.rows, &w, &b, &mut z)?;
+        add_offset(self.offset.as_deref(), 0, &mut z);
         Ok(DMatrix::from_row_slice(self.n_samples(), self.k, &z))
     }
 
@@ -210,6 +252,7 @@ impl<'a> MultinomialLogLoss<'a> {
         let (w, b) = self.split(theta);
         let mut z = vec![0.0; self.n_samples() * self.k];
         self.x.multi_logits(self.rows, &w, &b, &mut z)?;
+        add_offset(self.offset.as_deref(), 0, &mut z);
         for row in z.chunks_exact_mut(self.k) {
             softmax_in_place(row);
         }
@@ -231,9 +274,9 @@ impl<'a> MultinomialLogLoss<'a> {
         self.check("parameters", theta)?;
         self.check("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
-        let (y, weights) = (&self.y, self.weights.as_deref());
+        let (y, weights, offset) = (&self.y, self.weights.as_deref(), self.offset.as_deref());
         let sums = self.x.multi_pass(self.rows, &w, &b, |first, z, l| {
-            residuals(self.k, y, weights, first, z, l)
+            residuals(self.k, y, weights, offset, first, z, l)
         })?;
         Ok(self.finish(&sums, theta, 1.0 / self.weight_sum, grad))
     }
@@ -261,10 +304,17 @@ impl<'a> MultinomialLogLoss<'a> {
             .weights
             .as_ref()
             .map(|w| batch.iter().map(|&p| w[p]).collect());
+        let k = self.k;
+        let offset: Option<Vec<f64>> = self.offset.as_ref().map(|o| {
+            batch
+                .iter()
+                .flat_map(|&p| o[p * k..(p + 1) * k].iter().copied())
+                .collect()
+        });
         let (w, b) = self.split(theta);
         let sel = self.x.rows(Some(&rows))?;
         let sums = self.x.multi_pass(sel, &w, &b, |first, z, l| {
-            residuals(self.k, &y, weights.as_deref(), first, z, l)
+            residuals(k, &y, weights.as_deref(), offset.as_deref(), first, z, l)
         })?;
         let scale = n as f64 / (batch.len() as f64 * self.weight_sum);
         Ok(self.finish(&sums, theta, scale, grad))
@@ -299,30 +349,52 @@ impl<'a> MultinomialLogLoss<'a> {
         self.check("parameters", theta)?;
         let (k, p, d) = (self.k, self.params_per_class(), self.x.n_cols());
         let probs = self.probabilities(theta)?;
-        let n = self.n_samples();
+        let mut h = self.block_gram(|i, a, b| {
+            let (pa, pb) = (probs[i * k + a], probs[i * k + b]);
+            self.weight(i) * pa * (f64::from(u8::from(a == b)) - pb)
+        })?;
+        h /= self.weight_sum;
+        for a in 0..k {
+            for j in 0..d {
+                h[(a * p + j, a * p + j)] += self.l2;
+            }
+        }
+        Ok(h)
+    }
+
+    /// Σᵢ sᵢ gᵢgᵢᵀ with gᵢ = (rᵢₖ x̃ᵢ)ₖ the score of row i (rᵢₖ = pᵢₖ − [k = yᵢ]), K·p × K·p: the
+    /// meat of a sandwich covariance with sᵢ read as frequency weights (row i counted sᵢ times).
+    pub fn score_outer_product(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
+        self.check("parameters", theta)?;
+        let k = self.k;
+        let probs = self.probabilities(theta)?;
+        let y = &self.y;
+        let r = |i: usize, a: usize| probs[i * k + a] - f64::from(u8::from(y[i] == a));
+        self.block_gram(|i, a, b| self.weight(i) * r(i, a) * r(i, b))
+    }
+
+    /// The symmetric K·p × K·p matrix whose block (a, b) is Σᵢ c(i, a, b) x̃ᵢx̃ᵢᵀ; K(K+1)/2
+    /// Gram passes over X.
+    fn block_gram(
+        &self,
+        c: impl Fn(usize, usize, usize) -> f64,
+    ) -> Result<DMatrix<f64>, LossError> {
+        let (k, p) = (self.k, self.params_per_class());
         let mut h = DMatrix::zeros(k * p, k * p);
-        let mut c = vec![0.0; n];
+        let mut ci = vec![0.0; self.n_samples()];
         for a in 0..k {
             for b in a..k {
-                for (i, ci) in c.iter_mut().enumerate() {
-                    let pa = probs[i * k + a];
-                    let pb = probs[i * k + b];
-                    *ci = self.weight(i) * pa * (f64::from(u8::from(a == b)) - pb);
+                for (i, v) in ci.iter_mut().enumerate() {
+                    *v = c(i, a, b);
                 }
                 // Off-diagonal blocks have negative weights: split into |c| parts by sign.
-                let block = signed_gram(self.x, self.rows, &c, self.fit_intercept)?;
+                let block = signed_gram(self.x, self.rows, &ci, self.fit_intercept)?;
                 for u in 0..p {
                     for v in 0..p {
                         h[(a * p + u, b * p + v)] = block[(u, v)];
                         h[(b * p + v, a * p + u)] = block[(u, v)];
                     }
                 }
-            }
-        }
-        h /= self.weight_sum;
-        for a in 0..k {
-            for j in 0..d {
-                h[(a * p + j, a * p + j)] += self.l2;
             }
         }
         Ok(h)
@@ -338,6 +410,16 @@ impl<'a> MultinomialLogLoss<'a> {
             loss: self,
             probs: self.probabilities(theta)?,
         })
+    }
+}
+
+/// Adds offsets to a block of row-major logits that starts at entry `first` of the pass's
+/// row-major offsets (row × K + class).
+fn add_offset(offset: Option<&[f64]>, first: usize, z: &mut [f64]) {
+    if let Some(o) = offset {
+        for (zi, oi) in z.iter_mut().zip(&o[first..]) {
+            *zi += oi;
+        }
     }
 }
 
@@ -364,10 +446,12 @@ fn residuals(
     k: usize,
     y: &[usize],
     weights: Option<&[f64]>,
+    offset: Option<&[f64]>,
     first: usize,
     z: &mut [f64],
     l: &mut [f64],
 ) {
+    add_offset(offset, first * k, z);
     for (r, (row, lr)) in z.chunks_exact_mut(k).zip(l.iter_mut()).enumerate() {
         let yi = y[first + r];
         let zy = row[yi];
@@ -478,6 +562,97 @@ mod tests {
         let mut g = DVector::zeros(6);
         let vm = m.value_grad(&tm, &mut g).unwrap();
         assert!((vm - b.value(&tb).unwrap()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn offsets_shift_the_logits_and_reduce_to_the_binary_offset() {
+        let (x, _) = data();
+        let y = [0, 1, 1, 0, 1, 0];
+        let o = [0.3, -1.2, 0.0, 2.0, 0.5, -0.4];
+        // Class 0 gets no offset, class 1 gets oᵢ: softmax over (0, z + o) is σ(z + o).
+        let om: Vec<f64> = o.iter().flat_map(|&v| [0.0, v]).collect();
+        let m = MultinomialLogLoss::new(&x, &y, 2)
+            .unwrap()
+            .with_offset(&om)
+            .unwrap();
+        let b = LogLoss::new(&x, &y.map(|v| v as f64))
+            .unwrap()
+            .with_offset(&o)
+            .unwrap();
+        let tb = DVector::from_vec(vec![0.4, -0.7, 0.2]);
+        let mut tm = DVector::zeros(6);
+        tm.rows_mut(3, 3).copy_from(&tb);
+        assert!((m.value(&tm).unwrap() - b.value(&tb).unwrap()).abs() < 1e-15);
+        // Gradient and Hessian with offsets and weights against finite differences, on a row
+        // selection with a repeat; the mini-batch of every position equals the full pass.
+        let rows = [5, 0, 2, 2, 4];
+        let o3: Vec<f64> = (0..18).map(|i| ((i * 5) % 7) as f64 * 0.3 - 0.9).collect();
+        let l = MultinomialLogLoss::on_rows(&x, Some(&rows), &[0, 1, 2, 0, 1, 2], 3)
+            .unwrap()
+            .with_sample_weight(&[1.0, 2.0, 0.5, 1.0, 1.0, 3.0])
+            .unwrap()
+            .with_offset(&o3)
+            .unwrap();
+        assert_eq!(l.offset(1, 2), o3[2]);
+        let theta = DVector::from_fn(l.dim(), |i, _| ((i * 7) % 5) as f64 * 0.2 - 0.4);
+        let mut g = DVector::zeros(l.dim());
+        let v = l.value_grad(&theta, &mut g).unwrap();
+        let mut gb = DVector::zeros(l.dim());
+        let vb = l
+            .value_grad_rows(&theta, &[0, 1, 2, 3, 4], &mut gb)
+            .unwrap();
+        assert!((v - vb).abs() < 1e-14 && (&g - &gb).amax() < 1e-14);
+        let h = l.hessian(&theta).unwrap();
+        let eps = 1e-6;
+        for j in 0..l.dim() {
+            let (mut tp, mut tm) = (theta.clone(), theta.clone());
+            tp[j] += eps;
+            tm[j] -= eps;
+            let (mut gp, mut gm) = (DVector::zeros(l.dim()), DVector::zeros(l.dim()));
+            let fp = l.value_grad(&tp, &mut gp).unwrap();
+            let fm = l.value_grad(&tm, &mut gm).unwrap();
+            assert!(((fp - fm) / (2.0 * eps) - g[j]).abs() < 1e-8);
+            assert!(((gp - gm) / (2.0 * eps) - h.column(j)).amax() < 1e-7);
+        }
+        assert!(matches!(
+            MultinomialLogLoss::new(&x, &y, 2).unwrap().with_offset(&o),
+            Err(LossError::LengthMismatch { .. })
+        ));
+        let mut bad = om.clone();
+        bad[7] = f64::NAN;
+        assert!(matches!(
+            MultinomialLogLoss::new(&x, &y, 2)
+                .unwrap()
+                .with_offset(&bad),
+            Err(LossError::InvalidOffset { row: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn score_outer_product_sums_weighted_score_outer_products() {
+        let (x, y) = data();
+        let sw = [1.0, 2.0, 0.5, 1.0, 1.0, 3.0];
+        let l = MultinomialLogLoss::new(&x, &y, 3)
+            .unwrap()
+            .with_sample_weight(&sw)
+            .unwrap();
+        let theta = DVector::from_fn(l.dim(), |i, _| ((i * 3) % 4) as f64 * 0.25 - 0.3);
+        let m = l.score_outer_product(&theta).unwrap();
+        // Each row's score is the gradient of its own loss: single-row losses give it.
+        let mut want = DMatrix::zeros(l.dim(), l.dim());
+        for i in 0..6 {
+            let one = MultinomialLogLoss::on_rows(
+                &x,
+                Some(std::slice::from_ref(&[0, 1, 2, 3, 4, 5][i])),
+                &y,
+                3,
+            )
+            .unwrap();
+            let mut g = DVector::zeros(l.dim());
+            one.value_grad(&theta, &mut g).unwrap();
+            want += sw[i] * &g * g.transpose();
+        }
+        assert!((m - want).amax() < 1e-13);
     }
 
     #[test]

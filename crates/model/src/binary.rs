@@ -4,6 +4,7 @@ use crate::inference::{self, Summary};
 use crate::labels::{two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
+use crate::statistics::{self, ModelStatistics};
 use crate::ModelError;
 use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::LogLoss;
@@ -194,6 +195,9 @@ pub struct FittedLogisticRegression<L> {
     pub(crate) std_errors: Option<DVector<f64>>,
     pub(crate) inference_note: Option<String>,
     pub(crate) report: FitReport,
+    /// Log-likelihood, LR test, AIC, BIC, … of unpenalized fits (absent in older files).
+    #[serde(default)]
+    pub(crate) statistics: Option<ModelStatistics>,
 }
 
 /// The rows a fit uses (all of X's, or the selection, checked against X), after checking that X
@@ -244,6 +248,18 @@ impl ValidParams {
         y: &[L],
         opts: FitOptions<'_, L>,
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
+        self.fit_from(x, y, opts, None)
+    }
+
+    /// [`fit_with`](Self::fit_with) from the parameters `start` (coefficients, then the
+    /// intercept if fitted) when given, instead of zeros or `opts.warm_start`.
+    pub(crate) fn fit_from<'x, L: Label>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: FitOptions<'_, L>,
+        start: Option<DVector<f64>>,
+    ) -> Result<FittedLogisticRegression<L>, ModelError> {
         let x = x.into_design()?;
         let x: &Design<'_> = &x;
         let d = x.n_cols();
@@ -273,9 +289,22 @@ impl ValidParams {
             loss = loss.with_l2(lambda2)?;
         }
 
-        let x0 = match opts.warm_start {
-            Some(prev) => prev.warm_start_point(d, self.fit_intercept())?,
-            None => DVector::zeros(loss.dim()),
+        let x0 = match (start, opts.warm_start) {
+            (Some(x0), _) => x0,
+            (None, Some(prev)) => {
+                if let (Some(theirs), Some(ours)) = (prev.feature_names(), &opts.feature_names) {
+                    if theirs != ours.as_slice() {
+                        return Err(ModelError::FeatureNames {
+                            detail: format!(
+                                "the warm-start model's features differ: {}",
+                                feature_difference(theirs, ours)
+                            ),
+                        });
+                    }
+                }
+                prev.warm_start_point(d, self.fit_intercept())?
+            }
+            (None, None) => DVector::zeros(loss.dim()),
         };
         let mut no_obs = NoObserver;
         let obs: &mut dyn Observer = match opts.observer {
@@ -315,19 +344,16 @@ impl ValidParams {
             })
         };
         let fit_report = FitReport::new(solved.solver, &report, solved.stages, scale, separable);
-        let (std_errors, inference_note) = match (self.penalty(), separable) {
-            (Penalty::None, true) => (
-                None,
-                Some("standard errors do not exist: the classes are perfectly separated".into()),
-            ),
-            (Penalty::None, false) => match inference::std_errors(&loss, &report.x) {
-                Ok(se) => (Some(se), None),
-                Err(reason) => (None, Some(reason)),
-            },
-            (_, _) => (
-                None,
-                Some("standard errors need an unpenalized fit (penalty none)".to_string()),
-            ),
+        let (std_errors, inference_note, statistics) = if self.penalty() != Penalty::None {
+            (None, Some(PENALIZED_NOTE.to_string()), None)
+        } else if separable {
+            (None, Some(SEPARATED_NOTE.to_string()), None)
+        } else {
+            let stats = binary_statistics(&loss, &report.x);
+            match inference::std_errors(&loss, &report.x, self.cov_type()) {
+                Ok(se) => (Some(se), None, stats),
+                Err(reason) => (None, Some(reason), stats),
+            }
         };
         Ok(FittedLogisticRegression {
             params: self.clone(),
@@ -338,7 +364,41 @@ impl ValidParams {
             std_errors,
             inference_note,
             report: fit_report,
+            statistics,
         })
+    }
+}
+
+/// Why a penalized fit has no standard errors or model statistics.
+pub(crate) const PENALIZED_NOTE: &str =
+    "standard errors and model statistics need an unpenalized fit (penalty none)";
+/// Why a separated fit has none.
+pub(crate) const SEPARATED_NOTE: &str =
+    "standard errors and model statistics do not exist: the classes are perfectly separated";
+
+/// The model statistics of an unpenalized binary fit at its optimum `theta` (`None` if the
+/// null model cannot be fitted).
+fn binary_statistics(loss: &LogLoss<'_>, theta: &DVector<f64>) -> Option<ModelStatistics> {
+    let s = loss.weight_sum();
+    let llf = -loss.value(theta).ok()? * s;
+    let offset = |pos: usize, k: usize| if k == 1 { loss.offset(pos) } else { 0.0 };
+    let llnull = statistics::null_log_likelihood(
+        loss.n_samples(),
+        2,
+        |pos| usize::from(loss.is_positive(pos)),
+        |pos| loss.weight(pos),
+        loss.has_offset()
+            .then_some(&offset as &dyn Fn(usize, usize) -> f64),
+    )?;
+    let p = loss.dim();
+    Some(ModelStatistics::new(llf, llnull, s, p, p.saturating_sub(1)))
+}
+
+/// How `found` differs from `expected`, in the words of [`ModelError::feature_mismatch`].
+fn feature_difference(expected: &[String], found: &[String]) -> String {
+    match ModelError::feature_mismatch(expected, found) {
+        ModelError::FeatureNames { detail } => detail,
+        other => other.to_string(),
     }
 }
 
@@ -556,7 +616,19 @@ impl<L: Label> FittedLogisticRegression<L> {
             names.push("intercept".into());
             coef.push(self.intercept);
         }
-        Ok(Summary::new(names, coef, se.iter().copied().collect()))
+        Ok(Summary::new(names, coef, se.iter().copied().collect())
+            .with_statistics(self.params.cov_type(), self.statistics.clone()))
+    }
+
+    /// Log-likelihood, LR test, AIC, BIC, pseudo-R² and deviance of an unpenalized fit; `None`
+    /// for penalized or separated fits (see [`inference_note`](Self::inference_note)).
+    pub fn statistics(&self) -> Option<&ModelStatistics> {
+        self.statistics.as_ref()
+    }
+
+    /// Why there are no standard errors (or statistics), when there are none.
+    pub fn inference_note(&self) -> Option<&str> {
+        self.inference_note.as_deref()
     }
 
     fn warm_start_point(&self, d: usize, intercept: bool) -> Result<DVector<f64>, ModelError> {

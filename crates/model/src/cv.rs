@@ -540,6 +540,7 @@ impl ValidParams {
                 rows: sel,
                 sample_weight,
                 feature_names,
+                ..MultiFitOptions::default()
             };
             match multi_class {
                 MultiClass::Multinomial => {

@@ -127,19 +127,21 @@ impl<L: Label> FittedModel<L> {
     }
 
     /// Logits of the rows `rows` of X (every row when `None`): n × 1 for a binary model (the
-    /// positive class's logit), n × K otherwise.
+    /// positive class's logit), n × K otherwise. Offsets: one per row of X for a binary model, K
+    /// per row (row-major, as `MultiFitOptions::offset`) for the others.
     pub fn decision_function_on(
         &self,
         x: &Design<'_>,
         rows: Option<&[usize]>,
+        offset: Option<&[f64]>,
     ) -> Result<DMatrix<f64>, ModelError> {
         match self {
             FittedModel::Binary(m) => {
-                let z = m.decision_function_on(x, rows, None)?;
+                let z = m.decision_function_on(x, rows, offset)?;
                 Ok(DMatrix::from_column_slice(z.len(), 1, z.as_slice()))
             }
-            FittedModel::Multinomial(m) => m.decision_function_on(x, rows),
-            FittedModel::OneVsRest(m) => m.decision_function_on(x, rows),
+            FittedModel::Multinomial(m) => m.decision_function_with(x, rows, offset),
+            FittedModel::OneVsRest(m) => m.decision_function_with(x, rows, offset),
         }
     }
 
@@ -150,7 +152,7 @@ impl<L: Label> FittedModel<L> {
         x: &Design<'_>,
         rows: Option<&[usize]>,
     ) -> Result<DMatrix<f64>, ModelError> {
-        let z = self.decision_function_on(x, rows)?;
+        let z = self.decision_function_on(x, rows, None)?;
         Ok(proba_from_logits(self.kind(), &z))
     }
 
@@ -160,7 +162,7 @@ impl<L: Label> FittedModel<L> {
         x: &Design<'_>,
         rows: Option<&[usize]>,
     ) -> Result<Vec<usize>, ModelError> {
-        let z = self.decision_function_on(x, rows)?;
+        let z = self.decision_function_on(x, rows, None)?;
         Ok(argmax_from_logits(self.kind(), &z))
     }
 

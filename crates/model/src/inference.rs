@@ -1,29 +1,66 @@
 //! Statistical inference for an unpenalized fit, as statsmodels' `Logit` reports it: standard
 //! errors from the inverse of the observed information (the Hessian of the summed log loss at the
-//! optimum), z-scores, two-sided p-values and 95% Wald confidence intervals.
+//! optimum) or from a robust sandwich ([`CovType`]), z-scores, two-sided p-values and 95% Wald
+//! confidence intervals, with the model's statistics above the table.
 
+use crate::statistics::{CovType, ModelStatistics};
 use logreg_loss::LogLoss;
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 /// z such that P(|Z| ≤ z) = 0.95 for a standard normal Z.
 const Z_975: f64 = 1.959_963_984_540_054;
 
-/// Standard errors of all parameters at `theta`, or the reason they do not exist.
-pub(crate) fn std_errors(loss: &LogLoss<'_>, theta: &DVector<f64>) -> Result<DVector<f64>, String> {
-    let h = loss.hessian(theta).map_err(|e| e.to_string())?;
-    // The loss is a weighted mean; the information matrix is the Hessian of the weighted sum.
-    let info = h * loss.weight_sum();
+/// The covariance of the estimates from the observed information `info` (the Hessian of the
+/// summed log loss at the optimum) and, for the robust types, the scores' outer products `meat`
+/// (computed only then, by the closure), with `nobs` observations: see [`CovType`]. The reason
+/// when it does not exist.
+pub(crate) fn covariance(
+    info: DMatrix<f64>,
+    meat: impl FnOnce() -> Result<DMatrix<f64>, String>,
+    cov_type: CovType,
+    nobs: f64,
+) -> Result<DMatrix<f64>, String> {
+    let p = info.nrows();
     let chol = info.cholesky().ok_or_else(|| {
         "the information matrix is singular (collinear features or separated classes)".to_string()
     })?;
-    let cov = chol.inverse();
-    let se = cov.diagonal().map(f64::sqrt);
-    if se.iter().all(|s| s.is_finite() && *s > 0.0) {
-        Ok(se)
+    let bread = chol.inverse();
+    let cov = match cov_type {
+        CovType::Nonrobust => bread,
+        CovType::Hc0 | CovType::Hc1 => {
+            let sandwich = &bread * meat()? * &bread;
+            if cov_type == CovType::Hc0 {
+                sandwich
+            } else if nobs > p as f64 {
+                sandwich * (nobs / (nobs - p as f64))
+            } else {
+                return Err(format!(
+                    "HC1 needs more observations than parameters ({nobs} observations, {p} parameters)"
+                ));
+            }
+        }
+    };
+    if cov.diagonal().iter().all(|v| v.is_finite() && *v > 0.0) {
+        Ok(cov)
     } else {
         Err("the information matrix is numerically singular".into())
     }
+}
+
+/// Standard errors of a binary fit's parameters at `theta` (the optimum), or the reason they do
+/// not exist.
+pub(crate) fn std_errors(
+    loss: &LogLoss<'_>,
+    theta: &DVector<f64>,
+    cov_type: CovType,
+) -> Result<DVector<f64>, String> {
+    let h = loss.hessian(theta).map_err(|e| e.to_string())?;
+    // The loss is a weighted mean; the information matrix is the Hessian of the weighted sum.
+    let info = h * loss.weight_sum();
+    let meat = || loss.score_outer_product(theta).map_err(|e| e.to_string());
+    let cov = covariance(info, meat, cov_type, loss.weight_sum())?;
+    Ok(cov.diagonal().map(f64::sqrt))
 }
 
 /// The complementary error function, erfc(x) = 1 − erf(x), to about 1e-15 relative.
@@ -95,6 +132,12 @@ pub struct Summary {
     pub ci_low: Vec<f64>,
     /// Upper ends of the 95% confidence intervals.
     pub ci_high: Vec<f64>,
+    /// How the standard errors were computed.
+    #[serde(default)]
+    pub cov_type: CovType,
+    /// The model's statistics (log-likelihood, LR test, AIC, BIC, …), when known.
+    #[serde(default)]
+    pub statistics: Option<ModelStatistics>,
 }
 
 impl Summary {
@@ -118,12 +161,29 @@ impl Summary {
             coef,
             std_errors,
             z,
+            cov_type: CovType::Nonrobust,
+            statistics: None,
         }
+    }
+
+    /// The same table, with the covariance type and model statistics it came with.
+    pub fn with_statistics(
+        mut self,
+        cov_type: CovType,
+        statistics: Option<ModelStatistics>,
+    ) -> Self {
+        self.cov_type = cov_type;
+        self.statistics = statistics;
+        self
     }
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(stats) = &self.statistics {
+            write!(f, "{stats}")?;
+        }
+        writeln!(f, "{:<18}{:>14}", "Covariance Type:", self.cov_type.name())?;
         let w = self.names.iter().map(|n| n.len()).max().unwrap_or(0).max(9);
         writeln!(
             f,

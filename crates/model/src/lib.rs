@@ -33,6 +33,7 @@ mod path;
 mod persist;
 mod precondition;
 mod solve;
+mod statistics;
 
 pub use binary::{
     logit_threshold, ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression,
@@ -43,13 +44,16 @@ pub use cv::{cross_val_accuracy, CGrid, CvChoice, CvOptions, CvPath, CvResult, C
 pub use fitted::{argmax_from_logits, log_loss_from_logits, proba_from_logits, FittedModel};
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, two_classes, Label};
-pub use multiclass::{FittedMultinomial, FittedOneVsRest, MultiFitOptions};
+pub use multiclass::{
+    FittedMultinomial, FittedOneVsRest, MultiFitOptions, MultiWarmStart, MultinomialSummary,
+};
 pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
 pub use path::{c_grid, ModelKind, MultiClass, PathOptions, PathPoint, RegularizationPath};
 pub use persist::{
     from_versioned_json, read_text, to_versioned_json, write_atomic, write_new, FORMAT_VERSION,
 };
 pub use solve::LossObjective;
+pub use statistics::{chi2_sf, gamma_q, ln_gamma, CovType, ModelStatistics};
 
 use logreg_linalg_core::LinalgError;
 use logreg_loss::LossError;

@@ -5,6 +5,7 @@
 
 use crate::cd::CoordinateDescent;
 use crate::path::MultiClass;
+use crate::statistics::CovType;
 use crate::ModelError;
 use logreg_optim::{
     GradientDescent, Lbfgs, LearningRate, Newton, NewtonCg, OwlQn, Sgd, SolverConfig,
@@ -361,6 +362,8 @@ pub struct LogisticRegressionParams {
     /// How more than two classes are modelled where the caller does not say (the command line,
     /// `Classifier`, cross-validation).
     pub(crate) multi_class: MultiClass,
+    /// How standard errors are computed (unpenalized fits).
+    pub(crate) cov_type: CovType,
 }
 
 impl Default for LogisticRegressionParams {
@@ -374,6 +377,7 @@ impl Default for LogisticRegressionParams {
             class_weight: ClassWeight::None,
             seed: 0,
             multi_class: MultiClass::Multinomial,
+            cov_type: CovType::Nonrobust,
         }
     }
 }
@@ -465,6 +469,14 @@ impl LogisticRegressionParams {
         self
     }
 
+    /// How the standard errors of an unpenalized fit are computed (statsmodels' `cov_type`;
+    /// default nonrobust). A robust type with a penalty is refused by [`check`](Self::check):
+    /// penalized fits have no standard errors.
+    pub fn cov_type(mut self, cov_type: CovType) -> Self {
+        self.cov_type = cov_type;
+        self
+    }
+
     /// Validate every setting, naming the first one out of range.
     pub fn check(self) -> Result<ValidParams, ModelError> {
         let bad = |name: &'static str, value: String, expected: &'static str| {
@@ -499,6 +511,13 @@ impl LogisticRegressionParams {
             if !(tol.is_finite() && tol >= 0.0) {
                 return bad("tol", tol.to_string(), "a finite number >= 0");
             }
+        }
+        if self.cov_type != CovType::Nonrobust && self.penalty != Penalty::None {
+            return bad(
+                "cov_type",
+                self.cov_type.name().into(),
+                "nonrobust unless the penalty is none (penalized fits have no standard errors)",
+            );
         }
         self.solver.validate()?;
         Ok(ValidParams(self))
@@ -563,6 +582,11 @@ impl ValidParams {
     pub fn tol(&self) -> Option<f64> {
         self.0.tol
     }
+
+    /// How standard errors are computed.
+    pub fn cov_type(&self) -> CovType {
+        self.0.cov_type
+    }
 }
 
 /// The parameters as files store them: this version's shape, or the flat one files of format
@@ -588,6 +612,8 @@ struct ParamsFile {
     seed: u64,
     #[serde(default)]
     multi_class: MultiClass,
+    #[serde(default)]
+    cov_type: CovType,
 }
 
 /// The solver as a file gives it: a configuration (this version) or a bare name (version 1).
@@ -671,6 +697,7 @@ impl<'de> Deserialize<'de> for LogisticRegressionParams {
             class_weight: f.class_weight,
             seed: f.seed,
             multi_class: f.multi_class,
+            cov_type: f.cov_type,
         })
     }
 }
@@ -694,6 +721,15 @@ mod tests {
         assert_eq!(name_of(p().c(f64::NAN).check().unwrap_err()), "c");
         assert_eq!(name_of(p().max_iter(0).check().unwrap_err()), "max_iter");
         assert_eq!(name_of(p().tol(-1e-3).check().unwrap_err()), "tol");
+        assert_eq!(
+            name_of(p().cov_type(CovType::Hc1).check().unwrap_err()),
+            "cov_type"
+        );
+        assert!(p()
+            .penalty(Penalty::None)
+            .cov_type(CovType::Hc1)
+            .check()
+            .is_ok());
         assert_eq!(
             name_of(p().solver(Solver::gd(0.0)).check().unwrap_err()),
             "learning_rate"

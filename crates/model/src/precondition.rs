@@ -242,6 +242,34 @@ impl HessianOperator for ScaledOperator<'_> {
         self.scaling.gradient_to_scaled(out);
         Ok(())
     }
+
+    /// diag(TᵀHT): column j of T is sⱼ(eⱼ − μⱼe_b), so the entry is
+    /// sⱼ²(Hⱼⱼ − 2μⱼH_jb + μⱼ²H_bb), with H's intercept column from one product per class.
+    fn diagonal(&self) -> Result<Option<DVector<f64>>, OptimError> {
+        let Some(mut diag) = self.inner.diagonal()? else {
+            return Ok(None);
+        };
+        let sc = self.scaling;
+        let (d, p) = (sc.d(), sc.per_class());
+        let mut column = DVector::zeros(diag.len());
+        for c in 0..sc.classes {
+            let hb = if sc.intercept {
+                let e = DVector::from_fn(diag.len(), |i, _| f64::from(u8::from(i == c * p + d)));
+                self.inner.apply(&e, &mut column)?;
+                Some(column.as_slice()[c * p..(c + 1) * p].to_vec())
+            } else {
+                None
+            };
+            let block = &mut diag.as_mut_slice()[c * p..(c + 1) * p];
+            let hbb = if sc.intercept { block[d] } else { 0.0 };
+            for j in 0..d {
+                let (s, mu) = (sc.scale[j], sc.shift[j]);
+                let hjb = hb.as_ref().map_or(0.0, |h| h[j]);
+                block[j] = s * s * (block[j] - 2.0 * mu * hjb + mu * mu * hbb);
+            }
+        }
+        Ok(Some(diag))
+    }
 }
 
 #[cfg(test)]

@@ -26,15 +26,40 @@ fn eval_err(e: LossError) -> OptimError {
 }
 
 /// A loss's Hessian operator as an `optim` one.
-struct Operator<F>(F);
+struct Operator<H>(H);
 
-impl<F> HessianOperator for Operator<F>
-where
-    F: Fn(&DVector<f64>) -> Result<DVector<f64>, LossError>,
-{
+/// What the two losses' Hessian operators offer.
+trait LossHessian {
+    fn product(&self, v: &DVector<f64>) -> Result<DVector<f64>, LossError>;
+    fn diagonal(&self) -> Option<Result<DVector<f64>, LossError>>;
+}
+
+impl LossHessian for logreg_loss::LogLossHessian<'_, '_> {
+    fn product(&self, v: &DVector<f64>) -> Result<DVector<f64>, LossError> {
+        self.apply(v)
+    }
+    fn diagonal(&self) -> Option<Result<DVector<f64>, LossError>> {
+        Some(logreg_loss::LogLossHessian::diagonal(self))
+    }
+}
+
+impl LossHessian for logreg_loss::MultinomialHessian<'_, '_> {
+    fn product(&self, v: &DVector<f64>) -> Result<DVector<f64>, LossError> {
+        self.apply(v)
+    }
+    fn diagonal(&self) -> Option<Result<DVector<f64>, LossError>> {
+        None
+    }
+}
+
+impl<H: LossHessian> HessianOperator for Operator<H> {
     fn apply(&self, v: &DVector<f64>, out: &mut DVector<f64>) -> Result<(), OptimError> {
-        out.copy_from(&(self.0)(v).map_err(eval_err)?);
+        out.copy_from(&self.0.product(v).map_err(eval_err)?);
         Ok(())
+    }
+
+    fn diagonal(&self) -> Result<Option<DVector<f64>>, OptimError> {
+        self.0.diagonal().transpose().map_err(eval_err)
     }
 }
 
@@ -59,8 +84,7 @@ macro_rules! loss_objective {
                 &'s self,
                 x: &DVector<f64>,
             ) -> Result<Box<dyn HessianOperator + 's>, OptimError> {
-                let h = self.0.hessian_operator(x).map_err(eval_err)?;
-                Ok(Box::new(Operator(move |v: &DVector<f64>| h.apply(v))))
+                Ok(Box::new(Operator(self.0.hessian_operator(x).map_err(eval_err)?)))
             }
             fn n_samples(&self) -> Option<usize> {
                 Some(self.0.n_samples())

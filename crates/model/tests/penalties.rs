@@ -195,7 +195,7 @@ fn wide_data_takes_the_column_path_and_agrees_with_owlqn() {
     assert!((a - b).abs() <= 1e-8 * a, "{a} vs {b}");
 
     // Multinomial: 3 classes × 301 parameters go to the column copy.
-    let y3: Vec<u8> = (0..800).map(|i| (y[i] + u8::from(i % 3 == 0))).collect();
+    let y3: Vec<u8> = (0..800).map(|i| y[i] + u8::from(i % 3 == 0)).collect();
     let m = params.fit_multinomial(&design, &y3).unwrap();
     assert!(m.report().converged, "{:?}", m.report().stop);
     assert!(

@@ -135,6 +135,12 @@ pub trait Objective {
 pub trait HessianOperator {
     /// Write H·v into `out` (both of the objective's dimension).
     fn apply(&self, v: &DVector<f64>, out: &mut DVector<f64>) -> Result<(), OptimError>;
+
+    /// The diagonal of H, when it costs about one product (Newton-CG then preconditions its
+    /// conjugate gradients with it); `None` by default.
+    fn diagonal(&self) -> Result<Option<DVector<f64>>, OptimError> {
+        Ok(None)
+    }
 }
 
 /// A solver's configuration: its settings, checked, and the state ([`Step`]) and stopping rule

@@ -161,6 +161,7 @@ enum Mark {
     Scatter(Vec<(f64, f64)>),
     Reference(Vec<(f64, f64)>),
     Boundary { w: [f64; 2], b: f64 },
+    Text(Vec<(f64, f64)>, Vec<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +256,14 @@ impl Chart {
     /// Adds a dashed grey line (a chance diagonal, a baseline) that takes no palette colour.
     pub fn reference_line(self, name: impl Into<String>, points: &[(f64, f64)]) -> Chart {
         self.layer(name, Mark::Reference(points.to_vec()))
+    }
+
+    /// Writes `texts[i]` just above `points[i]` (counts beside a curve's points, say); a text
+    /// layer takes no colour and no legend entry, and its points count towards the axis ranges.
+    /// Extra points or texts without a partner are ignored.
+    pub fn labels(self, points: &[(f64, f64)], texts: &[String]) -> Chart {
+        let n = points.len().min(texts.len());
+        self.layer("", Mark::Text(points[..n].to_vec(), texts[..n].to_vec()))
     }
 
     /// Adds the straight line `w[0]·x + w[1]·y + b = 0` across the whole plot area.
@@ -382,7 +391,7 @@ impl Chart {
         let mut out = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
             let points = match &layer.mark {
-                Mark::Line(p) | Mark::Scatter(p) | Mark::Reference(p) => p,
+                Mark::Line(p) | Mark::Scatter(p) | Mark::Reference(p) | Mark::Text(p, _) => p,
                 Mark::Boundary { .. } => {
                     out.push(Vec::new());
                     continue;
@@ -478,6 +487,19 @@ impl Chart {
                             .flatten()
                             .filter(|&&p| view.contains(p))
                             .map(unit)
+                            .collect(),
+                    ),
+                ),
+                Mark::Text(_, texts) => (
+                    Style::Text,
+                    Shape::Labels(
+                        points
+                            .iter()
+                            .zip(texts)
+                            .filter_map(|(p, t)| {
+                                p.filter(|&p| view.contains(p))
+                                    .map(|p| (unit(&p), t.clone()))
+                            })
                             .collect(),
                     ),
                 ),
@@ -632,12 +654,15 @@ enum Style {
     Dots(&'static str),
     Reference,
     Boundary,
+    Text,
 }
 
 enum Shape {
     /// Connected pieces of a line; a piece of one point is drawn as a dot.
     Runs(Vec<Vec<(f64, f64)>>),
     Dots(Vec<(f64, f64)>),
+    /// Texts centred just above their points.
+    Labels(Vec<((f64, f64), String)>),
 }
 
 /// The plot area in pixels.
@@ -787,8 +812,24 @@ fn draw_layer(svg: &mut Svg, frame: &Frame, layer: &Placed) {
         Style::Reference => (REFERENCE_COLOR, 1.5, " stroke-dasharray=\"6 4\""),
         Style::Boundary => (BOUNDARY_COLOR, 2.0, " stroke-dasharray=\"10 4\""),
         Style::Dots(c) => (c, 0.0, ""),
+        Style::Text => (REFERENCE_COLOR, 0.0, ""),
     };
     match &layer.shape {
+        Shape::Labels(labels) => {
+            svg.put(format_args!(
+                "<g font-size=\"10\" fill=\"{colour}\" text-anchor=\"middle\" stroke=\"white\" \
+                 stroke-width=\"3\" paint-order=\"stroke\">\n"
+            ));
+            for ((u, v), text) in labels {
+                let (x, y) = px(&(*u, *v));
+                svg.put(format_args!(
+                    "<text x=\"{x:.1}\" y=\"{:.1}\">{}</text>\n",
+                    y - 8.0,
+                    escape(text)
+                ));
+            }
+            svg.put(format_args!("</g>\n"));
+        }
         Shape::Dots(points) => {
             svg.put(format_args!(
                 "<g fill=\"{colour}\" fill-opacity=\"0.75\" stroke=\"white\" stroke-width=\"0.5\">\n"
@@ -856,6 +897,7 @@ fn draw_legend(svg: &mut Svg, x: f64, y: f64, width: f64, entries: &[&Placed]) {
                 "<line x1=\"{x0:.1}\" y1=\"{row:.1}\" x2=\"{x1:.1}\" y2=\"{row:.1}\" \
                  stroke=\"{BOUNDARY_COLOR}\" stroke-width=\"2\" stroke-dasharray=\"10 4\"/>\n"
             )),
+            Style::Text => {}
         }
         svg.put(format_args!(
             "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
@@ -934,6 +976,58 @@ pub fn roc_chart(fpr_tpr: &[(f64, f64)], auc: f64) -> Chart {
         .y_range(-0.02, 1.02)
         .reference_line("chance", &[(0.0, 0.0), (1.0, 1.0)])
         .line(name, fpr_tpr)
+}
+
+/// A reliability diagram: each bin's mean predicted probability against the fraction of its
+/// samples that are positive, `(mean predicted, fraction positive, count)` per bin, with the
+/// diagonal of perfect calibration and each bin's count written above its point.
+///
+/// ```
+/// let bins = [(0.1, 0.05, 40), (0.5, 0.55, 12), (0.9, 0.85, 30)];
+/// let svg = logreg_plot::calibration_chart(&bins).to_svg()?;
+/// assert!(svg.contains(">n = 12<"));
+/// # Ok::<(), logreg_plot::PlotError>(())
+/// ```
+pub fn calibration_chart(bins: &[(f64, f64, usize)]) -> Chart {
+    let points: Vec<(f64, f64)> = bins.iter().map(|&(p, f, _)| (p, f)).collect();
+    let counts: Vec<String> = bins.iter().map(|&(_, _, n)| format!("n = {n}")).collect();
+    Chart::new("Calibration (reliability diagram)")
+        .x_label("mean predicted probability")
+        .y_label("fraction of positives")
+        .x_range(-0.02, 1.02)
+        .y_range(-0.02, 1.1)
+        .reference_line("perfectly calibrated", &[(0.0, 0.0), (1.0, 1.0)])
+        .line("model", &points)
+        .labels(&points, &counts)
+}
+
+/// Precision, recall and F1 against the probability threshold (each point `(threshold,
+/// value)`), with the threshold in use marked by a vertical dashed line.
+///
+/// ```
+/// let chart = logreg_plot::threshold_chart(&[(0.25, 0.6), (0.5, 0.8), (0.75, 0.9)],
+///     &[(0.25, 0.95), (0.5, 0.8), (0.75, 0.5)], &[(0.25, 0.73), (0.5, 0.8), (0.75, 0.64)], Some(0.5));
+/// assert!(chart.to_svg()?.contains("threshold 0.5"));
+/// # Ok::<(), logreg_plot::PlotError>(())
+/// ```
+pub fn threshold_chart(
+    precision: &[(f64, f64)],
+    recall: &[(f64, f64)],
+    f1: &[(f64, f64)],
+    chosen: Option<f64>,
+) -> Chart {
+    let mut chart = Chart::new("Precision, recall and F1 by threshold")
+        .x_label("threshold on P(positive)")
+        .y_label("score")
+        .x_range(0.0, 1.0)
+        .y_range(-0.02, 1.02)
+        .line("precision", precision)
+        .line("recall", recall)
+        .line("F1", f1);
+    if let Some(t) = chosen {
+        chart = chart.reference_line(format!("threshold {t}"), &[(t, 0.0), (t, 1.0)]);
+    }
+    chart
 }
 
 /// Two classes of 2-D points with the decision boundary `w[0]·x + w[1]·y + b = 0` drawn over them.

@@ -78,6 +78,7 @@ pub mod pipeline;
 pub mod read;
 pub mod recipes;
 pub mod schema;
+pub mod spec;
 pub mod steps;
 pub mod table;
 
@@ -91,6 +92,7 @@ pub use read::{
     CsvOptions, DEFAULT_NA_VALUES,
 };
 pub use schema::{ColumnType, Field, Schema};
+pub use spec::{BinSpec, OneHot, PipelineSpec, SpecProblem, DEFAULT_MAX_CATEGORIES};
 pub use steps::{
     Binner, BooleanEncoder, ColumnScaling, Columns, DropColumns, EncodedColumn, Fill, FittedFill,
     HandleMissing, HandleUnknown, ImputeStrategy, Imputer, MinMaxScaler, OneHotEncoder, OutOfRange,

@@ -16,7 +16,7 @@ use logreg::model::{
     Scoring,
 };
 use logreg::preprocess::recipes::{bank_marketing_pipeline, BANK_TARGET};
-use logreg::{ClassLabel, Classifier, Trained};
+use logreg::{ClassLabel, Classifier, FitColumns, Trained};
 use logreg_plot::Chart;
 use std::path::{Path, PathBuf};
 
@@ -59,6 +59,7 @@ pub fn select_with(grid: usize, folds: usize) -> Result<Selection, Error> {
     let (trained, cv) = Classifier::cross_validate_owned(
         bank,
         BANK_TARGET,
+        &FitColumns::default(),
         bank_marketing_pipeline(),
         &params,
         CvOptions {

@@ -3,16 +3,20 @@
 
 use nalgebra::DMatrix;
 
-/// (X, y) from datasets/banknote.csv: 1372 × 4 features, labels 0/1.
-pub fn banknote() -> (DMatrix<f64>, Vec<u8>) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/banknote.csv");
+/// The rows of a bundled all-numeric dataset (datasets/NAME), header skipped.
+pub fn numeric_rows(name: &str) -> Vec<Vec<f64>> {
+    let path = format!("{}/../../datasets/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(path).expect("bundled dataset");
-    let rows: Vec<Vec<f64>> = text
-        .lines()
+    text.lines()
         .skip(1)
         .filter(|l| !l.is_empty())
         .map(|l| l.split(',').map(|v| v.parse().expect("number")).collect())
-        .collect();
+        .collect()
+}
+
+/// (X, y) from datasets/banknote.csv: 1372 × 4 features, labels 0/1.
+pub fn banknote() -> (DMatrix<f64>, Vec<u8>) {
+    let rows = numeric_rows("banknote.csv");
     let x = DMatrix::from_fn(rows.len(), 4, |i, j| rows[i][j]);
     let y = rows.iter().map(|r| r[4] as u8).collect();
     (x, y)

@@ -10,11 +10,12 @@ use crate::column::CategoricalColumn;
 use crate::error::PreprocessError;
 use crate::read::cells::NaSet;
 use crate::read::options::CsvOptions;
-use crate::read::parse::{parse_rows, read_header, Parsed, Plan, Role};
+use crate::read::parse::{parse_rows, read_header, Parsed, Plan, Role, RowProblem};
 use crate::read::source::{Bytes, ReadBlocks};
 use crate::read::tokenizer::Tokenizer;
 use crate::schema::{ColumnType, Schema};
 use crate::table::{Block, Slot, Table};
+use rayon::prelude::*;
 
 /// An iterator of [`Table`] chunks with a fixed schema; see [`crate::read_csv_chunks`].
 ///
@@ -35,6 +36,9 @@ pub struct CsvChunks<R: Read> {
     rows_before_last_chunk: usize,
     done: bool,
 }
+
+/// One segment of a batch: its chunks' parsed rows, then its first problem (local row) if any.
+type SegmentParse = (Vec<Parsed>, Option<(usize, RowProblem)>);
 
 impl<R: Read> CsvChunks<R> {
     pub(crate) fn open(
@@ -175,6 +179,12 @@ impl<R: Read> CsvChunks<R> {
             return Ok(None);
         }
         self.rows_before_last_chunk = start;
+        Ok(Some(self.build_table(parsed)))
+    }
+
+    /// The table of rows just parsed, with the schema's columns.
+    fn build_table(&self, parsed: Parsed) -> Table {
+        let n = parsed.rows;
         let mut labels = parsed.labels.into_iter().map(|l| {
             let (codes, labels) = l.into_parts();
             let categories = labels
@@ -209,12 +219,110 @@ impl<R: Read> CsvChunks<R> {
             values: parsed.numeric,
             width: self.plan.n_numeric,
         }];
-        Ok(Some(Table::from_parts(
-            self.schema.names(),
-            slots,
-            blocks,
-            n,
-        )))
+        Table::from_parts(self.schema.names(), slots, blocks, n)
+    }
+
+    /// Up to `max_blocks` blocks of the file (each a few MiB of whole records) parsed on every
+    /// core at once, as tables of at most `chunk_size` rows, in file order, each with the number
+    /// of data rows before it; then, if a row has a problem, the error (its row counted in the
+    /// whole file), after the tables of the rows before it. Empty at the end of the file.
+    ///
+    /// This is the fast way through a large file: [`Iterator::next`] parses one chunk at a time
+    /// on one core. Don't mix the two on one reader.
+    pub fn next_batch(
+        &mut self,
+        max_blocks: usize,
+    ) -> (Vec<(usize, Table)>, Option<PreprocessError>) {
+        if self.done {
+            return (Vec::new(), None);
+        }
+        loop {
+            let (tables, error, read_any) = self.parse_batch(max_blocks);
+            // A batch of blocks that held no whole row (say, the line feed of a CRLF that a
+            // block boundary split off) is not the end of the file.
+            if tables.is_empty() && error.is_none() && read_any {
+                continue;
+            }
+            return (tables, error);
+        }
+    }
+
+    /// One batch of [`next_batch`](Self::next_batch), and whether any block was read.
+    fn parse_batch(
+        &mut self,
+        max_blocks: usize,
+    ) -> (Vec<(usize, Table)>, Option<PreprocessError>, bool) {
+        let mut segments: Vec<Vec<u8>> = Vec::new();
+        if self.pos < self.block.len() {
+            segments.push(self.block[self.pos..].to_vec());
+        }
+        self.pos = self.block.len();
+        while segments.len() < max_blocks.max(1) {
+            match self.blocks.next_owned(None) {
+                Ok(Some(block)) => segments.push(block),
+                Ok(None) => break,
+                Err(e) => {
+                    self.done = true;
+                    return (Vec::new(), Some(e), true);
+                }
+            }
+        }
+        let plan = &self.plan;
+        let chunk = self.chunk_size;
+
+        let parsed: Vec<SegmentParse> = segments
+            .par_iter()
+            .map(|seg| {
+                let mut out = Vec::new();
+                let mut pos = 0;
+                let mut rows = 0;
+                loop {
+                    let mut p = Parsed::new(plan, Vec::new());
+                    let ok = parse_rows(plan, &mut p, seg, &mut pos, chunk);
+                    let problem = p.problem.take().map(|(r, pr)| (rows + r, pr));
+                    rows += p.rows;
+                    let empty = p.rows == 0;
+                    if !empty {
+                        out.push(p);
+                    }
+                    if !ok || problem.is_some() {
+                        return (out, problem);
+                    }
+                    if empty || pos >= seg.len() {
+                        return (out, None);
+                    }
+                }
+            })
+            .collect();
+        let mut tables = Vec::new();
+        for (pieces, problem) in parsed {
+            let before_segment = self.rows_read;
+            for p in pieces {
+                let first = self.rows_read;
+                self.rows_read += p.rows;
+                self.rows_before_last_chunk = first;
+                tables.push((first, self.build_table(p)));
+            }
+            if let Some((row, problem)) = problem {
+                self.done = true;
+                let e = problem.into_error(&self.plan, before_segment + row + 1, &self.path);
+                return (tables, Some(e), true);
+            }
+        }
+        let read_any = !segments.is_empty();
+        if segments.is_empty() {
+            self.done = true;
+            if self.rows_read == 0 {
+                return (
+                    tables,
+                    Some(PreprocessError::NoRows {
+                        path: self.path.clone(),
+                    }),
+                    false,
+                );
+            }
+        }
+        (tables, None, read_any)
     }
 }
 

@@ -75,6 +75,22 @@ impl Labels {
         code
     }
 
+    /// Forget everything after the first `rows` rows (labels first seen there too).
+    fn truncate(&mut self, rows: usize) {
+        self.codes.truncate(rows);
+        let seen = self
+            .codes
+            .iter()
+            .filter(|&&c| c != CategoricalColumn::MISSING)
+            .map(|&c| c + 1)
+            .max()
+            .unwrap_or(0);
+        if (seen as usize) < self.lookup.len() {
+            // Codes are given in order of first appearance: the later ones appeared only after.
+            self.lookup.retain(|_, code| *code < seen);
+        }
+    }
+
     /// The distinct labels, by code.
     pub(crate) fn into_parts(self) -> (Vec<u32>, Vec<Box<[u8]>>) {
         let mut labels = vec![Box::<[u8]>::default(); self.lookup.len()];
@@ -200,11 +216,17 @@ pub(crate) fn parse_rows(
                 break;
             }
         }
-        if field != n_fields {
-            out.problem = Some((row, RowProblem::Ragged { found: field }));
-            return false;
-        }
-        if let Some((_, p)) = problem {
+        let problem = if field != n_fields {
+            Some(RowProblem::Ragged { found: field })
+        } else {
+            problem.map(|(_, p)| p)
+        };
+        if let Some(p) = problem {
+            // The rows before the problem stay whole; this one leaves nothing behind.
+            out.numeric.truncate(base);
+            for labels in &mut out.labels {
+                labels.truncate(row);
+            }
             out.problem = Some((row, p));
             return false;
         }

@@ -281,3 +281,96 @@ fn errors_far_down_name_the_row_of_the_file() {
         "data row 5001 has 1 field, expected 2 (one per header column)"
     );
 }
+
+/// The chunks read (first row, table) and the error, if any, as its text and its row.
+type ReadOutcome = (Vec<(usize, Table)>, Option<(String, Option<usize>)>);
+
+/// Chunks one at a time, as (first data row, table), then the error if any.
+fn chunks_one_by_one(text: &[u8], schema: &crate::schema::Schema, size: usize) -> ReadOutcome {
+    let mut out = Vec::new();
+    let mut reader = match CsvChunks::open(text, schema, size, &CsvOptions::new(), None) {
+        Ok(r) => r,
+        Err(e) => return (out, Some((e.to_string(), e.row()))),
+    };
+    while let Some(item) = reader.next() {
+        match item {
+            Ok(t) => out.push((reader.rows_before_last_chunk(), t)),
+            Err(e) => return (out, Some((e.to_string(), e.row()))),
+        }
+    }
+    (out, None)
+}
+
+/// The same chunks through `next_batch`, blocks of `block` bytes, `per_batch` blocks at a time.
+fn chunks_in_batches(
+    text: &[u8],
+    schema: &crate::schema::Schema,
+    size: usize,
+    block: usize,
+    per_batch: usize,
+) -> ReadOutcome {
+    let mut out = Vec::new();
+    let options = CsvOptions::new().block_size(block);
+    let mut reader = match CsvChunks::open(text, schema, size, &options, None) {
+        Ok(r) => r,
+        Err(e) => return (out, Some((e.to_string(), e.row()))),
+    };
+    loop {
+        let (tables, error) = reader.next_batch(per_batch);
+        let done = tables.is_empty();
+        out.extend(tables);
+        if let Some(e) = error {
+            return (out, Some((e.to_string(), e.row())));
+        }
+        if done {
+            return (out, None);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// Batches parsed on several cores hold the same rows, with the same first rows and the
+    /// same error at the same row, as chunks read one at a time (the split into tables may
+    /// differ: a batch's tables never straddle its blocks; and before an error a batch hands
+    /// out every good row, where one chunk at a time drops the chunk that holds the error).
+    #[test]
+    fn batches_equal_chunks_read_one_at_a_time(
+        text in csv_file(),
+        size in 1usize..7,
+        block in 1usize..64,
+        per_batch in 1usize..4,
+    ) {
+        let schema = crate::schema::Schema::new([("r", ColumnType::Categorical), ("p", ColumnType::Numeric)]);
+        let (one, e1) = chunks_one_by_one(&text, &schema, size);
+        let (many, e2) = chunks_in_batches(&text, &schema, size, block, per_batch);
+        prop_assert_eq!(&e2, &e1);
+        prop_assert!(many.iter().all(|(_, t)| t.n_rows() <= size && t.n_rows() > 0));
+        // A row with a problem leaves nothing behind: every column has the table's rows, and
+        // every category is one of those rows' values.
+        for (_, t) in &many {
+            let r = t.column("r").unwrap().as_categorical().unwrap().to_vec();
+            prop_assert_eq!(r.len(), t.n_rows());
+            prop_assert_eq!(t.column("p").unwrap().as_numeric().unwrap().len(), t.n_rows());
+            let cats = t.column("r").unwrap().as_categorical().unwrap().categories().to_vec();
+            prop_assert!(cats.iter().all(|c| r.iter().any(|v| v.as_deref() == Some(c.as_str()))), "{:?} {:?}", cats, r);
+        }
+        let rows = |chunks: &[(usize, Table)]| -> Vec<(usize, Option<f64>, Option<String>)> {
+            chunks.iter().flat_map(|(first, t)| {
+                let p = t.column("p").unwrap().as_numeric().unwrap().to_vec();
+                let r = t.column("r").unwrap().as_categorical().unwrap().to_vec();
+                (0..t.n_rows()).map(move |i| (first + i + 1, p[i], r[i].clone()))
+            }).collect()
+        };
+        let (many, one) = (rows(&many), rows(&one));
+        if e1.is_none() {
+            prop_assert_eq!(many, one);
+        } else {
+            prop_assert!(many.len() >= one.len() && many[..one.len()] == one[..]);
+            if let Some((_, Some(bad))) = &e1 {
+                prop_assert!(many.iter().all(|(row, _, _)| row < bad));
+            }
+        }
+    }
+}
