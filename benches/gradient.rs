@@ -9,6 +9,9 @@
 //! the gradient's is how close a pass comes to it. `cargo bench --bench gradient` takes about two
 //! minutes.
 
+// `criterion_group!` defines a public function that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use logreg::linalg::Design;
 use logreg::linalg::{dot, sigmoid_in_place};

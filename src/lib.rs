@@ -24,6 +24,7 @@
 //! | `logreg-preprocess` | [`preprocess`] | CSV tables, scalers, one-hot, binning, pipelines |
 //! | `logreg-model` | [`model`] | estimators, inference, persistence |
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
+#![forbid(unsafe_code)]
 
 mod classifier;
 mod columns;

@@ -2,8 +2,8 @@
 //! error a library user sees. If a message changes here, change the README's table with it.
 
 use logreg::model::{
-    CvOptions, FitOptions, FittedLogisticRegression, LogisticRegression, PathOptions, Penalty,
-    Solver, SolverKind,
+    CvOptions, FitOptions, FittedLogisticRegression, LogisticRegression, MultiFitOptions,
+    MultiWarmStart, PathOptions, Penalty, Solver, SolverKind,
 };
 use logreg::preprocess::{
     read_csv, read_csv_from, ColumnType, CsvOptions, OneHotEncoder, Pipeline,
@@ -383,6 +383,39 @@ fn invalid_parameters_are_named_at_build_time() {
     assert_eq!(
         m,
         "invalid parameter `tol` = NaN: expected a finite number >= 0"
+    );
+}
+
+#[test]
+fn warm_start_of_another_shape() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params().check().unwrap();
+    let y3 = [0.0, 1.0, 2.0, 1.0];
+    let narrow3 = params
+        .fit_multinomial(&x.columns(0, 1).into_owned(), &y3)
+        .unwrap();
+    assert_eq!(
+        message(params.fit_multinomial_with(
+            &x,
+            &y3,
+            MultiFitOptions {
+                warm_start: Some(MultiWarmStart::from(&narrow3)),
+                ..MultiFitOptions::default()
+            },
+        )),
+        "warm-start model's coefficients (one per column of X): expected 2, found 1"
+    );
+    let narrow = params.fit(&x.columns(0, 1).into_owned(), &y).unwrap();
+    assert_eq!(
+        message(params.fit_with(
+            &x,
+            &y,
+            FitOptions {
+                warm_start: Some(&narrow),
+                ..FitOptions::default()
+            },
+        )),
+        "warm-start model's coefficients (one per column of X): expected 2, found 1"
     );
 }
 

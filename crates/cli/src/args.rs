@@ -45,6 +45,15 @@ Examples:
   logreg predict --model model.json new.csv                       classes to stdout
   logreg predict --model model.json new.csv --proba --id customer_id --output scores.csv";
 
+const EXPORT_EXAMPLES: &str = "\
+Example:
+  logreg train datasets/bank.csv --target deposit --one-hot auto --standardize --out bank.json
+  logreg export --onnx bank.onnx --model bank.json
+
+The graph takes one input per column the model reads, shaped [N, 1]: double for numeric
+columns (NaN = missing), string for categorical ones (\"\" = missing). Outputs: `label` (the
+predicted class) and `probabilities` ([N, 2]: negative class, positive class).";
+
 const SUMMARY_EXAMPLES: &str = "\
 Example:
   logreg train data.csv --target y --penalty none --out model.json
@@ -53,7 +62,7 @@ Example:
 /// The `logreg` command line.
 #[derive(Debug, Parser)]
 #[command(name = "logreg", version, about = ABOUT, after_help = MAIN_EXAMPLES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// No progress bars on stderr (they only appear on a terminal, for runs that take a moment).
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -65,7 +74,7 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Fit a preprocessing pipeline and a logistic regression on a CSV file and report how it did.
     #[command(after_help = TRAIN_EXAMPLES)]
     Train(Box<TrainArgs>),
@@ -78,11 +87,14 @@ pub enum Command {
     /// Coefficient table of a saved model: standard errors, z, p-values, 95% intervals.
     #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
+    /// Write a saved model (pipeline and model) as an ONNX graph (ai.onnx 19, ai.onnx.ml 3).
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
 }
 
 /// The penalty on the coefficients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PenaltyArg {
+pub(crate) enum PenaltyArg {
     /// Maximum likelihood (needed for standard errors and p-values).
     None,
     /// ½‖w‖² added to C·Σ loss, as scikit-learn.
@@ -95,7 +107,7 @@ pub enum PenaltyArg {
 
 /// How a label column with more than two classes is modelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MultiClassArg {
+pub(crate) enum MultiClassArg {
     /// One softmax model over all classes.
     Multinomial,
     /// One binary model per class against the rest.
@@ -104,7 +116,7 @@ pub enum MultiClassArg {
 
 /// How cross-validation scores the held-out rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScoringArg {
+pub(crate) enum ScoringArg {
     /// Fraction classified correctly.
     Accuracy,
     /// Mean log loss (lower is better).
@@ -115,7 +127,7 @@ pub enum ScoringArg {
 
 /// How missing feature values are filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImputeArg {
+pub(crate) enum ImputeArg {
     /// Numeric columns: the training mean.
     Mean,
     /// Numeric columns: the training median.
@@ -126,7 +138,7 @@ pub enum ImputeArg {
 
 /// The data file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// CSV unless the file ends in `.svm` or `.libsvm`.
     Auto,
     /// Comma-separated values with a header row.
@@ -137,7 +149,7 @@ pub enum FormatArg {
 
 impl FormatArg {
     /// The format of `path`: as given, or by its extension for `auto`.
-    pub fn resolve(self, path: &std::path::Path) -> FormatArg {
+    pub(crate) fn resolve(self, path: &std::path::Path) -> FormatArg {
         match self {
             FormatArg::Auto => {
                 let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -154,7 +166,7 @@ impl FormatArg {
 
 /// How the design's numbers are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DtypeArg {
+pub(crate) enum DtypeArg {
     /// 8 bytes a value.
     F64,
     /// 4 bytes a value: half the memory and the reading per pass; sums still in f64.
@@ -163,7 +175,7 @@ pub enum DtypeArg {
 
 /// How classes are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClassWeightArg {
+pub(crate) enum ClassWeightArg {
     /// Every row counts once.
     None,
     /// Each class weighted by n / (2 · its count), as scikit-learn's "balanced".
@@ -172,7 +184,7 @@ pub enum ClassWeightArg {
 
 /// How standard errors are computed (statsmodels' `cov_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CovTypeArg {
+pub(crate) enum CovTypeArg {
     /// The inverse observed information.
     Nonrobust,
     /// White's heteroscedasticity-robust sandwich.
@@ -183,7 +195,7 @@ pub enum CovTypeArg {
 
 /// Options of `logreg train`.
 #[derive(Debug, Clone, Args)]
-pub struct TrainArgs {
+pub(crate) struct TrainArgs {
     /// CSV file with a header row, or a libsvm file [default: the bundled datasets/banknote.csv,
     /// target `class`, standardized].
     #[arg(value_name = "DATA.csv")]
@@ -364,7 +376,7 @@ pub struct TrainArgs {
 
 /// Options of `logreg evaluate`.
 #[derive(Debug, Clone, Args)]
-pub struct EvaluateArgs {
+pub(crate) struct EvaluateArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -393,7 +405,7 @@ pub struct EvaluateArgs {
 
 /// Options of `logreg predict`.
 #[derive(Debug, Clone, Args)]
-pub struct PredictArgs {
+pub(crate) struct PredictArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -435,7 +447,7 @@ pub struct PredictArgs {
 
 /// Options of `logreg summary`.
 #[derive(Debug, Clone, Args)]
-pub struct SummaryArgs {
+pub(crate) struct SummaryArgs {
     /// A model saved by `logreg train --out`.
     #[arg(long, short, value_name = "MODEL.json")]
     pub model: PathBuf,
@@ -445,8 +457,24 @@ pub struct SummaryArgs {
     pub json: bool,
 }
 
+/// `logreg export`.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// A model saved by `logreg train --out`.
+    #[arg(long, short, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// The ONNX file to write.
+    #[arg(long, value_name = "OUT.onnx")]
+    pub onnx: PathBuf,
+
+    /// Replace OUT.onnx if it exists (never done otherwise).
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Parses `COL:EDGES[:LABELS]`; without labels the intervals are named as pandas prints them.
-pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
+pub(crate) fn parse_bin(spec: &str) -> Result<BinSpec, String> {
     let mut parts = spec.splitn(3, ':');
     let column = parts.next().unwrap_or_default().trim();
     let edges_text = parts.next().ok_or_else(|| {
@@ -508,7 +536,7 @@ pub fn parse_bin(spec: &str) -> Result<BinSpec, String> {
 
 /// `train`'s arguments, checked.
 #[derive(Debug, Clone)]
-pub struct TrainPlan {
+pub(crate) struct TrainPlan {
     /// The data file, or `None` for the bundled banknote data.
     pub data: Option<PathBuf>,
     /// CSV (with the pipeline below) or libsvm (sparse rows as read, no pipeline).
@@ -531,7 +559,7 @@ pub struct TrainPlan {
 
 /// `--cv` and its companions, checked.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CvPlan {
+pub(crate) struct CvPlan {
     /// Number of folds, ≥ 2.
     pub folds: usize,
     /// The grid of C.
@@ -544,7 +572,7 @@ pub struct CvPlan {
 
 impl TrainPlan {
     /// The columns that are not features: the target, the weight and the offset column.
-    pub fn outside(&self) -> Vec<&str> {
+    pub(crate) fn outside(&self) -> Vec<&str> {
         std::iter::once(self.target.as_str())
             .chain(self.sample_weight.as_deref())
             .chain(self.offset.as_deref())
@@ -553,7 +581,7 @@ impl TrainPlan {
 }
 
 /// `--threshold T`, checked: a probability strictly between 0 and 1 (0.5 when not given).
-pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
+pub(crate) fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
     match t {
         None => Ok(0.5),
         Some(t) if t > 0.0 && t < 1.0 => Ok(t),
@@ -564,10 +592,10 @@ pub fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
 }
 
 /// The bundled data's label column.
-pub const DEMO_TARGET: &str = "class";
+pub(crate) const DEMO_TARGET: &str = "class";
 
 /// Checks `train`'s arguments without reading anything.
-pub fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
+pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     let usage = |m: String| CliError::usage(m);
     let demo = a.data.is_none();
     let format = match &a.data {
@@ -1022,7 +1050,7 @@ fn plan_libsvm(a: &TrainArgs, threshold: f64, cv: Option<CvPlan>) -> Result<Trai
 
 /// `train`'s arguments when no command is given: the bundled-data demo, with every default
 /// coming from the clap definitions above (the one place defaults are written).
-pub fn default_train() -> Result<TrainArgs, CliError> {
+pub(crate) fn default_train() -> Result<TrainArgs, CliError> {
     match Cli::try_parse_from(["logreg", "train"]) {
         Ok(Cli {
             command: Some(Command::Train(a)),

@@ -9,7 +9,7 @@ use logreg_plot::{calibration_chart, roc_chart, threshold_chart};
 use std::path::{Path, PathBuf};
 
 /// The files [`score_charts`] may write.
-pub const FILES: &[&str] = &[ROC_SVG, THRESHOLD_SVG, CALIBRATION_SVG];
+pub(crate) const FILES: &[&str] = &[ROC_SVG, THRESHOLD_SVG, CALIBRATION_SVG];
 const ROC_SVG: &str = "roc.svg";
 const THRESHOLD_SVG: &str = "threshold.svg";
 const CALIBRATION_SVG: &str = "calibration.svg";
@@ -17,7 +17,7 @@ const CALIBRATION_SVG: &str = "calibration.svg";
 const CALIBRATION_BINS: usize = 10;
 
 /// Creates the `--plot` directory if needed.
-pub fn create_dir(dir: &Path) -> CliResult<()> {
+pub(crate) fn create_dir(dir: &Path) -> CliResult<()> {
     std::fs::create_dir_all(dir).map_err(|e| {
         CliError::failed(format!(
             "--plot {}: cannot create the directory: {e}",
@@ -28,7 +28,7 @@ pub fn create_dir(dir: &Path) -> CliResult<()> {
 
 /// Writes roc.svg (when both classes occur), threshold.svg and calibration.svg for logits `z`
 /// of rows whose truth is `truth`, described as `which` rows; returns the files written.
-pub fn score_charts(
+pub(crate) fn score_charts(
     dir: &Path,
     truth: &[bool],
     z: &[f64],

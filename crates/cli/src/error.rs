@@ -73,4 +73,4 @@ impl From<std::io::Error> for CliError {
 }
 
 /// `Result` with a [`CliError`].
-pub type CliResult<T> = Result<T, CliError>;
+pub(crate) type CliResult<T> = Result<T, CliError>;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// A file of the bundled `datasets/` directory: under the current directory if there is one
 /// there (a fresh clone's root), else where it was at build time.
-pub fn bundled(name: &str) -> CliResult<PathBuf> {
+pub(crate) fn bundled(name: &str) -> CliResult<PathBuf> {
     let local = Path::new("datasets").join(name);
     if local.is_file() {
         return Ok(local);
@@ -25,7 +25,7 @@ pub fn bundled(name: &str) -> CliResult<PathBuf> {
 }
 
 /// Refuses to replace an existing file unless `force` is set.
-pub fn check_writable(path: &Path, force: bool, flag: &str) -> CliResult<()> {
+pub(crate) fn check_writable(path: &Path, force: bool, flag: &str) -> CliResult<()> {
     if !force && path.exists() {
         return Err(CliError::failed(format!(
             "{} already exists; pass --force to overwrite it (or choose another {flag})",
@@ -52,7 +52,7 @@ pub fn check_writable(path: &Path, force: bool, flag: &str) -> CliResult<()> {
 
 /// Writes `text` to `path`: to a new file, or replacing one with `force`; complete or not at all
 /// (see [`write_atomic`]), so a failure never leaves a truncated file or destroys the old one.
-pub fn write_text(path: &Path, text: &str, force: bool) -> CliResult<()> {
+pub(crate) fn write_text(path: &Path, text: &str, force: bool) -> CliResult<()> {
     write_atomic(path, force, |w| w.write_all(text.as_bytes())).map_err(|e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             CliError::failed(format!(
@@ -66,7 +66,7 @@ pub fn write_text(path: &Path, text: &str, force: bool) -> CliResult<()> {
 }
 
 /// Loads a saved classifier, naming the file in any error.
-pub fn load_model(path: &Path) -> CliResult<Classifier> {
+pub(crate) fn load_model(path: &Path) -> CliResult<Classifier> {
     Classifier::load(path).map_err(|e| match e {
         // I/O errors already start with the path.
         Error::Model(ModelError::Io { .. }) => CliError::from(e),
@@ -75,7 +75,7 @@ pub fn load_model(path: &Path) -> CliResult<Classifier> {
 }
 
 /// `e` as a CLI error whose message names the file (unless it already does).
-pub fn about_file(e: Error, path: &Path) -> CliError {
+pub(crate) fn about_file(e: Error, path: &Path) -> CliError {
     let shown = path.display().to_string();
     let message = e.to_string();
     if message.contains(&shown) {
@@ -86,7 +86,7 @@ pub fn about_file(e: Error, path: &Path) -> CliError {
 }
 
 /// A CSV field, quoted when it has to be.
-pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {

@@ -1,6 +1,7 @@
-//! `logreg evaluate` and `logreg summary`: a saved model, on labelled data or on its own.
+//! `logreg evaluate`, `logreg summary` and `logreg export`: a saved model, on labelled data or
+//! on its own.
 
-use crate::args::{EvaluateArgs, SummaryArgs};
+use crate::args::{EvaluateArgs, ExportArgs, SummaryArgs};
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, load_model};
 use crate::report::{
@@ -12,7 +13,7 @@ use logreg::preprocess::{read_csv, read_libsvm, ColumnType, CsvOptions, Preproce
 use logreg::Error;
 
 /// Runs `evaluate`: metrics on DATA, reported under `test`.
-pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
+pub(crate) fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
     let threshold = crate::args::check_threshold(args.threshold)?;
     if let Some(dir) = &args.plot {
         if dir.exists() && !dir.is_dir() {
@@ -130,7 +131,7 @@ pub fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
 }
 
 /// Runs `summary`: the coefficient table, with inference where the fit allows it.
-pub fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
+pub(crate) fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
     let clf = load_model(&args.model)?;
     let table = match clf.summary() {
         Ok(s) => Ok(s),
@@ -149,4 +150,23 @@ pub fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
     } else {
         out.text(&report.to_text())
     }
+}
+
+/// Runs `export`: the model as an ONNX graph, written atomically (never over an existing file
+/// without `--force`).
+pub(crate) fn export(args: &ExportArgs, out: &mut Out) -> CliResult<()> {
+    check_writable(&args.onnx, args.force, "--onnx")?;
+    let clf = load_model(&args.model)?;
+    let bytes = logreg_onnx::classifier_to_onnx(&clf)
+        .map_err(|e| CliError::failed(e.to_string()).context(args.model.display()))?;
+    let inputs = logreg_onnx::input_names(&bytes)
+        .map_err(|e| CliError::failed(e.to_string()).context(args.model.display()))?;
+    logreg_onnx::save(&args.onnx, &bytes, args.force)
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    out.line(&format!(
+        "wrote {} ({} bytes): inputs {}; outputs label, probabilities",
+        args.onnx.display(),
+        bytes.len(),
+        inputs.join(", ")
+    ))
 }

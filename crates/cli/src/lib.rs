@@ -2,6 +2,7 @@
 //! CSV files. Every step is a call into the `logreg` library; this crate parses arguments, reads
 //! and writes files, and prints reports. The binary is [`run`] on the process's arguments; the
 //! library form exists so the argument handling can be fuzzed in-process (`fuzz/`).
+#![forbid(unsafe_code)]
 
 mod args;
 mod charts;
@@ -78,6 +79,7 @@ fn dispatch(cli: &Cli, stdout: &mut dyn Write) -> Result<(), CliError> {
         Some(Command::Train(a)) => train::run(a, cli.quiet, &mut Out { inner: stdout }),
         Some(Command::Evaluate(a)) => inspect::evaluate(a, &mut Out { inner: stdout }),
         Some(Command::Summary(a)) => inspect::summary(a, &mut Out { inner: stdout }),
+        Some(Command::Export(a)) => inspect::export(a, &mut Out { inner: stdout }),
         Some(Command::Predict(a)) => {
             let mut buffered = std::io::BufWriter::with_capacity(1 << 16, stdout);
             let result = predict::run(a, cli.quiet, &mut buffered);

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
-pub fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
+pub(crate) fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
     // Checked now; applied only when given, since a K-class model has no threshold.
     crate::args::check_threshold(args.threshold)?;
     let threshold = args.threshold;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const DELAY: Duration = Duration::from_millis(400);
 
 /// A spinner with a counter, hidden until [`DELAY`] has passed.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     enabled: bool,
     shown: bool,
@@ -32,7 +32,7 @@ impl Progress {
     }
 
     /// For a fit: the iteration and the objective.
-    pub fn fit(quiet: bool) -> Self {
+    pub(crate) fn fit(quiet: bool) -> Self {
         Self::new(
             quiet,
             "{spinner} fitting: iteration {pos}, mean objective {msg} [{elapsed}]",
@@ -40,7 +40,7 @@ impl Progress {
     }
 
     /// For predictions: rows done.
-    pub fn rows(quiet: bool) -> Self {
+    pub(crate) fn rows(quiet: bool) -> Self {
         Self::new(quiet, "{spinner} predicting: {human_pos} rows [{elapsed}]")
     }
 
@@ -52,13 +52,13 @@ impl Progress {
     }
 
     /// Moves the counter to `pos`.
-    pub fn set(&mut self, pos: u64) {
+    pub(crate) fn set(&mut self, pos: u64) {
         self.reveal();
         self.bar.set_position(pos);
     }
 
     /// Removes the bar.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -13,7 +13,7 @@ const TEXT_COEFFICIENTS: usize = 30;
 
 /// Everything a run reports.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// `train`, `evaluate` or `summary`.
     pub command: &'static str,
     /// The model file read (evaluate, summary) or written (train), if any.
@@ -96,7 +96,7 @@ pub struct Report {
 /// One vector of coefficients (binary) or one row per class.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
-pub enum Coefficients {
+pub(crate) enum Coefficients {
     /// Binary.
     One(Vec<f64>),
     /// One row per class.
@@ -106,7 +106,7 @@ pub enum Coefficients {
 /// One intercept (binary) or one per class.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
-pub enum Intercepts {
+pub(crate) enum Intercepts {
     /// Binary.
     One(f64),
     /// One per class.
@@ -116,7 +116,7 @@ pub enum Intercepts {
 /// Binary metrics, or per-class metrics of a K-class model.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
-pub enum AnyMetrics {
+pub(crate) enum AnyMetrics {
     /// Two classes.
     Binary(Metrics),
     /// K classes.
@@ -125,7 +125,7 @@ pub enum AnyMetrics {
 
 /// Metrics of a K-class model on a set of labelled rows.
 #[derive(Debug, Clone, Serialize)]
-pub struct MulticlassMetrics {
+pub(crate) struct MulticlassMetrics {
     /// Rows.
     pub n: usize,
     /// Fraction classified correctly.
@@ -144,7 +144,7 @@ pub struct MulticlassMetrics {
 
 /// One row of a classification report.
 #[derive(Debug, Clone, Serialize)]
-pub struct ClassMetrics {
+pub(crate) struct ClassMetrics {
     /// The class, or `macro avg` / `weighted avg`.
     pub label: String,
     /// Precision.
@@ -185,7 +185,7 @@ impl From<&MulticlassEvaluation> for MulticlassMetrics {
 
 /// The regularization path over the cross-validation grid, on every training row.
 #[derive(Debug, Clone, Serialize)]
-pub struct PathInfo {
+pub(crate) struct PathInfo {
     /// ρ of the path (the chosen one).
     pub l1_ratio: f64,
     /// The C up to which every coefficient is 0 (`null` without an L1 part).
@@ -196,7 +196,7 @@ pub struct PathInfo {
 
 /// One C of the path.
 #[derive(Debug, Clone, Serialize)]
-pub struct PathPointInfo {
+pub(crate) struct PathPointInfo {
     /// C.
     pub c: f64,
     /// Coefficients that are not exactly 0.
@@ -215,7 +215,7 @@ pub struct PathPointInfo {
 
 /// The cross-validation table and choice.
 #[derive(Debug, Clone, Serialize)]
-pub struct CvInfo {
+pub(crate) struct CvInfo {
     /// Number of stratified folds.
     pub folds: usize,
     /// `accuracy`, `log-loss` or `roc-auc`.
@@ -230,7 +230,7 @@ pub struct CvInfo {
 
 impl Coefficients {
     /// From K × d rows: one vector when `binary`.
-    pub fn of(rows: &nalgebra::DMatrix<f64>, binary: bool) -> Self {
+    pub(crate) fn of(rows: &nalgebra::DMatrix<f64>, binary: bool) -> Self {
         if binary {
             Coefficients::One(rows.row(0).iter().copied().collect())
         } else {
@@ -245,7 +245,7 @@ impl Coefficients {
 
 impl Intercepts {
     /// From K intercepts: one number when `binary`.
-    pub fn of(values: &[f64], binary: bool) -> Self {
+    pub(crate) fn of(values: &[f64], binary: bool) -> Self {
         if binary {
             Intercepts::One(values.first().copied().unwrap_or(0.0))
         } else {
@@ -257,7 +257,7 @@ impl Intercepts {
 /// The model's statistics as the JSON report carries them: numbers for unpenalized fits, `null`
 /// with `inference_note` saying why otherwise.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatisticsFields {
+pub(crate) struct StatisticsFields {
     /// statsmodels' `llf`.
     pub log_likelihood: Option<f64>,
     /// statsmodels' `llnull` (intercept only, with the offset if any).
@@ -289,7 +289,7 @@ pub struct StatisticsFields {
 
 impl StatisticsFields {
     /// From the model.
-    pub fn of(clf: &Classifier) -> Self {
+    pub(crate) fn of(clf: &Classifier) -> Self {
         let model = clf.model();
         let (s, note, has_se): (Option<&ModelStatistics>, Option<&str>, bool) = match model {
             FittedModel::Binary(m) => (m.statistics(), m.inference_note(), m.summary().is_ok()),
@@ -328,7 +328,7 @@ impl StatisticsFields {
 
 /// One solver's part in a fit.
 #[derive(Debug, Clone, Serialize)]
-pub struct StageInfo {
+pub(crate) struct StageInfo {
     /// The solver.
     pub solver: &'static str,
     /// Its iterations.
@@ -341,7 +341,7 @@ pub struct StageInfo {
 
 /// The CSV file read.
 #[derive(Debug, Clone, Serialize)]
-pub struct DataInfo {
+pub(crate) struct DataInfo {
     /// As given on the command line.
     pub path: String,
     /// Data rows.
@@ -352,7 +352,7 @@ pub struct DataInfo {
 
 /// How `train` split the rows.
 #[derive(Debug, Clone, Serialize)]
-pub struct SplitInfo {
+pub(crate) struct SplitInfo {
     /// Fraction held out.
     pub test_size: f64,
     /// Seed of the shuffle.
@@ -367,7 +367,7 @@ pub struct SplitInfo {
 
 /// Metrics of the model on a set of labelled rows.
 #[derive(Debug, Clone, Serialize)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     /// Rows.
     pub n: usize,
     /// Fraction classified correctly.
@@ -390,7 +390,7 @@ pub struct Metrics {
 
 /// The confusion matrix.
 #[derive(Debug, Clone, Serialize)]
-pub struct Confusion {
+pub(crate) struct Confusion {
     /// True negatives.
     pub tn: usize,
     /// False positives.
@@ -425,7 +425,7 @@ impl From<&Evaluation> for Metrics {
 
 /// The statsmodels-style table; the arrays follow `names` (features, then `intercept` last).
 #[derive(Debug, Clone, Serialize)]
-pub struct Inference {
+pub(crate) struct Inference {
     /// Parameter names: the features, then `intercept` when one is fitted.
     pub names: Vec<String>,
     /// Estimates, in `names` order.
@@ -444,7 +444,7 @@ pub struct Inference {
 
 impl Inference {
     /// From the model's table, or from its coefficients and the reason there is no table.
-    pub fn new(clf: &Classifier, summary: Result<Summary, String>) -> Self {
+    pub(crate) fn new(clf: &Classifier, summary: Result<Summary, String>) -> Self {
         match summary {
             Ok(s) => Inference {
                 names: s.names,
@@ -480,7 +480,7 @@ impl Inference {
 
 impl Report {
     /// The model's part of the report; the caller fills in data, split, metrics, inference.
-    pub fn of_model(command: &'static str, clf: &Classifier) -> Self {
+    pub(crate) fn of_model(command: &'static str, clf: &Classifier) -> Self {
         let model = clf.model();
         let fit = model.report();
         let params = model.params();
@@ -535,7 +535,7 @@ impl Report {
     }
 
     /// One JSON object, one line.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // Every field is a plain number, string, list or option: serialization cannot fail.
         serde_json::to_string(self).unwrap_or_else(|e| {
             serde_json::json!({ "error": format!("cannot serialize the report: {e}") }).to_string()
@@ -543,7 +543,7 @@ impl Report {
     }
 
     /// The readable report.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut s = String::new();
         // `write!` to a String cannot fail.
         let w = &mut s;
@@ -727,7 +727,7 @@ impl Report {
 
 impl Report {
     /// The coefficients by feature name: one column for a binary model, one per class otherwise.
-    pub fn write_coefficients(&self, w: &mut String) {
+    pub(crate) fn write_coefficients(&self, w: &mut String) {
         // A wide binary model lists its largest coefficients; --json has every one.
         let mut shown: Vec<usize> = (0..self.features.len()).collect();
         if let Coefficients::One(coef) = &self.coefficients {

@@ -27,7 +27,7 @@ const PATH_SVG: &str = "path.svg";
 const CV_SVG: &str = "cv.svg";
 
 /// Runs `train`.
-pub fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
     let plan = crate::args::plan_train(args)?;
     let path = match &plan.data {
         Some(p) => p.clone(),
@@ -452,15 +452,10 @@ fn check_numeric_and_complete(path: &Path, table: &Table, plan: &TrainPlan) -> C
         };
     }
     if spec.impute.is_none() {
-        let first_missing = spec
-            .feature_columns(table, &plan.outside())
-            .iter()
-            .filter_map(|c| {
-                let col = table.column(c).ok()?;
-                let row = col.first_missing()?;
-                Some((row, *c))
-            })
-            .min_by_key(|(row, _)| *row);
+        let columns = spec.feature_columns(table, &plan.outside());
+        let first_missing = table
+            .first_missing(&columns)
+            .map_err(|e| about_file(e.into(), path))?;
         if let Some((row, column)) = first_missing {
             return Err(CliError::failed(format!(
                 "{}: data row {}, column {column:?}: the value is missing; fill missing values \

@@ -32,6 +32,7 @@
 //! assert!(roc_auc(&[true, true], &[0.2, 0.7]).is_err());
 //! # Ok::<(), logreg_evaluate::EvalError>(())
 //! ```
+#![forbid(unsafe_code)]
 
 mod calibration;
 mod check;

@@ -257,6 +257,7 @@ pub(crate) fn dot_real<T: Real>(x: &[T], w: &[f64]) -> f64 {
 /// `z[k] = x_k·w + b` for the `z.len()` rows of d features in `xs`, each exactly
 /// `dot_real(x_k, w) + b`; four rows at a time share each load of w.
 #[inline(always)]
+#[allow(unsafe_code)]
 pub(crate) fn logits_rows<T: Real>(xs: &[T], d: usize, w: &[f64], b: f64, z: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
@@ -352,6 +353,7 @@ fn axpy_rows<T: Real>(xs: &[T], d: usize, r: &[f64], g: &mut [f64]) {
 
 /// Ask the CPU to bring `xs` into cache: one prefetch per 64-byte line (a hint that cannot fault).
 #[inline(always)]
+#[allow(unsafe_code)]
 fn prefetch<T>(xs: &[T]) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -693,6 +695,7 @@ dispatch! {
 }
 
 #[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
 mod avx2 {
     //! The logits by hand: left to itself the compiler vectorizes four rows' dot products across
     //! the rows, with a shuffle per load, instead of along each row.

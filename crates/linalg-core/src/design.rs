@@ -225,6 +225,30 @@ impl<'a, T: Real> Dense<'a, T> {
     }
 }
 
+#[cfg(feature = "ndarray")]
+impl<'a, T: Real> Dense<'a, T> {
+    /// An `ndarray` view as a design: borrowed without a copy when it is in standard (row-major,
+    /// contiguous) layout, copied row by row otherwise (column-major or strided views). Checked
+    /// like [`Dense::new`].
+    ///
+    /// ```
+    /// use logreg_linalg_core::Dense;
+    /// let a = ndarray::arr2(&[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+    /// let x = Dense::from_ndarray(a.view())?;
+    /// assert!(x.is_borrowed());
+    /// let t = Dense::from_ndarray(a.t())?;                  // column-major: copied
+    /// assert_eq!((t.is_borrowed(), t.row(0)), (false, Some(&[1.0, 3.0, 5.0][..])));
+    /// # Ok::<(), logreg_linalg_core::LinalgError>(())
+    /// ```
+    pub fn from_ndarray(x: ndarray::ArrayView2<'a, T>) -> Result<Self, LinalgError> {
+        let (n, d) = x.dim();
+        match x.to_slice() {
+            Some(values) => Dense::new(values, n, d),
+            None => Dense::new(x.iter().copied().collect::<Vec<T>>(), n, d),
+        }
+    }
+}
+
 impl Dense<'static, f64> {
     /// A row-major copy of a column-major `nalgebra` matrix, checked while it is copied (valid
     /// data are read once).
@@ -632,7 +656,7 @@ fn check_row(indices: &[u32], values: &[f64], n_cols: usize) -> Result<(), RowEr
 
 /// The design matrix: n samples × d features, dense (f64 or f32, row-major) or sparse (CSR).
 ///
-/// See the [module documentation](self) for what each storage costs and guarantees.
+/// [`Dense`] and [`Csr`] say what each storage costs and guarantees.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Design<'a> {
     /// Dense, row-major, f64.

@@ -39,6 +39,8 @@ macro_rules! dispatch {
         $(where { $($bound:tt)* })? { $($body:tt)* }) => {
         $(#[$meta])*
         #[allow(clippy::too_many_arguments)]
+        // The one unsafe call: into the AVX2 copy, after the CPU said it has AVX2.
+        #[allow(unsafe_code)]
         $vis fn $name $(<$($g),*>)? ($($arg: $ty),*) -> $ret $(where $($bound)*)? {
             #[inline(always)]
             #[allow(clippy::too_many_arguments)]
@@ -325,6 +327,7 @@ pub fn vec_with_capacity_huge(len: usize) -> Vec<f64> {
 /// `MADV_HUGEPAGE` on the 2 MiB-aligned part of `[start, start + bytes)`, a region the caller owns
 /// and has not touched yet. Advice only: it never changes the contents, and a refusal is ignored.
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 fn advise_huge_pages(start: usize, bytes: usize) {
     const HUGE: usize = 2 << 20;
     if bytes < 4 * HUGE {

@@ -31,6 +31,7 @@
 //! assert!((loss.value(&theta)? - std::f64::consts::LN_2).abs() < 1e-15);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![forbid(unsafe_code)]
 
 use logreg_linalg_core::{
     sigmoid, sigmoid_curvature_in_place, softplus, softplus_sigmoid_in_place, Design, LinalgError,

@@ -19,6 +19,7 @@
 //! assert_eq!(back.predict_proba(&x)?, fitted.predict_proba(&x)?);
 //! # Ok::<(), logreg_model::ModelError>(())
 //! ```
+#![forbid(unsafe_code)]
 
 mod binary;
 mod cd;
@@ -27,6 +28,8 @@ pub mod datasets;
 mod fitted;
 mod inference;
 mod labels;
+#[cfg(feature = "linfa")]
+pub mod linfa;
 mod multiclass;
 mod params;
 mod path;
@@ -213,6 +216,9 @@ pub enum ModelError {
     /// From building or reading the design matrix (shapes, row selections, sparse structure).
     #[error(transparent)]
     Linalg(LinalgError),
+    /// From linfa's dataset handling (with the `linfa` feature).
+    #[error("linfa: {0}")]
+    Linfa(String),
 }
 
 impl From<LinalgError> for ModelError {

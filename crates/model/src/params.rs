@@ -389,6 +389,9 @@ impl Default for LogisticRegressionParams {
     try_from = "LogisticRegressionParams",
     into = "LogisticRegressionParams"
 )]
+// Transparent, so that checked settings can be lent out as a view of unchecked ones that passed
+// the checks (linfa's `ParamGuard::check_ref`, in `linfa.rs`).
+#[repr(transparent)]
 pub struct ValidParams(pub(crate) LogisticRegressionParams);
 
 impl TryFrom<LogisticRegressionParams> for ValidParams {

@@ -13,7 +13,7 @@ use std::path::Path;
 pub const FORMAT_VERSION: u64 = 2;
 
 /// The oldest format version this program reads.
-pub const OLDEST_READABLE_VERSION: u64 = 1;
+pub(crate) const OLDEST_READABLE_VERSION: u64 = 1;
 
 #[derive(Serialize)]
 struct Envelope<'a, T> {
@@ -213,27 +213,30 @@ pub(crate) mod vector_as_list {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     /// Writes the vector's entries as a list.
-    pub fn serialize<S: Serializer>(v: &DVector<f64>, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(v: &DVector<f64>, s: S) -> Result<S::Ok, S::Error> {
         v.as_slice().serialize(s)
     }
 
     /// Reads a list of numbers into a vector.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DVector<f64>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DVector<f64>, D::Error> {
         Ok(DVector::from_vec(Vec::<f64>::deserialize(d)?))
     }
 
     /// The same for an optional vector (`null` when absent).
-    pub mod option {
+    pub(crate) mod option {
         use nalgebra::DVector;
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
         /// Writes the entries as a list, or `null`.
-        pub fn serialize<S: Serializer>(v: &Option<DVector<f64>>, s: S) -> Result<S::Ok, S::Error> {
+        pub(crate) fn serialize<S: Serializer>(
+            v: &Option<DVector<f64>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             v.as_ref().map(|v| v.as_slice()).serialize(s)
         }
 
         /// Reads a list of numbers, or `null`.
-        pub fn deserialize<'de, D: Deserializer<'de>>(
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<DVector<f64>>, D::Error> {
             Ok(Option::<Vec<f64>>::deserialize(d)?.map(DVector::from_vec))

@@ -44,6 +44,7 @@
 //! assert!(report.converged());
 //! assert!((report.x[0] - 3.0).abs() < 1e-6);
 //! ```
+#![forbid(unsafe_code)]
 
 use std::sync::Arc;
 

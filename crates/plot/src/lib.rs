@@ -31,8 +31,7 @@
 //!   of each pixel column it crosses, which draws the same picture; 10⁵-point curves stay small.
 //! - Axes get "nice" ticks at 1-2-5 steps (powers of ten on a log axis), labelled compactly.
 //! - All text is XML-escaped; characters XML cannot carry at all are replaced by `U+FFFD`.
-
-#![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod geometry;
 mod scale;

@@ -67,8 +67,6 @@
 //! `drop_first`, so they get the same all-zero row pandas gives them and the feature matrix is
 //! identical. See [`recipes`] for the details.
 
-#![warn(missing_docs)]
-
 pub mod column;
 pub mod error;
 pub mod features;

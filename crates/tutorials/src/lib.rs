@@ -23,8 +23,7 @@
 //! | [`step_by_step`] | `step_by_step` | initialize → propagate → optimize → predict → model |
 //! | [`bank_marketing`] | `bank_marketing` | cleaning, standardizing, evaluating; GD against L-BFGS and Newton |
 //! | [`feature_selection`] | `l1_feature_selection` | an L1 path on the bank features, C chosen by cross-validation |
-
-#![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 use logreg::model::{FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
 use logreg::preprocess::{read_csv, CsvOptions, Table};

@@ -4,7 +4,7 @@
 use nalgebra::DMatrix;
 
 /// The rows of a bundled all-numeric dataset (datasets/NAME), header skipped.
-pub fn numeric_rows(name: &str) -> Vec<Vec<f64>> {
+pub(crate) fn numeric_rows(name: &str) -> Vec<Vec<f64>> {
     let path = format!("{}/../../datasets/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(path).expect("bundled dataset");
     text.lines()
@@ -15,7 +15,7 @@ pub fn numeric_rows(name: &str) -> Vec<Vec<f64>> {
 }
 
 /// (X, y) from datasets/banknote.csv: 1372 × 4 features, labels 0/1.
-pub fn banknote() -> (DMatrix<f64>, Vec<u8>) {
+pub(crate) fn banknote() -> (DMatrix<f64>, Vec<u8>) {
     let rows = numeric_rows("banknote.csv");
     let x = DMatrix::from_fn(rows.len(), 4, |i, j| rows[i][j]);
     let y = rows.iter().map(|r| r[4] as u8).collect();
@@ -23,7 +23,7 @@ pub fn banknote() -> (DMatrix<f64>, Vec<u8>) {
 }
 
 /// Columns centred and divided by their population standard deviation (scikit-learn's scaler).
-pub fn standardize(x: &DMatrix<f64>) -> DMatrix<f64> {
+pub(crate) fn standardize(x: &DMatrix<f64>) -> DMatrix<f64> {
     let n = x.nrows() as f64;
     let mut out = x.clone();
     for mut col in out.column_iter_mut() {
@@ -34,13 +34,19 @@ pub fn standardize(x: &DMatrix<f64>) -> DMatrix<f64> {
     out
 }
 
-pub fn banknote_standardized() -> (DMatrix<f64>, Vec<u8>) {
+pub(crate) fn banknote_standardized() -> (DMatrix<f64>, Vec<u8>) {
     let (x, y) = banknote();
     (standardize(&x), y)
 }
 
 /// scikit-learn's objective C·Σℓᵢ + ½‖w‖² (C = ∞ means no penalty), computed independently here.
-pub fn sklearn_objective(x: &DMatrix<f64>, y: &[u8], w: &[f64], b: f64, c: Option<f64>) -> f64 {
+pub(crate) fn sklearn_objective(
+    x: &DMatrix<f64>,
+    y: &[u8],
+    w: &[f64],
+    b: f64,
+    c: Option<f64>,
+) -> f64 {
     let mut total = 0.0;
     for i in 0..x.nrows() {
         let z: f64 = (0..x.ncols()).map(|j| x[(i, j)] * w[j]).sum::<f64>() + b;
@@ -54,7 +60,7 @@ pub fn sklearn_objective(x: &DMatrix<f64>, y: &[u8], w: &[f64], b: f64, c: Optio
 }
 
 /// ‖∇J‖ of scikit-learn's objective at (w, b), from the same independent formula.
-pub fn sklearn_grad_norm(x: &DMatrix<f64>, y: &[u8], w: &[f64], b: f64, c: f64) -> f64 {
+pub(crate) fn sklearn_grad_norm(x: &DMatrix<f64>, y: &[u8], w: &[f64], b: f64, c: f64) -> f64 {
     let d = x.ncols();
     let mut g = vec![0.0; d + 1];
     for i in 0..x.nrows() {

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// The test problems cannot fail, so they are written without `Result`s; [`objective!`] adapts
 /// them to [`Objective`].
-pub trait Smooth {
+pub(crate) trait Smooth {
     fn dim_(&self) -> usize;
     fn f(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64;
     fn h(&self, _x: &DVector<f64>) -> Option<DMatrix<f64>> {
@@ -22,13 +22,13 @@ pub trait Smooth {
 }
 
 /// An average over samples that can be evaluated on a subset.
-pub trait Batches {
+pub(crate) trait Batches {
     fn n_samples_(&self) -> usize;
     fn fb(&self, x: &DVector<f64>, rows: &[usize], g: &mut DVector<f64>) -> f64;
 }
 
 /// A formed Hessian as an operator (for Newton-CG on the test problems).
-pub struct DenseHessian(pub DMatrix<f64>);
+pub(crate) struct DenseHessian(pub DMatrix<f64>);
 
 impl logreg_optim::HessianOperator for DenseHessian {
     fn apply(
@@ -92,7 +92,7 @@ macro_rules! objective {
 
 /// f(x) = ½xᵀAx − bᵀx with A symmetric positive definite; minimizer A⁻¹b.
 #[derive(Debug, Clone)]
-pub struct Quadratic {
+pub(crate) struct Quadratic {
     pub a: DMatrix<f64>,
     pub b: DVector<f64>,
 }
@@ -100,7 +100,7 @@ pub struct Quadratic {
 impl Quadratic {
     /// Diagonal A = diag(eigenvalues) rotated by a fixed orthogonal matrix, so that the problem is
     /// not axis-aligned; b chosen so the minimizer is `minimizer`.
-    pub fn with_spectrum(eigenvalues: &[f64], minimizer: &DVector<f64>) -> Self {
+    pub(crate) fn with_spectrum(eigenvalues: &[f64], minimizer: &DVector<f64>) -> Self {
         let n = eigenvalues.len();
         let q = rotation(n);
         let a = &q * DMatrix::from_diagonal(&DVector::from_row_slice(eigenvalues)) * q.transpose();
@@ -109,7 +109,7 @@ impl Quadratic {
         Self { a, b }
     }
 
-    pub fn minimizer(&self) -> DVector<f64> {
+    pub(crate) fn minimizer(&self) -> DVector<f64> {
         self.a
             .clone()
             .cholesky()
@@ -119,7 +119,7 @@ impl Quadratic {
 }
 
 /// A fixed, well-spread orthogonal matrix (QR of a deterministic pseudo-random matrix).
-pub fn rotation(n: usize) -> DMatrix<f64> {
+pub(crate) fn rotation(n: usize) -> DMatrix<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(99);
     let m = DMatrix::from_fn(n, n, |_, _| rng.random::<f64>() - 0.5);
     m.qr().q()
@@ -140,7 +140,7 @@ impl Smooth for Quadratic {
 }
 
 /// Rosenbrock's banana f(x, y) = (1 − x)² + 100(y − x²)², minimum 0 at (1, 1).
-pub struct Rosenbrock;
+pub(crate) struct Rosenbrock;
 
 impl Smooth for Rosenbrock {
     fn dim_(&self) -> usize {
@@ -170,7 +170,7 @@ impl Smooth for Rosenbrock {
 
 /// f(x, y) = ½x² + ¼y⁴ − ½y²: minima at (0, ±1), a saddle at the origin, and an indefinite Hessian
 /// wherever |y| < 1/√3.
-pub struct DoubleWell;
+pub(crate) struct DoubleWell;
 
 impl Smooth for DoubleWell {
     fn dim_(&self) -> usize {
@@ -193,12 +193,12 @@ impl Smooth for DoubleWell {
 }
 
 /// Numerically safe softplus ln(1 + eᶻ).
-pub fn softplus(z: f64) -> f64 {
+pub(crate) fn softplus(z: f64) -> f64 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
 }
 
 /// Numerically safe logistic sigmoid.
-pub fn sigmoid(z: f64) -> f64 {
+pub(crate) fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + (-z).exp())
     } else {
@@ -209,7 +209,7 @@ pub fn sigmoid(z: f64) -> f64 {
 
 /// Mean logistic loss (1/n)Σ softplus(zᵢ) − yᵢzᵢ, z = Xw, plus (l2/2)‖w‖² over every coordinate but
 /// the first (the intercept column of ones).
-pub struct Logistic {
+pub(crate) struct Logistic {
     pub x: DMatrix<f64>,
     pub y: Vec<f64>,
     pub l2: f64,
@@ -275,7 +275,7 @@ impl Batches for Logistic {
 }
 
 /// Standard normal draws by Box–Muller (the crate has no rand_distr).
-pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
+pub(crate) fn normal(rng: &mut ChaCha8Rng) -> f64 {
     let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
     let u2: f64 = rng.random();
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
@@ -284,7 +284,7 @@ pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
 /// `n` samples with `p` standardized features (plus a leading column of ones) and labels drawn
 /// from a logistic model with moderately sized true coefficients: overlapping classes, so the
 /// optimum is attained.
-pub fn logistic_data(n: usize, p: usize, seed: u64) -> (DMatrix<f64>, Vec<f64>) {
+pub(crate) fn logistic_data(n: usize, p: usize, seed: u64) -> (DMatrix<f64>, Vec<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut x = DMatrix::from_fn(n, p + 1, |_, _| normal(&mut rng));
     standardize(&mut x);
@@ -299,7 +299,7 @@ pub fn logistic_data(n: usize, p: usize, seed: u64) -> (DMatrix<f64>, Vec<f64>) 
 }
 
 /// Centre and scale columns 1.. to mean 0, standard deviation 1, and set column 0 to ones.
-pub fn standardize(x: &mut DMatrix<f64>) {
+pub(crate) fn standardize(x: &mut DMatrix<f64>) {
     let n = x.nrows() as f64;
     for j in 1..x.ncols() {
         let mean = x.column(j).sum() / n;
@@ -312,14 +312,14 @@ pub fn standardize(x: &mut DMatrix<f64>) {
 }
 
 /// The logistic test problem of the brief: 1000 samples, 5 standardized features, tiny L2.
-pub fn logistic_problem() -> Logistic {
+pub(crate) fn logistic_problem() -> Logistic {
     let (x, y) = logistic_data(1000, 5, 7);
     Logistic { x, y, l2: 1e-4 }
 }
 
 /// The banknote authentication data (1372 × 4), standardized, with an intercept column, and the
 /// L2 penalty scikit-learn's default C = 1 amounts to in the mean form: 1/(C·n).
-pub fn banknote() -> Logistic {
+pub(crate) fn banknote() -> Logistic {
     let text = include_str!("../../../../datasets/banknote.csv");
     let mut rows = Vec::new();
     let mut y = Vec::new();
@@ -339,13 +339,13 @@ pub fn banknote() -> Logistic {
 
 /// Mean least squares (1/n)Σ ½(aᵢ·x − bᵢ)² with consistent data bᵢ = aᵢ·x*, so x* is the exact
 /// minimizer and every sample's gradient vanishes there (SGD can converge with a constant step).
-pub struct LeastSquares {
+pub(crate) struct LeastSquares {
     pub a: DMatrix<f64>,
     pub b: DVector<f64>,
 }
 
 impl LeastSquares {
-    pub fn consistent(n: usize, truth: &DVector<f64>, seed: u64) -> Self {
+    pub(crate) fn consistent(n: usize, truth: &DVector<f64>, seed: u64) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let a = DMatrix::from_fn(n, truth.len(), |_, _| normal(&mut rng));
         let b = &a * truth;
@@ -392,13 +392,13 @@ impl Batches for LeastSquares {
 /// Σᵢ softplus(−aᵢ·x) for points aᵢ that a line through the origin separates: the infimum 0 is
 /// approached only as ‖x‖ → ∞ (logistic regression on separable data without a penalty). As a
 /// mini-batch objective it is the mean over samples.
-pub struct Separable {
+pub(crate) struct Separable {
     pub a: DMatrix<f64>,
     pub mean: bool,
 }
 
 impl Separable {
-    pub fn new(mean: bool) -> Self {
+    pub(crate) fn new(mean: bool) -> Self {
         // Signed samples yᵢ·xᵢ, all on the side of (1, 1): separable with margin.
         let a = DMatrix::from_row_slice(
             6,
@@ -463,7 +463,7 @@ impl Batches for Separable {
 }
 
 /// The minimizer of a logistic problem to near machine precision, by Newton.
-pub fn logistic_optimum(f: &Logistic) -> logreg_optim::Report {
+pub(crate) fn logistic_optimum(f: &Logistic) -> logreg_optim::Report {
     use logreg_optim::{NoObserver, Solver};
     let r = logreg_optim::Newton::new()
         .tol(1e-13)
@@ -477,7 +477,7 @@ pub fn logistic_optimum(f: &Logistic) -> logreg_optim::Report {
 }
 
 /// Every number a report carries is finite, and its history is consistent with its iteration count.
-pub fn assert_sane(r: &logreg_optim::Report) {
+pub(crate) fn assert_sane(r: &logreg_optim::Report) {
     assert!(r.x.iter().all(|v| v.is_finite()), "non-finite x: {r:?}");
     assert!(r.value.is_finite() && r.grad_norm.is_finite(), "{r:?}");
     assert!(r.history.iter().all(|v| v.is_finite()), "{r:?}");

@@ -374,3 +374,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_mapped_file_reads_like_its_bytes_even_when_a_column_is_read_again() {
+    // Small blocks, so pages of the map are given back while later blocks are parsed, and a
+    // column guessed numeric that holds text far down, so the map is read a second time.
+    let mut text = String::from("x,y,z\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("{i},{},\"q{}\"\n", i as f64 / 7.0, i % 13));
+    }
+    text.push_str("later,1,\"q\nr\"\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mapped.csv");
+    std::fs::write(&path, &text).unwrap();
+    for (block, threads) in [(4096, 2), (10_000, 3), (1 << 20, 1)] {
+        let options = CsvOptions::new().block_size(block).threads(threads);
+        let mapped = read_csv(&path, &options).unwrap();
+        assert_eq!(mapped, read_csv_bytes(text.as_bytes(), &options).unwrap());
+        assert_eq!(
+            mapped.column("x").unwrap().column_type(),
+            ColumnType::Categorical
+        );
+    }
+    // Errors name the file and the row, as from a stream.
+    std::fs::write(&path, "a,b\n1,2\n3\n").unwrap();
+    let err = read_csv(&path, &CsvOptions::new()).unwrap_err();
+    assert_eq!(err.row(), Some(2));
+    assert!(err.to_string().contains("mapped.csv"), "{err}");
+}

@@ -31,6 +31,10 @@ const SAMPLE_ROWS: usize = 1000;
 pub(crate) type Open<'o, 'a> =
     dyn Fn() -> Result<Box<dyn Blocks<'a> + Send + 'a>, PreprocessError> + 'o;
 
+/// Told about each borrowed block once it is parsed and joined, in input order (a mapped file
+/// gives its pages back, so the process's resident memory does not grow with the file).
+pub(crate) type Release<'r> = dyn Fn(&[u8]) + Sync + 'r;
+
 /// Reads the input `open` gives into a table. `total_bytes`, when known, sizes the numeric
 /// block up front (capacity never written costs no memory).
 pub(crate) fn read_table<'a>(
@@ -38,6 +42,7 @@ pub(crate) fn read_table<'a>(
     total_bytes: Option<u64>,
     options: &CsvOptions,
     path: &Option<PathBuf>,
+    release: &Release<'_>,
 ) -> Result<Table, PreprocessError> {
     options.validate()?;
     let tok = Tokenizer {
@@ -106,6 +111,7 @@ pub(crate) fn read_table<'a>(
         options.thread_count(),
         &mut merged,
         path,
+        release,
     );
     if let Some(e) = merged.error {
         return Err(e);
@@ -124,7 +130,15 @@ pub(crate) fn read_table<'a>(
             }
         }
     }
-    let mut relabeled = reread_as_labels(open, &plan, &text_after_all, merged.rows, options, path)?;
+    let mut relabeled = reread_as_labels(
+        open,
+        &plan,
+        &text_after_all,
+        merged.rows,
+        options,
+        path,
+        release,
+    )?;
     let n_rows = merged.rows;
     let mut labels = merged.labels.into_iter().map(GlobalLabels::into_column);
     let slots = plan
@@ -163,6 +177,7 @@ fn reread_as_labels<'a>(
     n_rows: usize,
     options: &CsvOptions,
     path: &Option<PathBuf>,
+    release: &Release<'_>,
 ) -> Result<Vec<CategoricalColumn>, PreprocessError> {
     if fields.is_empty() {
         return Ok(Vec::new());
@@ -194,6 +209,7 @@ fn reread_as_labels<'a>(
         options.thread_count(),
         &mut merged,
         path,
+        release,
     );
     if let Some(e) = merged.error {
         return Err(e);
@@ -338,7 +354,9 @@ fn parse_block(plan: &Plan, block: &[u8], start: usize, spare: &Mutex<Vec<Vec<f6
     parsed
 }
 
-/// Parses every block, `first` from `start`, and merges them in order into `merged`.
+/// Parses every block, `first` from `start`, and merges them in order into `merged`; each
+/// borrowed block goes to `release` once merged.
+#[allow(clippy::too_many_arguments)]
 fn run<'a>(
     plan: &Plan,
     mut blocks: Box<dyn Blocks<'a> + Send + 'a>,
@@ -347,6 +365,7 @@ fn run<'a>(
     threads: usize,
     merged: &mut Merged,
     path: &Option<PathBuf>,
+    release: &Release<'_>,
 ) {
     let spare_numbers = Mutex::new(Vec::new());
     let spare_numbers = &spare_numbers;
@@ -365,11 +384,14 @@ fn run<'a>(
                 if !merge(merged, parse(&block, start)) {
                     return;
                 }
-                let Some(b) = next.take() else { return };
                 let spare = match block {
                     Bytes::Owned(v) => Some(v),
-                    Bytes::Borrowed(_) => None,
+                    Bytes::Borrowed(b) => {
+                        release(b);
+                        None
+                    }
                 };
+                let Some(b) = next.take() else { return };
                 block = b;
                 start = 0;
                 match blocks.next_block(spare) {
@@ -453,8 +475,11 @@ fn run<'a>(
                             // Returning drops the receivers, which stops every thread.
                             return;
                         }
-                        if let Bytes::Owned(v) = block {
-                            let _ = spare_tx.send(v);
+                        match block {
+                            Bytes::Owned(v) => {
+                                let _ = spare_tx.send(v);
+                            }
+                            Bytes::Borrowed(b) => release(b),
                         }
                     }
                     Err(e) => {

@@ -88,6 +88,27 @@ impl Binner {
         &self.labels
     }
 
+    /// The numeric column it bins.
+    pub fn column(&self) -> &str {
+        &self.column
+    }
+
+    /// The column the labels go to (the source column itself unless [`output`](Self::output)
+    /// named another).
+    pub fn output_column(&self) -> &str {
+        &self.output
+    }
+
+    /// Whether the first interval includes its left edge.
+    pub fn lowest_included(&self) -> bool {
+        self.include_lowest
+    }
+
+    /// What happens to values outside the edges.
+    pub fn out_of_range_policy(&self) -> OutOfRange {
+        self.out_of_range
+    }
+
     /// The label index of `x`, if it falls in an interval.
     pub fn bin_index(&self, x: f64) -> Option<usize> {
         let (first, last) = (*self.edges.first()?, *self.edges.last()?);

@@ -45,6 +45,21 @@ impl BooleanEncoder {
         self
     }
 
+    /// The columns it maps.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The tokens read as 1.
+    pub fn true_tokens(&self) -> &[String] {
+        &self.true_values
+    }
+
+    /// The tokens read as 0.
+    pub fn false_tokens(&self) -> &[String] {
+        &self.false_values
+    }
+
     /// Maps one column to 1/0 without a table (e.g. a yes/no target); `name` is for messages.
     pub fn encode_column(
         &self,

@@ -109,6 +109,21 @@ impl OneHotEncoder {
         self
     }
 
+    /// Whether each column's first category gets no indicator (see [`drop_first`](Self::drop_first)).
+    pub fn drops_first(&self) -> bool {
+        self.drop_first
+    }
+
+    /// What happens to a category not seen in fit.
+    pub fn unknown_policy(&self) -> HandleUnknown {
+        self.handle_unknown
+    }
+
+    /// What happens to a missing value.
+    pub fn missing_policy(&self) -> HandleMissing {
+        self.handle_missing
+    }
+
     /// The fitted categories per column.
     pub fn categories(&self) -> Option<&[EncodedColumn]> {
         self.fitted.as_deref()

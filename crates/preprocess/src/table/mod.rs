@@ -289,6 +289,67 @@ impl Table {
         Ok((self, target))
     }
 
+    /// The first missing value among the named columns: the earliest row (0-based), and of the
+    /// columns missing there the first named. Numeric blocks are read row by row, once, however
+    /// many of their columns are named (a column at a time would stride over the block once per
+    /// column).
+    ///
+    /// ```
+    /// use logreg_preprocess::{Column, Table};
+    /// let t = Table::new([
+    ///     ("a", Column::numeric_with_missing([Some(1.0), None])),
+    ///     ("b", Column::numeric_with_missing([None, Some(2.0)])),
+    /// ])?;
+    /// assert_eq!(t.first_missing(&["a", "b"])?, Some((0, "b".to_string())));
+    /// assert_eq!(t.first_missing(&["a"])?, Some((1, "a".to_string())));
+    /// # Ok::<(), logreg_preprocess::PreprocessError>(())
+    /// ```
+    pub fn first_missing<S: AsRef<str>>(
+        &self,
+        names: &[S],
+    ) -> Result<Option<(usize, String)>, PreprocessError> {
+        let mut best: Option<(usize, usize)> = None; // (row, index into names)
+        let mut in_block: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.blocks.len()];
+        for (k, name) in names.iter().enumerate() {
+            let i = self
+                .position(name.as_ref())
+                .ok_or_else(|| self.not_found(name.as_ref()))?;
+            match &self.slots[i] {
+                Slot::Numeric { block, col } => in_block[*block].push((*col, k)),
+                _ => {
+                    if let Some(row) = self.view_at(i).first_missing() {
+                        if best.is_none_or(|b| (row, k) < b) {
+                            best = Some((row, k));
+                        }
+                    }
+                }
+            }
+        }
+        for (block, cols) in self.blocks.iter().zip(&in_block) {
+            if cols.is_empty() || block.width == 0 {
+                continue;
+            }
+            let rows_to_scan = best.map_or(self.n_rows, |(row, _)| row + 1);
+            let found = block
+                .values
+                .chunks_exact(block.width)
+                .take(rows_to_scan)
+                .enumerate()
+                .find_map(|(row, values)| {
+                    cols.iter()
+                        .filter(|(col, _)| values[*col].is_nan())
+                        .map(|&(_, k)| (row, k))
+                        .min()
+                });
+            if let Some(hit) = found {
+                if best.is_none_or(|b| hit < b) {
+                    best = Some(hit);
+                }
+            }
+        }
+        Ok(best.map(|(row, k)| (row, names[k].as_ref().to_string())))
+    }
+
     /// The named column as dense numbers (for a 0/1 target); errors if it is categorical or has
     /// a missing value.
     pub fn numeric_values(&self, name: &str) -> Result<Vec<f64>, PreprocessError> {
