@@ -1036,6 +1036,69 @@ fn penalty_and_cross_validation_flags_are_checked_before_any_work() {
             "{lonely}: --cv 2: class \"b\" has a single training row; stratified cross-validation needs at least 2 rows of every class"
         )
     );
+
+    // Combinations the cross-validated fit does not take, before any file is read.
+    assert_eq!(
+        usage(&["--penalty", "l1", "--cv", "3", "--offset", "x"]),
+        "--offset cannot be used with --cv: the cross-validated fits take sample weights, not offsets"
+    );
+    assert_eq!(
+        usage(&["--penalty", "l1", "--cv", "3", "--warm-start", "m.json"]),
+        "--warm-start cannot be used with --cv: the path starts every fold from all-zero coefficients"
+    );
+    let svm = write(d, "rows.svm", "1 1:0.5\n-1 1:2\n1 1:1\n-1 1:3\n");
+    assert_eq!(
+        message(d, &["train", &svm, "--penalty", "l1", "--cv", "2"], 2),
+        "--cv reads CSV tables; with a libsvm file fit one C at a time (--c)"
+    );
+    // Flags of a binary model with three classes: after reading the labels, naming the flag.
+    let three = write(
+        d,
+        "three.csv",
+        "x,o,y\n1,0,a\n2,0,b\n3,0,c\n4,0,a\n5,0,b\n6,0,c\n",
+    );
+    for flag in [
+        ["--threshold", "0.3"],
+        ["--positive", "a"],
+        ["--offset", "o"],
+    ] {
+        assert_eq!(
+            message(d, &["train", &three, "-t", "y", flag[0], flag[1]], 1),
+            format!(
+                "{three}: {} applies to two classes; target column \"y\" has 3",
+                flag[0]
+            )
+        );
+    }
+    // Weights and L1 with cross-validation: the weight column is not a feature, and the fit runs.
+    let weighted = write(
+        d,
+        "weighted.csv",
+        "x,z,w,y\n1,5,1,0\n2,3,2,1\n3,4,1,0\n4,1,3,1\n5,2,1,0\n6,0,2,1\n7,3,1,1\n0,4,2,0\n",
+    );
+    let j = json_in(
+        d,
+        &[
+            "train",
+            &weighted,
+            "-t",
+            "y",
+            "--sample-weight",
+            "w",
+            "--penalty",
+            "l1",
+            "--cv",
+            "2",
+            "--cs",
+            "3",
+            "--test-size",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(j["features"], serde_json::json!(["x", "z"]));
+    assert_eq!(j["sample_weight_column"], "w");
+    assert_eq!(j["path"]["points"].as_array().unwrap().len(), 3);
 }
 
 #[test]
