@@ -578,7 +578,7 @@ fn path_chart(
     }
     sizes.sort_by(|a, b| b.2.total_cmp(&a.2));
     let named: Vec<(usize, usize)> = sizes.iter().take(10).map(|&(c, j, _)| (c, j)).collect();
-    for class in 0..k {
+    for (class, class_label) in classes.iter().enumerate().take(k) {
         for (j, name) in names.iter().enumerate() {
             let pts: Vec<(f64, f64)> = reg_path
                 .points
@@ -595,7 +595,7 @@ fn path_chart(
             let label = if !named.contains(&(class, j)) {
                 String::new()
             } else if k > 1 {
-                format!("{name} ({})", classes[class])
+                format!("{name} ({class_label})")
             } else {
                 name.clone()
             };

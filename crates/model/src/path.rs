@@ -158,7 +158,7 @@ impl ValidParams {
         let rows = training_rows(x, y.len(), opts.rows)?;
         let sel = opts.rows.map(|_| rows.as_slice());
         let (_, labels) = self.prepare(x, y, &rows, sel, opts)?;
-        Ok(self.c_min_of(&labels)?)
+        self.c_min_of(&labels)
     }
 
     fn c_min_of(&self, prepared: &Prepared<'_>) -> Result<Option<f64>, ModelError> {
