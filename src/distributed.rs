@@ -63,7 +63,9 @@ use logreg_collective::{
 use crate::classifier::{labels_in, take_column};
 use crate::evaluate::{stratified_train_test_split, train_test_split, Split};
 use crate::linalg::{Csr, Design};
-use crate::model::{classes_on_ranks, two_classes, FitOptions, ModelError, ValidParams};
+use crate::model::{
+    classes_on_ranks, two_classes, FitOptions, FittedModel, ModelError, ValidParams,
+};
 use crate::preprocess::{
     csv_row_ranges, libsvm_line_ranges, read_csv, read_csv_range, read_libsvm, read_libsvm_range,
     ColumnType, CsvOptions, CsvRange, Features, LibsvmRange, Pipeline, PreprocessError, Ranks,
@@ -691,10 +693,16 @@ impl Classifier {
         };
         let model = params.fit_distributed(&features.design, &labels, opts, world)?;
         Ok(Trained {
-            classifier: Classifier::from_parts(target.to_string(), Some(pipeline), model, columns),
+            classifier: Classifier::from_parts(
+                target.to_string(),
+                Some(pipeline),
+                FittedModel::Binary(model),
+                columns,
+            ),
             features,
             labels,
             offset,
+            sample_weight,
         })
     }
 
@@ -743,12 +751,13 @@ impl Classifier {
             classifier: Classifier::from_parts(
                 LIBSVM_TARGET.to_string(),
                 None,
-                model,
+                FittedModel::Binary(model),
                 &FitColumns::default(),
             ),
             features: Features { design, names },
             labels,
             offset: None,
+            sample_weight: None,
         })
     }
 }

@@ -35,7 +35,8 @@ pub mod distributed;
 mod stream;
 
 pub use classifier::{
-    labels_of, libsvm_labels, ClassLabel, Classifier, Evaluation, Trained, LIBSVM_TARGET,
+    labels_of, libsvm_labels, ClassLabel, Classifier, Evaluation, MulticlassEvaluation, Trained,
+    LIBSVM_TARGET,
 };
 pub use columns::FitColumns;
 pub use logreg_collective as collective;

@@ -148,8 +148,14 @@ fn shards_and_row_ranges_train_the_single_process_classifier() {
         .unwrap();
     let coefficients = |json: &str| -> Vec<f64> {
         let clf = Classifier::from_json(json).unwrap();
-        let mut c: Vec<f64> = clf.model().coefficients().iter().copied().collect();
-        c.push(clf.model().intercept());
+        let mut c: Vec<f64> = clf
+            .binary_model()
+            .unwrap()
+            .coefficients()
+            .iter()
+            .copied()
+            .collect();
+        c.push(clf.binary_model().unwrap().intercept());
         c
     };
     let expected = coefficients(&single.classifier.to_json().unwrap());
@@ -300,7 +306,8 @@ fn libsvm_shards_and_line_ranges_train_the_single_process_classifier() {
     .unwrap();
     let expected: Vec<f64> = single
         .classifier
-        .model()
+        .binary_model()
+        .unwrap()
         .coefficients()
         .iter()
         .copied()
@@ -321,7 +328,13 @@ fn libsvm_shards_and_line_ranges_train_the_single_process_classifier() {
             for json in &fits {
                 assert_eq!(json, &fits[0]);
                 let clf = Classifier::from_json(json).unwrap();
-                let got: Vec<f64> = clf.model().coefficients().iter().copied().collect();
+                let got: Vec<f64> = clf
+                    .binary_model()
+                    .unwrap()
+                    .coefficients()
+                    .iter()
+                    .copied()
+                    .collect();
                 assert_eq!(
                     got.len(),
                     expected.len(),

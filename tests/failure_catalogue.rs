@@ -2,8 +2,8 @@
 //! error a library user sees. If a message changes here, change the README's table with it.
 
 use logreg::model::{
-    FitOptions, FittedLogisticRegression, LogisticRegression, MultiFitOptions, MultiWarmStart,
-    Solver, SolverKind,
+    CvOptions, FitOptions, FittedLogisticRegression, LogisticRegression, MultiFitOptions,
+    MultiWarmStart, PathOptions, Penalty, Solver, SolverKind,
 };
 use logreg::preprocess::{
     read_csv, read_csv_from, ColumnType, CsvOptions, OneHotEncoder, Pipeline,
@@ -112,16 +112,116 @@ fn one_class_only() {
 }
 
 #[test]
-fn more_than_two_classes() {
-    let body: String = (0..12).map(|i| format!("{i},c{i}\n")).collect();
-    let table = csv(&format!("x,y\n{body}")).unwrap();
+fn more_than_two_classes_for_a_binary_fit() {
+    // `Classifier` fits a multinomial model then; the binary estimator refuses.
+    let x = DMatrix::from_fn(12, 1, |i, _| i as f64);
+    let labels: Vec<String> = (0..12).map(|i| format!("c{i}")).collect();
     let params = LogisticRegression::params().check().unwrap();
-    let m = message(Classifier::fit(&table, "y", Pipeline::new(), &params));
+    let m = message(params.fit(&x, &labels));
     assert_eq!(
         m,
         "binary logistic regression needs exactly 2 classes, found 12: \"c0\", \"c1\", \"c10\", \
          \"c11\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\", \"c7\", …; \
          use the multinomial or one-vs-rest model"
+    );
+}
+
+// ---- penalties, paths, cross-validation ----
+
+#[test]
+fn l1_ratio_outside_zero_one() {
+    let m = message(
+        LogisticRegression::params()
+            .penalty(Penalty::ElasticNet {
+                c: 1.0,
+                l1_ratio: 1.5,
+            })
+            .check(),
+    );
+    assert_eq!(
+        m,
+        "invalid parameter `l1_ratio` = 1.5: expected a number in [0, 1]"
+    );
+}
+
+#[test]
+fn l1_penalty_with_a_smooth_solver() {
+    let m = message(
+        LogisticRegression::params()
+            .penalty(Penalty::L1 { c: 1.0 })
+            .solver(SolverKind::Newton)
+            .check(),
+    );
+    assert_eq!(
+        m,
+        "invalid parameter `solver` = newton: expected auto, coordinate-descent or owl-qn with an \
+         L1 or elastic-net penalty (the others need a smooth objective)"
+    );
+}
+
+#[test]
+fn empty_list_of_c_for_a_path() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 1.0 })
+        .check()
+        .unwrap();
+    let m = message(params.path(&x, &y, &[], PathOptions::default()));
+    assert_eq!(
+        m,
+        "invalid parameter `cs` = []: expected at least one value of C"
+    );
+}
+
+#[test]
+fn fewer_than_two_folds() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(params.cross_validate(
+        &x,
+        &y,
+        CvOptions {
+            folds: 1,
+            ..CvOptions::default()
+        },
+    ));
+    assert_eq!(m, "invalid parameter `folds` = 1: expected at least 2");
+}
+
+#[test]
+fn a_class_with_a_single_row_in_stratified_cross_validation() {
+    let x = DMatrix::from_fn(12, 1, |i, _| i as f64);
+    let y: Vec<u8> = (0..12)
+        .map(|i| u8::from(i % 2 == 0) + u8::from(i == 11) * 2)
+        .collect();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(params.cross_validate(
+        &x,
+        &y,
+        CvOptions {
+            folds: 3,
+            ..CvOptions::default()
+        },
+    ));
+    assert_eq!(
+        m,
+        "cross-validation: the class first seen at labels[11] has 1 member(s), fewer than the 3 \
+         needed to appear in every test fold"
+    );
+}
+
+#[test]
+fn model_file_whose_kind_does_not_match_its_model() {
+    let json = toy_classifier().to_json().unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["content"]["model_kind"] = "multinomial".into();
+    let m = message(Classifier::from_json(&v.to_string()));
+    assert!(
+        m.starts_with(
+            "model file is not valid: model_kind is \"multinomial\" but the file does not hold \
+             exactly that model (line 1, column "
+        ),
+        "{m}"
     );
 }
 

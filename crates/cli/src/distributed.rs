@@ -8,7 +8,7 @@ use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
 use crate::files::{bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
-use crate::report::{DataInfo, Metrics, Report, SplitInfo, StatisticsFields};
+use crate::report::{AnyMetrics, DataInfo, Metrics, Report, SplitInfo, StatisticsFields};
 use crate::train::{
     check_flag_columns, check_two_classes, csv_options, first_missing, missing_message,
     numeric_hint,
@@ -165,7 +165,7 @@ fn run(
     let opts = FitOptions {
         rows: train_rows,
         positive_class: args.positive.as_deref().map(ClassLabel::from),
-        warm_start: warm_start.as_ref().map(Classifier::model),
+        warm_start: warm_start.as_ref().and_then(Classifier::binary_model),
         observer: Some(&mut progress),
         ..FitOptions::default()
     };
@@ -217,8 +217,10 @@ fn run(
         train_rows: counts[0],
         test_rows: counts[1],
     });
-    report.train = Some(Metrics::from(&train_eval));
-    report.test = test_eval.as_ref().map(Metrics::from);
+    report.train = Some(AnyMetrics::Binary(Metrics::from(&train_eval)));
+    report.test = test_eval
+        .as_ref()
+        .map(|e| AnyMetrics::Binary(Metrics::from(e)));
     report.threshold = Some(threshold);
     report.statistics = Some(StatisticsFields::of(clf));
 

@@ -4,9 +4,11 @@
 use crate::args::{EvaluateArgs, ExportArgs, SummaryArgs};
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, load_model};
-use crate::report::{DataInfo, Inference, Metrics, Report, StatisticsFields};
+use crate::report::{
+    AnyMetrics, DataInfo, Inference, Metrics, MulticlassMetrics, Report, StatisticsFields,
+};
 use crate::Out;
-use logreg::model::ModelError;
+use logreg::model::{ModelError, ModelKind};
 use logreg::preprocess::{read_csv, read_libsvm, ColumnType, CsvOptions, PreprocessError};
 use logreg::Error;
 
@@ -30,7 +32,22 @@ pub(crate) fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
     let path = &args.data;
     // The model says what it reads: table columns from a CSV, or libsvm rows. Either way the
     // metrics (and charts) come from the labels and the logits.
-    let (labels, z, rows, columns) = match clf.pipeline() {
+    let binary = clf.model().kind() == ModelKind::Binary;
+    if !binary {
+        // Thresholds and the score charts belong to a two-class model.
+        for (flag, given) in [
+            ("--threshold", args.threshold.is_some()),
+            ("--plot", args.plot.is_some()),
+        ] {
+            if given {
+                return Err(CliError::usage(format!(
+                    "{flag} applies to a two-class model; this one has {} classes",
+                    clf.classes().len()
+                )));
+            }
+        }
+    }
+    let (labels, z, rows, columns, multiclass) = match clf.pipeline() {
         Some(pipeline) => {
             let mut options = CsvOptions::new();
             if let Some(schema) = pipeline.input_schema() {
@@ -51,10 +68,17 @@ pub(crate) fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
             })?;
             let labels =
                 logreg::labels_of(&table, clf.target()).map_err(|e| about_file(e, path))?;
-            let z = clf
-                .decision_function(&table)
-                .map_err(|e| about_file(e, path))?;
-            (labels, z, table.n_rows(), table.n_cols())
+            if !binary {
+                let m = clf
+                    .evaluate_multiclass(&table)
+                    .map_err(|e| about_file(e, path))?;
+                (labels, Vec::new(), table.n_rows(), table.n_cols(), Some(m))
+            } else {
+                let z = clf
+                    .decision_function(&table)
+                    .map_err(|e| about_file(e, path))?;
+                (labels, z, table.n_rows(), table.n_cols(), None)
+            }
         }
         None => {
             let n_features = clf.model().n_features();
@@ -68,12 +92,17 @@ pub(crate) fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
                 z,
                 data.n_rows(),
                 n_features + 1,
+                None,
             )
         }
     };
-    let eval = clf
-        .evaluate_logits(&labels, &z, threshold)
-        .map_err(|e| about_file(e, path))?;
+    let test = match multiclass {
+        Some(m) => AnyMetrics::Multiclass(MulticlassMetrics::from(&m)),
+        None => AnyMetrics::Binary(Metrics::from(
+            &clf.evaluate_logits(&labels, &z, threshold)
+                .map_err(|e| about_file(e, path))?,
+        )),
+    };
     let mut report = Report::of_model("evaluate", &clf);
     report.model_file = Some(args.model.display().to_string());
     report.data = Some(DataInfo {
@@ -81,8 +110,10 @@ pub(crate) fn evaluate(args: &EvaluateArgs, out: &mut Out) -> CliResult<()> {
         rows,
         columns,
     });
-    report.test = Some(Metrics::from(&eval));
-    report.threshold = Some(threshold);
+    report.test = Some(test);
+    if binary {
+        report.threshold = Some(threshold);
+    }
     if let Some(dir) = &args.plot {
         let positive = clf.positive_class();
         let truth: Vec<bool> = labels.iter().map(|l| l == positive).collect();
@@ -109,7 +140,10 @@ pub(crate) fn summary(args: &SummaryArgs, out: &mut Out) -> CliResult<()> {
     };
     let mut report = Report::of_model("summary", &clf);
     report.model_file = Some(args.model.display().to_string());
-    report.inference = Some(Inference::new(&clf, table));
+    // A K-class model's table is its coefficients per class (the report's own coefficients).
+    if clf.model().kind() == ModelKind::Binary {
+        report.inference = Some(Inference::new(&clf, table));
+    }
     report.statistics = Some(StatisticsFields::of(&clf));
     if args.json {
         out.line(&report.to_json())

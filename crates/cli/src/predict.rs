@@ -4,7 +4,7 @@ use crate::args::PredictArgs;
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, csv_field, load_model};
 use crate::progress::Progress;
-use logreg::model::write_atomic;
+use logreg::model::{write_atomic, ModelKind};
 use logreg::{Classifier, PredictedChunk};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -12,7 +12,9 @@ use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
 pub(crate) fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
-    let threshold = crate::args::check_threshold(args.threshold)?;
+    // Checked now; applied only when given, since a K-class model has no threshold.
+    crate::args::check_threshold(args.threshold)?;
+    let threshold = args.threshold;
     if let Some(path) = &args.output {
         check_writable(path, args.force, "--output")?;
         if same_file(path, &args.data) {
@@ -34,23 +36,33 @@ pub(crate) fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> Cl
             }
             Box::new(
                 clf.predict_libsvm(&args.data, chunk_size)
-                    .and_then(|c| c.with_threshold(threshold))
+                    .and_then(|c| match threshold {
+                        Some(t) => c.with_threshold(t),
+                        None => Ok(c),
+                    })
                     .map_err(|e| about_file(e, &args.data))?,
             )
         } else {
             let keep: Vec<&str> = args.id.as_deref().into_iter().collect();
             Box::new(
                 clf.predict_csv(&args.data, &keep, chunk_size)
-                    .and_then(|c| c.with_threshold(threshold))
+                    .and_then(|c| match threshold {
+                        Some(t) => c.with_threshold(t),
+                        None => Ok(c),
+                    })
                     .map_err(|e| about_file(e, &args.data))?,
             )
         };
+    // A binary model writes P(positive class) as `probability`; a K-class one `p_<class>` for each.
+    let proba_columns: Option<Vec<String>> = (clf.model().kind() != ModelKind::Binary)
+        .then(|| clf.classes().iter().map(|c| format!("p_{c}")).collect());
+    let proba_columns = proba_columns.as_deref();
     match &args.output {
-        None => write_all(&clf, chunks, args, quiet, stdout),
+        None => write_all(&clf, chunks, args, proba_columns, quiet, stdout),
         Some(path) => {
             // Complete or absent: a failure partway leaves the old file (with --force) or none.
             let result = write_atomic(path, args.force, |w| {
-                write_all(&clf, chunks, args, quiet, w)
+                write_all(&clf, chunks, args, proba_columns, quiet, w)
             });
             result.map_err(|e| {
                 if e.broken_pipe {
@@ -73,6 +85,7 @@ fn write_all(
     clf: &Classifier,
     chunks: impl Iterator<Item = Result<PredictedChunk, logreg::Error>>,
     args: &PredictArgs,
+    proba_columns: Option<&[String]>,
     quiet: bool,
     w: &mut dyn Write,
 ) -> CliResult<()> {
@@ -82,7 +95,10 @@ fn write_all(
     }
     header.push("prediction".to_string());
     if args.proba {
-        header.push("probability".to_string());
+        match proba_columns {
+            None => header.push("probability".to_string()),
+            Some(cols) => header.extend(cols.iter().map(|c| csv_field(c).into_owned())),
+        }
     }
     if args.logit {
         header.push("logit".to_string());
@@ -91,8 +107,11 @@ fn write_all(
     let mut progress = Progress::rows(quiet);
     let mut done: u64 = 0;
     // Each class written once as a CSV field; rows reuse one buffer per chunk.
-    let [negative, positive] = clf.model().classes();
-    let classes = [negative, positive].map(|c| csv_field(&c.to_string()).into_owned());
+    let classes = clf.classes();
+    let fields: Vec<String> = classes
+        .iter()
+        .map(|c| csv_field(&c.to_string()).into_owned())
+        .collect();
     let mut text = String::new();
     for chunk in chunks {
         let chunk = chunk.map_err(|e| about_file(e, &args.data))?;
@@ -109,11 +128,19 @@ fn write_all(
                 text.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
                 text.push(',');
             }
-            text.push_str(&classes[usize::from(label == positive)]);
+            let k = classes.iter().position(|c| c == label).unwrap_or(0);
+            text.push_str(&fields[k]);
             if args.proba {
-                text.push(',');
-                // `{:?}` is the shortest text that reads back as the same f64.
-                let _ = write!(text, "{p:?}");
+                if proba_columns.is_some() {
+                    for v in chunk.probabilities.row(i).iter() {
+                        text.push(',');
+                        let _ = write!(text, "{v:?}");
+                    }
+                } else {
+                    text.push(',');
+                    // `{:?}` is the shortest text that reads back as the same f64.
+                    let _ = write!(text, "{p:?}");
+                }
             }
             if args.logit {
                 text.push(',');

@@ -377,9 +377,9 @@ impl ValidParams {
         });
         let mut loss = agreed(world, loss)?.with_collective(world)?;
         let weight_sum = loss.weight_sum();
-        if let Penalty::L2 { c } = self.penalty() {
-            let lambda = LogLoss::l2_from_c(c, weight_sum)?;
-            loss = loss.with_l2(lambda)?;
+        let (lambda2, lambda1, scale) = self.penalty().strengths(weight_sum);
+        if lambda2 > 0.0 {
+            loss = loss.with_l2(lambda2)?;
         }
 
         let x0 = match (start, opts.warm_start) {
@@ -413,7 +413,17 @@ impl ValidParams {
             l2: loss.l2(),
             world,
         };
-        let solved = solve::minimize(self, &problem, x0, obs)?;
+        let solved = if self.uses_l1_solver() {
+            let l1 = crate::cd::l1_weights(lambda1, 1, d, self.fit_intercept());
+            let l1p = solve::L1Problem {
+                glm: crate::cd::Glm::Binary(&loss),
+                l1,
+                screen: None,
+            };
+            solve::minimize_l1(self, &problem, l1p, x0, obs)?
+        } else {
+            solve::minimize(self, &problem, x0, obs)?
+        };
         let report = solved.report;
 
         let (coefficients, intercept) = split_theta(&report.x, d, self.fit_intercept());
@@ -434,10 +444,6 @@ impl ValidParams {
             let mut counts = [right_side, z.len()];
             logreg_collective::allreduce_counts(world, &mut counts)?;
             counts[0] == counts[1]
-        };
-        let scale = match self.penalty() {
-            Penalty::L2 { c } => c * weight_sum,
-            Penalty::None => weight_sum,
         };
         let fit_report = FitReport::new(solved.solver, &report, solved.stages, scale, separable);
         let (std_errors, inference_note, statistics) = if self.penalty() != Penalty::None {

@@ -54,7 +54,7 @@ pub struct FittedOneVsRest<L> {
     models: Vec<FittedLogisticRegression<bool>>,
 }
 
-fn multi_classes<L: Label>(y: &[L]) -> Result<Vec<L>, ModelError> {
+pub(crate) fn multi_classes<L: Label>(y: &[L]) -> Result<Vec<L>, ModelError> {
     let classes = sorted_classes(y)?;
     if classes.len() < 2 {
         return Err(ModelError::SingleClass {
@@ -167,7 +167,7 @@ fn prepare<L: Label>(
 
 /// Sample weights times class weights, one per row of X (`None` when all are 1). Balanced class
 /// weights are n / (K · n_k) over the training rows, as scikit-learn's.
-fn class_weighted(
+pub(crate) fn class_weighted(
     cw: ClassWeight,
     codes: &[usize],
     rows: &[usize],
@@ -319,9 +319,9 @@ impl ValidParams {
             Ok(loss)
         });
         let mut loss = agreed(world, loss)?.with_collective(world)?;
-        if let Penalty::L2 { c } = self.penalty() {
-            let lambda = logreg_loss::LogLoss::l2_from_c(c, loss.weight_sum())?;
-            loss = loss.with_l2(lambda)?;
+        let (lambda2, lambda1, scale) = self.penalty().strengths(loss.weight_sum());
+        if lambda2 > 0.0 {
+            loss = loss.with_l2(lambda2)?;
         }
         let p = loss.params_per_class();
         let mut x0 = DVector::zeros(loss.dim());
@@ -345,7 +345,16 @@ impl ValidParams {
             l2: loss.l2(),
             world,
         };
-        let solved = solve::minimize(self, &problem, x0, &mut NoObserver)?;
+        let solved = if self.uses_l1_solver() {
+            let l1p = solve::L1Problem {
+                glm: crate::cd::Glm::Multinomial(&loss),
+                l1: crate::cd::l1_weights(lambda1, k, d, self.fit_intercept()),
+                screen: None,
+            };
+            solve::minimize_l1(self, &problem, l1p, x0, &mut NoObserver)?
+        } else {
+            solve::minimize(self, &problem, x0, &mut NoObserver)?
+        };
         let report = solved.report;
         let mut coefficients = DMatrix::from_fn(k, d, |c, j| report.x[c * p + j]);
         let mut intercepts = DVector::from_fn(k, |c, _| {
@@ -379,10 +388,6 @@ impl ValidParams {
             let mut counts = [right, loss.n_samples()];
             allreduce_counts(world, &mut counts)?;
             counts[0] == counts[1]
-        };
-        let scale = match self.penalty() {
-            Penalty::L2 { c } => c * loss.weight_sum(),
-            Penalty::None => loss.weight_sum(),
         };
         let fit_report = FitReport::new(solved.solver, &report, solved.stages, scale, separable);
         let (std_errors, inference_note, statistics) = if self.penalty() != Penalty::None {
@@ -674,6 +679,50 @@ impl<L: Label> FittedMultinomial<L> {
         Ok(argmax_rows(&self.decision_function(x)?, &self.classes))
     }
 
+    /// Check the invariants a loaded model must satisfy (shapes agree, numbers finite, classes
+    /// distinct).
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let corrupt = |reason: String| Err(ModelError::CorruptModel { reason });
+        let (k, d) = self.coefficients.shape();
+        if k < 2 || k != self.classes.len() {
+            return corrupt(format!(
+                "{k} coefficient rows for {} classes",
+                self.classes.len()
+            ));
+        }
+        if d == 0 {
+            return corrupt("the model has no coefficients".into());
+        }
+        if self.intercepts.len() != k {
+            return corrupt(format!(
+                "{} intercepts for {k} classes",
+                self.intercepts.len()
+            ));
+        }
+        if let Some(names) = &self.feature_names {
+            if names.len() != d {
+                return corrupt(format!(
+                    "{d} coefficients but {} feature names",
+                    names.len()
+                ));
+            }
+        }
+        if self
+            .coefficients
+            .iter()
+            .chain(self.intercepts.iter())
+            .any(|v| !v.is_finite())
+        {
+            return corrupt("a coefficient or intercept is not finite".into());
+        }
+        for (i, c) in self.classes.iter().enumerate() {
+            if self.classes[..i].contains(c) {
+                return corrupt(format!("class {c:?} appears twice"));
+            }
+        }
+        Ok(())
+    }
+
     /// Log-likelihood, LR test, AIC, BIC, pseudo-R² and deviance of an unpenalized fit, as
     /// statsmodels' `MNLogit` reports them; `None` for penalized or separated fits.
     pub fn statistics(&self) -> Option<&ModelStatistics> {
@@ -778,6 +827,48 @@ impl<L: Label> FittedOneVsRest<L> {
     /// The binary model of each class against the rest.
     pub fn models(&self) -> &[FittedLogisticRegression<bool>] {
         &self.models
+    }
+
+    /// The settings the models were fitted with.
+    pub fn params(&self) -> &ValidParams {
+        self.models[0].params()
+    }
+
+    /// rows × K logits of the rows `rows` of X (every row when `None`), one column per class.
+    pub fn decision_function_on(
+        &self,
+        x: &Design<'_>,
+        rows: Option<&[usize]>,
+    ) -> Result<DMatrix<f64>, ModelError> {
+        let cols = self
+            .models
+            .iter()
+            .map(|m| m.decision_function_on(x, rows, None))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(DMatrix::from_columns(&cols))
+    }
+
+    /// Check the invariants a loaded model must satisfy.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.models.len() < 2 || self.models.len() != self.classes.len() {
+            return Err(ModelError::CorruptModel {
+                reason: format!(
+                    "{} binary models for {} classes",
+                    self.models.len(),
+                    self.classes.len()
+                ),
+            });
+        }
+        let d = self.models[0].n_features();
+        for m in &self.models {
+            m.validate()?;
+            if m.n_features() != d {
+                return Err(ModelError::CorruptModel {
+                    reason: "the binary models have different numbers of coefficients".into(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// n × K logits, one column per class's binary model.

@@ -150,6 +150,24 @@ impl Scaling {
         out
     }
 
+    /// The weights of an L1 term on θ seen on θ′: |wⱼ| = sⱼ|w′ⱼ|, so λⱼ becomes λⱼsⱼ (the shift
+    /// only moves intercepts, which carry no L1 weight).
+    pub(crate) fn l1_weights(&self, weights: &[f64]) -> Vec<f64> {
+        let (d, p) = (self.d(), self.per_class());
+        weights
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| {
+                let j = i % p;
+                if j < d {
+                    l * self.scale[j]
+                } else {
+                    l
+                }
+            })
+            .collect()
+    }
+
     /// Tᵀg: g′ⱼ = sⱼ(gⱼ − μⱼ g_b), g′_b = g_b.
     fn gradient_to_scaled(&self, g: &mut DVector<f64>) {
         let (d, p) = (self.d(), self.per_class());
