@@ -187,6 +187,32 @@ pub struct MulticlassEvaluation {
     pub log_loss: f64,
 }
 
+/// What a fit takes out of a table besides the features: the target's labels and the sample
+/// weight and offset columns `columns` names (`weight_given`/`offset_given`: `FitOptions`
+/// already holds them, and a column as well is an error). Returns the feature table, labels,
+/// weights and offsets.
+#[allow(clippy::type_complexity)]
+pub(crate) fn split_fit_columns(
+    table: Table,
+    target: &str,
+    columns: &FitColumns,
+    weight_given: bool,
+    offset_given: bool,
+) -> Result<(Table, Vec<ClassLabel>, Option<Vec<f64>>, Option<Vec<f64>>), Error> {
+    let (features, target_column) = table.split_target_owned(target)?;
+    let labels = labels_in(target_column.view(), target)?;
+    drop(target_column);
+    let (features, sample_weight) = take_column(
+        features,
+        columns.sample_weight.as_deref(),
+        "sample weight",
+        weight_given,
+    )?;
+    let (features, offset) =
+        take_column(features, columns.offset.as_deref(), "offset", offset_given)?;
+    Ok((features, labels, sample_weight, offset))
+}
+
 /// The table without column `name` and that column's values as weights (`role` "sample
 /// weight": > 0) or offsets; `given` says whether `FitOptions` already holds them.
 pub(crate) fn take_column(
@@ -426,19 +452,11 @@ impl Classifier {
         mut opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Trained, Error> {
         columns.check(target)?;
-        let (features_table, target_column) = table.split_target_owned(target)?;
-        let labels = labels_in(target_column.view(), target)?;
-        drop(target_column);
-        let (features_table, sample_weight) = take_column(
-            features_table,
-            columns.sample_weight.as_deref(),
-            "sample weight",
+        let (features_table, labels, sample_weight, offset) = split_fit_columns(
+            table,
+            target,
+            columns,
             opts.sample_weight.is_some(),
-        )?;
-        let (features_table, offset) = take_column(
-            features_table,
-            columns.offset.as_deref(),
-            "offset",
             opts.offset.is_some(),
         )?;
         let train_labels: Vec<ClassLabel> = match opts.rows {
@@ -584,15 +602,9 @@ impl Classifier {
                 expected: "no offset (cross-validated fits take sample weights, not offsets)",
             }));
         }
-        let (features_table, target_column) = table.split_target_owned(target)?;
-        let labels = labels_in(target_column.view(), target)?;
-        drop(target_column);
-        let (features_table, sample_weight) = take_column(
-            features_table,
-            columns.sample_weight.as_deref(),
-            "sample weight",
-            cv.sample_weight.is_some(),
-        )?;
+        // The offset column was refused above, so none is taken out here.
+        let (features_table, labels, sample_weight, _) =
+            split_fit_columns(table, target, columns, cv.sample_weight.is_some(), false)?;
         let features = pipeline.fit_transform_owned(features_table, cv.rows)?;
         let cv = CvOptions {
             sample_weight: cv.sample_weight.or(sample_weight.as_deref()),

@@ -60,7 +60,7 @@ use logreg_collective::{
     ShardSpec,
 };
 
-use crate::classifier::{labels_in, take_column};
+use crate::classifier::split_fit_columns;
 use crate::evaluate::{stratified_train_test_split, train_test_split, Split};
 use crate::linalg::{Csr, Design};
 use crate::model::{
@@ -643,23 +643,13 @@ impl Classifier {
         let (features_table, labels, sample_weight, offset) = agreed(
             world,
             origins,
-            (|| {
-                let (features, target_column) = table.split_target_owned(target)?;
-                let labels = labels_in(target_column.view(), target)?;
-                let (features, sample_weight) = take_column(
-                    features,
-                    columns.sample_weight.as_deref(),
-                    "sample weight",
-                    opts.sample_weight.is_some(),
-                )?;
-                let (features, offset) = take_column(
-                    features,
-                    columns.offset.as_deref(),
-                    "offset",
-                    opts.offset.is_some(),
-                )?;
-                Ok((features, labels, sample_weight, offset))
-            })(),
+            split_fit_columns(
+                table,
+                target,
+                columns,
+                opts.sample_weight.is_some(),
+                opts.offset.is_some(),
+            ),
         )?;
         let train_labels: Vec<ClassLabel> = match opts.rows {
             Some(rows) => rows
