@@ -5,14 +5,14 @@
 //! a problem on any rank is the same error on every rank and the job ends at once.
 
 use crate::args::{FormatArg, TrainArgs, TrainPlan};
+use crate::checks::{
+    check_flag_columns, check_two_classes, csv_options, first_missing, missing_message,
+    numeric_hint,
+};
 use crate::error::{CliError, CliResult};
 use crate::files::{bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
 use crate::report::{AnyMetrics, DataInfo, Metrics, Report, SplitInfo, StatisticsFields};
-use crate::train::{
-    check_flag_columns, check_two_classes, csv_options, first_missing, missing_message,
-    numeric_hint,
-};
 use crate::Out;
 use logreg::collective::{agree, allreduce_counts, init_distributed, Collective};
 use logreg::distributed::{

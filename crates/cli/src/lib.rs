@@ -6,6 +6,7 @@
 
 mod args;
 mod charts;
+mod checks;
 mod distributed;
 mod error;
 mod files;
