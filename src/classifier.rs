@@ -2,14 +2,19 @@
 //! one artifact, and the metrics a user reads after training.
 
 use crate::columns::{offsets_in, values_of, FitColumns};
-use crate::evaluate::{brier_score_loss, confusion_matrix, roc_auc, ConfusionMatrix};
+use crate::evaluate::{
+    brier_score_loss, confusion_matrix, multiclass_report, roc_auc, ConfusionMatrix, ReportRow,
+};
 use crate::linalg::{sigmoid, Design};
 use crate::model::{
-    from_versioned_json, logit_threshold, read_text, to_versioned_json, two_classes, write_new,
-    FitOptions, FittedLogisticRegression, ModelError, Summary, ValidParams,
+    from_versioned_json, log_loss_from_logits, logit_threshold, proba_from_logits, read_text,
+    sorted_classes, to_versioned_json, two_classes, write_new, CvOptions, CvResult, FitOptions,
+    FittedLogisticRegression, FittedModel, FittedMultinomial, FittedOneVsRest, ModelError,
+    ModelKind, MultiClass, MultiFitOptions, Summary, ValidParams,
 };
 use crate::preprocess::{ColumnView, Features, LibsvmData, Pipeline, Table};
 use crate::Error;
+use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::path::Path;
@@ -76,7 +81,7 @@ pub fn labels_of(table: &Table, target: &str) -> Result<Vec<ClassLabel>, Error> 
 }
 
 /// The labels a column holds; `target` names it in errors.
-fn labels_in(column: ColumnView<'_>, target: &str) -> Result<Vec<ClassLabel>, Error> {
+pub(crate) fn labels_in(column: ColumnView<'_>, target: &str) -> Result<Vec<ClassLabel>, Error> {
     labels_in_at(column, target, 0)
 }
 
@@ -170,9 +175,56 @@ impl Evaluation {
     }
 }
 
+/// How a classifier of K > 2 classes did on labelled data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MulticlassEvaluation {
+    /// Number of samples.
+    pub n: usize,
+    /// Fraction classified correctly.
+    pub accuracy: f64,
+    /// The classes, as text, in the model's order.
+    pub classes: Vec<String>,
+    /// Precision, recall, F1 and support of each class.
+    pub per_class: Vec<ReportRow>,
+    /// Unweighted mean over the classes.
+    pub macro_avg: ReportRow,
+    /// Mean over the classes weighted by support.
+    pub weighted_avg: ReportRow,
+    /// K × K counts, row = true class, column = predicted class.
+    pub confusion: Vec<Vec<usize>>,
+    /// Mean multiclass log loss (from the logits).
+    pub log_loss: f64,
+}
+
+/// What a fit takes out of a table besides the features: the target's labels and the sample
+/// weight and offset columns `columns` names (`weight_given`/`offset_given`: `FitOptions`
+/// already holds them, and a column as well is an error). Returns the feature table, labels,
+/// weights and offsets.
+#[allow(clippy::type_complexity)]
+pub(crate) fn split_fit_columns(
+    table: Table,
+    target: &str,
+    columns: &FitColumns,
+    weight_given: bool,
+    offset_given: bool,
+) -> Result<(Table, Vec<ClassLabel>, Option<Vec<f64>>, Option<Vec<f64>>), Error> {
+    let (features, target_column) = table.split_target_owned(target)?;
+    let labels = labels_in(target_column.view(), target)?;
+    drop(target_column);
+    let (features, sample_weight) = take_column(
+        features,
+        columns.sample_weight.as_deref(),
+        "sample weight",
+        weight_given,
+    )?;
+    let (features, offset) =
+        take_column(features, columns.offset.as_deref(), "offset", offset_given)?;
+    Ok((features, labels, sample_weight, offset))
+}
+
 /// The table without column `name` and that column's values as weights (`role` "sample
 /// weight": > 0) or offsets; `given` says whether `FitOptions` already holds them.
-fn take_column(
+pub(crate) fn take_column(
     table: Table,
     name: Option<&str>,
     role: &'static str,
@@ -214,18 +266,89 @@ fn take_column(
 /// # Ok::<(), logreg::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ClassifierFile", into = "ClassifierFile")]
 pub struct Classifier {
     target: String,
     /// How table columns become features; `None` for a model that reads libsvm rows, whose
     /// feature i is design column i − 1.
     pipeline: Option<Pipeline>,
-    model: FittedLogisticRegression<ClassLabel>,
+    model: FittedModel<ClassLabel>,
     /// The column the sample weights came from (not needed to predict).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     sample_weight_column: Option<String>,
     /// The column of offsets, read again at every prediction.
+    offset_column: Option<String>,
+}
+
+/// The file's shape: a binary model under `model`, as files before multiclass support were
+/// written (they still load: `model_kind` defaults to binary); a K-class model under
+/// `multinomial` or `one_vs_rest`, named by `model_kind`.
+#[derive(Serialize, Deserialize)]
+struct ClassifierFile {
+    target: String,
+    #[serde(default)]
+    pipeline: Option<Pipeline>,
+    #[serde(default = "binary_kind")]
+    model_kind: ModelKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    model: Option<FittedLogisticRegression<ClassLabel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    multinomial: Option<FittedMultinomial<ClassLabel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    one_vs_rest: Option<FittedOneVsRest<ClassLabel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sample_weight_column: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     offset_column: Option<String>,
+}
+
+fn binary_kind() -> ModelKind {
+    ModelKind::Binary
+}
+
+impl TryFrom<ClassifierFile> for Classifier {
+    type Error = String;
+    fn try_from(f: ClassifierFile) -> Result<Self, String> {
+        let model = match (f.model_kind, f.model, f.multinomial, f.one_vs_rest) {
+            (ModelKind::Binary, Some(m), None, None) => FittedModel::Binary(m),
+            (ModelKind::Multinomial, None, Some(m), None) => FittedModel::Multinomial(m),
+            (ModelKind::OneVsRest, None, None, Some(m)) => FittedModel::OneVsRest(m),
+            (kind, ..) => {
+                return Err(format!(
+                    "model_kind is {:?} but the file does not hold exactly that model",
+                    kind.name()
+                ))
+            }
+        };
+        Ok(Classifier {
+            target: f.target,
+            pipeline: f.pipeline,
+            model,
+            sample_weight_column: f.sample_weight_column,
+            offset_column: f.offset_column,
+        })
+    }
+}
+
+impl From<Classifier> for ClassifierFile {
+    fn from(c: Classifier) -> Self {
+        let kind = c.model.kind();
+        let (mut model, mut multinomial, mut one_vs_rest) = (None, None, None);
+        match c.model {
+            FittedModel::Binary(m) => model = Some(m),
+            FittedModel::Multinomial(m) => multinomial = Some(m),
+            FittedModel::OneVsRest(m) => one_vs_rest = Some(m),
+        }
+        ClassifierFile {
+            target: c.target,
+            pipeline: c.pipeline,
+            model_kind: kind,
+            model,
+            multinomial,
+            one_vs_rest,
+            sample_weight_column: c.sample_weight_column,
+            offset_column: c.offset_column,
+        }
+    }
 }
 
 const CLASSIFIER_KIND: &str = "logreg_classifier";
@@ -254,6 +377,8 @@ pub struct Trained {
     pub labels: Vec<ClassLabel>,
     /// The offset of every row of the table, when the fit had an offset column.
     pub offset: Option<Vec<f64>>,
+    /// The sample weight of every row of the table, when the fit had a weight column.
+    pub sample_weight: Option<Vec<f64>>,
 }
 
 impl Trained {
@@ -336,19 +461,11 @@ impl Classifier {
         mut opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Trained, Error> {
         columns.check(target)?;
-        let (features_table, target_column) = table.split_target_owned(target)?;
-        let labels = labels_in(target_column.view(), target)?;
-        drop(target_column);
-        let (features_table, sample_weight) = take_column(
-            features_table,
-            columns.sample_weight.as_deref(),
-            "sample weight",
+        let (features_table, labels, sample_weight, offset) = split_fit_columns(
+            table,
+            target,
+            columns,
             opts.sample_weight.is_some(),
-        )?;
-        let (features_table, offset) = take_column(
-            features_table,
-            columns.offset.as_deref(),
-            "offset",
             opts.offset.is_some(),
         )?;
         let train_labels: Vec<ClassLabel> = match opts.rows {
@@ -359,7 +476,60 @@ impl Classifier {
             None => labels.clone(),
         };
         // Checked before the pipeline runs, so a label problem is reported before any work.
-        two_classes(&train_labels, None)?;
+        let classes = sorted_classes(&train_labels)?;
+        match classes.len() {
+            0 => return Err(ModelError::Empty.into()),
+            1 => {
+                return Err(ModelError::SingleClass {
+                    class: format!("{:?}", classes[0]),
+                }
+                .into())
+            }
+            2 => {}
+            k => {
+                if opts.positive_class.is_some()
+                    || opts.offset.is_some()
+                    || offset.is_some()
+                    || opts.warm_start.is_some()
+                {
+                    return Err(ModelError::InvalidParam {
+                        name: "positive_class, offset or warm_start",
+                        value: format!("given with {k} classes"),
+                        expected: "two classes (they belong to a binary model)",
+                    }
+                    .into());
+                }
+                let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
+                let mo = MultiFitOptions {
+                    rows: opts.rows,
+                    sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
+                    feature_names: Some(features.names.clone()),
+                    ..MultiFitOptions::default()
+                };
+                let model =
+                    match params.multi_class() {
+                        MultiClass::Multinomial => FittedModel::Multinomial(
+                            params.fit_multinomial_with(&features.design, &labels, mo)?,
+                        ),
+                        MultiClass::OneVsRest => FittedModel::OneVsRest(
+                            params.fit_one_vs_rest_with(&features.design, &labels, mo)?,
+                        ),
+                    };
+                return Ok(Trained {
+                    classifier: Classifier {
+                        target: target.to_string(),
+                        pipeline: Some(pipeline),
+                        model,
+                        sample_weight_column: columns.sample_weight.clone(),
+                        offset_column: None,
+                    },
+                    features,
+                    labels,
+                    offset: None,
+                    sample_weight,
+                });
+            }
+        }
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
             let found = train_labels.iter().find(|l| l.to_string() == name).cloned();
@@ -384,7 +554,7 @@ impl Classifier {
             feature_names: opts.feature_names,
             observer: opts.observer.map(|o| o as &mut dyn crate::optim::Observer),
         };
-        let model = params.fit_with(&features.design, &labels, opts)?;
+        let model = FittedModel::Binary(params.fit_with(&features.design, &labels, opts)?);
         Ok(Trained {
             classifier: Classifier {
                 target: target.to_string(),
@@ -396,22 +566,91 @@ impl Classifier {
             features,
             labels,
             offset,
+            sample_weight,
         })
     }
 
-    /// A classifier from its parts (a fit made elsewhere, e.g. in passes).
+    /// A classifier from its parts (a pipeline fitted to produce the model's features, or none
+    /// for libsvm rows; the columns the fit's sample weights and offsets came from).
     pub(crate) fn from_parts(
-        target: &str,
-        pipeline: Pipeline,
-        model: FittedLogisticRegression<ClassLabel>,
+        target: String,
+        pipeline: Option<Pipeline>,
+        model: FittedModel<ClassLabel>,
+        columns: &FitColumns,
     ) -> Self {
         Classifier {
-            target: target.to_string(),
-            pipeline: Some(pipeline),
+            target,
+            pipeline,
             model,
-            sample_weight_column: None,
-            offset_column: None,
+            sample_weight_column: columns.sample_weight.clone(),
+            offset_column: columns.offset.clone(),
         }
+    }
+
+    /// Choose C (and ρ) by cross-validation on the rows `cv.rows` (every row when `None`) and
+    /// refit there, as [`ValidParams::cross_validate`]; the pipeline is fitted on those rows first
+    /// and the folds are taken from its output. Returns the classifier at the chosen C, the design
+    /// of every row with the labels, and the cross-validation table.
+    ///
+    /// Sample weights may come from a column (`columns.sample_weight`, as
+    /// [`fit_owned_with`](Self::fit_owned_with)); an offset column is refused, since the path
+    /// and its folds are fitted without offsets.
+    pub fn cross_validate_owned(
+        table: Table,
+        target: &str,
+        columns: &FitColumns,
+        mut pipeline: Pipeline,
+        params: &ValidParams,
+        cv: CvOptions<'_>,
+    ) -> Result<(Trained, CvResult<ClassLabel>), Error> {
+        columns.check(target)?;
+        if let Some(name) = &columns.offset {
+            return Err(Error::Model(ModelError::InvalidParam {
+                name: "offset",
+                value: format!("the column {name:?} with cross-validation"),
+                expected: "no offset (cross-validated fits take sample weights, not offsets)",
+            }));
+        }
+        // The offset column was refused above, so none is taken out here.
+        let (features_table, labels, sample_weight, _) =
+            split_fit_columns(table, target, columns, cv.sample_weight.is_some(), false)?;
+        let features = pipeline.fit_transform_owned(features_table, cv.rows)?;
+        let cv = CvOptions {
+            sample_weight: cv.sample_weight.or(sample_weight.as_deref()),
+            feature_names: Some(features.names.clone()),
+            multi_class: params.multi_class(),
+            ..cv
+        };
+        let result = params.cross_validate(&features.design, &labels, cv)?;
+        let trained = Trained {
+            classifier: Classifier {
+                target: target.to_string(),
+                pipeline: Some(pipeline),
+                model: result.refit.clone(),
+                sample_weight_column: columns.sample_weight.clone(),
+                offset_column: None,
+            },
+            features,
+            labels,
+            offset: None,
+            sample_weight,
+        };
+        Ok((trained, result))
+    }
+
+    /// The fitted model: binary, multinomial or one-vs-rest.
+    pub fn model(&self) -> &FittedModel<ClassLabel> {
+        &self.model
+    }
+
+    /// The binary model, when the classifier has two classes.
+    pub fn binary_model(&self) -> Option<&FittedLogisticRegression<ClassLabel>> {
+        self.model.as_binary()
+    }
+
+    /// The classes, in the model's order (binary: [negative, positive]).
+    pub fn classes(&self) -> &[ClassLabel] {
+        self.model.classes()
     }
 
     /// The column the fit's sample weights came from, if any.
@@ -431,11 +670,6 @@ impl Classifier {
             .as_deref()
             .map(|name| offsets_in(table, name))
             .transpose()
-    }
-
-    /// The fitted model.
-    pub fn model(&self) -> &FittedLogisticRegression<ClassLabel> {
-        &self.model
     }
 
     /// Fit on libsvm rows: the sparse design as read and its labels (numbers, as the file
@@ -476,7 +710,7 @@ impl Classifier {
         }
         let design = Design::Sparse(data.design);
         opts.feature_names = Some(names.clone());
-        let model = params.fit_with(&design, &labels, opts)?;
+        let model = FittedModel::Binary(params.fit_with(&design, &labels, opts)?);
         Ok(Trained {
             classifier: Classifier {
                 target: LIBSVM_TARGET.to_string(),
@@ -488,6 +722,7 @@ impl Classifier {
             features: Features { design, names },
             labels,
             offset: None,
+            sample_weight: None,
         })
     }
 
@@ -527,6 +762,7 @@ impl Classifier {
             }));
         }
         let design = Design::Sparse(data.design.view());
+        self.require_binary("libsvm predictions")?;
         Ok(self
             .model
             .decision_function_on(&design, None, None)?
@@ -552,9 +788,26 @@ impl Classifier {
         &self.target
     }
 
-    /// The class whose probability is predicted.
+    /// The class whose probability is predicted (binary); the last class for a K-class model.
     pub fn positive_class(&self) -> &ClassLabel {
-        self.model.positive_class()
+        let c = self.model.classes();
+        &c[c.len() - 1]
+    }
+
+    /// An error naming `what` unless the model is binary: thresholds, offsets and the binary
+    /// metrics belong to a two-class model.
+    pub(crate) fn require_binary(&self, what: &str) -> Result<(), Error> {
+        match self.model.kind() {
+            ModelKind::Binary => Ok(()),
+            _ => Err(Error::Model(ModelError::InvalidParam {
+                name: "model",
+                value: format!(
+                    "a {}-class model given to {what}",
+                    self.model.classes().len()
+                ),
+                expected: "a binary model",
+            })),
+        }
     }
 
     /// Names of the model's features, after preprocessing.
@@ -569,36 +822,64 @@ impl Classifier {
         Ok(features)
     }
 
-    /// Logits, one per row of `table` (with the offset column added, if the model has one).
+    /// Logits, one per row of `table`, with the offset column added if the model has one
+    /// (binary: the positive class's; K classes: the predicted class's; see
+    /// [`decision_matrix`](Self::decision_matrix) for all of them).
     pub fn decision_function(&self, table: &Table) -> Result<Vec<f64>, Error> {
+        let z = self.decision_matrix(table)?;
+        Ok(match self.model.kind() {
+            ModelKind::Binary => z.column(0).iter().copied().collect(),
+            _ => z.row_iter().map(|r| r.max()).collect(),
+        })
+    }
+
+    /// Logits of every row of `table`: n × 1 for a binary model, n × K otherwise.
+    pub fn decision_matrix(&self, table: &Table) -> Result<DMatrix<f64>, Error> {
         let f = self.features(table)?;
         let offset = self.offsets(table)?;
         Ok(self
             .model
-            .decision_function_on(&f.design, None, offset.as_deref())?
-            .iter()
-            .copied()
-            .collect())
+            .decision_function_on(&f.design, None, offset.as_deref())?)
     }
 
-    /// P(positive class), one per row of `table`.
+    /// P(positive class), one per row of `table`; for a K-class model the probability of the
+    /// predicted class (every class's: [`predict_proba_matrix`](Self::predict_proba_matrix)).
     pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>, Error> {
-        Ok(self
-            .decision_function(table)?
-            .into_iter()
-            .map(sigmoid)
-            .collect())
+        if self.model.kind() == ModelKind::Binary {
+            return Ok(self
+                .decision_function(table)?
+                .into_iter()
+                .map(sigmoid)
+                .collect());
+        }
+        let p = self.predict_proba_matrix(table)?;
+        Ok(p.row_iter().map(|r| r.max()).collect())
+    }
+
+    /// Class probabilities, n × K, columns in the order of [`classes`](Self::classes).
+    pub fn predict_proba_matrix(&self, table: &Table) -> Result<DMatrix<f64>, Error> {
+        let z = self.decision_matrix(table)?;
+        Ok(proba_from_logits(self.model.kind(), &z))
     }
 
     /// Predicted class of each row of `table` (positive when P > 0.5, as scikit-learn).
     pub fn predict(&self, table: &Table) -> Result<Vec<ClassLabel>, Error> {
-        self.predict_at(table, 0.5)
+        if self.model.kind() == ModelKind::Binary {
+            return self.predict_at(table, 0.5);
+        }
+        let classes = self.model.classes();
+        let z = self.decision_matrix(table)?;
+        Ok(crate::model::argmax_from_logits(self.model.kind(), &z)
+            .into_iter()
+            .map(|k| classes[k].clone())
+            .collect())
     }
 
     /// Predicted class of each row of `table`, positive when P(positive) > `threshold` ∈ (0, 1)
-    /// (compared on the logit scale).
+    /// (compared on the logit scale); a binary model's only.
     pub fn predict_at(&self, table: &Table, threshold: f64) -> Result<Vec<ClassLabel>, Error> {
         let cut = logit_threshold(threshold)?;
+        self.require_binary("a probability threshold")?;
         let classes = self.model.classes();
         Ok(self
             .decision_function(table)?
@@ -658,6 +939,64 @@ impl Classifier {
         self.evaluate_logits_at(labels, rows, &z, threshold)
     }
 
+    /// Per-class metrics, averages, the K × K confusion matrix and the multiclass log loss on the
+    /// rows `rows` of a design this classifier's pipeline produced (any model kind; a binary
+    /// model's two classes are reported the same way).
+    pub fn evaluate_multiclass_on(
+        &self,
+        design: &Design<'_>,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+    ) -> Result<MulticlassEvaluation, Error> {
+        let z = self.model.decision_function_on(design, rows, None)?;
+        let classes = self.model.classes();
+        let all: Vec<usize>;
+        let rows = match rows {
+            Some(r) => r,
+            None => {
+                all = (0..labels.len()).collect();
+                &all
+            }
+        };
+        let mut truth = Vec::with_capacity(rows.len());
+        for &i in rows {
+            match classes.iter().position(|c| *c == labels[i]) {
+                Some(k) => truth.push(k),
+                None => {
+                    return Err(Error::UnknownLabel {
+                        column: self.target.clone(),
+                        row: i + 1,
+                        value: labels[i].to_string(),
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                    })
+                }
+            }
+        }
+        let kind = self.model.kind();
+        let pred = crate::model::argmax_from_logits(kind, &z);
+        let names: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let report = multiclass_report(&truth, &pred, &refs)?;
+        Ok(MulticlassEvaluation {
+            n: truth.len(),
+            accuracy: report.accuracy,
+            classes: names,
+            per_class: report.classes,
+            macro_avg: report.macro_avg,
+            weighted_avg: report.weighted_avg,
+            confusion: report.confusion,
+            log_loss: log_loss_from_logits(kind, &z, &truth),
+        })
+    }
+
+    /// [`evaluate_multiclass_on`](Self::evaluate_multiclass_on) for a table holding the target
+    /// column.
+    pub fn evaluate_multiclass(&self, table: &Table) -> Result<MulticlassEvaluation, Error> {
+        let labels = labels_of(table, &self.target)?;
+        let f = self.features(table)?;
+        self.evaluate_multiclass_on(&f.design, &labels, None)
+    }
+
     /// Metrics of logits `z` for the rows `rows` of `labels` (all of them if `None`).
     fn evaluate_logits_at(
         &self,
@@ -666,8 +1005,18 @@ impl Classifier {
         z: &[f64],
         threshold: f64,
     ) -> Result<Evaluation, Error> {
-        let positive = self.positive_class();
+        self.require_binary("binary metrics (use evaluate_multiclass_on)")?;
+        Evaluation::from_logits_at(&self.truth(labels, rows)?, z, threshold)
+    }
 
+    /// Whether each of the rows `rows` of `labels` (all of them if `None`) is of the positive
+    /// class; a label that is neither class is an error naming its 1-based row.
+    pub(crate) fn truth(
+        &self,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+    ) -> Result<Vec<bool>, Error> {
+        let positive = self.positive_class();
         let negative = &self.model.classes()[0];
         let all: Vec<usize>;
         let rows = match rows {
@@ -688,13 +1037,17 @@ impl Classifier {
                 classes: vec![negative.to_string(), positive.to_string()],
             });
         }
-        let truth: Vec<bool> = rows.iter().map(|&i| labels[i] == *positive).collect();
-        Evaluation::from_logits_at(&truth, z, threshold)
+        Ok(rows.iter().map(|&i| labels[i] == *positive).collect())
     }
 
-    /// The statsmodels-style coefficient table (unpenalized fits only).
+    /// The statsmodels-style coefficient table (unpenalized binary fits only).
     pub fn summary(&self) -> Result<Summary, Error> {
-        Ok(self.model.summary()?)
+        match &self.model {
+            FittedModel::Binary(m) => Ok(m.summary()?),
+            _ => Err(Error::Model(ModelError::InferenceUnavailable {
+                reason: "standard errors are computed for binary models only".into(),
+            })),
+        }
     }
 
     /// The classifier as versioned JSON.

@@ -25,17 +25,24 @@
 //! | `logreg-model` | [`model`] | estimators, inference, persistence |
 //! | `logreg-evaluate` | [`evaluate`] | metrics, ROC, splits, k-fold |
 //! | `logreg-scratch` | [`scratch`] | scratch files and directories of fits larger than memory |
+//! | `logreg-collective` | [`collective`] | ranks of a distributed fit: allreduce, broadcast, shards (MPI behind the `mpi` feature) |
+//!
+//! [`distributed`] fits a classifier on rows spread over the ranks of an MPI job; [`passes`]
+//! fits one on a file larger than memory.
 #![forbid(unsafe_code)]
 
 mod classifier;
 mod columns;
+pub mod distributed;
 pub mod passes;
 mod stream;
 
 pub use classifier::{
-    labels_of, libsvm_labels, ClassLabel, Classifier, Evaluation, Trained, LIBSVM_TARGET,
+    labels_of, libsvm_labels, ClassLabel, Classifier, Evaluation, MulticlassEvaluation, Trained,
+    LIBSVM_TARGET,
 };
 pub use columns::FitColumns;
+pub use logreg_collective as collective;
 pub use logreg_evaluate as evaluate;
 pub use logreg_linalg_core as linalg;
 pub use logreg_loss as loss;
@@ -76,6 +83,27 @@ pub enum Error {
         column: String,
         /// 1-based data row.
         row: usize,
+    },
+    /// From the ranks of a distributed fit: another rank's failure (every rank reports the same
+    /// one, naming the rank), shard assignment, or the exchange itself.
+    #[error(transparent)]
+    Collective(#[from] collective::CollectiveError),
+    /// Shard files whose columns disagree.
+    #[error(
+        "the shards' columns disagree: rank {rank}'s file `{}` {detail} (compared with rank 0's \
+         `{}`)",
+        file.display(),
+        reference.display()
+    )]
+    ShardColumns {
+        /// The rank that read the file.
+        rank: usize,
+        /// The file.
+        file: std::path::PathBuf,
+        /// The file its columns are compared with (rank 0's first).
+        reference: std::path::PathBuf,
+        /// Which column differs, and how.
+        detail: String,
     },
     /// A weight or offset column holds a value that cannot be used.
     #[error("data row {row}, column {column:?}: the {role} is {found}, expected {expected}")]

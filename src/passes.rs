@@ -22,10 +22,10 @@ use std::path::PathBuf;
 
 use crate::evaluate::{stratified_train_test_split, train_test_split, Split};
 use crate::linalg::{LinalgError, RowBlocks, SourceError};
-use crate::model::{two_classes, FitOptions, ModelError, ValidParams};
+use crate::model::{two_classes, FitOptions, FittedModel, ModelError, ValidParams};
 use crate::optim::{NoObserver, Observer};
 use crate::preprocess::{ColumnView, FileFormat, Pipeline, PreprocessError, Table, TableFile};
-use crate::{ClassLabel, Classifier, Error, Evaluation};
+use crate::{ClassLabel, Classifier, Error, Evaluation, FitColumns};
 use logreg_scratch::{DesignWriter, ScratchDir};
 
 /// Fewer bytes than this cannot hold a block, the parser's buffers and the bookkeeping.
@@ -488,7 +488,12 @@ impl Classifier {
             },
         )?;
         let model = model.with_classes(classes.clone());
-        let classifier = Classifier::from_parts(target, pipeline, model);
+        let classifier = Classifier::from_parts(
+            target.to_string(),
+            Some(pipeline),
+            FittedModel::Binary(model),
+            &FitColumns::default(),
+        );
 
         // 5. Scores of every row, for the metrics.
         let mut z = vec![0.0; n];

@@ -5,12 +5,13 @@
 //! and handed out in file order.
 
 use crate::linalg::{sigmoid, Design};
-use crate::model::{logit_threshold, ModelError};
+use crate::model::{argmax_from_logits, logit_threshold, proba_from_logits, ModelError, ModelKind};
 use crate::preprocess::{
     read_csv_chunks, read_libsvm_chunks, ChunkResult, ColumnType, CsvChunks, CsvOptions, Field,
     FileFormat, LibsvmChunks, PreprocessError, Schema, Table, TableFile,
 };
 use crate::{ClassLabel, Classifier, Error};
+use nalgebra::DMatrix;
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::fs::File;
@@ -27,11 +28,15 @@ pub struct PredictedChunk {
     pub first_row: usize,
     /// The columns asked to keep (such as an id), one row per prediction.
     pub kept: Table,
-    /// P(positive class) per row, as [`Classifier::predict_proba`].
+    /// P(positive class) per row, as [`Classifier::predict_proba`] (K classes: the predicted
+    /// class's probability).
     pub proba: Vec<f64>,
-    /// Predicted class per row, as [`Classifier::predict_at`] at the run's threshold.
+    /// Every class's probability, rows × K, columns in the order of [`Classifier::classes`].
+    pub probabilities: DMatrix<f64>,
+    /// Predicted class per row, as [`Classifier::predict_at`] at the run's threshold (K classes:
+    /// the most probable).
     pub labels: Vec<ClassLabel>,
-    /// The logit (decision function, offset included) per row.
+    /// The logit (decision function, offset included) per row (K classes: the predicted class's).
     pub logits: Vec<f64>,
 }
 
@@ -253,7 +258,8 @@ impl Classifier {
     /// labelled CSV or Parquet file read in chunks of `chunk_size` rows: what
     /// [`Evaluation::from_logits_at`](crate::Evaluation::from_logits_at) and the charts need,
     /// in memory bounded by the chunk plus nine bytes a row. A label that is neither class is
-    /// an error naming its row.
+    /// an error naming its row. A model of K > 2 classes is refused (its metrics need every
+    /// class's logit: [`evaluate_multiclass`](Self::evaluate_multiclass)).
     ///
     /// ```
     /// use logreg::model::LogisticRegression;
@@ -278,10 +284,11 @@ impl Classifier {
         format: FileFormat,
         chunk_size: usize,
     ) -> Result<(Vec<bool>, Vec<f64>), Error> {
+        self.require_binary("score_file (a truth and a logit a row)")?;
         let path = path.as_ref();
         let mut schema = self.input_schema()?;
         let target = self.target().to_string();
-        let classes = self.model().classes().clone();
+        let classes = self.model().classes().to_vec();
         if schema.column_type(&target).is_none() {
             let numeric = classes.iter().all(|c| matches!(c, ClassLabel::Number(_)));
             schema.fields.push(Field {
@@ -371,24 +378,48 @@ fn in_file(e: Error, offset: usize, path: &Path) -> Error {
     }
 }
 
-/// A chunk's predictions from its logits: P(positive) and the class, positive when the logit
-/// is above `cut` (0 for P > 0.5, decided on the logit as the model's own predict does).
+/// A chunk's predictions from its logits (n × 1 binary, n × K otherwise). Binary: P(positive)
+/// and the class, positive when the logit is above `cut` (0 for P > 0.5, decided on the logit
+/// as the model's own predict does). K classes: the most probable class and its probability.
 fn scored(
     classifier: &Classifier,
     first: usize,
     kept: Table,
-    logits: Vec<f64>,
+    z: &DMatrix<f64>,
     cut: f64,
 ) -> PredictedChunk {
-    let classes = classifier.model().classes();
+    let model = classifier.model();
+    let classes = model.classes();
+    let kind = model.kind();
+    let probabilities = proba_from_logits(kind, z);
+    let (logits, proba, labels): (Vec<f64>, Vec<f64>, Vec<ClassLabel>) = match kind {
+        ModelKind::Binary => {
+            let logits: Vec<f64> = z.column(0).iter().copied().collect();
+            let proba = logits.iter().map(|&v| sigmoid(v)).collect();
+            let labels = logits
+                .iter()
+                .map(|&v| classes[usize::from(v > cut)].clone())
+                .collect();
+            (logits, proba, labels)
+        }
+        _ => {
+            let best = argmax_from_logits(kind, z);
+            let logits = best.iter().enumerate().map(|(i, &k)| z[(i, k)]).collect();
+            let proba = best
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| probabilities[(i, k)])
+                .collect();
+            let labels = best.iter().map(|&k| classes[k].clone()).collect();
+            (logits, proba, labels)
+        }
+    };
     PredictedChunk {
         first_row: first + 1,
         kept,
-        proba: logits.iter().map(|&z| sigmoid(z)).collect(),
-        labels: logits
-            .iter()
-            .map(|&z| classes[usize::from(z > cut)].clone())
-            .collect(),
+        proba,
+        probabilities,
+        labels,
         logits,
     }
 }
@@ -397,6 +428,7 @@ impl CsvPredictions<'_> {
     /// Predict positive when P(positive) > `threshold` ∈ (0, 1) instead of 0.5.
     pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
         self.cut = logit_threshold(threshold)?;
+        self.classifier.require_binary("a probability threshold")?;
         Ok(self)
     }
 
@@ -415,15 +447,12 @@ impl CsvPredictions<'_> {
             let in_file = |e: Error| in_file(e, first, path);
             let features = classifier.features(table).map_err(in_file)?;
             let offsets = classifier.offsets(table).map_err(in_file)?;
-            let logits: Vec<f64> = classifier
+            let logits = classifier
                 .model()
                 .decision_function_on(&features.design, None, offsets.as_deref())
-                .map_err(|e| in_file(e.into()))?
-                .iter()
-                .copied()
-                .collect();
+                .map_err(|e| in_file(e.into()))?;
             let kept = table.select(keep)?;
-            Ok(scored(classifier, first, kept, logits, cut))
+            Ok(scored(classifier, first, kept, &logits, cut))
         };
         let scored: Vec<Result<PredictedChunk, Error>> = tables
             .par_iter()
@@ -499,9 +528,8 @@ impl Iterator for LibsvmPredictions<'_> {
                 let model = self.classifier.model();
                 match model.decision_function_on(&design, None, None) {
                     Ok(z) => {
-                        let logits: Vec<f64> = z.iter().copied().collect();
-                        let kept = Table::empty(logits.len());
-                        Ok(scored(self.classifier, first, kept, logits, self.cut))
+                        let kept = Table::empty(z.nrows());
+                        Ok(scored(self.classifier, first, kept, &z, self.cut))
                     }
                     Err(e) => Err(in_file(Error::Model(e), first, &self.path)),
                 }

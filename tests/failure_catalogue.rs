@@ -2,8 +2,8 @@
 //! error a library user sees. If a message changes here, change the README's table with it.
 
 use logreg::model::{
-    FitOptions, FittedLogisticRegression, LogisticRegression, MultiFitOptions, MultiWarmStart,
-    Solver, SolverKind,
+    CvOptions, FitOptions, FittedLogisticRegression, LogisticRegression, MultiFitOptions,
+    MultiWarmStart, PathOptions, Penalty, Solver, SolverKind,
 };
 use logreg::preprocess::{
     read_csv, read_csv_from, ColumnType, CsvOptions, OneHotEncoder, Pipeline,
@@ -112,16 +112,116 @@ fn one_class_only() {
 }
 
 #[test]
-fn more_than_two_classes() {
-    let body: String = (0..12).map(|i| format!("{i},c{i}\n")).collect();
-    let table = csv(&format!("x,y\n{body}")).unwrap();
+fn more_than_two_classes_for_a_binary_fit() {
+    // `Classifier` fits a multinomial model then; the binary estimator refuses.
+    let x = DMatrix::from_fn(12, 1, |i, _| i as f64);
+    let labels: Vec<String> = (0..12).map(|i| format!("c{i}")).collect();
     let params = LogisticRegression::params().check().unwrap();
-    let m = message(Classifier::fit(&table, "y", Pipeline::new(), &params));
+    let m = message(params.fit(&x, &labels));
     assert_eq!(
         m,
         "binary logistic regression needs exactly 2 classes, found 12: \"c0\", \"c1\", \"c10\", \
          \"c11\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\", \"c7\", …; \
          use the multinomial or one-vs-rest model"
+    );
+}
+
+// ---- penalties, paths, cross-validation ----
+
+#[test]
+fn l1_ratio_outside_zero_one() {
+    let m = message(
+        LogisticRegression::params()
+            .penalty(Penalty::ElasticNet {
+                c: 1.0,
+                l1_ratio: 1.5,
+            })
+            .check(),
+    );
+    assert_eq!(
+        m,
+        "invalid parameter `l1_ratio` = 1.5: expected a number in [0, 1]"
+    );
+}
+
+#[test]
+fn l1_penalty_with_a_smooth_solver() {
+    let m = message(
+        LogisticRegression::params()
+            .penalty(Penalty::L1 { c: 1.0 })
+            .solver(SolverKind::Newton)
+            .check(),
+    );
+    assert_eq!(
+        m,
+        "invalid parameter `solver` = newton: expected auto, coordinate-descent or owl-qn with an \
+         L1 or elastic-net penalty (the others need a smooth objective)"
+    );
+}
+
+#[test]
+fn empty_list_of_c_for_a_path() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 1.0 })
+        .check()
+        .unwrap();
+    let m = message(params.path(&x, &y, &[], PathOptions::default()));
+    assert_eq!(
+        m,
+        "invalid parameter `cs` = []: expected at least one value of C"
+    );
+}
+
+#[test]
+fn fewer_than_two_folds() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(params.cross_validate(
+        &x,
+        &y,
+        CvOptions {
+            folds: 1,
+            ..CvOptions::default()
+        },
+    ));
+    assert_eq!(m, "invalid parameter `folds` = 1: expected at least 2");
+}
+
+#[test]
+fn a_class_with_a_single_row_in_stratified_cross_validation() {
+    let x = DMatrix::from_fn(12, 1, |i, _| i as f64);
+    let y: Vec<u8> = (0..12)
+        .map(|i| u8::from(i % 2 == 0) + u8::from(i == 11) * 2)
+        .collect();
+    let params = LogisticRegression::params().check().unwrap();
+    let m = message(params.cross_validate(
+        &x,
+        &y,
+        CvOptions {
+            folds: 3,
+            ..CvOptions::default()
+        },
+    ));
+    assert_eq!(
+        m,
+        "cross-validation: the class first seen at labels[11] has 1 member(s), fewer than the 3 \
+         needed to appear in every test fold"
+    );
+}
+
+#[test]
+fn model_file_whose_kind_does_not_match_its_model() {
+    let json = toy_classifier().to_json().unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["content"]["model_kind"] = "multinomial".into();
+    let m = message(Classifier::from_json(&v.to_string()));
+    assert!(
+        m.starts_with(
+            "model file is not valid: model_kind is \"multinomial\" but the file does not hold \
+             exactly that model (line 1, column "
+        ),
+        "{m}"
     );
 }
 
@@ -456,6 +556,124 @@ fn separable_data_or_spent_budget_is_a_warning_not_an_error() {
         w.to_string(),
         "not converged (data separable or nearly so): no finite maximum-likelihood coefficients \
          exist; add a penalty (e.g. L2 with C = 1)"
+    );
+}
+
+// ---- distributed fits (ranks as threads here; MPI processes under mpirun) ----
+
+/// Every rank's error, from `work` run on each rank of a group of `size` threads.
+fn on_ranks(
+    size: usize,
+    work: impl Fn(&logreg::collective::InProcess) -> String + Sync,
+) -> Vec<String> {
+    let group = logreg::collective::InProcess::group(size).unwrap();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = group
+            .into_iter()
+            .map(|rank| {
+                let work = &work;
+                s.spawn(move || work(&rank))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+fn shard_files(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn read_on_ranks(size: usize, dir: &std::path::Path, names: &[&str]) -> Vec<String> {
+    let source = logreg::distributed::DataSource::from_args(
+        names.iter().map(|n| dir.join(n).display().to_string()),
+    );
+    on_ranks(size, |rank| {
+        message(logreg::distributed::read_csv_on_ranks(
+            rank,
+            &source,
+            &CsvOptions::new(),
+        ))
+    })
+}
+
+#[test]
+fn shards_whose_columns_disagree() {
+    let dir = shard_files(&[("a.csv", "x,y\n1,0\n"), ("b.csv", "x,z\n2,1\n")]);
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let expected = format!(
+        "the shards' columns disagree: rank 1's file `{}` has no column \"y\" (compared with \
+         rank 0's `{}`)",
+        p("b.csv"),
+        p("a.csv")
+    );
+    assert_eq!(
+        read_on_ranks(2, dir.path(), &["a.csv", "b.csv"]),
+        [expected.clone(), expected]
+    );
+}
+
+#[test]
+fn more_ranks_than_shards() {
+    let dir = shard_files(&[("a.csv", "x,y\n1,0\n"), ("b.csv", "x,y\n2,1\n")]);
+    let m = read_on_ranks(3, dir.path(), &["a.csv", "b.csv"]);
+    assert!(m.iter().all(|e| e
+        == "3 ranks but only 2 shard file(s): rank 2 would get none; run with at most 2 \
+            rank(s) or split the data into more files"));
+}
+
+#[test]
+fn a_missing_or_unreadable_shard() {
+    let dir = shard_files(&[("a.csv", "x,y\n1,0\n"), ("b.csv", "x,y\n2,1,3\n")]);
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let m = read_on_ranks(2, dir.path(), &["a.csv", "gone.csv"]);
+    assert!(m.iter().all(|e| *e
+        == format!(
+            "rank 1 of 2 failed: shard `{}` does not exist or cannot be read: No such file or \
+             directory (os error 2)",
+            p("gone.csv")
+        )));
+    let m = read_on_ranks(2, dir.path(), &["a.csv", "b.csv"]);
+    assert!(m.iter().all(|e| *e
+        == format!(
+            "rank 1 of 2 failed: {}: data row 1 has 3 fields, expected 2 (one per header column)",
+            p("b.csv")
+        )));
+}
+
+#[test]
+fn sgd_in_a_distributed_fit() {
+    let (x, y) = xy();
+    let params = LogisticRegression::params()
+        .solver(Solver::sgd())
+        .check()
+        .unwrap();
+    let m = on_ranks(2, |rank| {
+        message(params.fit_distributed(&x, &y, FitOptions::default(), rank))
+    });
+    assert_eq!(
+        m[0],
+        "invalid parameter `solver` = sgd: expected a solver that sums over every row in each \
+         step (auto, lbfgs, newton, newton-cg or gd): sgd's mini-batches are drawn on one \
+         process and cannot run distributed"
+    );
+}
+
+#[test]
+fn distributed_entry_point_without_mpi() {
+    if logreg::collective::MPI_SUPPORT {
+        return;
+    }
+    let m = message(logreg::collective::init_distributed().map(|_| ()));
+    assert_eq!(
+        m,
+        "this build has no MPI support; to run distributed, install an MPI library with its \
+         headers and clang (Debian/Ubuntu: `apt-get install openmpi-bin libopenmpi-dev \
+         libclang-dev clang`), rebuild with the cargo feature `mpi` (`cargo build --release \
+         --features mpi`) and launch with `mpirun`"
     );
 }
 

@@ -4,8 +4,8 @@
 use crate::error::CliError;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logreg::model::{
-    ClassWeight, CovType, LogisticRegression, LogisticRegressionParams, Penalty, Solver,
-    SolverKind, ValidParams,
+    CGrid, ClassWeight, CovType, LogisticRegression, LogisticRegressionParams, MultiClass, Penalty,
+    Scoring, Solver, SolverKind, ValidParams,
 };
 use logreg::optim::{GradientDescent, LearningRate, Sgd};
 use logreg::preprocess::{
@@ -31,7 +31,10 @@ Examples:
   logreg train datasets/bank.csv --target deposit --one-hot auto --drop-first --standardize \\
       --c 1 --test-size 0 --json
   logreg train datasets/bank.csv --target deposit --drop day --bin age:18,25,35,45,55,65,100 \\
-      --one-hot auto --drop-first --standardize --out bank.json --plot plots/";
+      --one-hot auto --drop-first --standardize --out bank.json --plot plots/
+  logreg train datasets/bank.csv --target deposit --one-hot auto --drop-first --standardize \\
+      --penalty l1 --cv 5 --cs 20 --scoring log-loss --plot plots/    L1 with C chosen by 5-fold CV
+  logreg train datasets/iris.csv --target species --standardize        3 classes: multinomial";
 
 const EVALUATE_EXAMPLES: &str = "\
 Example:
@@ -96,6 +99,30 @@ pub(crate) enum PenaltyArg {
     None,
     /// ½‖w‖² added to C·Σ loss, as scikit-learn.
     L2,
+    /// ‖w‖₁ added to C·Σ loss (the lasso: coefficients exactly 0).
+    L1,
+    /// (1 − ρ)/2‖w‖² + ρ‖w‖₁ added to C·Σ loss, ρ = --l1-ratio.
+    Elasticnet,
+}
+
+/// How a label column with more than two classes is modelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MultiClassArg {
+    /// One softmax model over all classes.
+    Multinomial,
+    /// One binary model per class against the rest.
+    Ovr,
+}
+
+/// How cross-validation scores the held-out rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScoringArg {
+    /// Fraction classified correctly.
+    Accuracy,
+    /// Mean log loss (lower is better).
+    LogLoss,
+    /// ROC AUC (K classes: the mean one-vs-rest AUC).
+    RocAuc,
 }
 
 /// How missing feature values are filled.
@@ -221,9 +248,21 @@ pub(crate) enum CovTypeArg {
 #[derive(Debug, Clone, Args)]
 pub(crate) struct TrainArgs {
     /// CSV file with a header row, or a libsvm file [default: the bundled datasets/banknote.csv,
-    /// target `class`, standardized].
+    /// target `class`, standardized]. With --distributed: one CSV file (each rank reads a run of
+    /// its rows), or a quoted glob such as 'data/part-*.csv' (each rank reads whole files).
     #[arg(value_name = "DATA.csv")]
     pub data: Option<PathBuf>,
+
+    /// More shard files, with --distributed: DATA.csv and these are assigned to the ranks in
+    /// order, each rank reading whole files.
+    #[arg(value_name = "MORE.csv", requires = "distributed")]
+    pub more_data: Vec<PathBuf>,
+
+    /// Fit on the ranks of an MPI job (`mpirun -n 4 logreg train … --distributed`): each rank
+    /// reads only its share of the rows, every rank fits the same model, rank 0 writes the
+    /// model and the report. Needs a build with the `mpi` feature.
+    #[arg(long)]
+    pub distributed: bool,
 
     /// The data file's format: auto (libsvm for .svm/.libsvm, Parquet for .parquet/.pq, else
     /// CSV), csv, parquet or libsvm.
@@ -264,9 +303,10 @@ pub(crate) struct TrainArgs {
     #[arg(long, value_name = "N", default_value_t = 42)]
     pub seed: u64,
 
-    /// Solver: auto (chosen from the data's shape), gd, sgd, lbfgs, newton or newton-cg.
+    /// Solver: auto (chosen from the data's shape and the penalty), gd, sgd, lbfgs, newton,
+    /// newton-cg, coordinate-descent or owl-qn (the last two for L1 and elastic net).
     #[arg(long, value_name = "NAME", default_value = "auto",
-          value_parser = ["auto", "gd", "sgd", "lbfgs", "newton", "newton-cg"])]
+          value_parser = ["auto", "gd", "sgd", "lbfgs", "newton", "newton-cg", "coordinate-descent", "owl-qn"])]
     pub solver: String,
 
     /// Penalty on the coefficients (never on the intercept).
@@ -276,6 +316,36 @@ pub(crate) struct TrainArgs {
     /// Inverse regularization strength, scikit-learn's C (> 0; smaller = stronger) [default: 1].
     #[arg(long = "c", value_name = "C", allow_negative_numbers = true)]
     pub c: Option<f64>,
+
+    /// The elastic net's L1 share ρ in [0, 1] (0 is L2, 1 is L1); only with --penalty elasticnet.
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
+    pub l1_ratio: Option<f64>,
+
+    /// A label column with more than two classes: one multinomial model, or one-vs-rest.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub multi_class: Option<MultiClassArg>,
+
+    /// Choose C by stratified K-fold cross-validation on the training rows, then refit there.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+
+    /// With --cv: how many values of C (from C_min up 10⁴-fold with an L1 part, else 1e-4 to 1e4),
+    /// or the values themselves, comma-separated [default: 10].
+    #[arg(long, value_name = "N|C1,C2,…", allow_negative_numbers = true)]
+    pub cs: Option<String>,
+
+    /// With --cv and --penalty elasticnet: the values of ρ to try, comma-separated.
+    #[arg(
+        long,
+        value_name = "R1,R2,…",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
+    pub l1_ratios: Option<Vec<f64>>,
+
+    /// With --cv: how held-out rows are scored [default: accuracy].
+    #[arg(long, value_enum, value_name = "SCORE")]
+    pub scoring: Option<ScoringArg>,
 
     /// Iteration budget (epochs for sgd) [default: 100 for newton, 1000 otherwise].
     #[arg(long, value_name = "N")]
@@ -353,8 +423,9 @@ pub(crate) struct TrainArgs {
     #[arg(long, short, value_name = "MODEL.json")]
     pub out: Option<PathBuf>,
 
-    /// Write SVG charts to this directory: loss.svg, roc.svg, threshold.svg, calibration.svg, and
-    /// boundary.svg with two features.
+    /// Write SVG charts to this directory: loss.svg, roc.svg, threshold.svg and calibration.svg
+    /// (two classes), boundary.svg (two classes, two features), and with --cv path.svg
+    /// (coefficients against C) and cv.svg.
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
 
@@ -429,7 +500,8 @@ pub(crate) struct PredictArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
 
-    /// Add a `probability` column: P(positive class).
+    /// Add probabilities: a `probability` column, P(positive class), for a binary model; one
+    /// `p_<class>` column per class for a K-class model.
     #[arg(long)]
     pub proba: bool,
 
@@ -570,6 +642,21 @@ pub(crate) struct TrainPlan {
     pub threshold: f64,
     /// `--memory-limit`: fit in passes within this many bytes.
     pub memory_limit: Option<u64>,
+    /// Cross-validation of C, if asked for.
+    pub cv: Option<CvPlan>,
+}
+
+/// `--cv` and its companions, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CvPlan {
+    /// Number of folds, ≥ 2.
+    pub folds: usize,
+    /// The grid of C.
+    pub cs: CGrid,
+    /// The values of ρ (empty: the penalty's own).
+    pub l1_ratios: Vec<f64>,
+    /// How held-out rows are scored.
+    pub scoring: Scoring,
 }
 
 impl TrainPlan {
@@ -594,13 +681,17 @@ pub(crate) fn check_threshold(t: Option<f64>) -> Result<f64, CliError> {
 }
 
 /// The first flag given that a fit in passes cannot honour yet: weights and offsets (a column
-/// beside the labels to keep per row), a warm start and robust covariances.
+/// beside the labels to keep per row), a warm start, robust covariances, K-class models,
+/// cross-validation and MPI ranks.
 pub(crate) fn refused_in_passes(a: &TrainArgs) -> Option<&'static str> {
     [
         ("--sample-weight", a.sample_weight.is_some()),
         ("--offset", a.offset.is_some()),
         ("--warm-start", a.warm_start.is_some()),
         ("--cov-type", a.cov_type.is_some()),
+        ("--multi-class", a.multi_class.is_some()),
+        ("--cv", a.cv.is_some()),
+        ("--distributed", a.distributed),
     ]
     .into_iter()
     .find(|(_, given)| *given)
@@ -613,11 +704,34 @@ pub(crate) const DEMO_TARGET: &str = "class";
 /// Checks `train`'s arguments without reading anything.
 pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     let usage = |m: String| CliError::usage(m);
+    if a.distributed {
+        if a.plot.is_some() {
+            return Err(usage(
+                "--plot is not available with --distributed: the charts need every row on one \
+                 process; train on one machine to plot"
+                    .into(),
+            ));
+        }
+        if a.solver == "sgd" {
+            return Err(usage(
+                "--solver sgd cannot run with --distributed: its mini-batches are drawn on one \
+                 process; use auto, lbfgs, newton, newton-cg or gd"
+                    .into(),
+            ));
+        }
+    }
     let demo = a.data.is_none();
     let format = match &a.data {
         Some(path) => a.format.resolve(path),
         None => FormatArg::Csv,
     };
+    if a.distributed && format == FormatArg::Parquet {
+        return Err(usage(
+            "--distributed reads CSV or libsvm files, not Parquet; train on one machine (leave \
+             out --distributed)"
+                .into(),
+        ));
+    }
     if !(0.0..1.0).contains(&a.test_size) {
         return Err(usage(format!(
             "--test-size {} is out of range: expected a fraction in [0, 1) (0 trains on every row)",
@@ -632,6 +746,40 @@ pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
     if a.positive.as_deref() == Some("") {
         return Err(usage("--positive: the label is empty".into()));
     }
+    if let Some(r) = a.l1_ratio {
+        if a.penalty != PenaltyArg::Elasticnet {
+            return Err(usage(format!(
+                "--l1-ratio applies to --penalty elasticnet, not {}",
+                penalty_name(a.penalty)
+            )));
+        }
+        if !(0.0..=1.0).contains(&r) {
+            return Err(usage(format!(
+                "--l1-ratio {r} is out of range: expected a number in [0, 1]"
+            )));
+        }
+    }
+    let cv = plan_cv(a)?;
+    if a.penalty == PenaltyArg::Elasticnet
+        && a.l1_ratio.is_none()
+        && cv.as_ref().is_none_or(|c| c.l1_ratios.is_empty())
+    {
+        return Err(usage(
+            "--penalty elasticnet needs --l1-ratio R (or, with --cv, --l1-ratios R1,R2,…)".into(),
+        ));
+    }
+    if cv.is_some() && a.warm_start.is_some() {
+        return Err(usage(
+            "--warm-start cannot be used with --cv: the path starts every fold from all-zero coefficients"
+                .into(),
+        ));
+    }
+    if cv.is_some() && a.offset.is_some() {
+        return Err(usage(
+            "--offset cannot be used with --cv: the cross-validated fits take sample weights, not offsets"
+                .into(),
+        ));
+    }
     let threshold = check_threshold(a.threshold)?;
     if let Some(cov) = a.cov_type {
         if a.penalty != PenaltyArg::None {
@@ -642,7 +790,7 @@ pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
         }
     }
     if format == FormatArg::Libsvm {
-        return plan_libsvm(a, threshold);
+        return plan_libsvm(a, threshold, cv);
     }
     let target = match (&a.target, demo) {
         (Some(t), _) => t.clone(),
@@ -718,6 +866,7 @@ pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
         offset: a.offset.clone(),
         threshold,
         memory_limit: a.memory_limit,
+        cv,
     })
 }
 
@@ -802,11 +951,119 @@ fn cov_name(c: CovTypeArg) -> &'static str {
     }
 }
 
+fn penalty_name(p: PenaltyArg) -> &'static str {
+    match p {
+        PenaltyArg::None => "none",
+        PenaltyArg::L2 => "l2",
+        PenaltyArg::L1 => "l1",
+        PenaltyArg::Elasticnet => "elasticnet",
+    }
+}
+
+/// `--cv`, `--cs`, `--l1-ratios`, `--scoring`: each companion needs `--cv`, and every value is in
+/// range, before any file is read.
+fn plan_cv(a: &TrainArgs) -> Result<Option<CvPlan>, CliError> {
+    let usage = |m: String| CliError::usage(m);
+    let Some(folds) = a.cv else {
+        for (given, flag) in [
+            (a.cs.is_some(), "--cs"),
+            (a.l1_ratios.is_some(), "--l1-ratios"),
+            (a.scoring.is_some(), "--scoring"),
+        ] {
+            if given {
+                return Err(usage(format!("{flag} applies with --cv K")));
+            }
+        }
+        return Ok(None);
+    };
+    if folds < 2 {
+        return Err(usage(format!(
+            "--cv {folds} is out of range: expected at least 2 folds"
+        )));
+    }
+    if a.penalty == PenaltyArg::None {
+        return Err(usage(
+            "--cv chooses C, which --penalty none does not have".into(),
+        ));
+    }
+    if a.c.is_some() {
+        return Err(usage(
+            "--c is chosen by --cv; give the values to try with --cs".into(),
+        ));
+    }
+    let cs = match a.cs.as_deref().map(str::trim) {
+        None => CGrid::Count(10),
+        Some(text) if text.chars().all(|ch| ch.is_ascii_digit()) && !text.is_empty() => {
+            match text.parse::<usize>() {
+                Ok(n) if n >= 1 => CGrid::Count(n),
+                _ => {
+                    return Err(usage(format!(
+                        "--cs {text} is out of range: expected a count of at least 1, or values of C separated by commas"
+                    )))
+                }
+            }
+        }
+        Some(text) => {
+            let parts: Vec<&str> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.is_empty() {
+                return Err(usage("--cs: the list of C values is empty".into()));
+            }
+            let mut values = Vec::with_capacity(parts.len());
+            for p in parts {
+                match p.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v > 0.0 => values.push(v),
+                    _ => {
+                        return Err(usage(format!(
+                            "--cs: {p:?} is not a value of C (expected a finite number > 0)"
+                        )))
+                    }
+                }
+            }
+            CGrid::Values(values)
+        }
+    };
+    let l1_ratios = match &a.l1_ratios {
+        None => Vec::new(),
+        Some(v) => {
+            if a.penalty != PenaltyArg::Elasticnet {
+                return Err(usage(format!(
+                    "--l1-ratios applies to --penalty elasticnet, not {}",
+                    penalty_name(a.penalty)
+                )));
+            }
+            if v.is_empty() {
+                return Err(usage("--l1-ratios: the list is empty".into()));
+            }
+            if let Some(r) = v.iter().find(|r| !(0.0..=1.0).contains(*r)) {
+                return Err(usage(format!(
+                    "--l1-ratios {r} is out of range: expected numbers in [0, 1]"
+                )));
+            }
+            v.clone()
+        }
+    };
+    let scoring = match a.scoring.unwrap_or(ScoringArg::Accuracy) {
+        ScoringArg::Accuracy => Scoring::Accuracy,
+        ScoringArg::LogLoss => Scoring::LogLoss,
+        ScoringArg::RocAuc => Scoring::RocAuc,
+    };
+    Ok(Some(CvPlan {
+        folds,
+        cs,
+        l1_ratios,
+        scoring,
+    }))
+}
+
 /// The estimator settings, validated by the library; a setting out of range names its flag.
 fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
     let kind = SolverKind::from_name(&a.solver).ok_or_else(|| {
         CliError::usage(format!(
-            "--solver {:?}: expected auto, gd, sgd, lbfgs, newton or newton-cg",
+            "--solver {:?}: expected auto, gd, sgd, lbfgs, newton, newton-cg, coordinate-descent or owl-qn",
             a.solver
         ))
     })?;
@@ -819,11 +1076,25 @@ fn estimator(a: &TrainArgs) -> Result<ValidParams, CliError> {
             ClassWeightArg::None => ClassWeight::None,
             ClassWeightArg::Balanced => ClassWeight::Balanced,
         })
-        .penalty(match a.penalty {
-            PenaltyArg::None => Penalty::None,
-            PenaltyArg::L2 => Penalty::L2 {
-                c: a.c.unwrap_or(1.0),
-            },
+        .multi_class(match a.multi_class {
+            Some(MultiClassArg::Ovr) => MultiClass::OneVsRest,
+            _ => MultiClass::Multinomial,
+        })
+        .penalty({
+            let c = a.c.unwrap_or(1.0);
+            match a.penalty {
+                PenaltyArg::None => Penalty::None,
+                PenaltyArg::L2 => Penalty::L2 { c },
+                PenaltyArg::L1 => Penalty::L1 { c },
+                PenaltyArg::Elasticnet => Penalty::ElasticNet {
+                    c,
+                    // With --cv and --l1-ratios, ρ is chosen there; the first is a placeholder.
+                    l1_ratio: a
+                        .l1_ratio
+                        .or_else(|| a.l1_ratios.as_ref().and_then(|v| v.first().copied()))
+                        .unwrap_or(0.5),
+                },
+            }
         });
     if let Some(n) = a.max_iter {
         p = p.max_iter(n);
@@ -899,7 +1170,7 @@ fn solver_config(
 
 /// `train` on a libsvm file: the rows as read (sparse), so the flags that describe a table's
 /// preprocessing do not apply and are refused by name.
-fn plan_libsvm(a: &TrainArgs, threshold: f64) -> Result<TrainPlan, CliError> {
+fn plan_libsvm(a: &TrainArgs, threshold: f64, cv: Option<CvPlan>) -> Result<TrainPlan, CliError> {
     let table_flags = [
         ("--target", a.target.is_some()),
         ("--sample-weight", a.sample_weight.is_some()),
@@ -924,6 +1195,11 @@ fn plan_libsvm(a: &TrainArgs, threshold: f64) -> Result<TrainPlan, CliError> {
              Parquet files",
         ));
     }
+    if cv.is_some() {
+        return Err(CliError::usage(
+            "--cv reads CSV tables; with a libsvm file fit one C at a time (--c)",
+        ));
+    }
     Ok(TrainPlan {
         data: a.data.clone(),
         format: FormatArg::Libsvm,
@@ -934,6 +1210,7 @@ fn plan_libsvm(a: &TrainArgs, threshold: f64) -> Result<TrainPlan, CliError> {
         offset: None,
         threshold,
         memory_limit: None,
+        cv,
     })
 }
 
@@ -1097,6 +1374,21 @@ mod tests {
         "--solver",
         "--penalty",
         "--c",
+        "--l1-ratio",
+        "--multi-class",
+        "--cv",
+        "--cs",
+        "--l1-ratios",
+        "--scoring",
+        "l1",
+        "elasticnet",
+        "ovr",
+        "multinomial",
+        "log-loss",
+        "roc-auc",
+        "coordinate-descent",
+        "owl-qn",
+        "0.01,1",
         "--max-iter",
         "--tol",
         "--learning-rate",

@@ -16,6 +16,8 @@ pub struct CliError {
     pub code: u8,
     /// Stdout was closed (e.g. piped into `head`): stop quietly.
     pub broken_pipe: bool,
+    /// The message is on stderr already (a distributed run prints it before the ranks part).
+    pub reported: bool,
 }
 
 impl CliError {
@@ -25,6 +27,7 @@ impl CliError {
             message: message.into(),
             code: EXIT_FAILURE,
             broken_pipe: false,
+            reported: false,
         }
     }
 
@@ -34,12 +37,19 @@ impl CliError {
             message: message.into(),
             code: EXIT_USAGE,
             broken_pipe: false,
+            reported: false,
         }
     }
 
     /// Puts `context: ` in front of the message.
     pub fn context(mut self, context: impl fmt::Display) -> Self {
         self.message = format!("{context}: {}", self.message);
+        self
+    }
+
+    /// This error, marked as printed already (its exit code stays).
+    pub fn reported(mut self) -> Self {
+        self.reported = true;
         self
     }
 
@@ -68,6 +78,7 @@ impl From<std::io::Error> for CliError {
             message: format!("cannot write output: {e}"),
             code: EXIT_FAILURE,
             broken_pipe,
+            reported: false,
         }
     }
 }

@@ -6,6 +6,8 @@
 
 mod args;
 mod charts;
+mod checks;
+mod distributed;
 mod error;
 mod files;
 mod inspect;
@@ -62,8 +64,11 @@ where
     match dispatch(&cli, stdout) {
         Ok(()) => 0,
         Err(e) if e.broken_pipe => 0,
+        Err(e) if e.reported => e.code,
         Err(e) => {
-            let _ = writeln!(stderr, "error: {}", e.line());
+            // One write for the whole line: under mpirun every rank reports the same error, and
+            // lines written in pieces interleave.
+            let _ = stderr.write_all(format!("error: {}\n", e.line()).as_bytes());
             e.code
         }
     }

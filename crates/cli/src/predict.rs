@@ -5,7 +5,7 @@ use crate::args::{format_of, PredictArgs};
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, check_writable, csv_field, load_model};
 use crate::progress::Progress;
-use logreg::model::write_atomic;
+use logreg::model::{write_atomic, ModelKind};
 use logreg::preprocess::parquet::{ParquetColumn, ParquetWriter};
 use logreg::preprocess::FileFormat;
 use logreg::{Classifier, PredictedChunk};
@@ -15,7 +15,9 @@ use std::path::Path;
 
 /// Runs `predict`, writing to `--output` or to stdout.
 pub(crate) fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> CliResult<()> {
-    let threshold = crate::args::check_threshold(args.threshold)?;
+    // Checked now; applied only when given, since a K-class model has no threshold.
+    crate::args::check_threshold(args.threshold)?;
+    let threshold = args.threshold;
     if let Some(path) = &args.output {
         check_writable(path, args.force, "--output")?;
         if same_file(path, &args.data) {
@@ -37,7 +39,10 @@ pub(crate) fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> Cl
             }
             Box::new(
                 clf.predict_libsvm(&args.data, chunk_size)
-                    .and_then(|c| c.with_threshold(threshold))
+                    .and_then(|c| match threshold {
+                        Some(t) => c.with_threshold(t),
+                        None => Ok(c),
+                    })
                     .map_err(|e| about_file(e, &args.data))?,
             )
         } else {
@@ -49,20 +54,27 @@ pub(crate) fn run(args: &PredictArgs, quiet: bool, stdout: &mut dyn Write) -> Cl
                     &keep,
                     chunk_size,
                 )
-                .and_then(|c| c.with_threshold(threshold))
+                .and_then(|c| match threshold {
+                    Some(t) => c.with_threshold(t),
+                    None => Ok(c),
+                })
                 .map_err(|e| about_file(e, &args.data))?,
             )
         };
+    // A binary model writes P(positive class) as `probability`; a K-class one `p_<class>` for each.
+    let proba_columns: Option<Vec<String>> = (clf.model().kind() != ModelKind::Binary)
+        .then(|| clf.classes().iter().map(|c| format!("p_{c}")).collect());
+    let proba_columns = proba_columns.as_deref();
     match &args.output {
-        None => write_all(&clf, chunks, args, quiet, stdout),
+        None => write_all(&clf, chunks, args, proba_columns, quiet, stdout),
         Some(path) => {
             let parquet = FileFormat::from_path(path) == FileFormat::Parquet;
             // Complete or absent: a failure partway leaves the old file (with --force) or none.
             let result = write_atomic(path, args.force, |w| {
                 if parquet {
-                    write_parquet(chunks, args, quiet, w)
+                    write_parquet(chunks, args, proba_columns, quiet, w)
                 } else {
-                    write_all(&clf, chunks, args, quiet, w)
+                    write_all(&clf, chunks, args, proba_columns, quiet, w)
                 }
             });
             result.map_err(|e| {
@@ -86,6 +98,7 @@ fn write_all(
     clf: &Classifier,
     chunks: impl Iterator<Item = Result<PredictedChunk, logreg::Error>>,
     args: &PredictArgs,
+    proba_columns: Option<&[String]>,
     quiet: bool,
     w: &mut dyn Write,
 ) -> CliResult<()> {
@@ -95,7 +108,10 @@ fn write_all(
     }
     header.push("prediction".to_string());
     if args.proba {
-        header.push("probability".to_string());
+        match proba_columns {
+            None => header.push("probability".to_string()),
+            Some(cols) => header.extend(cols.iter().map(|c| csv_field(c).into_owned())),
+        }
     }
     if args.logit {
         header.push("logit".to_string());
@@ -104,8 +120,11 @@ fn write_all(
     let mut progress = Progress::rows(quiet);
     let mut done: u64 = 0;
     // Each class written once as a CSV field; rows reuse one buffer per chunk.
-    let [negative, positive] = clf.model().classes();
-    let classes = [negative, positive].map(|c| csv_field(&c.to_string()).into_owned());
+    let classes = clf.classes();
+    let fields: Vec<String> = classes
+        .iter()
+        .map(|c| csv_field(&c.to_string()).into_owned())
+        .collect();
     let mut text = String::new();
     for chunk in chunks {
         logreg::scratch::check_interrupted().map_err(logreg::Error::from)?;
@@ -123,11 +142,19 @@ fn write_all(
                 text.push_str(&csv_field(&col.display_value(i).unwrap_or_default()));
                 text.push(',');
             }
-            text.push_str(&classes[usize::from(label == positive)]);
+            let k = classes.iter().position(|c| c == label).unwrap_or(0);
+            text.push_str(&fields[k]);
             if args.proba {
-                text.push(',');
-                // `{:?}` is the shortest text that reads back as the same f64.
-                let _ = write!(text, "{p:?}");
+                if proba_columns.is_some() {
+                    for v in chunk.probabilities.row(i).iter() {
+                        text.push(',');
+                        let _ = write!(text, "{v:?}");
+                    }
+                } else {
+                    text.push(',');
+                    // `{:?}` is the shortest text that reads back as the same f64.
+                    let _ = write!(text, "{p:?}");
+                }
             }
             if args.logit {
                 text.push(',');
@@ -145,27 +172,40 @@ fn write_all(
 }
 
 /// The predictions as Parquet: the `--id` column as text, `prediction` (the label as text) and
-/// with `--proba` `probability` (f64), one row group per million rows.
+/// with `--proba` `probability` (f64; a K-class model: `p_<class>` for each class), one row
+/// group per million rows.
 fn write_parquet(
     chunks: impl Iterator<Item = Result<PredictedChunk, logreg::Error>>,
     args: &PredictArgs,
+    proba_columns: Option<&[String]>,
     quiet: bool,
     w: &mut (dyn Write + Send),
 ) -> CliResult<()> {
-    let columns = |ids: Vec<String>, labels: Vec<String>, proba: Vec<f64>, logits: Vec<f64>| {
-        let mut c: Vec<(&str, ParquetColumn)> = Vec::new();
-        if let Some(id) = args.id.as_deref() {
-            c.push((id, ParquetColumn::Utf8(ids)));
-        }
-        c.push(("prediction", ParquetColumn::Utf8(labels)));
-        if args.proba {
-            c.push(("probability", ParquetColumn::Float64(proba)));
-        }
-        if args.logit {
-            c.push(("logit", ParquetColumn::Float64(logits)));
-        }
-        c
-    };
+    let columns =
+        |ids: Vec<String>, labels: Vec<String>, proba: Vec<Vec<f64>>, logits: Vec<f64>| {
+            let mut c: Vec<(&str, ParquetColumn)> = Vec::new();
+            if let Some(id) = args.id.as_deref() {
+                c.push((id, ParquetColumn::Utf8(ids)));
+            }
+            c.push(("prediction", ParquetColumn::Utf8(labels)));
+            if args.proba {
+                let names: Vec<&str> = match proba_columns {
+                    None => vec!["probability"],
+                    Some(cols) => cols.iter().map(String::as_str).collect(),
+                };
+                let mut proba = proba.into_iter();
+                for name in names {
+                    c.push((
+                        name,
+                        ParquetColumn::Float64(proba.next().unwrap_or_default()),
+                    ));
+                }
+            }
+            if args.logit {
+                c.push(("logit", ParquetColumn::Float64(logits)));
+            }
+            c
+        };
     let empty = columns(Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let shape: Vec<(&str, &ParquetColumn)> = empty.iter().map(|(n, c)| (*n, c)).collect();
     let mut writer = ParquetWriter::new(w, &shape)
@@ -182,9 +222,18 @@ fn write_parquet(
             None => Vec::new(),
         };
         let labels = chunk.labels.iter().map(ToString::to_string).collect();
+        // One column of probabilities per class (K-class), else P(positive class).
+        let proba = match proba_columns {
+            None => vec![chunk.proba],
+            Some(_) => chunk
+                .probabilities
+                .column_iter()
+                .map(|c| c.iter().copied().collect())
+                .collect(),
+        };
         done += chunk.labels.len() as u64;
         writer
-            .write(&columns(ids, labels, chunk.proba, chunk.logits))
+            .write(&columns(ids, labels, proba, chunk.logits))
             .map_err(|e| CliError::failed(format!("cannot write output: {e}")))?;
         progress.set(done);
     }

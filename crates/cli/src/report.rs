@@ -3,8 +3,8 @@
 //! The JSON schema is documented in the README ("Command-line tool"); scripts depend on it, so
 //! fields are only ever added.
 
-use logreg::model::{ModelStatistics, Penalty, Summary};
-use logreg::{Classifier, Evaluation};
+use logreg::model::{FittedModel, ModelKind, ModelStatistics, Penalty, Summary};
+use logreg::{Classifier, Evaluation, MulticlassEvaluation};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -22,26 +22,34 @@ pub(crate) struct Report {
     pub data: Option<DataInfo>,
     /// The label column.
     pub target: String,
-    /// [negative, positive], as text.
-    pub classes: [String; 2],
-    /// The class whose probability is predicted, as text.
-    pub positive_class: String,
+    /// The classes as text: [negative, positive] for a binary model, the K labels otherwise.
+    pub classes: Vec<String>,
+    /// The class whose probability is predicted, as text (`null` for a K-class model).
+    pub positive_class: Option<String>,
+    /// `binary`, `multinomial` or `ovr`.
+    pub model_kind: &'static str,
     /// Feature names in model order, after preprocessing.
     pub features: Vec<String>,
-    /// One per feature, in the space the model sees (after encoding and standardization).
-    pub coefficients: Vec<f64>,
-    /// The intercept (0 when none is fitted).
-    pub intercept: f64,
+    /// Binary: one per feature; K classes: K rows, each one per feature (same order), in the
+    /// space the model sees (after encoding and standardization).
+    pub coefficients: Coefficients,
+    /// Binary: the intercept (0 when none is fitted); K classes: one per class.
+    pub intercept: Intercepts,
     /// Whether an intercept was fitted.
     pub fit_intercept: bool,
     /// The solver that ran.
     pub solver: &'static str,
-    /// `none` or `l2`.
+    /// `none`, `l2`, `l1` or `elasticnet`.
     pub penalty: &'static str,
-    /// scikit-learn's C, for `l2`.
+    /// scikit-learn's C, unless the penalty is `none`.
     pub c: Option<f64>,
-    /// `C·Σ loss_i + ½‖w‖²`, or `Σ loss_i` without a penalty, at the solution.
+    /// ρ for `elasticnet` (1 for `l1`, 0 for `l2`), `null` without a penalty.
+    pub l1_ratio: Option<f64>,
+    /// `C·Σ loss_i + (1 − ρ)/2‖w‖² + ρ‖w‖₁`, or `Σ loss_i` without a penalty, at the solution.
     pub objective: f64,
+    /// The final optimality measure of the mean objective: the gradient norm, or with an L1
+    /// part the norm of the minimum-norm subgradient.
+    pub optimality: f64,
     /// Solver iterations (sgd: optimizer steps).
     pub iterations: usize,
     /// Passes over the data (sgd only).
@@ -57,14 +65,24 @@ pub(crate) struct Report {
     /// How the rows were split (train only).
     pub split: Option<SplitInfo>,
     /// Metrics on the training rows (train only).
-    pub train: Option<Metrics>,
+    pub train: Option<AnyMetrics>,
     /// Metrics on the test rows (train) or on DATA (evaluate).
-    pub test: Option<Metrics>,
+    pub test: Option<AnyMetrics>,
     /// How the data were read (train only): in memory or in passes, and why.
     pub mode: Option<ModeInfo>,
+    /// The regularization path on the training rows over the cross-validation grid (train
+    /// with --cv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathInfo>,
+    /// The cross-validation table and the choice (train with --cv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cv: Option<CvInfo>,
     /// Charts written (train or evaluate with --plot).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plots: Vec<String>,
+    /// The number of ranks (MPI processes) the fit ran on (train with --distributed only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranks: Option<usize>,
     /// The column of sample weights the fit used, if any.
     pub sample_weight_column: Option<String>,
     /// The column of offsets added to every logit, if any.
@@ -78,6 +96,167 @@ pub(crate) struct Report {
     /// The coefficient table (summary only).
     #[serde(flatten)]
     pub inference: Option<Inference>,
+}
+
+/// One vector of coefficients (binary) or one row per class.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Coefficients {
+    /// Binary.
+    One(Vec<f64>),
+    /// One row per class.
+    PerClass(Vec<Vec<f64>>),
+}
+
+/// One intercept (binary) or one per class.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Intercepts {
+    /// Binary.
+    One(f64),
+    /// One per class.
+    PerClass(Vec<f64>),
+}
+
+/// Binary metrics, or per-class metrics of a K-class model.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub(crate) enum AnyMetrics {
+    /// Two classes.
+    Binary(Metrics),
+    /// K classes.
+    Multiclass(MulticlassMetrics),
+}
+
+/// Metrics of a K-class model on a set of labelled rows.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MulticlassMetrics {
+    /// Rows.
+    pub n: usize,
+    /// Fraction classified correctly.
+    pub accuracy: f64,
+    /// Mean multiclass log loss.
+    pub log_loss: f64,
+    /// Precision, recall, F1 and support of each class, in `classes` order.
+    pub per_class: Vec<ClassMetrics>,
+    /// Unweighted mean over the classes.
+    pub macro_avg: ClassMetrics,
+    /// Mean weighted by support.
+    pub weighted_avg: ClassMetrics,
+    /// K × K counts: row = true class, column = predicted class, in `classes` order.
+    pub confusion: Vec<Vec<usize>>,
+}
+
+/// One row of a classification report.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ClassMetrics {
+    /// The class, or `macro avg` / `weighted avg`.
+    pub label: String,
+    /// Precision.
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+    /// Rows of the class (all rows for the averages).
+    pub support: usize,
+}
+
+impl From<&logreg::evaluate::ReportRow> for ClassMetrics {
+    fn from(r: &logreg::evaluate::ReportRow) -> Self {
+        ClassMetrics {
+            label: r.label.clone(),
+            precision: r.precision,
+            recall: r.recall,
+            f1: r.f1,
+            support: r.support,
+        }
+    }
+}
+
+impl From<&MulticlassEvaluation> for MulticlassMetrics {
+    fn from(e: &MulticlassEvaluation) -> Self {
+        MulticlassMetrics {
+            n: e.n,
+            accuracy: e.accuracy,
+            log_loss: e.log_loss,
+            per_class: e.per_class.iter().map(ClassMetrics::from).collect(),
+            macro_avg: ClassMetrics::from(&e.macro_avg),
+            weighted_avg: ClassMetrics::from(&e.weighted_avg),
+            confusion: e.confusion.clone(),
+        }
+    }
+}
+
+/// The regularization path over the cross-validation grid, on every training row.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PathInfo {
+    /// ρ of the path (the chosen one).
+    pub l1_ratio: f64,
+    /// The C up to which every coefficient is 0 (`null` without an L1 part).
+    pub c_min: Option<f64>,
+    /// One point per C, increasing.
+    pub points: Vec<PathPointInfo>,
+}
+
+/// One C of the path.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PathPointInfo {
+    /// C.
+    pub c: f64,
+    /// Coefficients that are not exactly 0.
+    pub nonzero: usize,
+    /// The objective at this C.
+    pub objective: f64,
+    /// Solver iterations.
+    pub iterations: usize,
+    /// Whether the fit converged.
+    pub converged: bool,
+    /// Coefficients, as `coefficients` (one vector for binary, K rows otherwise).
+    pub coefficients: Coefficients,
+    /// Intercepts, as `intercept`.
+    pub intercept: Intercepts,
+}
+
+/// The cross-validation table and choice.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CvInfo {
+    /// Number of stratified folds.
+    pub folds: usize,
+    /// `accuracy`, `log-loss` or `roc-auc`.
+    pub scoring: &'static str,
+    /// One table per ρ tried.
+    pub tables: Vec<logreg::model::CvPath>,
+    /// The (ρ, C) with the best mean score, at which the model was refitted.
+    pub best: logreg::model::CvChoice,
+    /// The smallest C within one standard error of the best (glmnet's `lambda.1se`).
+    pub one_se: logreg::model::CvChoice,
+}
+
+impl Coefficients {
+    /// From K × d rows: one vector when `binary`.
+    pub(crate) fn of(rows: &nalgebra::DMatrix<f64>, binary: bool) -> Self {
+        if binary {
+            Coefficients::One(rows.row(0).iter().copied().collect())
+        } else {
+            Coefficients::PerClass(
+                rows.row_iter()
+                    .map(|r| r.iter().copied().collect())
+                    .collect(),
+            )
+        }
+    }
+}
+
+impl Intercepts {
+    /// From K intercepts: one number when `binary`.
+    pub(crate) fn of(values: &[f64], binary: bool) -> Self {
+        if binary {
+            Intercepts::One(values.first().copied().unwrap_or(0.0))
+        } else {
+            Intercepts::PerClass(values.to_vec())
+        }
+    }
 }
 
 /// The model's statistics as the JSON report carries them: numbers for unpenalized fits, `null`
@@ -117,8 +296,17 @@ impl StatisticsFields {
     /// From the model.
     pub(crate) fn of(clf: &Classifier) -> Self {
         let model = clf.model();
-        let s: Option<&ModelStatistics> = model.statistics();
-        let has_se = model.summary().is_ok();
+        let (s, note, has_se): (Option<&ModelStatistics>, Option<&str>, bool) = match model {
+            FittedModel::Binary(m) => (m.statistics(), m.inference_note(), m.summary().is_ok()),
+            FittedModel::Multinomial(m) => {
+                (m.statistics(), m.inference_note(), m.summary().is_ok())
+            }
+            FittedModel::OneVsRest(_) => (
+                None,
+                Some("one-vs-rest fits K separate binary models: no joint likelihood statistics"),
+                false,
+            ),
+        };
         StatisticsFields {
             log_likelihood: s.map(|s| s.log_likelihood),
             null_log_likelihood: s.map(|s| s.null_log_likelihood),
@@ -132,7 +320,7 @@ impl StatisticsFields {
             nobs: s.map(|s| s.nobs),
             df_model: s.map(|s| s.df_model),
             table: s.cloned(),
-            inference_note: match (s, model.inference_note()) {
+            inference_note: match (s, note) {
                 (_, Some(note)) => Some(note.to_string()),
                 (None, None) => Some(
                     "the model file predates model statistics; train it again to get them".into(),
@@ -306,10 +494,11 @@ impl Inference {
             Err(_) => {
                 let model = clf.model();
                 let mut names = clf.feature_names().to_vec();
-                let mut estimates: Vec<f64> = model.coefficients().iter().copied().collect();
+                let mut estimates: Vec<f64> =
+                    model.coefficient_rows().row(0).iter().copied().collect();
                 if model.params().fit_intercept() {
                     names.push("intercept".into());
-                    estimates.push(model.intercept());
+                    estimates.push(model.intercept_values()[0]);
                 }
                 Inference {
                     names,
@@ -331,26 +520,27 @@ impl Report {
         let model = clf.model();
         let fit = model.report();
         let params = model.params();
-        let (penalty, c) = match params.penalty() {
-            Penalty::None => ("none", None),
-            Penalty::L2 { c } => ("l2", Some(c)),
-        };
-        let [neg, pos] = model.classes();
+        let penalty: Penalty = params.penalty();
+        let binary = model.kind() == ModelKind::Binary;
+        let classes: Vec<String> = model.classes().iter().map(|c| c.to_string()).collect();
         Report {
             command,
             model_file: None,
             data: None,
             target: clf.target().to_string(),
-            classes: [neg.to_string(), pos.to_string()],
-            positive_class: pos.to_string(),
+            positive_class: binary.then(|| classes[1].clone()),
+            classes,
+            model_kind: model.kind().name(),
             features: clf.feature_names().to_vec(),
-            coefficients: model.coefficients().iter().copied().collect(),
-            intercept: model.intercept(),
+            coefficients: Coefficients::of(&model.coefficient_rows(), binary),
+            intercept: Intercepts::of(&model.intercept_values(), binary),
             fit_intercept: params.fit_intercept(),
             solver: fit.solver.name(),
-            penalty,
-            c,
+            penalty: penalty.name(),
+            c: penalty.c(),
+            l1_ratio: penalty.c().map(|_| penalty.l1_ratio()),
             objective: fit.objective,
+            optimality: fit.grad_norm,
             iterations: fit.iterations,
             epochs: fit.epochs,
             converged: fit.converged,
@@ -370,7 +560,10 @@ impl Report {
             train: None,
             test: None,
             mode: None,
+            path: None,
+            cv: None,
             plots: Vec::new(),
+            ranks: None,
             sample_weight_column: clf.sample_weight_column().map(str::to_string),
             offset_column: clf.offset_column().map(str::to_string),
             threshold: None,
@@ -399,6 +592,12 @@ impl Report {
                 d.path, d.rows, d.columns
             );
         }
+        if let Some(ranks) = self.ranks {
+            let _ = writeln!(
+                w,
+                "distributed {ranks} ranks, each reading its own rows; one model, written by rank 0"
+            );
+        }
         if let Some(m) = &self.model_file {
             let verb = if self.command == "train" {
                 "saved to"
@@ -407,11 +606,26 @@ impl Report {
             };
             let _ = writeln!(w, "model       {verb} {m}");
         }
-        let _ = writeln!(
-            w,
-            "target      {:?}: classes {:?} and {:?}, positive class {:?}",
-            self.target, self.classes[0], self.classes[1], self.positive_class
-        );
+        match &self.positive_class {
+            Some(pos) => {
+                let _ = writeln!(
+                    w,
+                    "target      {:?}: classes {:?} and {:?}, positive class {:?}",
+                    self.target, self.classes[0], self.classes[1], pos
+                );
+            }
+            None => {
+                let shown: Vec<String> = self.classes.iter().map(|c| format!("{c:?}")).collect();
+                let _ = writeln!(
+                    w,
+                    "target      {:?}: {} classes {} ({})",
+                    self.target,
+                    self.classes.len(),
+                    shown.join(", "),
+                    self.model_kind
+                );
+            }
+        }
         if let Some(sp) = &self.split {
             if sp.test_rows == 0 {
                 let _ = writeln!(
@@ -468,9 +682,14 @@ impl Report {
                 );
             }
         }
-        let (penalty, formula) = match self.c {
-            Some(c) => (format!("L2, C = {c}"), "C·Σ loss + ½‖w‖²"),
-            None => ("none".to_string(), "Σ loss"),
+        let (penalty, formula) = match (self.penalty, self.c, self.l1_ratio) {
+            ("l2", Some(c), _) => (format!("L2, C = {c}"), "C·Σ loss + ½‖w‖²"),
+            ("l1", Some(c), _) => (format!("L1, C = {c}"), "C·Σ loss + ‖w‖₁"),
+            ("elasticnet", Some(c), Some(r)) => (
+                format!("elastic net, C = {c}, l1_ratio = {r}"),
+                "C·Σ loss + (1 − ρ)/2‖w‖² + ρ‖w‖₁",
+            ),
+            _ => ("none".to_string(), "Σ loss"),
         };
         let _ = writeln!(w, "penalty     {penalty}");
         let _ = writeln!(w, "objective   {:?} ({formula})", self.objective);
@@ -482,9 +701,30 @@ impl Report {
         if let Some(warning) = &self.warning {
             let _ = writeln!(w, "warning     {warning}");
         }
+        if let Some(cv) = &self.cv {
+            write_cv(w, cv);
+        }
+        let multi: Vec<(&str, &MulticlassMetrics)> = [("train", &self.train), ("test", &self.test)]
+            .into_iter()
+            .filter_map(|(name, m)| match m {
+                Some(AnyMetrics::Multiclass(m)) => Some((name, m)),
+                _ => None,
+            })
+            .collect();
+        for (name, m) in multi {
+            let name = if self.command == "evaluate" {
+                "data"
+            } else {
+                name
+            };
+            write_multiclass(w, name, m, &self.classes);
+        }
         let rows: Vec<(&str, &Metrics)> = [("train", &self.train), ("test", &self.test)]
             .into_iter()
-            .filter_map(|(name, m)| m.as_ref().map(|m| (name, m)))
+            .filter_map(|(name, m)| match m {
+                Some(AnyMetrics::Binary(m)) => Some((name, m)),
+                _ => None,
+            })
             .collect();
         if !rows.is_empty() {
             if let Some(t) = self.threshold.filter(|&t| t != 0.5) {
@@ -536,48 +776,174 @@ impl Report {
         }
         match &self.inference {
             Some(inf) => write_inference(w, inf, self.statistics.as_ref()),
-            None => {
-                // A wide model lists its largest coefficients; --json has every one.
-                let mut shown: Vec<usize> = (0..self.coefficients.len()).collect();
-                if shown.len() > TEXT_COEFFICIENTS {
-                    shown.sort_by(|&a, &b| {
-                        self.coefficients[b]
-                            .abs()
-                            .total_cmp(&self.coefficients[a].abs())
-                    });
-                    shown.truncate(TEXT_COEFFICIENTS);
-                    let _ = writeln!(
-                        w,
-                        "\ncoefficients (the {TEXT_COEFFICIENTS} largest in magnitude of {}; --json \
-                         lists all)",
-                        self.coefficients.len()
-                    );
-                } else {
-                    let _ = writeln!(
-                        w,
-                        "\ncoefficients (features as the model sees them, after preprocessing)"
-                    );
-                }
-                let width = shown
-                    .iter()
-                    .filter_map(|&j| self.features.get(j))
-                    .map(|f| f.chars().count())
-                    .max()
-                    .unwrap_or(0)
-                    .max(9);
-                for &j in &shown {
-                    let name = self.features.get(j).map_or("", String::as_str);
-                    let _ = writeln!(w, "  {name:<width$}  {:>14.6}", self.coefficients[j]);
-                }
-                if self.fit_intercept {
-                    let _ = writeln!(w, "  {:<width$}  {:>14.6}", "intercept", self.intercept);
-                }
-            }
+            None => self.write_coefficients(w),
         }
         if !self.plots.is_empty() {
             let _ = writeln!(w, "\ncharts      {}", self.plots.join(", "));
         }
         s
+    }
+}
+
+impl Report {
+    /// The coefficients by feature name: one column for a binary model, one per class otherwise.
+    pub(crate) fn write_coefficients(&self, w: &mut String) {
+        // A wide binary model lists its largest coefficients; --json has every one.
+        let mut shown: Vec<usize> = (0..self.features.len()).collect();
+        if let Coefficients::One(coef) = &self.coefficients {
+            shown.truncate(coef.len());
+            if shown.len() > TEXT_COEFFICIENTS {
+                shown.sort_by(|&a, &b| coef[b].abs().total_cmp(&coef[a].abs()));
+                shown.truncate(TEXT_COEFFICIENTS);
+            }
+        }
+        if shown.len() < self.features.len() {
+            let _ = writeln!(
+                w,
+                "\ncoefficients (the {TEXT_COEFFICIENTS} largest in magnitude of {}; --json \
+                 lists all)",
+                self.features.len()
+            );
+        } else {
+            let _ = writeln!(
+                w,
+                "\ncoefficients (features as the model sees them, after preprocessing)"
+            );
+        }
+        let width = shown
+            .iter()
+            .filter_map(|&j| self.features.get(j))
+            .map(|f| f.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(9);
+        match (&self.coefficients, &self.intercept) {
+            (Coefficients::One(coef), Intercepts::One(b)) => {
+                for &j in &shown {
+                    let name = self.features.get(j).map_or("", String::as_str);
+                    let _ = writeln!(w, "  {name:<width$}  {:>14.6}", coef[j]);
+                }
+                if self.fit_intercept {
+                    let _ = writeln!(w, "  {:<width$}  {b:>14.6}", "intercept");
+                }
+            }
+            (Coefficients::PerClass(rows), Intercepts::PerClass(b)) => {
+                let mut head = format!("  {:<width$}", "");
+                for c in &self.classes {
+                    head += &format!("  {:>14}", truncate(c, 14));
+                }
+                let _ = writeln!(w, "{head}");
+                for (j, name) in self.features.iter().enumerate() {
+                    let mut line = format!("  {name:<width$}");
+                    for r in rows {
+                        line += &format!("  {:>14.6}", r.get(j).copied().unwrap_or(f64::NAN));
+                    }
+                    let _ = writeln!(w, "{line}");
+                }
+                if self.fit_intercept {
+                    let mut line = format!("  {:<width$}", "intercept");
+                    for v in b {
+                        line += &format!("  {v:>14.6}");
+                    }
+                    let _ = writeln!(w, "{line}");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// At most `n` characters of `s`.
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// The cross-validation table: score mean ± sd and nonzero coefficients per C, then the choice.
+fn write_cv(w: &mut String, cv: &CvInfo) {
+    for t in &cv.tables {
+        let _ = writeln!(
+            w,
+            "\ncross-validation ({} stratified folds, {}), l1_ratio = {}{}",
+            cv.folds,
+            cv.scoring,
+            t.l1_ratio,
+            t.c_min
+                .map_or_else(String::new, |c| format!(", C_min = {c:.6e}"))
+        );
+        let _ = writeln!(
+            w,
+            "  {:>14}  {:>10}  {:>10}  {:>8}",
+            "C", "mean", "sd", "nonzero"
+        );
+        for r in &t.rows {
+            let mark = if r.c == cv.best.c && t.l1_ratio == cv.best.l1_ratio {
+                "  best"
+            } else if r.c == cv.one_se.c && t.l1_ratio == cv.one_se.l1_ratio {
+                "  1-SE"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                w,
+                "  {:>14.6e}  {:>10.6} ± {:<8.6}  {:>8.1}{mark}",
+                r.c, r.mean, r.std, r.nonzero
+            );
+        }
+    }
+    let _ = writeln!(
+        w,
+        "chosen      C = {} (l1_ratio {}): {} {:.6} ± {:.6}; refitted on every training row",
+        cv.best.c, cv.best.l1_ratio, cv.scoring, cv.best.mean, cv.best.std
+    );
+    let _ = writeln!(
+        w,
+        "1-SE        C = {} (the strongest penalty within one standard error of the best)",
+        cv.one_se.c
+    );
+}
+
+/// A K-class model's metrics: scikit-learn's classification report, the confusion matrix, log loss.
+fn write_multiclass(w: &mut String, name: &str, m: &MulticlassMetrics, classes: &[String]) {
+    let width = classes
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("true \\ predicted".len());
+    let _ = writeln!(
+        w,
+        "\n{name}: {} rows, accuracy {:.4}, log loss {:.4}",
+        m.n, m.accuracy, m.log_loss
+    );
+    let _ = writeln!(
+        w,
+        "  {:>width$}  {:>9} {:>9} {:>9} {:>9}",
+        "", "precision", "recall", "f1-score", "support"
+    );
+    for r in m.per_class.iter().chain([&m.macro_avg, &m.weighted_avg]) {
+        let _ = writeln!(
+            w,
+            "  {:>width$}  {:>9.4} {:>9.4} {:>9.4} {:>9}",
+            r.label, r.precision, r.recall, r.f1, r.support
+        );
+    }
+    let cell = classes
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(6);
+    let mut head = format!("  {:>width$} ", "true \\ predicted");
+    for c in classes {
+        head += &format!(" {c:>cell$}");
+    }
+    let _ = writeln!(w, "{head}");
+    for (c, row) in classes.iter().zip(&m.confusion) {
+        let mut line = format!("  {c:>width$} ");
+        for v in row {
+            line += &format!(" {v:>cell$}");
+        }
+        let _ = writeln!(w, "{line}");
     }
 }
 

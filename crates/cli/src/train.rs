@@ -1,28 +1,43 @@
 //! `logreg train`: read, split, build the pipeline the flags describe, fit, report, save, plot.
 
 use crate::args::{FormatArg, TrainArgs, TrainPlan};
+use crate::checks::{
+    check_class_count, check_flag_columns, csv_options, first_missing, missing_message,
+    numeric_hint,
+};
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
-use crate::report::{DataInfo, Metrics, ModeInfo, Report, SplitInfo, StatisticsFields};
+use crate::report::{
+    AnyMetrics, Coefficients, CvInfo, DataInfo, Intercepts, Metrics, ModeInfo, MulticlassMetrics,
+    PathInfo, PathPointInfo, Report, SplitInfo, StatisticsFields,
+};
 use crate::Out;
 use logreg::evaluate::{stratified_train_test_split, train_test_split};
-use logreg::model::{sorted_classes, FitOptions, ModelError};
+use logreg::model::{
+    sorted_classes, CvOptions, CvResult, FitOptions, ModelError, ModelKind, PathOptions,
+    RegularizationPath,
+};
 use logreg::passes::{choose_mode, FitMode, PassOptions};
 use logreg::preprocess::{
     read_csv, read_libsvm, Column, ColumnType, CsvOptions, FileFormat, LibsvmData, Pipeline,
     PreprocessError, Schema, Table, TableFile,
 };
 use logreg::{labels_of, ClassLabel, Classifier, Error, FitColumns, Trained};
-use logreg_plot::{decision_boundary_chart, loss_chart};
+use logreg_plot::{decision_boundary_chart, loss_chart, Chart};
 use std::path::{Path, PathBuf};
 
 /// Chart files `--plot` writes (besides `crate::charts::FILES`).
 const LOSS_SVG: &str = "loss.svg";
 const BOUNDARY_SVG: &str = "boundary.svg";
+const PATH_SVG: &str = "path.svg";
+const CV_SVG: &str = "cv.svg";
 
 /// Runs `train`.
 pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()> {
+    if args.distributed {
+        return crate::distributed::train(args, quiet, out);
+    }
     let plan = crate::args::plan_train(args)?;
     let path = match &plan.data {
         Some(p) => p.clone(),
@@ -40,7 +55,10 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
             )));
         }
         if dir.is_dir() {
-            for name in [LOSS_SVG, BOUNDARY_SVG].iter().chain(crate::charts::FILES) {
+            for name in [LOSS_SVG, BOUNDARY_SVG, PATH_SVG, CV_SVG]
+                .iter()
+                .chain(crate::charts::FILES)
+            {
                 check_writable(&dir.join(name), args.force, "--plot directory")?;
             }
         }
@@ -111,7 +129,25 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
             (Input::Table(table, pipeline), labels, n, d)
         }
     };
-    check_binary(&labels, &plan.target, &path)?;
+    let binary_only = plan.format == FormatArg::Libsvm;
+    let n_classes = check_classes(&labels, &plan.target, &path, binary_only)?;
+    if n_classes > 2 {
+        // These belong to a binary model: refused before any work, naming the flag.
+        for (flag, given) in [
+            ("--positive", args.positive.is_some()),
+            ("--threshold", args.threshold.is_some()),
+            ("--offset", plan.offset.is_some()),
+            ("--warm-start", args.warm_start.is_some()),
+        ] {
+            if given {
+                return Err(CliError::failed(format!(
+                    "{}: {flag} applies to two classes; target column {:?} has {n_classes}",
+                    path.display(),
+                    plan.target
+                )));
+            }
+        }
+    }
 
     let split = if args.test_size > 0.0 {
         let s = if args.stratify {
@@ -128,9 +164,12 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
     } else {
         None
     };
-    drop(labels);
     let train_rows = split.as_ref().map(|s| s.train.as_slice());
     let test_rows = split.as_ref().map(|s| s.test.as_slice());
+    if let Some(cv) = &plan.cv {
+        check_folds(&labels, train_rows, cv.folds, &path)?;
+    }
+    drop(labels);
 
     // The data is handed over: its numbers become the design (one copy of them, split by row
     // indices), and every error names rows of the file.
@@ -138,22 +177,43 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
     let opts = FitOptions {
         rows: train_rows,
         positive_class: args.positive.as_deref().map(ClassLabel::from),
-        warm_start: warm_start.as_ref().map(Classifier::model),
+        warm_start: warm_start.as_ref().and_then(Classifier::binary_model),
         observer: Some(&mut progress),
         ..FitOptions::default()
     };
-    let fitted = match input {
-        Input::Table(table, pipeline) => {
-            let columns = FitColumns {
-                sample_weight: plan.sample_weight.clone(),
-                offset: plan.offset.clone(),
-            };
+    let columns = FitColumns {
+        sample_weight: plan.sample_weight.clone(),
+        offset: plan.offset.clone(),
+    };
+    let fitted = match (input, &plan.cv) {
+        (Input::Table(table, pipeline), None) => {
             Classifier::fit_owned_with(table, &plan.target, &columns, pipeline, &plan.params, opts)
+                .map(|t| (t, None))
         }
-        Input::Libsvm(data) => Classifier::fit_libsvm(data, &plan.params, opts),
+        (Input::Table(table, pipeline), Some(cv)) => Classifier::cross_validate_owned(
+            table,
+            &plan.target,
+            &columns,
+            pipeline,
+            &plan.params,
+            CvOptions {
+                folds: cv.folds,
+                cs: cv.cs.clone(),
+                l1_ratios: cv.l1_ratios.clone(),
+                scoring: cv.scoring,
+                seed: args.seed,
+                multi_class: plan.params.multi_class(),
+                rows: train_rows,
+                ..CvOptions::default()
+            },
+        )
+        .map(|(t, r)| (t, Some(r))),
+        (Input::Libsvm(data), _) => {
+            Classifier::fit_libsvm(data, &plan.params, opts).map(|t| (t, None))
+        }
     };
     progress.finish();
-    let trained = fitted.map_err(|e| match e {
+    let (trained, cv_result) = fitted.map_err(|e| match e {
         logreg::Error::Preprocess(e @ PreprocessError::TooManyCategories { .. }) => {
             CliError::failed(format!(
                 "{}: {}",
@@ -171,16 +231,30 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
         }
     })?;
     let clf = &trained.classifier;
+    let design = &trained.features.design;
     let threshold = plan.threshold;
-    let train_eval = trained
-        .evaluate(train_rows, threshold)
-        .map_err(|e| about_file(e, &path))?;
+    let evaluate = |rows: Option<&[usize]>| -> CliResult<AnyMetrics> {
+        Ok(if clf.model().kind() == ModelKind::Binary {
+            AnyMetrics::Binary(Metrics::from(
+                &trained
+                    .evaluate(rows, threshold)
+                    .map_err(|e| about_file(e, &path))?,
+            ))
+        } else {
+            AnyMetrics::Multiclass(MulticlassMetrics::from(
+                &clf.evaluate_multiclass_on(design, &trained.labels, rows)
+                    .map_err(|e| about_file(e, &path))?,
+            ))
+        })
+    };
+    let train_eval = evaluate(train_rows)?;
     let test_eval = match test_rows {
-        Some(rows) => Some(
-            trained
-                .evaluate(Some(rows), threshold)
-                .map_err(|e| about_file(e, &path))?,
-        ),
+        Some(rows) => Some(evaluate(Some(rows))?),
+        None => None,
+    };
+    // The path over the chosen ρ's grid, on every training row, for the report and path.svg.
+    let reg_path = match &cv_result {
+        Some(r) => Some(chosen_path(&trained, r, train_rows).map_err(|e| about_file(e, &path))?),
         None => None,
     };
 
@@ -197,21 +271,58 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
         train_rows: train_rows.map_or(n, <[usize]>::len),
         test_rows: test_rows.map_or(0, <[usize]>::len),
     });
-    report.train = Some(Metrics::from(&train_eval));
-    report.test = test_eval.as_ref().map(Metrics::from);
-    report.threshold = Some(threshold);
+    report.train = Some(train_eval);
+    report.test = test_eval;
+    if clf.model().kind() == ModelKind::Binary {
+        report.threshold = Some(threshold);
+    }
     report.statistics = Some(StatisticsFields::of(clf));
     report.mode = Some(mode);
+    if let (Some(r), Some(p)) = (&cv_result, &reg_path) {
+        report.cv = Some(CvInfo {
+            folds: r.folds,
+            scoring: r.scoring.name(),
+            tables: r.paths.clone(),
+            best: r.best,
+            one_se: r.one_se,
+        });
+        let binary = p.kind == ModelKind::Binary;
+        report.path = Some(PathInfo {
+            l1_ratio: p.l1_ratio,
+            c_min: p.c_min,
+            points: p
+                .points
+                .iter()
+                .map(|pt| PathPointInfo {
+                    c: pt.c,
+                    nonzero: pt.nonzero,
+                    objective: pt.objective,
+                    iterations: pt.iterations,
+                    converged: pt.converged,
+                    coefficients: Coefficients::of(&pt.coefficients, binary),
+                    intercept: Intercepts::of(&pt.intercepts, binary),
+                })
+                .collect(),
+        });
+    }
 
     if let Some(model) = &args.out {
         write_text(model, &clf.to_json()?, args.force)?;
         report.model_file = Some(model.display().to_string());
     }
     if let Some(dir) = &args.plot {
-        report.plots = plot(&trained, dir, train_rows, test_rows, threshold, args.force)?
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
+        report.plots = plot(
+            &trained,
+            dir,
+            train_rows,
+            test_rows,
+            threshold,
+            cv_result.as_ref().zip(reg_path.as_ref()),
+            args.force,
+        )?
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     }
 
     if args.json {
@@ -229,38 +340,12 @@ enum Input {
 
 /// Reads the CSV, with the `--one-hot` columns read as categories even if they hold numbers.
 fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
-    let spec = &plan.pipeline;
-    let in_flag = |flag: &str, e| CliError::failed(format!("{}: {flag}: {e}", path.display()));
     let table = read_csv(path, &csv_options(plan)).map_err(|e| match e {
-        PreprocessError::ColumnNotFound { .. } => in_flag("--one-hot", e),
+        PreprocessError::ColumnNotFound { .. } => in_flag(path, "--one-hot", e),
         other => about_file(other.into(), path),
     })?;
-    table
-        .column(&plan.target)
-        .map_err(|e| in_flag("--target", e))?;
-    for (flag, col) in spec
-        .drop
-        .iter()
-        .map(|c| ("--drop", c))
-        .chain(spec.bins.iter().map(|b| ("--bin", &b.column)))
-        .chain(plan.sample_weight.iter().map(|c| ("--sample-weight", c)))
-        .chain(plan.offset.iter().map(|c| ("--offset", c)))
-    {
-        if let Err(e) = table.column(col) {
-            return Err(in_flag(flag, e));
-        }
-    }
+    check_flag_columns(&table, plan, &path.display().to_string())?;
     Ok(table)
-}
-
-/// CSV options with the `--one-hot` columns read as categories even if they hold numbers, and
-/// weights and offsets read as numbers (text in them is an error naming its row and value).
-fn csv_options(plan: &TrainPlan) -> CsvOptions {
-    let mut options = plan.pipeline.csv_options();
-    for c in plan.sample_weight.iter().chain(&plan.offset) {
-        options = options.column_type(c.clone(), ColumnType::Numeric);
-    }
-    options
 }
 
 /// `--flag: error`, about the file.
@@ -421,8 +506,11 @@ fn train_in_passes(
         train_rows: trained.train.n,
         test_rows: trained.test.as_ref().map_or(0, |t| t.n),
     });
-    report.train = Some(Metrics::from(&trained.train));
-    report.test = trained.test.as_ref().map(Metrics::from);
+    report.train = Some(AnyMetrics::Binary(Metrics::from(&trained.train)));
+    report.test = trained
+        .test
+        .as_ref()
+        .map(|t| AnyMetrics::Binary(Metrics::from(t)));
     report.threshold = Some(plan.threshold);
     report.statistics = Some(StatisticsFields::of(clf));
     report.mode = Some(ModeInfo {
@@ -474,7 +562,7 @@ fn passes_error(e: Error, path: &Path, plan: &TrainPlan) -> CliError {
         Error::Preprocess(PreprocessError::MissingValue { row, column, .. })
             if plan.pipeline.impute.is_none() =>
         {
-            missing_value(path, row, &column)
+            CliError::failed(missing_message(&path.display().to_string(), row, &column))
         }
         Error::Preprocess(e @ PreprocessError::TooManyCategories { .. }) => {
             CliError::failed(format!(
@@ -484,29 +572,20 @@ fn passes_error(e: Error, path: &Path, plan: &TrainPlan) -> CliError {
             ))
         }
         Error::Model(ModelError::NotBinary { count, classes }) => CliError::failed(format!(
-            "{}: target column {:?} has {count} distinct values ({}); a binary classifier \
-             needs exactly two",
+            "{}: target column {:?} has {count} distinct values ({}); a fit in passes is binary \
+             and needs exactly two (K-class models are fitted in memory)",
             path.display(),
             plan.target,
             classes.join(", ")
         )),
         Error::Model(ModelError::SingleClass { class }) => CliError::failed(format!(
-            "{}: target column {:?} has only one class ({class}); a binary classifier needs \
-             exactly two",
+            "{}: target column {:?} has only one class ({class}); a classifier needs at least \
+             two",
             path.display(),
             plan.target
         )),
         other => about_file(other, path),
     }
-}
-
-/// A feature value is missing and nothing fills it.
-fn missing_value(path: &Path, row: usize, column: &str) -> CliError {
-    CliError::failed(format!(
-        "{}: data row {row}, column {column:?}: the value is missing; fill missing values \
-         with --impute mean|median|most-frequent, or remove the row",
-        path.display(),
-    ))
 }
 
 /// The error for columns that must be numeric and are not: reading them as numbers makes the
@@ -520,15 +599,7 @@ fn not_numeric_error(
     let Some(first) = columns.first() else {
         return CliError::failed(format!("{}: internal: no column to check", path.display()));
     };
-    let binned = |c: &str| plan.pipeline.bins.iter().any(|b| b.column == c);
-    let hint = if binned(first) {
-        format!("--bin needs a numeric column; {first:?} is not")
-    } else {
-        format!(
-            "to use {first:?} as categories pass --one-hot {first} (or --one-hot auto); \
-             to leave it out, --drop {first}"
-        )
-    };
+    let hint = numeric_hint(first, plan);
     let read = match format {
         FileFormat::Csv => {
             let mut options = CsvOptions::new();
@@ -559,30 +630,84 @@ fn not_numeric_error(
     }
 }
 
-/// The label column must hold exactly two values; the error lists what it holds.
-fn check_binary(labels: &[ClassLabel], target: &str, path: &Path) -> CliResult<()> {
+/// The label column must hold at least two values (exactly two for libsvm rows, which are
+/// fitted as a binary model); returns how many it holds.
+fn check_classes(
+    labels: &[ClassLabel],
+    target: &str,
+    path: &Path,
+    binary_only: bool,
+) -> CliResult<usize> {
     let classes = sorted_classes(labels).map_err(|e| about_file(e.into(), path))?;
-    if classes.len() == 2 {
-        return Ok(());
-    }
-    let mut shown: Vec<String> = classes
-        .iter()
-        .take(10)
-        .map(|c| format!("{:?}", c.to_string()))
-        .collect();
-    if classes.len() > 10 {
-        shown.push(format!("… ({} in all)", classes.len()));
-    }
-    let what = if classes.len() == 1 {
-        "only one class".to_string()
-    } else {
-        format!("{} distinct values", classes.len())
+    let only = binary_only.then_some(
+        "a model of libsvm rows is binary and needs exactly two (K-class models read CSV tables)",
+    );
+    check_class_count(&classes, target, &path.display().to_string(), only)
+}
+
+/// Stratified folds need every class at least `folds` times among the training rows (and twice at
+/// the very least): checked before any fit, naming the class.
+fn check_folds(
+    labels: &[ClassLabel],
+    train_rows: Option<&[usize]>,
+    folds: usize,
+    path: &Path,
+) -> CliResult<()> {
+    let train: Vec<&ClassLabel> = match train_rows {
+        Some(r) => r.iter().map(|&i| &labels[i]).collect(),
+        None => labels.iter().collect(),
     };
-    Err(CliError::failed(format!(
-        "{}: target column {target:?} has {what} ({}); a binary classifier needs exactly two",
-        path.display(),
-        shown.join(", ")
-    )))
+    let mut counts: Vec<(&ClassLabel, usize)> = Vec::new();
+    for l in train {
+        match counts.iter_mut().find(|(c, _)| *c == l) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((l, 1)),
+        }
+    }
+    let Some(&(class, least)) = counts.iter().min_by_key(|(_, n)| *n) else {
+        return Ok(());
+    };
+    let class = class.to_string();
+    if least == 1 {
+        return Err(CliError::failed(format!(
+            "{}: --cv {folds}: class {class:?} has a single training row; stratified \
+             cross-validation needs at least 2 rows of every class",
+            path.display()
+        )));
+    }
+    if folds > least {
+        return Err(CliError::failed(format!(
+            "{}: --cv {folds} is more than the smallest class count: class {class:?} has {least} \
+             training rows, and every fold needs one of each class",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The path at the chosen ρ over its cross-validation grid, on every training row.
+fn chosen_path(
+    trained: &Trained,
+    cv: &CvResult<ClassLabel>,
+    train_rows: Option<&[usize]>,
+) -> Result<RegularizationPath<ClassLabel>, logreg::Error> {
+    let params = trained.classifier.model().params();
+    let table = cv
+        .paths
+        .iter()
+        .find(|p| p.l1_ratio == cv.best.l1_ratio)
+        .unwrap_or(&cv.paths[0]);
+    let cs: Vec<f64> = table.rows.iter().map(|r| r.c).collect();
+    Ok(params.path(
+        &trained.features.design,
+        &trained.labels,
+        &cs,
+        PathOptions {
+            rows: train_rows,
+            sample_weight: trained.sample_weight.as_deref(),
+            multi_class: params.multi_class(),
+        },
+    )?)
 }
 
 /// Columns that must be numeric are; no feature value is missing unless `--impute` fills it.
@@ -593,19 +718,19 @@ fn check_numeric_and_complete(
     table: &Table,
     plan: &TrainPlan,
 ) -> CliResult<()> {
-    let spec = &plan.pipeline;
-    let must_be_numeric = spec.text_where_numbers_are_needed(table, &plan.outside());
+    let must_be_numeric = plan
+        .pipeline
+        .text_where_numbers_are_needed(table, &plan.outside());
     if !must_be_numeric.is_empty() {
         return Err(not_numeric_error(path, format, plan, &must_be_numeric));
     }
-    if spec.impute.is_none() {
-        let columns = spec.feature_columns(table, &plan.outside());
-        let first_missing = table
-            .first_missing(&columns)
-            .map_err(|e| about_file(e.into(), path))?;
-        if let Some((row, column)) = first_missing {
-            return Err(missing_value(path, row + 1, &column));
-        }
+    let first = first_missing(table, plan).map_err(|e| about_file(e.into(), path))?;
+    if let Some((row, column)) = first {
+        return Err(CliError::failed(missing_message(
+            &path.display().to_string(),
+            row + 1,
+            &column,
+        )));
     }
     Ok(())
 }
@@ -617,12 +742,25 @@ fn plot(
     train_rows: Option<&[usize]>,
     test_rows: Option<&[usize]>,
     threshold: f64,
+    cv: Option<(&CvResult<ClassLabel>, &RegularizationPath<ClassLabel>)>,
     force: bool,
 ) -> CliResult<Vec<PathBuf>> {
     let clf = &trained.classifier;
     let design = &trained.features.design;
     crate::charts::create_dir(dir)?;
     let mut written = vec![loss_chart_file(clf, dir, force)?];
+
+    if let Some((cv, reg_path)) = cv {
+        let file = dir.join(PATH_SVG);
+        write_text(&file, &path_chart(trained, cv, reg_path).to_svg()?, force)?;
+        written.push(file);
+        let file = dir.join(CV_SVG);
+        write_text(&file, &cv_chart(cv).to_svg()?, force)?;
+        written.push(file);
+    }
+    let Some(model) = clf.binary_model() else {
+        return Ok(written);
+    };
 
     // ROC, threshold and calibration charts on the held-out rows when there are any.
     let (rows, which) = match test_rows {
@@ -641,7 +779,6 @@ fn plot(
 
     let names = clf.feature_names();
     if let [x_name, y_name] = names {
-        let model = clf.model();
         let w = model.coefficients();
         let w = [w.get(0).copied(), w.get(1).copied()];
         let mut points: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
@@ -679,4 +816,89 @@ fn loss_chart_file(clf: &Classifier, dir: &Path, force: bool) -> CliResult<PathB
         .to_svg()?;
     write_text(&loss, &svg, force)?;
     Ok(loss)
+}
+
+/// Each coefficient against log₁₀ C along the path (one line per feature, and per class for a
+/// K-class model), the chosen C marked.
+fn path_chart(
+    trained: &Trained,
+    cv: &CvResult<ClassLabel>,
+    reg_path: &RegularizationPath<ClassLabel>,
+) -> Chart {
+    let names = trained.classifier.feature_names();
+    let classes = &reg_path.classes;
+    let k = reg_path
+        .points
+        .first()
+        .map_or(0, |p| p.coefficients.nrows());
+    let mut chart = Chart::new(format!(
+        "Regularization path (l1_ratio {})",
+        reg_path.l1_ratio
+    ))
+    .x_label("log10(C)")
+    .y_label("coefficient");
+    let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
+    // A legend for the ten largest coefficients at the weakest penalty; the rest are unnamed.
+    let mut sizes: Vec<(usize, usize, f64)> = Vec::new();
+    if let Some(last) = reg_path.points.last() {
+        for class in 0..k {
+            for j in 0..names.len() {
+                sizes.push((class, j, last.coefficients[(class, j)].abs()));
+            }
+        }
+    }
+    sizes.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let named: Vec<(usize, usize)> = sizes.iter().take(10).map(|&(c, j, _)| (c, j)).collect();
+    for (class, class_label) in classes.iter().enumerate().take(k) {
+        for (j, name) in names.iter().enumerate() {
+            let pts: Vec<(f64, f64)> = reg_path
+                .points
+                .iter()
+                .map(|p| (p.c.log10(), p.coefficients[(class, j)]))
+                .collect();
+            if pts.iter().all(|&(_, v)| v == 0.0) {
+                continue;
+            }
+            for &(_, v) in &pts {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+            let label = if !named.contains(&(class, j)) {
+                String::new()
+            } else if k > 1 {
+                format!("{name} ({class_label})")
+            } else {
+                name.clone()
+            };
+            chart = chart.line(label, &pts);
+        }
+    }
+    let x = cv.best.c.log10();
+    chart.reference_line(format!("chosen C = {:.4e}", cv.best.c), &[(x, lo), (x, hi)])
+}
+
+/// The mean cross-validation score against log₁₀ C, ± one standard deviation as bars, the chosen
+/// C marked.
+fn cv_chart(cv: &CvResult<ClassLabel>) -> Chart {
+    let mut chart = Chart::new(format!("Cross-validation ({} folds)", cv.folds))
+        .x_label("log10(C)")
+        .y_label(cv.scoring.name());
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for t in &cv.paths {
+        let pts: Vec<(f64, f64)> = t.rows.iter().map(|r| (r.c.log10(), r.mean)).collect();
+        let name = if cv.paths.len() > 1 {
+            format!("mean score, l1_ratio {}", t.l1_ratio)
+        } else {
+            "mean score".to_string()
+        };
+        chart = chart.line(name, &pts);
+        for r in &t.rows {
+            let x = r.c.log10();
+            lo = lo.min(r.mean - r.std);
+            hi = hi.max(r.mean + r.std);
+            chart = chart.reference_line("", &[(x, r.mean - r.std), (x, r.mean + r.std)]);
+        }
+    }
+    let x = cv.best.c.log10();
+    chart.reference_line(format!("chosen C = {:.4e}", cv.best.c), &[(x, lo), (x, hi)])
 }

@@ -46,11 +46,17 @@
 use std::fmt;
 use std::path::PathBuf;
 
+mod gather;
 mod in_process;
+pub mod launch;
 #[cfg(feature = "mpi")]
 mod mpi_world;
 mod shards;
 
+pub use gather::{
+    all_gather_bytes, all_gather_f64, all_gather_strings, allreduce_counts, pack_fields,
+    pack_strings, unpack_fields, unpack_strings,
+};
 pub use in_process::InProcess;
 #[cfg(feature = "mpi")]
 pub use mpi_world::{MpiCollective, DEFAULT_EXIT_TIMEOUT, EXIT_TIMEOUT_CODE, PANIC_EXIT_CODE};

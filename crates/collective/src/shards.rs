@@ -11,7 +11,7 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::{agree, Collective, CollectiveError};
+use crate::{agree, pack_fields, unpack_fields, Collective, CollectiveError};
 
 /// Where a distributed fit's rows come from: files, each read whole by one rank.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,33 +213,17 @@ fn check_file(path: &Path) -> Result<(), CollectiveError> {
     }
 }
 
-/// Each path as its length (u64, little-endian) and its bytes.
+/// Each path as a framed byte string ([`pack_fields`]).
 fn encode_paths(paths: &[PathBuf]) -> Vec<u8> {
-    let mut wire = Vec::new();
-    for path in paths {
-        let bytes = path_bytes(path);
-        wire.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        wire.extend_from_slice(&bytes);
-    }
-    wire
+    let bytes: Vec<Vec<u8>> = paths.iter().map(|p| path_bytes(p)).collect();
+    pack_fields(&bytes)
 }
 
-fn decode_paths(mut wire: &[u8]) -> Result<Vec<PathBuf>, CollectiveError> {
-    let broken = || CollectiveError::Internal {
-        what: "the broadcast list of shard paths is malformed".into(),
-    };
-    let mut paths = Vec::new();
-    while !wire.is_empty() {
-        let (len, rest) = wire.split_first_chunk::<8>().ok_or_else(broken)?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).map_err(|_| broken())?;
-        if rest.len() < len {
-            return Err(broken());
-        }
-        let (bytes, rest) = rest.split_at(len);
-        paths.push(path_from_bytes(bytes));
-        wire = rest;
-    }
-    Ok(paths)
+fn decode_paths(wire: &[u8]) -> Result<Vec<PathBuf>, CollectiveError> {
+    Ok(unpack_fields(wire)?
+        .into_iter()
+        .map(path_from_bytes)
+        .collect())
 }
 
 #[cfg(unix)]

@@ -9,12 +9,13 @@
 use std::collections::BTreeMap;
 use std::env;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use logreg_collective::launch::{Job, Launcher};
 use logreg_collective::{
     agree, assign_files, shards_for_rank, Collective, CollectiveError, InProcess, MpiCollective,
     ShardSpec,
@@ -237,25 +238,16 @@ fn file_name(path: &Path) -> String {
 // ---------------------------------------------------------------------------------------------
 // The driver's side.
 
-/// How one job ended.
-struct Job {
-    status: Option<i32>,
-    elapsed: Duration,
-    stdout: String,
-    stderr: String,
+/// What the workers print: `rank N: …` on stdout, `rank N: error: …` on stderr.
+trait RankLines {
+    fn lines_of(&self, rank: usize) -> Vec<String>;
+    fn errors(&self) -> BTreeMap<usize, String>;
+    fn succeeded(&self) -> Result<(), String>;
+    fn failed_everywhere_with(&self, size: usize, message: &str) -> Result<(), String>;
+    fn failed_fast(&self) -> Result<(), String>;
 }
 
-impl Job {
-    fn describe(&self) -> String {
-        format!(
-            "exit status {:?} after {:.1} s\n--- stdout\n{}--- stderr\n{}",
-            self.status,
-            self.elapsed.as_secs_f64(),
-            self.stdout,
-            self.stderr
-        )
-    }
-
+impl RankLines for Job {
     /// The lines rank `rank` printed on stdout, without the `rank N: ` prefix.
     fn lines_of(&self, rank: usize) -> Vec<String> {
         let prefix = format!("rank {rank}: ");
@@ -315,104 +307,12 @@ impl Job {
     }
 }
 
-struct Launcher {
-    program: String,
-    flags: Vec<String>,
-}
-
-impl Launcher {
-    fn find() -> Result<Launcher, String> {
-        let program = env::var("LOGREG_MPIRUN").unwrap_or_else(|_| "mpirun".into());
-        let version = Command::new(&program)
-            .arg("--version")
-            .output()
-            .map_err(|e| {
-                format!(
-                    "cannot run `{program}` ({e}): these tests need an MPI launcher; install Open \
-                 MPI (`apt-get install openmpi-bin libopenmpi-dev`) or set LOGREG_MPIRUN"
-                )
-            })?;
-        let text = String::from_utf8_lossy(&version.stdout).into_owned()
-            + &String::from_utf8_lossy(&version.stderr);
-        // Open MPI refuses more ranks than cores and refuses root without these; its own
-        // timeout ends a hung job cleanly, before the driver's deadline kills it.
-        let flags = if text.contains("Open MPI") || text.contains("OpenRTE") {
-            ["--oversubscribe", "--allow-run-as-root", "--timeout", "75"]
-                .map(String::from)
-                .to_vec()
-        } else {
-            Vec::new()
-        };
-        Ok(Launcher { program, flags })
-    }
-
-    fn run(&self, size: usize, args: &[String]) -> Result<Job, String> {
-        let exe = env::current_exe().map_err(|e| format!("cannot find this test binary: {e}"))?;
-        let mut command = Command::new(&self.program);
-        command
-            .args(&self.flags)
-            .arg("-n")
-            .arg(size.to_string())
-            .arg(exe)
-            .arg(WORKER)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        #[cfg(unix)]
-        {
-            // Its own process group, so that a hung job can be killed whole.
-            use std::os::unix::process::CommandExt;
-            command.process_group(0);
-        }
-        let start = Instant::now();
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("cannot start `{}`: {e}", self.program))?;
-        let stdout = drain(child.stdout.take());
-        let stderr = drain(child.stderr.take());
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break status.code(),
-                Ok(None) if start.elapsed() > DEADLINE => {
-                    kill_group(child.id());
-                    let _ = child.wait();
-                    return Err(format!(
-                        "the job hung: killed after {} s (stderr so far: {})",
-                        DEADLINE.as_secs(),
-                        stderr.join().unwrap_or_default()
-                    ));
-                }
-                Ok(None) => thread::sleep(Duration::from_millis(20)),
-                Err(e) => return Err(format!("cannot wait for `{}`: {e}", self.program)),
-            }
-        };
-        let elapsed = start.elapsed();
-        Ok(Job {
-            status,
-            elapsed,
-            stdout: stdout.join().unwrap_or_default(),
-            stderr: stderr.join().unwrap_or_default(),
-        })
-    }
-}
-
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            text = String::from_utf8_lossy(&bytes).into_owned();
-        }
-        text
-    })
-}
-
-fn kill_group(pid: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", &format!("-{pid}")])
-        .status();
+/// This program as the ranks of a job of `size`, running worker `args`.
+fn launch(launcher: &Launcher, size: usize, args: &[String]) -> Result<Job, String> {
+    let exe = env::current_exe().map_err(|e| format!("cannot find this test binary: {e}"))?;
+    let mut all = vec![WORKER.to_string()];
+    all.extend_from_slice(args);
+    launcher.run(size, &exe, &all, DEADLINE)
 }
 
 /// Files `part-00.csv`, `part-01.csv`, … in a new directory, one integer per line: file `k`
@@ -485,7 +385,7 @@ fn case_sum(mpi: &Launcher, size: usize) -> Result<(), String> {
     let expected = in_process_fingerprints(size)?;
     // Twice: the same rank count gives the same bits on every run.
     for run in 0..2 {
-        let job = mpi.run(size, &["sum".into()])?;
+        let job = launch(mpi, size, &["sum".into()])?;
         job.succeeded()?;
         for rank in 0..size {
             let lines = job.lines_of(rank);
@@ -501,7 +401,7 @@ fn case_sum(mpi: &Launcher, size: usize) -> Result<(), String> {
 }
 
 fn case_broadcast(mpi: &Launcher, size: usize) -> Result<(), String> {
-    let job = mpi.run(size, &["broadcast".into()])?;
+    let job = launch(mpi, size, &["broadcast".into()])?;
     job.succeeded()?;
     for rank in 0..size {
         if job.lines_of(rank) != ["broadcast ok"] {
@@ -514,7 +414,7 @@ fn case_broadcast(mpi: &Launcher, size: usize) -> Result<(), String> {
 fn case_read(mpi: &Launcher, size: usize) -> Result<(), String> {
     let count = 5;
     let dir = write_shards(count)?;
-    let job = mpi.run(size, &["read".into(), pattern(dir.path())])?;
+    let job = launch(mpi, size, &["read".into(), pattern(dir.path())])?;
     job.succeeded()?;
     for rank in 0..size {
         let expected = expected_read(count, size, rank)?;
@@ -541,7 +441,7 @@ fn case_unreadable_shard(mpi: &Launcher, size: usize) -> Result<(), String> {
     // The last file belongs to the last rank.
     let bad = dir.path().join("part-03.csv");
     fs::write(&bad, "1\nabc\n3\n").map_err(|e| e.to_string())?;
-    let job = mpi.run(size, &["read".into(), pattern(dir.path())])?;
+    let job = launch(mpi, size, &["read".into(), pattern(dir.path())])?;
     let message = format!("`{}` line 2: `abc` is not a number", bad.display());
     job.failed_everywhere_with(size, &failure_message(size, size - 1, &message))
 }
@@ -559,7 +459,7 @@ fn case_missing_shard(mpi: &Launcher, size: usize) -> Result<(), String> {
         );
     }
     args.push(missing.display().to_string());
-    let job = mpi.run(size, &args)?;
+    let job = launch(mpi, size, &args)?;
     let message = format!(
         "shard `{}` does not exist or cannot be read: No such file or directory (os error 2)",
         missing.display()
@@ -570,7 +470,7 @@ fn case_missing_shard(mpi: &Launcher, size: usize) -> Result<(), String> {
 fn case_too_many_ranks(mpi: &Launcher, size: usize) -> Result<(), String> {
     let shards = size - 1;
     let dir = write_shards(shards)?;
-    let job = mpi.run(size, &["read".into(), pattern(dir.path())])?;
+    let job = launch(mpi, size, &["read".into(), pattern(dir.path())])?;
     let message = format!(
         "{size} ranks but only {shards} shard file(s): rank {shards} would get none; run with \
          at most {shards} rank(s) or split the data into more files"
@@ -579,7 +479,7 @@ fn case_too_many_ranks(mpi: &Launcher, size: usize) -> Result<(), String> {
 }
 
 fn case_panic(mpi: &Launcher, size: usize) -> Result<(), String> {
-    let job = mpi.run(size, &["panic".into()])?;
+    let job = launch(mpi, size, &["panic".into()])?;
     job.failed_fast()?;
     let says = format!("rank {} panics on purpose", size - 1);
     if !job.stderr.contains(&says) {
@@ -589,7 +489,7 @@ fn case_panic(mpi: &Launcher, size: usize) -> Result<(), String> {
 }
 
 fn case_leave(mpi: &Launcher, size: usize) -> Result<(), String> {
-    let job = mpi.run(size, &["leave".into()])?;
+    let job = launch(mpi, size, &["leave".into()])?;
     job.failed_fast()?;
     let says = "the other ranks did not finish within 3 s of this one";
     let errors = job.errors();
@@ -607,7 +507,7 @@ fn case_leave(mpi: &Launcher, size: usize) -> Result<(), String> {
 }
 
 fn case_lengths(mpi: &Launcher, size: usize) -> Result<(), String> {
-    let job = mpi.run(size, &["lengths".into()])?;
+    let job = launch(mpi, size, &["lengths".into()])?;
     let message = format!(
         "allreduce_sum: rank {} passed 4 values but rank 0 passed 3; every rank must pass the \
          same length",

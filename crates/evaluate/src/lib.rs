@@ -49,6 +49,8 @@ pub use error::EvalError;
 pub use metrics::{
     accuracy, confusion_matrix, f1_score, log_loss, precision, recall, ConfusionMatrix,
 };
-pub use report::{classification_report, ClassificationReport, ReportRow};
+pub use report::{
+    classification_report, multiclass_report, ClassificationReport, MulticlassReport, ReportRow,
+};
 pub use roc::{roc_auc, roc_curve, roc_curve_full, roc_curve_with, RocCurve};
 pub use split::{stratified_train_test_split, train_test_split, KFold, Split, StratifiedKFold};

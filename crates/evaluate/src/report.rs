@@ -134,3 +134,110 @@ impl fmt::Display for ClassificationReport {
         f.write_str(&self.to_text(f.precision().unwrap_or(2)))
     }
 }
+
+/// scikit-learn's `classification_report` and `confusion_matrix` for K classes: per-class
+/// precision, recall, F1 and support, accuracy, macro and support-weighted averages, and the K × K
+/// counts (row = true class, column = predicted class, classes in the given order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MulticlassReport {
+    /// One row per class, in the order of the class names.
+    pub classes: Vec<ReportRow>,
+    /// Fraction of correct predictions.
+    pub accuracy: f64,
+    /// Unweighted mean of the classes' metrics.
+    pub macro_avg: ReportRow,
+    /// Mean of the classes' metrics weighted by their support.
+    pub weighted_avg: ReportRow,
+    /// `confusion[t][p]`: rows of true class t predicted as p.
+    pub confusion: Vec<Vec<usize>>,
+}
+
+/// Builds a [`MulticlassReport`] from class indices (`< class_names.len()`).
+///
+/// ```
+/// let r = logreg_evaluate::multiclass_report(&[0, 1, 2, 2], &[0, 2, 2, 1], &["a", "b", "c"])?;
+/// assert_eq!(r.confusion, vec![vec![1, 0, 0], vec![0, 0, 1], vec![0, 1, 1]]);
+/// assert_eq!(r.accuracy, 0.5);
+/// assert_eq!(r.classes[2].precision, 0.5);
+/// # Ok::<(), logreg_evaluate::EvalError>(())
+/// ```
+pub fn multiclass_report(
+    y_true: &[usize],
+    y_pred: &[usize],
+    class_names: &[&str],
+) -> Result<MulticlassReport, EvalError> {
+    if y_true.len() != y_pred.len() {
+        return Err(EvalError::LengthMismatch {
+            what: "y_pred",
+            expected: y_true.len(),
+            found: y_pred.len(),
+        });
+    }
+    if y_true.is_empty() {
+        return Err(EvalError::Empty { what: "y_true" });
+    }
+    let k = class_names.len();
+    for (what, v) in [("y_true", y_true), ("y_pred", y_pred)] {
+        if let Some(index) = v.iter().position(|&c| c >= k) {
+            return Err(EvalError::OutOfRange {
+                what,
+                index,
+                value: v[index] as f64,
+                expected: "a class index below the number of class names",
+            });
+        }
+    }
+    let mut confusion = vec![vec![0usize; k]; k];
+    for (&t, &p) in y_true.iter().zip(y_pred) {
+        confusion[t][p] += 1;
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let classes: Vec<ReportRow> = (0..k)
+        .map(|c| {
+            let tp = confusion[c][c];
+            let support: usize = confusion[c].iter().sum();
+            let predicted: usize = confusion.iter().map(|r| r[c]).sum();
+            let (precision, recall) = (ratio(tp, predicted), ratio(tp, support));
+            let f1 = if precision + recall > 0.0 {
+                2.0 * precision * recall / (precision + recall)
+            } else {
+                0.0
+            };
+            ReportRow {
+                label: class_names[c].to_string(),
+                precision,
+                recall,
+                f1,
+                support,
+            }
+        })
+        .collect();
+    let n = y_true.len();
+    let average = |label: &str, weight: &dyn Fn(&ReportRow) -> f64| {
+        let total: f64 = classes.iter().map(weight).sum();
+        let mean = |f: fn(&ReportRow) -> f64| {
+            if total > 0.0 {
+                classes.iter().map(|r| weight(r) * f(r)).sum::<f64>() / total
+            } else {
+                0.0
+            }
+        };
+        ReportRow {
+            label: label.to_string(),
+            precision: mean(|r| r.precision),
+            recall: mean(|r| r.recall),
+            f1: mean(|r| r.f1),
+            support: n,
+        }
+    };
+    let macro_avg = average("macro avg", &|_| 1.0);
+    let weighted_avg = average("weighted avg", &|r| r.support as f64);
+    let correct: usize = (0..k).map(|c| confusion[c][c]).sum();
+    Ok(MulticlassReport {
+        accuracy: correct as f64 / n as f64,
+        classes,
+        macro_avg,
+        weighted_avg,
+        confusion,
+    })
+}

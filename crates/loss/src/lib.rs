@@ -36,6 +36,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use logreg_collective::{Collective, CollectiveError};
 use logreg_linalg_core::{
     for_each_selected, is_sorted_selection, sigmoid, sigmoid_curvature_in_place, softplus,
     softplus_sigmoid_in_place, Design, LinalgError, Moments, PassSums, RowBlocks, Rows, Storage,
@@ -43,7 +44,9 @@ use logreg_linalg_core::{
 use nalgebra::{DMatrix, DVector};
 
 mod multinomial;
+mod ranks;
 pub use multinomial::{MultinomialHessian, MultinomialLogLoss};
+use ranks::Ranks;
 
 /// Errors from building a loss: the data do not fit together or are not usable numbers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -110,6 +113,15 @@ pub enum LossError {
     /// Mini-batches need random access to rows, which a source of row blocks does not give.
     #[error("mini-batches (sgd) need the data in memory: a source of row blocks is read in whole passes; use lbfgs, newton or gd")]
     NeedsRandomAccess,
+    /// Adding the ranks' sums failed (a distributed fit; see [`LogLoss::with_collective`]).
+    #[error(transparent)]
+    Collective(#[from] CollectiveError),
+    /// An evaluation that cannot be split over ranks was asked of a distributed loss.
+    #[error("{what} cannot run distributed: its rows are drawn on one process")]
+    NotDistributed {
+        /// What was asked.
+        what: &'static str,
+    },
 }
 
 /// The data a loss sums over: a design in memory, or a source of row blocks read in passes.
@@ -315,9 +327,11 @@ pub struct LogLoss<'a> {
     x: Data<'a>,
     rows: Rows<'a>,
     data: RowData,
+    /// Σ sᵢ over the rows of every rank.
     weight_sum: f64,
     fit_intercept: bool,
     l2: f64,
+    ranks: Ranks<'a>,
 }
 
 /// The labels as 0/1 booleans, one per design row.
@@ -447,6 +461,7 @@ impl<'a> LogLoss<'a> {
             weight_sum: n as f64,
             fit_intercept: true,
             l2: 0.0,
+            ranks: Ranks::LOCAL,
         })
     }
 
@@ -454,8 +469,36 @@ impl<'a> LogLoss<'a> {
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
         validate_weights(weights, self.x.n_rows())?;
         let w = gather(weights, &self.rows);
-        self.weight_sum = w.iter().sum();
+        self.weight_sum = self.ranks.total(w.iter().sum())?;
         self.data.weights = Some(w);
+        Ok(self)
+    }
+
+    /// Sum over the rows of every rank of a job: this rank holds some of the rows (its design,
+    /// labels, weights and offsets), and every sum over rows — the objective, the gradient, the
+    /// Hessian and its products, Σ sᵢ — is added over the ranks after each rank's pass
+    /// ([`Collective::allreduce_sum`], in rank order). Every rank then sees the same global
+    /// values, bit for bit, and a solver runs identical steps on every rank. Every rank must make
+    /// the same calls in the same order; [`value_grad_rows`](Self::value_grad_rows) is refused
+    /// with more than one rank. Costs one allreduce of the weight count here.
+    ///
+    /// ```
+    /// use logreg_collective::Local;
+    /// use logreg_linalg_core::{Dense, Design};
+    /// use logreg_loss::LogLoss;
+    ///
+    /// let x = Design::from(Dense::new(vec![1.0, 2.0, 3.0], 3, 1)?);
+    /// let loss = LogLoss::new(&x, &[0.0, 1.0, 1.0])?.with_collective(&Local)?;  // one rank
+    /// assert_eq!(loss.weight_sum(), 3.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_collective(mut self, collective: &'a dyn Collective) -> Result<Self, LossError> {
+        let local = match &self.data.weights {
+            Some(w) => w.iter().sum(),
+            None => self.rows.len() as f64,
+        };
+        self.ranks = Ranks::new(collective);
+        self.weight_sum = self.ranks.total(local)?;
         Ok(self)
     }
 
@@ -505,7 +548,7 @@ impl<'a> LogLoss<'a> {
         self.x.n_cols() + usize::from(self.fit_intercept)
     }
 
-    /// Number of rows the loss sums over.
+    /// Number of rows the loss sums over (on this rank, in a distributed loss).
     pub fn n_samples(&self) -> usize {
         self.rows.len()
     }
@@ -515,7 +558,7 @@ impl<'a> LogLoss<'a> {
         self.x.n_cols()
     }
 
-    /// Σ sᵢ (n when unweighted): the factor between L and the summed loss.
+    /// Σ sᵢ (n when unweighted; over every rank's rows): the factor between L and the summed loss.
     pub fn weight_sum(&self) -> f64 {
         self.weight_sum
     }
@@ -613,7 +656,8 @@ impl<'a> LogLoss<'a> {
         self.check_theta("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
         // This process's sums over its rows; a fit over several processes adds theirs here.
-        let sums = self.local_sums(w, b)?;
+        let mut sums = self.local_sums(w, b)?;
+        self.ranks.sum_pass(&mut sums)?;
         Ok(self.finish(sums, theta, 1.0 / self.weight_sum, grad))
     }
 
@@ -640,6 +684,7 @@ impl<'a> LogLoss<'a> {
     ) -> Result<f64, LossError> {
         self.check_theta("parameters", theta)?;
         self.check_theta("gradient buffer", grad)?;
+        self.ranks.refuse_mini_batches()?;
         if batch.is_empty() {
             return Err(LossError::Empty);
         }
@@ -739,6 +784,7 @@ impl<'a> LogLoss<'a> {
                 h
             }
         };
+        self.ranks.sum(h.as_mut_slice())?;
         h /= self.weight_sum;
         for j in 0..self.n_features() {
             h[(j, j)] += self.l2;
@@ -748,7 +794,7 @@ impl<'a> LogLoss<'a> {
 
     /// Σᵢ sᵢ (σ(zᵢ) − yᵢ)² x̃ᵢx̃ᵢᵀ with x̃ᵢ = (xᵢ, 1): the outer products of the rows' scores, the
     /// meat of a sandwich covariance with sᵢ read as frequency weights (row i counted sᵢ times),
-    /// in one pass over X.
+    /// in one pass over X (summed over every rank's rows in a distributed loss).
     pub fn score_outer_product(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, LossError> {
         let z = self.logits(theta)?;
         let c: Vec<f64> = z
@@ -759,7 +805,10 @@ impl<'a> LogLoss<'a> {
                 self.weight(pos) * r * r
             })
             .collect();
-        Ok(self.x.weighted_gram(self.rows, &c, self.fit_intercept)?)
+        let mut m = self.x.weighted_gram(self.rows, &c, self.fit_intercept)?;
+        // Every rank's rows, as the Hessian's.
+        self.ranks.sum(m.as_mut_slice())?;
+        Ok(m)
     }
 
     /// Whether the loss adds an offset to the logits.
@@ -811,10 +860,11 @@ impl LogLossHessian<'_, '_> {
                 *zk *= ck;
             }
         };
-        let sums = match loss.x {
+        let mut sums = match loss.x {
             Data::Memory(x) => x.fused_pass(loss.rows, vw, vb, scale)?,
             Data::Blocks(src) => blocks_fused_pass(src, loss.rows, vw, vb, scale)?,
         };
+        loss.ranks.sum_pass(&mut sums)?;
         let d = loss.n_features();
         let mut out = DVector::zeros(loss.dim());
         for j in 0..d {
@@ -834,11 +884,16 @@ impl LogLossHessian<'_, '_> {
             .x
             .column_moments(loss.rows, Some(&self.curvature))
             .map_err(LossError::from)?;
-        let total: f64 = self.curvature.iter().sum();
+        // Σ cᵢxᵢⱼ² = Σc·(var + mean²) on this rank, then over the ranks: [Σc, Σcx²₁, …, Σcx²_d].
+        let local_total: f64 = self.curvature.iter().sum();
+        let mut sums = Vec::with_capacity(d + 1);
+        sums.push(local_total);
+        sums.extend((0..d).map(|j| local_total * (m.var[j] + m.mean[j] * m.mean[j])));
+        loss.ranks.sum(&mut sums)?;
+        let total = sums[0];
         let mut out = DVector::zeros(loss.dim());
         for j in 0..d {
-            // Σ cᵢxᵢⱼ² = Σc·(var + mean²).
-            out[j] = total * (m.var[j] + m.mean[j] * m.mean[j]) / loss.weight_sum + loss.l2;
+            out[j] = sums[j + 1] / loss.weight_sum + loss.l2;
         }
         if loss.fit_intercept {
             out[d] = total / loss.weight_sum;

@@ -6,7 +6,9 @@
 //! normalization and `λ = 1/(C·S)` mapping as the binary [`LogLoss`](crate::LogLoss). Like it, the
 //! loss borrows a [`Design`] and sums over all its rows or a selection.
 
+use crate::ranks::Ranks;
 use crate::{gather, validate_weights, LossError};
+use logreg_collective::Collective;
 use logreg_linalg_core::{Design, LinalgError, MultiPassSums, Rows};
 use nalgebra::{DMatrix, DVector};
 
@@ -22,9 +24,11 @@ pub struct MultinomialLogLoss<'a> {
     weights: Option<Vec<f64>>,
     /// Offsets of each row of the pass, K per row (row-major).
     offset: Option<Vec<f64>>,
+    /// Σ sᵢ over the rows of every rank.
     weight_sum: f64,
     fit_intercept: bool,
     l2: f64,
+    ranks: Ranks<'a>,
 }
 
 /// Softmax of `z` in place, returning logsumexp(z).
@@ -90,6 +94,7 @@ impl<'a> MultinomialLogLoss<'a> {
             offset: None,
             fit_intercept: true,
             l2: 0.0,
+            ranks: Ranks::LOCAL,
         })
     }
 
@@ -97,8 +102,21 @@ impl<'a> MultinomialLogLoss<'a> {
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
         validate_weights(weights, self.x.n_rows())?;
         let w = gather(weights, &self.rows);
-        self.weight_sum = w.iter().sum();
+        self.weight_sum = self.ranks.total(w.iter().sum())?;
         self.weights = Some(w);
+        Ok(self)
+    }
+
+    /// Sum over the rows of every rank of a job, as
+    /// [`LogLoss::with_collective`](crate::LogLoss::with_collective): value, gradient, Hessian,
+    /// Hessian products and Σ sᵢ are added over the ranks after each rank's pass.
+    pub fn with_collective(mut self, collective: &'a dyn Collective) -> Result<Self, LossError> {
+        let local = match &self.weights {
+            Some(w) => w.iter().sum(),
+            None => self.rows.len() as f64,
+        };
+        self.ranks = Ranks::new(collective);
+        self.weight_sum = self.ranks.total(local)?;
         Ok(self)
     }
 
@@ -151,7 +169,7 @@ impl<'a> MultinomialLogLoss<'a> {
         self.k * self.params_per_class()
     }
 
-    /// Number of rows the loss sums over.
+    /// Number of rows the loss sums over (on this rank, in a distributed loss).
     pub fn n_samples(&self) -> usize {
         self.rows.len()
     }
@@ -274,10 +292,18 @@ impl<'a> MultinomialLogLoss<'a> {
         self.check("parameters", theta)?;
         self.check("gradient buffer", grad)?;
         let (w, b) = self.split(theta);
-        let (y, weights, offset) = (&self.y, self.weights.as_deref(), self.offset.as_deref());
-        let sums = self.x.multi_pass(self.rows, &w, &b, |first, z, l| {
-            residuals(self.k, y, weights, offset, first, z, l)
+        // The closure runs on every core: it borrows the row data, not `self`, whose collective
+        // belongs to this thread.
+        let (k, y, weights, offset) = (
+            self.k,
+            &self.y,
+            self.weights.as_deref(),
+            self.offset.as_deref(),
+        );
+        let mut sums = self.x.multi_pass(self.rows, &w, &b, |first, z, l| {
+            residuals(k, y, weights, offset, first, z, l)
         })?;
+        self.ranks.sum_multi_pass(&mut sums)?;
         Ok(self.finish(&sums, theta, 1.0 / self.weight_sum, grad))
     }
 
@@ -291,6 +317,7 @@ impl<'a> MultinomialLogLoss<'a> {
     ) -> Result<f64, LossError> {
         self.check("parameters", theta)?;
         self.check("gradient buffer", grad)?;
+        self.ranks.refuse_mini_batches()?;
         if batch.is_empty() {
             return Err(LossError::Empty);
         }
@@ -373,8 +400,8 @@ impl<'a> MultinomialLogLoss<'a> {
         self.block_gram(|i, a, b| self.weight(i) * r(i, a) * r(i, b))
     }
 
-    /// The symmetric K·p × K·p matrix whose block (a, b) is Σᵢ c(i, a, b) x̃ᵢx̃ᵢᵀ; K(K+1)/2
-    /// Gram passes over X.
+    /// The symmetric K·p × K·p matrix whose block (a, b) is Σᵢ c(i, a, b) x̃ᵢx̃ᵢᵀ over the rows
+    /// of every rank; K(K+1)/2 Gram passes over X.
     fn block_gram(
         &self,
         c: impl Fn(usize, usize, usize) -> f64,
@@ -397,6 +424,8 @@ impl<'a> MultinomialLogLoss<'a> {
                 }
             }
         }
+        // Every rank's rows: the Hessian and the sandwich's meat are sums over the job.
+        self.ranks.sum(h.as_mut_slice())?;
         Ok(h)
     }
 
@@ -481,7 +510,7 @@ impl MultinomialHessian<'_, '_> {
         let (w, b) = loss.split(v);
         let probs = &self.probs;
         let weights = loss.weights.as_deref();
-        let sums = loss.x.multi_pass(loss.rows, &w, &b, |first, z, _l| {
+        let mut sums = loss.x.multi_pass(loss.rows, &w, &b, |first, z, _l| {
             for (r, row) in z.chunks_exact_mut(k).enumerate() {
                 let pr = &probs[(first + r) * k..(first + r + 1) * k];
                 let mean: f64 = pr.iter().zip(row.iter()).map(|(p, u)| p * u).sum();
@@ -491,6 +520,7 @@ impl MultinomialHessian<'_, '_> {
                 }
             }
         })?;
+        loss.ranks.sum_multi_pass(&mut sums)?;
         let mut out = DVector::zeros(loss.dim());
         // `finish` adds λ·θ to the coefficients' gradient: given v, that is the penalty's λ·v.
         loss.finish(&sums, v, 1.0 / loss.weight_sum, &mut out);

@@ -1,15 +1,18 @@
 //! Binary logistic regression: fit on a design and two-class labels, predict, explain, save.
 
+use crate::distributed::{agreed, check_solver, classes_on_ranks};
 use crate::inference::{self, Summary};
 use crate::labels::{two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
 use crate::statistics::{self, ModelStatistics};
 use crate::ModelError;
+use logreg_collective::{Collective, Local};
 use logreg_linalg_core::{sigmoid, Design, IntoDesign, RowBlocks};
 use logreg_loss::{Data, LogLoss};
 use logreg_optim::{NoObserver, Observer, Report, Stop};
 use nalgebra::DVector;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// Binary logistic regression. Start with [`LogisticRegression::params`].
@@ -266,7 +269,7 @@ impl ValidParams {
         start: Option<DVector<f64>>,
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
         let x = x.into_design()?;
-        self.fit_data(Data::Memory(&x), y, opts, start)
+        self.fit_on_ranks(Data::Memory(&x), y, opts, &Local, None, start)
     }
 
     /// Fit on a source of row blocks read in passes (a scratch file, a database cursor; see
@@ -295,50 +298,131 @@ impl ValidParams {
         y: &[L],
         opts: FitOptions<'_, L>,
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
-        self.fit_data(Data::Blocks(source), y, opts, None)
+        self.fit_on_ranks(Data::Blocks(source), y, opts, &Local, None, None)
     }
 
-    /// The fit on data in memory or in blocks, from `start` when given.
-    fn fit_data<L: Label>(
+    /// [`fit_with`](Self::fit_with) on the rows of every rank of a job: each rank passes its own
+    /// rows (X, labels, weights, offsets, row selection) and the same settings, and every rank
+    /// gets the same model, the one a single process would fit on all the rows (within the
+    /// rounding of a different order of addition: the sums over rows are added by rank, then by
+    /// block). The classes are those of every rank's labels, so a rank may hold only one of
+    /// them; balanced class weights count every rank's rows. Every error is every rank's: a
+    /// rank that fails (a bad label, a mismatched length) makes every rank return the same
+    /// error, which names it. `sgd` is refused (its mini-batches are drawn on one process).
+    ///
+    /// Every rank must call this at the same point (it is a collective operation), with the
+    /// same number of features.
+    ///
+    /// ```
+    /// use logreg_collective::InProcess;
+    /// use logreg_model::{FitOptions, LogisticRegression};
+    /// use nalgebra::DMatrix;
+    ///
+    /// let params = LogisticRegression::params().check()?;
+    /// let x = DMatrix::from_row_slice(6, 1, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    /// let y = ["no", "no", "yes", "no", "yes", "yes"];
+    /// let single = params.fit(&x, &y)?;
+    /// // Two ranks (threads here; processes under MPI), three rows each.
+    /// let fits = std::thread::scope(|s| {
+    ///     let handles: Vec<_> = InProcess::group(2)?.into_iter().map(|rank| {
+    ///         let params = &params;
+    ///         s.spawn(move || {
+    ///             let mine = 3 * logreg_collective::Collective::rank(&rank);
+    ///             let x = DMatrix::from_row_slice(3, 1, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0][mine..mine + 3]);
+    ///             let y: Vec<String> = y[mine..mine + 3].iter().map(|s| s.to_string()).collect();
+    ///             params.fit_distributed(&x, &y, FitOptions::default(), &rank)
+    ///         })
+    ///     }).collect();
+    ///     Ok::<_, logreg_model::ModelError>(handles.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>())
+    /// })?;
+    /// for fit in fits {
+    ///     let w = fit?.coefficients()[0];
+    ///     assert!((w - single.coefficients()[0]).abs() <= 1e-10 * w.abs());
+    /// }
+    /// # Ok::<(), logreg_model::ModelError>(())
+    /// ```
+    pub fn fit_distributed<'x, L>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: FitOptions<'_, L>,
+        world: &dyn Collective,
+    ) -> Result<FittedLogisticRegression<L>, ModelError>
+    where
+        L: Label + Serialize + DeserializeOwned,
+    {
+        check_solver(world, self.solver().kind())?;
+        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
+        let local = agreed(
+            world,
+            training_rows(&x, y.len(), opts.rows)
+                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
+        )?;
+        let all = classes_on_ranks(world, &local)?;
+        let classes = two_classes(&all, opts.positive_class.clone())?;
+        self.fit_on_ranks(Data::Memory(&x), y, opts, world, Some(classes), None)
+    }
+
+    /// The fit on data in memory or in row blocks, on this process's rows (`world` =
+    /// [`Local`]) or on every rank's. `classes` are
+    /// the labels' classes when known (every rank's), else found in this process's labels;
+    /// `start` as in [`fit_from`](Self::fit_from).
+    fn fit_on_ranks<L: Label>(
         &self,
         x: Data<'_>,
         y: &[L],
         opts: FitOptions<'_, L>,
+        world: &dyn Collective,
+        classes: Option<[L; 2]>,
         start: Option<DVector<f64>>,
     ) -> Result<FittedLogisticRegression<L>, ModelError> {
         let d = x.n_cols();
-        let mut rows = rows_of(x, y.len(), opts.rows)?;
-        if let Data::Blocks(_) = x {
-            // Passes visit rows in the source's order.
-            rows.sort_unstable();
-        }
-        let train_labels: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
-        let classes = two_classes(&train_labels, opts.positive_class)?;
-        let y01: Vec<f64> = y
-            .iter()
-            .map(|v| f64::from(u8::from(*v == classes[1])))
-            .collect();
-        if let Some(names) = &opts.feature_names {
-            check_name_count(names, d)?;
-        }
-
-        let weights = combined_weights(self.class_weight(), &y01, &rows, opts.sample_weight)?;
-        let sel = opts.rows.map(|_| rows.as_slice());
-        let loss = match x {
-            Data::Memory(x) => LogLoss::on_rows(x, sel, &y01)?,
-            Data::Blocks(src) => LogLoss::on_blocks(src, sel, &y01)?,
+        // What each rank checks of its own rows; a failure anywhere is every rank's.
+        let local = || -> Result<_, ModelError> {
+            let mut rows = rows_of(x, y.len(), opts.rows)?;
+            if let Data::Blocks(_) = x {
+                // Passes visit rows in the source's order.
+                rows.sort_unstable();
+            }
+            let classes = match classes {
+                Some(c) => c,
+                None => {
+                    let train_labels: Vec<L> = rows.iter().map(|&i| y[i].clone()).collect();
+                    two_classes(&train_labels, opts.positive_class.clone())?
+                }
+            };
+            let y01: Vec<f64> = y
+                .iter()
+                .map(|v| f64::from(u8::from(*v == classes[1])))
+                .collect();
+            if let Some(names) = &opts.feature_names {
+                check_name_count(names, d)?;
+            }
+            Ok((rows, classes, y01))
         };
-        let mut loss = loss.with_intercept(self.fit_intercept());
-        if let Some(w) = &weights {
-            loss = loss.with_sample_weight(w)?;
-        }
-        if let Some(o) = opts.offset {
-            loss = loss.with_offset(o)?;
-        }
+        let (rows, classes, y01) = agreed(world, local())?;
+
+        let weights = combined_weights(self.class_weight(), &y01, &rows, opts.sample_weight, world);
+        let sel = opts.rows.map(|_| rows.as_slice());
+        let loss = weights.and_then(|weights| {
+            let loss = match x {
+                Data::Memory(x) => LogLoss::on_rows(x, sel, &y01)?,
+                Data::Blocks(src) => LogLoss::on_blocks(src, sel, &y01)?,
+            };
+            let mut loss = loss.with_intercept(self.fit_intercept());
+            if let Some(w) = &weights {
+                loss = loss.with_sample_weight(w)?;
+            }
+            if let Some(o) = opts.offset {
+                loss = loss.with_offset(o)?;
+            }
+            Ok(loss)
+        });
+        let mut loss = agreed(world, loss)?.with_collective(world)?;
         let weight_sum = loss.weight_sum();
-        if let Penalty::L2 { c } = self.penalty() {
-            let lambda = LogLoss::l2_from_c(c, weight_sum)?;
-            loss = loss.with_l2(lambda)?;
+        let (lambda2, lambda1, scale) = self.penalty().strengths(weight_sum);
+        if lambda2 > 0.0 {
+            loss = loss.with_l2(lambda2)?;
         }
 
         let x0 = match (start, opts.warm_start) {
@@ -369,25 +453,40 @@ impl ValidParams {
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: 1,
+            l2: loss.l2(),
+            world,
         };
-        let solved = solve::minimize(self, &problem, x0, obs)?;
+        let solved = if self.uses_l1_solver() {
+            let l1 = crate::cd::l1_weights(lambda1, 1, d, self.fit_intercept());
+            let l1p = solve::L1Problem {
+                glm: crate::cd::Glm::Binary(&loss),
+                l1,
+                screen: None,
+            };
+            solve::minimize_l1(self, &problem, l1p, x0, obs)?
+        } else {
+            solve::minimize(self, &problem, x0, obs)?
+        };
         let report = solved.report;
 
         let (coefficients, intercept) = split_theta(&report.x, d, self.fit_intercept());
         // Only an unpenalized fit can run off to infinity on separated classes.
         let separable = self.penalty() == Penalty::None && {
             let z = loss.logits(&report.x)?;
-            z.iter().enumerate().all(|(pos, &zi)| {
-                if loss.is_positive(pos) {
-                    zi > 0.0
-                } else {
-                    zi < 0.0
-                }
-            })
-        };
-        let scale = match self.penalty() {
-            Penalty::L2 { c } => c * weight_sum,
-            Penalty::None => weight_sum,
+            let right_side = z
+                .iter()
+                .enumerate()
+                .filter(|&(pos, &zi)| {
+                    if loss.is_positive(pos) {
+                        zi > 0.0
+                    } else {
+                        zi < 0.0
+                    }
+                })
+                .count();
+            let mut counts = [right_side, z.len()];
+            logreg_collective::allreduce_counts(world, &mut counts)?;
+            counts[0] == counts[1]
         };
         let fit_report = FitReport::new(solved.solver, &report, solved.stages, scale, separable);
         let (std_errors, inference_note, statistics) = if self.penalty() != Penalty::None {
@@ -395,7 +494,7 @@ impl ValidParams {
         } else if separable {
             (None, Some(SEPARATED_NOTE.to_string()), None)
         } else {
-            let stats = binary_statistics(&loss, &report.x);
+            let stats = binary_statistics(&loss, &report.x, world)?;
             match inference::std_errors(&loss, &report.x, self.cov_type()) {
                 Ok(se) => (Some(se), None, stats),
                 Err(reason) => (None, Some(reason), stats),
@@ -423,21 +522,35 @@ pub(crate) const SEPARATED_NOTE: &str =
     "standard errors and model statistics do not exist: the classes are perfectly separated";
 
 /// The model statistics of an unpenalized binary fit at its optimum `theta` (`None` if the
-/// null model cannot be fitted).
-fn binary_statistics(loss: &LogLoss<'_>, theta: &DVector<f64>) -> Option<ModelStatistics> {
+/// null model cannot be fitted), over the rows of every rank of `world`.
+fn binary_statistics(
+    loss: &LogLoss<'_>,
+    theta: &DVector<f64>,
+    world: &dyn Collective,
+) -> Result<Option<ModelStatistics>, ModelError> {
     let s = loss.weight_sum();
-    let llf = -loss.value(theta).ok()? * s;
+    let llf = -loss.value(theta)? * s;
     let offset = |pos: usize, k: usize| if k == 1 { loss.offset(pos) } else { 0.0 };
-    let llnull = statistics::null_log_likelihood(
+    let Some(llnull) = statistics::null_log_likelihood(
+        world,
         loss.n_samples(),
         2,
         |pos| usize::from(loss.is_positive(pos)),
         |pos| loss.weight(pos),
         loss.has_offset()
             .then_some(&offset as &dyn Fn(usize, usize) -> f64),
-    )?;
+    )?
+    else {
+        return Ok(None);
+    };
     let p = loss.dim();
-    Some(ModelStatistics::new(llf, llnull, s, p, p.saturating_sub(1)))
+    Ok(Some(ModelStatistics::new(
+        llf,
+        llnull,
+        s,
+        p,
+        p.saturating_sub(1),
+    )))
 }
 
 /// How `found` differs from `expected`, in the words of [`ModelError::feature_mismatch`].
@@ -461,13 +574,23 @@ fn check_name_count(names: &[String], d: usize) -> Result<(), ModelError> {
 }
 
 /// Sample weights times class weights (one per row of X), or `None` when every row weighs 1.
-/// Balanced class weights count the training rows, as scikit-learn does.
+/// Balanced class weights count the training rows (of every rank), as scikit-learn does.
 pub(crate) fn combined_weights(
     cw: ClassWeight,
     y01: &[f64],
     rows: &[usize],
     sample_weight: Option<&[f64]>,
+    world: &dyn Collective,
 ) -> Result<Option<Vec<f64>>, ModelError> {
+    // Counted (over the ranks) before anything can fail on this rank alone.
+    let counts = match cw {
+        ClassWeight::None => None,
+        ClassWeight::Balanced => {
+            let mut c = [rows.len(), rows.iter().filter(|&&i| y01[i] == 1.0).count()];
+            logreg_collective::allreduce_counts(world, &mut c)?;
+            Some(c.map(|v| v as f64))
+        }
+    };
     if let Some(sw) = sample_weight {
         if sw.len() != y01.len() {
             return Err(ModelError::Shape {
@@ -477,15 +600,8 @@ pub(crate) fn combined_weights(
             });
         }
     }
-    let class_w = match cw {
-        ClassWeight::None => None,
-        ClassWeight::Balanced => {
-            // scikit-learn: n / (n_classes · count of the class), from counts, not weights.
-            let n = rows.len() as f64;
-            let pos = rows.iter().filter(|&&i| y01[i] == 1.0).count() as f64;
-            Some([n / (2.0 * (n - pos)), n / (2.0 * pos)])
-        }
-    };
+    // scikit-learn: n / (n_classes · count of the class), from counts, not weights.
+    let class_w = counts.map(|[n, pos]| [n / (2.0 * (n - pos)), n / (2.0 * pos)]);
     Ok(match (sample_weight, class_w) {
         (None, None) => None,
         (Some(sw), None) => Some(sw.to_vec()),

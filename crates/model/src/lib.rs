@@ -21,14 +21,18 @@
 //! ```
 
 mod binary;
+mod cd;
 mod cv;
 pub mod datasets;
+mod distributed;
+mod fitted;
 mod inference;
 mod labels;
 #[cfg(feature = "linfa")]
 pub mod linfa;
 mod multiclass;
 mod params;
+mod path;
 mod persist;
 mod precondition;
 mod solve;
@@ -38,19 +42,24 @@ pub use binary::{
     logit_threshold, ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression,
     LogisticRegression, Stage,
 };
-pub use cv::cross_val_accuracy;
+pub use cd::CoordinateDescent;
+pub use cv::{cross_val_accuracy, CGrid, CvChoice, CvOptions, CvPath, CvResult, CvRow, Scoring};
+pub use distributed::classes_on_ranks;
+pub use fitted::{argmax_from_logits, log_loss_from_logits, proba_from_logits, FittedModel};
 pub use inference::{erfc, two_sided_p_value, Summary};
 pub use labels::{encode, sorted_classes, two_classes, Label};
 pub use multiclass::{
     FittedMultinomial, FittedOneVsRest, MultiFitOptions, MultiWarmStart, MultinomialSummary,
 };
 pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
+pub use path::{c_grid, ModelKind, MultiClass, PathOptions, PathPoint, RegularizationPath};
 pub use persist::{
     from_versioned_json, read_text, to_versioned_json, write_atomic, write_new, FORMAT_VERSION,
 };
 pub use solve::LossObjective;
 pub use statistics::{chi2_sf, gamma_q, ln_gamma, CovType, ModelStatistics};
 
+use logreg_collective::CollectiveError;
 use logreg_linalg_core::LinalgError;
 use logreg_loss::LossError;
 use logreg_optim::OptimError;
@@ -194,6 +203,12 @@ pub enum ModelError {
         /// What went wrong.
         message: String,
     },
+    /// Cross-validation folds cannot be made from these labels.
+    #[error("cross-validation: {reason}")]
+    CrossValidation {
+        /// Why (a class too small for the folds, fewer rows than folds).
+        reason: String,
+    },
     /// From building the loss (bad labels, weights or offsets).
     #[error(transparent)]
     Loss(LossError),
@@ -203,6 +218,10 @@ pub enum ModelError {
     /// From building or reading the design matrix (shapes, row selections, sparse structure).
     #[error(transparent)]
     Linalg(LinalgError),
+    /// From the ranks of a distributed fit: another rank's failure (every rank reports the same
+    /// one), or the exchange itself.
+    #[error(transparent)]
+    Collective(#[from] CollectiveError),
     /// From linfa's dataset handling (with the `linfa` feature).
     #[error("linfa: {0}")]
     Linfa(String),
@@ -227,6 +246,7 @@ impl From<LossError> for ModelError {
     fn from(e: LossError) -> Self {
         match e {
             LossError::Linalg(l) => l.into(),
+            LossError::Collective(c) => ModelError::Collective(c),
             other => ModelError::Loss(other),
         }
     }

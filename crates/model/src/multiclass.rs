@@ -3,16 +3,19 @@
 use crate::binary::{
     FitOptions, FitReport, FittedLogisticRegression, PENALIZED_NOTE, SEPARATED_NOTE,
 };
+use crate::distributed::{agreed, check_solver, classes_on_ranks};
 use crate::inference::{self, Summary};
 use crate::labels::{encode, sorted_classes, Label};
 use crate::params::{ClassWeight, Penalty, ValidParams};
 use crate::solve::{self, LossObjective, Problem};
 use crate::statistics::{self, CovType, ModelStatistics};
 use crate::ModelError;
+use logreg_collective::{allreduce_counts, Collective, Local};
 use logreg_linalg_core::{sigmoid, Design, IntoDesign};
 use logreg_loss::MultinomialLogLoss;
 use logreg_optim::NoObserver;
 use nalgebra::{DMatrix, DVector};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// A fitted multinomial (softmax) logistic regression over K ≥ 2 classes.
@@ -51,7 +54,7 @@ pub struct FittedOneVsRest<L> {
     models: Vec<FittedLogisticRegression<bool>>,
 }
 
-fn multi_classes<L: Label>(y: &[L]) -> Result<Vec<L>, ModelError> {
+pub(crate) fn multi_classes<L: Label>(y: &[L]) -> Result<Vec<L>, ModelError> {
     let classes = sorted_classes(y)?;
     if classes.len() < 2 {
         return Err(ModelError::SingleClass {
@@ -164,13 +167,27 @@ fn prepare<L: Label>(
 
 /// Sample weights times class weights, one per row of X (`None` when all are 1). Balanced class
 /// weights are n / (K · n_k) over the training rows, as scikit-learn's.
-fn class_weighted(
+pub(crate) fn class_weighted(
     cw: ClassWeight,
     codes: &[usize],
     rows: &[usize],
     k: usize,
     sample_weight: Option<&[f64]>,
+    world: &dyn Collective,
 ) -> Result<Option<Vec<f64>>, ModelError> {
+    // Counted (over the ranks) before anything can fail on this rank alone: [n, n₁, …, n_K].
+    let counts = match cw {
+        ClassWeight::None => None,
+        ClassWeight::Balanced => {
+            let mut counts = vec![0usize; k + 1];
+            counts[0] = rows.len();
+            for &i in rows {
+                counts[codes[i] + 1] += 1;
+            }
+            allreduce_counts(world, &mut counts)?;
+            Some(counts)
+        }
+    };
     if let Some(sw) = sample_weight {
         if sw.len() != codes.len() {
             return Err(ModelError::Shape {
@@ -180,15 +197,11 @@ fn class_weighted(
             });
         }
     }
-    let per_class = match cw {
-        ClassWeight::None => return Ok(sample_weight.map(<[f64]>::to_vec)),
-        ClassWeight::Balanced => {
-            let mut counts = vec![0usize; k];
-            for &i in rows {
-                counts[codes[i]] += 1;
-            }
-            let n = rows.len() as f64;
-            counts
+    let per_class = match counts {
+        None => return Ok(sample_weight.map(<[f64]>::to_vec)),
+        Some(counts) => {
+            let n = counts[0] as f64;
+            counts[1..]
                 .iter()
                 .map(|&c| {
                     if c == 0 {
@@ -232,27 +245,83 @@ impl ValidParams {
         opts: MultiFitOptions<'_, L>,
     ) -> Result<FittedMultinomial<L>, ModelError> {
         let x = x.into_design()?;
-        let x: &Design<'_> = &x;
-        let (rows, classes) = prepare(x, y, opts.rows)?;
+        self.fit_multinomial_on_ranks(&x, y, opts, &Local, None)
+    }
+
+    /// [`fit_multinomial_with`](Self::fit_multinomial_with) on the rows of every rank of a job,
+    /// as [`fit_distributed`](Self::fit_distributed) is for a binary model: each rank passes its
+    /// own rows, every rank gets the same model, the classes are those of every rank's labels.
+    pub fn fit_multinomial_distributed<'x, L>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: MultiFitOptions<'_, L>,
+        world: &dyn Collective,
+    ) -> Result<FittedMultinomial<L>, ModelError>
+    where
+        L: Label + Serialize + DeserializeOwned,
+    {
+        check_solver(world, self.solver().kind())?;
+        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
+        let local = agreed(
+            world,
+            crate::binary::training_rows(&x, y.len(), opts.rows)
+                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
+        )?;
+        let classes = classes_on_ranks(world, &local)?;
+        self.fit_multinomial_on_ranks(&x, y, opts, world, Some(classes))
+    }
+
+    /// The multinomial fit on this process's rows or on every rank's; `classes` are every
+    /// rank's classes when known, else found in this process's labels.
+    fn fit_multinomial_on_ranks<L: Label>(
+        &self,
+        x: &Design<'_>,
+        y: &[L],
+        opts: MultiFitOptions<'_, L>,
+        world: &dyn Collective,
+        classes: Option<Vec<L>>,
+    ) -> Result<FittedMultinomial<L>, ModelError> {
+        let prepared = match classes {
+            None => prepare(x, y, opts.rows),
+            Some(classes) => multi_classes(&classes).and_then(|classes| {
+                Ok((
+                    crate::binary::training_rows(x, y.len(), opts.rows)?,
+                    classes,
+                ))
+            }),
+        };
+        let (rows, classes) = agreed(world, prepared)?;
         let d = x.n_cols();
         let k = classes.len();
         if let Some(names) = &opts.feature_names {
             check_names(names, d)?;
         }
         let codes = encode(y, &classes);
-        let weights = class_weighted(self.class_weight(), &codes, &rows, k, opts.sample_weight)?;
+        let weights = class_weighted(
+            self.class_weight(),
+            &codes,
+            &rows,
+            k,
+            opts.sample_weight,
+            world,
+        );
         let sel = opts.rows.map(|_| rows.as_slice());
-        let mut loss =
-            MultinomialLogLoss::on_rows(x, sel, &codes, k)?.with_intercept(self.fit_intercept());
-        if let Some(w) = &weights {
-            loss = loss.with_sample_weight(w)?;
-        }
-        if let Some(o) = opts.offset {
-            loss = loss.with_offset(o)?;
-        }
-        if let Penalty::L2 { c } = self.penalty() {
-            let lambda = logreg_loss::LogLoss::l2_from_c(c, loss.weight_sum())?;
-            loss = loss.with_l2(lambda)?;
+        let loss = weights.and_then(|weights| {
+            let mut loss = MultinomialLogLoss::on_rows(x, sel, &codes, k)?
+                .with_intercept(self.fit_intercept());
+            if let Some(w) = &weights {
+                loss = loss.with_sample_weight(w)?;
+            }
+            if let Some(o) = opts.offset {
+                loss = loss.with_offset(o)?;
+            }
+            Ok(loss)
+        });
+        let mut loss = agreed(world, loss)?.with_collective(world)?;
+        let (lambda2, lambda1, scale) = self.penalty().strengths(loss.weight_sum());
+        if lambda2 > 0.0 {
+            loss = loss.with_l2(lambda2)?;
         }
         let p = loss.params_per_class();
         let mut x0 = DVector::zeros(loss.dim());
@@ -273,8 +342,19 @@ impl ValidParams {
             rows: loss.rows(),
             intercept: self.fit_intercept(),
             classes: k,
+            l2: loss.l2(),
+            world,
         };
-        let solved = solve::minimize(self, &problem, x0, &mut NoObserver)?;
+        let solved = if self.uses_l1_solver() {
+            let l1p = solve::L1Problem {
+                glm: crate::cd::Glm::Multinomial(&loss),
+                l1: crate::cd::l1_weights(lambda1, k, d, self.fit_intercept()),
+                screen: None,
+            };
+            solve::minimize_l1(self, &problem, l1p, x0, &mut NoObserver)?
+        } else {
+            solve::minimize(self, &problem, x0, &mut NoObserver)?
+        };
         let report = solved.report;
         let mut coefficients = DMatrix::from_fn(k, d, |c, j| report.x[c * p + j]);
         let mut intercepts = DVector::from_fn(k, |c, _| {
@@ -298,14 +378,16 @@ impl ValidParams {
         // linearly separable: scaling the parameters up drives the loss to 0, so no optimum exists.
         let separable = self.penalty() == Penalty::None && {
             let z = loss.logits(&report.x)?;
-            (0..loss.n_samples()).all(|pos| {
-                let yi = loss.class_of(pos);
-                (0..k).all(|c| c == yi || z[(pos, c)] < z[(pos, yi)])
-            })
-        };
-        let scale = match self.penalty() {
-            Penalty::L2 { c } => c * loss.weight_sum(),
-            Penalty::None => loss.weight_sum(),
+            let right = (0..loss.n_samples())
+                .filter(|&pos| {
+                    let yi = loss.class_of(pos);
+                    (0..k).all(|c| c == yi || z[(pos, c)] < z[(pos, yi)])
+                })
+                .count();
+            // Every rank's rows: all ranks must agree on the notes and statistics below.
+            let mut counts = [right, loss.n_samples()];
+            allreduce_counts(world, &mut counts)?;
+            counts[0] == counts[1]
         };
         let fit_report = FitReport::new(solved.solver, &report, solved.stages, scale, separable);
         let (std_errors, inference_note, statistics) = if self.penalty() != Penalty::None {
@@ -313,7 +395,7 @@ impl ValidParams {
         } else if separable {
             (None, Some(SEPARATED_NOTE.to_string()), None)
         } else {
-            let stats = multinomial_statistics(&loss, &report.x);
+            let stats = multinomial_statistics(&loss, &report.x, world)?;
             match multinomial_std_errors(&loss, &report.x, self.cov_type()) {
                 Ok(se) => (Some(se), None, stats),
                 Err(reason) => (None, Some(reason), stats),
@@ -424,27 +506,32 @@ fn check_names(names: &[String], d: usize) -> Result<(), ModelError> {
 fn multinomial_statistics(
     loss: &MultinomialLogLoss<'_>,
     theta: &DVector<f64>,
-) -> Option<ModelStatistics> {
+    world: &dyn Collective,
+) -> Result<Option<ModelStatistics>, ModelError> {
     let s = loss.weight_sum();
-    let llf = -loss.value(theta).ok()? * s;
+    let llf = -loss.value(theta)? * s;
     let k = loss.n_classes();
     let offset = |pos: usize, c: usize| loss.offset(pos, c);
-    let llnull = statistics::null_log_likelihood(
+    let Some(llnull) = statistics::null_log_likelihood(
+        world,
         loss.n_samples(),
         k,
         |pos| loss.class_of(pos),
         |pos| loss.weight(pos),
         loss.has_offset()
             .then_some(&offset as &dyn Fn(usize, usize) -> f64),
-    )?;
+    )?
+    else {
+        return Ok(None);
+    };
     let p = loss.params_per_class();
-    Some(ModelStatistics::new(
+    Ok(Some(ModelStatistics::new(
         llf,
         llnull,
         s,
         (k - 1) * p,
         (k - 1) * p.saturating_sub(1),
-    ))
+    )))
 }
 
 /// Standard errors of classes 1…K−1's parameters against class 0's ((K − 1) × p): the loss with
@@ -592,6 +679,50 @@ impl<L: Label> FittedMultinomial<L> {
         Ok(argmax_rows(&self.decision_function(x)?, &self.classes))
     }
 
+    /// Check the invariants a loaded model must satisfy (shapes agree, numbers finite, classes
+    /// distinct).
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let corrupt = |reason: String| Err(ModelError::CorruptModel { reason });
+        let (k, d) = self.coefficients.shape();
+        if k < 2 || k != self.classes.len() {
+            return corrupt(format!(
+                "{k} coefficient rows for {} classes",
+                self.classes.len()
+            ));
+        }
+        if d == 0 {
+            return corrupt("the model has no coefficients".into());
+        }
+        if self.intercepts.len() != k {
+            return corrupt(format!(
+                "{} intercepts for {k} classes",
+                self.intercepts.len()
+            ));
+        }
+        if let Some(names) = &self.feature_names {
+            if names.len() != d {
+                return corrupt(format!(
+                    "{d} coefficients but {} feature names",
+                    names.len()
+                ));
+            }
+        }
+        if self
+            .coefficients
+            .iter()
+            .chain(self.intercepts.iter())
+            .any(|v| !v.is_finite())
+        {
+            return corrupt("a coefficient or intercept is not finite".into());
+        }
+        for (i, c) in self.classes.iter().enumerate() {
+            if self.classes[..i].contains(c) {
+                return corrupt(format!("class {c:?} appears twice"));
+            }
+        }
+        Ok(())
+    }
+
     /// Log-likelihood, LR test, AIC, BIC, pseudo-R² and deviance of an unpenalized fit, as
     /// statsmodels' `MNLogit` reports them; `None` for penalized or separated fits.
     pub fn statistics(&self) -> Option<&ModelStatistics> {
@@ -696,6 +827,48 @@ impl<L: Label> FittedOneVsRest<L> {
     /// The binary model of each class against the rest.
     pub fn models(&self) -> &[FittedLogisticRegression<bool>] {
         &self.models
+    }
+
+    /// The settings the models were fitted with.
+    pub fn params(&self) -> &ValidParams {
+        self.models[0].params()
+    }
+
+    /// rows × K logits of the rows `rows` of X (every row when `None`), one column per class.
+    pub fn decision_function_on(
+        &self,
+        x: &Design<'_>,
+        rows: Option<&[usize]>,
+    ) -> Result<DMatrix<f64>, ModelError> {
+        let cols = self
+            .models
+            .iter()
+            .map(|m| m.decision_function_on(x, rows, None))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(DMatrix::from_columns(&cols))
+    }
+
+    /// Check the invariants a loaded model must satisfy.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.models.len() < 2 || self.models.len() != self.classes.len() {
+            return Err(ModelError::CorruptModel {
+                reason: format!(
+                    "{} binary models for {} classes",
+                    self.models.len(),
+                    self.classes.len()
+                ),
+            });
+        }
+        let d = self.models[0].n_features();
+        for m in &self.models {
+            m.validate()?;
+            if m.n_features() != d {
+                return Err(ModelError::CorruptModel {
+                    reason: "the binary models have different numbers of coefficients".into(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// n × K logits, one column per class's binary model.

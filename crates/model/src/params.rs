@@ -3,22 +3,113 @@
 //! (a batch size with Newton) cannot be expressed, and a deserialized configuration is checked
 //! exactly like a built one.
 
+use crate::cd::CoordinateDescent;
+use crate::path::MultiClass;
 use crate::statistics::CovType;
 use crate::ModelError;
-use logreg_optim::{GradientDescent, Lbfgs, LearningRate, Newton, NewtonCg, Sgd, SolverConfig};
+use logreg_optim::{
+    GradientDescent, Lbfgs, LearningRate, Newton, NewtonCg, OwlQn, Sgd, SolverConfig,
+};
 use serde::{Deserialize, Serialize};
 
-/// The penalty on the coefficients (never on the intercept).
+/// The penalty on the coefficients (never on the intercept), in scikit-learn's scale: the
+/// objective is `C·Σ sᵢℓᵢ + (1 − ρ)/2·‖w‖² + ρ·‖w‖₁` with ρ = 0 for L2, 1 for L1 and `l1_ratio`
+/// for the elastic net (for a multinomial model ‖W‖² and ‖W‖₁ are elementwise over every class's
+/// coefficients). Smaller `c` = stronger regularization.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Penalty {
     /// No penalty: maximum likelihood (needed for standard errors and p-values).
     None,
-    /// `½‖w‖²` added to `C·Σ sᵢℓᵢ`, as scikit-learn: smaller `c` = stronger regularization.
+    /// `½‖w‖²` added to `C·Σ sᵢℓᵢ`.
     L2 {
         /// Inverse regularization strength, > 0.
         c: f64,
     },
+    /// `‖w‖₁` added to `C·Σ sᵢℓᵢ` (the lasso: many coefficients exactly 0).
+    L1 {
+        /// Inverse regularization strength, > 0.
+        c: f64,
+    },
+    /// `(1 − ρ)/2·‖w‖² + ρ·‖w‖₁` added to `C·Σ sᵢℓᵢ`, ρ = `l1_ratio` ∈ [0, 1].
+    #[serde(rename = "elasticnet", alias = "elastic_net")]
+    ElasticNet {
+        /// Inverse regularization strength, > 0.
+        c: f64,
+        /// ρ: 0 is L2, 1 is L1.
+        l1_ratio: f64,
+    },
+}
+
+impl Penalty {
+    /// The name used in reports and on the command line: `none`, `l2`, `l1`, `elasticnet`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Penalty::None => "none",
+            Penalty::L2 { .. } => "l2",
+            Penalty::L1 { .. } => "l1",
+            Penalty::ElasticNet { .. } => "elasticnet",
+        }
+    }
+
+    /// scikit-learn's C, or `None` without a penalty.
+    pub fn c(&self) -> Option<f64> {
+        match *self {
+            Penalty::None => None,
+            Penalty::L2 { c } | Penalty::L1 { c } | Penalty::ElasticNet { c, .. } => Some(c),
+        }
+    }
+
+    /// ρ, the L1 share: 0 for L2 (and none), 1 for L1.
+    pub fn l1_ratio(&self) -> f64 {
+        match *self {
+            Penalty::None | Penalty::L2 { .. } => 0.0,
+            Penalty::L1 { .. } => 1.0,
+            Penalty::ElasticNet { l1_ratio, .. } => l1_ratio,
+        }
+    }
+
+    /// The same kind of penalty at another C (`None` stays `None`).
+    pub fn with_c(&self, c: f64) -> Penalty {
+        match *self {
+            Penalty::None => Penalty::None,
+            Penalty::L2 { .. } => Penalty::L2 { c },
+            Penalty::L1 { .. } => Penalty::L1 { c },
+            Penalty::ElasticNet { l1_ratio, .. } => Penalty::ElasticNet { c, l1_ratio },
+        }
+    }
+
+    /// Whether the penalty has an L1 part (ρ > 0), which makes the objective non-smooth and
+    /// needs a solver that handles it (coordinate descent or OWL-QN).
+    pub fn has_l1(&self) -> bool {
+        self.l1_ratio() > 0.0 && self.c().is_some()
+    }
+
+    /// The strengths in the mean objective `(1/S)Σ sᵢℓᵢ + λ₂/2‖w‖² + λ₁‖w‖₁` for a total sample
+    /// weight S: `λ = 1/(C·S)`, `λ₂ = (1 − ρ)λ`, `λ₁ = ρλ`; and the factor `C·S` (S without a
+    /// penalty) that turns the mean objective into scikit-learn's.
+    pub fn strengths(&self, weight_sum: f64) -> (f64, f64, f64) {
+        match self.c() {
+            None => (0.0, 0.0, weight_sum),
+            Some(c) => {
+                let lambda = 1.0 / (c * weight_sum);
+                let rho = self.l1_ratio();
+                ((1.0 - rho) * lambda, rho * lambda, c * weight_sum)
+            }
+        }
+    }
+
+    /// The penalty's name with its settings, as reports print it (`L1, C = 0.1`).
+    pub fn describe(&self) -> String {
+        match *self {
+            Penalty::None => "none".into(),
+            Penalty::L2 { c } => format!("L2, C = {c}"),
+            Penalty::L1 { c } => format!("L1, C = {c}"),
+            Penalty::ElasticNet { c, l1_ratio } => {
+                format!("elastic net, C = {c}, l1_ratio = {l1_ratio}")
+            }
+        }
+    }
 }
 
 /// Which solver fits the model: a name, for reports and the command line.
@@ -39,17 +130,26 @@ pub enum SolverKind {
     /// TRON, scikit-learn's newton-cg).
     #[serde(rename = "newton-cg", alias = "newton_cg")]
     NewtonCg,
+    /// Coordinate-descent Newton (glmnet, liblinear's newGLMNET): the exact solver for L1 and
+    /// elastic-net penalties on data in memory.
+    #[serde(rename = "coordinate-descent", alias = "coordinate_descent")]
+    CoordinateDescent,
+    /// OWL-QN, L-BFGS for an L1 term, from values and gradients alone (data read in passes).
+    #[serde(rename = "owl-qn", alias = "owl_qn")]
+    OwlQn,
 }
 
 impl SolverKind {
     /// Every solver, in the order the command line lists them.
-    pub const ALL: [SolverKind; 6] = [
+    pub const ALL: [SolverKind; 8] = [
         SolverKind::Auto,
         SolverKind::Gd,
         SolverKind::Sgd,
         SolverKind::Lbfgs,
         SolverKind::Newton,
         SolverKind::NewtonCg,
+        SolverKind::CoordinateDescent,
+        SolverKind::OwlQn,
     ];
 
     /// The name used in reports and on the command line.
@@ -61,7 +161,17 @@ impl SolverKind {
             SolverKind::Lbfgs => "lbfgs",
             SolverKind::Newton => "newton",
             SolverKind::NewtonCg => "newton-cg",
+            SolverKind::CoordinateDescent => "coordinate-descent",
+            SolverKind::OwlQn => "owl-qn",
         }
+    }
+
+    /// Whether the solver handles an L1 term (the others need a smooth objective).
+    pub fn handles_l1(self) -> bool {
+        matches!(
+            self,
+            SolverKind::Auto | SolverKind::CoordinateDescent | SolverKind::OwlQn
+        )
     }
 
     /// Parse a name as printed by [`name`](Self::name).
@@ -107,6 +217,12 @@ pub enum Solver {
     Gd(GradientDescent),
     /// Mini-batch SGD.
     Sgd(Sgd),
+    /// Coordinate-descent Newton (the default for L1 and elastic net).
+    #[serde(rename = "coordinate-descent", alias = "coordinate_descent")]
+    CoordinateDescent(CoordinateDescent),
+    /// OWL-QN.
+    #[serde(rename = "owl-qn", alias = "owl_qn")]
+    OwlQn(OwlQn),
 }
 
 impl Solver {
@@ -144,6 +260,10 @@ impl Solver {
             SolverKind::Lbfgs => Solver::lbfgs(),
             SolverKind::Newton => Solver::newton(),
             SolverKind::NewtonCg => Solver::newton_cg(),
+            SolverKind::CoordinateDescent => {
+                Solver::CoordinateDescent(CoordinateDescent::default())
+            }
+            SolverKind::OwlQn => Solver::OwlQn(OwlQn::default()),
         }
     }
 
@@ -156,6 +276,8 @@ impl Solver {
             Solver::NewtonCg(_) => SolverKind::NewtonCg,
             Solver::Gd(_) => SolverKind::Gd,
             Solver::Sgd(_) => SolverKind::Sgd,
+            Solver::CoordinateDescent(_) => SolverKind::CoordinateDescent,
+            Solver::OwlQn(_) => SolverKind::OwlQn,
         }
     }
 
@@ -168,6 +290,8 @@ impl Solver {
             Solver::NewtonCg(s) => s.validate(),
             Solver::Gd(s) => s.validate(),
             Solver::Sgd(s) => s.validate(),
+            Solver::CoordinateDescent(s) => s.validate(),
+            Solver::OwlQn(s) => s.validate(),
         }
         .map_err(ModelError::from)
     }
@@ -200,6 +324,8 @@ impl Solver {
             Solver::NewtonCg(s) => Solver::NewtonCg(overridden!(s, max_iter)),
             Solver::Gd(s) => Solver::Gd(overridden!(s, max_iter)),
             Solver::Sgd(s) => Solver::Sgd(overridden!(s, max_epochs).seed(seed)),
+            Solver::CoordinateDescent(s) => Solver::CoordinateDescent(overridden!(s, max_iter)),
+            Solver::OwlQn(s) => Solver::OwlQn(overridden!(s, max_iter)),
         }
     }
 }
@@ -233,6 +359,9 @@ pub struct LogisticRegressionParams {
     pub(crate) tol: Option<f64>,
     pub(crate) class_weight: ClassWeight,
     pub(crate) seed: u64,
+    /// How more than two classes are modelled where the caller does not say (the command line,
+    /// `Classifier`, cross-validation).
+    pub(crate) multi_class: MultiClass,
     /// How standard errors are computed (unpenalized fits).
     pub(crate) cov_type: CovType,
 }
@@ -247,6 +376,7 @@ impl Default for LogisticRegressionParams {
             tol: None,
             class_weight: ClassWeight::None,
             seed: 0,
+            multi_class: MultiClass::Multinomial,
             cov_type: CovType::Nonrobust,
         }
     }
@@ -284,9 +414,13 @@ impl LogisticRegressionParams {
         self
     }
 
-    /// Shorthand for `penalty(Penalty::L2 { c })`.
+    /// Set C, keeping the kind of penalty (L2 when there is none).
     pub fn c(self, c: f64) -> Self {
-        self.penalty(Penalty::L2 { c })
+        let p = match self.penalty {
+            Penalty::None => Penalty::L2 { c },
+            other => other.with_c(c),
+        };
+        self.penalty(p)
     }
 
     /// Whether to fit an (unpenalized) intercept (default true).
@@ -310,8 +444,10 @@ impl LogisticRegressionParams {
     }
 
     /// Convergence tolerance, overriding the solver's own: for gd, lbfgs, newton and newton-cg
-    /// the gradient norm of the mean objective (defaults 1e-8, 1e-10, 1e-10, 1e-10); for sgd the
-    /// least per-epoch improvement of the objective that counts as progress (default 1e-5).
+    /// the gradient norm of the mean objective (defaults 1e-8, 1e-10, 1e-10, 1e-10); for
+    /// coordinate-descent and owl-qn the norm of its minimum-norm subgradient (default 1e-10);
+    /// for sgd the least per-epoch improvement of the objective that counts as progress (default
+    /// 1e-5).
     pub fn tol(mut self, tol: f64) -> Self {
         self.tol = Some(tol);
         self
@@ -320,6 +456,13 @@ impl LogisticRegressionParams {
     /// Class weighting (default none).
     pub fn class_weight(mut self, cw: ClassWeight) -> Self {
         self.class_weight = cw;
+        self
+    }
+
+    /// How labels with more than two classes are modelled by callers that pick the model from
+    /// the labels (`Classifier`, the command line): multinomial (default) or one-vs-rest.
+    pub fn multi_class(mut self, multi_class: MultiClass) -> Self {
+        self.multi_class = multi_class;
         self
     }
 
@@ -346,10 +489,23 @@ impl LogisticRegressionParams {
                 expected,
             })
         };
-        if let Penalty::L2 { c } = self.penalty {
+        if let Some(c) = self.penalty.c() {
             if !(c.is_finite() && c > 0.0) {
                 return bad("c", c.to_string(), "a finite number > 0");
             }
+        }
+        if let Penalty::ElasticNet { l1_ratio, .. } = self.penalty {
+            if !(0.0..=1.0).contains(&l1_ratio) {
+                return bad("l1_ratio", l1_ratio.to_string(), "a number in [0, 1]");
+            }
+        }
+        let kind = self.solver.kind();
+        if self.penalty.has_l1() && !kind.handles_l1() {
+            return bad(
+                "solver",
+                kind.name().to_string(),
+                "auto, coordinate-descent or owl-qn with an L1 or elastic-net penalty (the others need a smooth objective)",
+            );
         }
         if self.max_iter == Some(0) {
             return bad("max_iter", "0".into(), "at least 1");
@@ -372,6 +528,16 @@ impl LogisticRegressionParams {
 }
 
 impl ValidParams {
+    /// Whether the fit goes to an L1-capable solver: the penalty has an L1 part, or coordinate
+    /// descent or OWL-QN was asked for.
+    pub(crate) fn uses_l1_solver(&self) -> bool {
+        self.penalty().has_l1()
+            || matches!(
+                self.0.solver.kind(),
+                SolverKind::CoordinateDescent | SolverKind::OwlQn
+            )
+    }
+
     /// The settings these were checked from.
     pub fn params(&self) -> &LogisticRegressionParams {
         &self.0
@@ -398,6 +564,11 @@ impl ValidParams {
     /// The class weighting.
     pub fn class_weight(&self) -> ClassWeight {
         self.0.class_weight
+    }
+
+    /// How more than two classes are modelled (multinomial or one-vs-rest).
+    pub fn multi_class(&self) -> MultiClass {
+        self.0.multi_class
     }
 
     /// The seed of everything random in a fit.
@@ -443,6 +614,8 @@ struct ParamsFile {
     #[serde(default)]
     seed: u64,
     #[serde(default)]
+    multi_class: MultiClass,
+    #[serde(default)]
     cov_type: CovType,
 }
 
@@ -467,7 +640,16 @@ impl<'de> Deserialize<'de> for SolverFile {
                     .ok_or_else(|| {
                         E::unknown_variant(
                             v,
-                            &["auto", "gd", "sgd", "lbfgs", "newton", "newton-cg"],
+                            &[
+                                "auto",
+                                "gd",
+                                "sgd",
+                                "lbfgs",
+                                "newton",
+                                "newton-cg",
+                                "coordinate-descent",
+                                "owl-qn",
+                            ],
                         )
                     })
             }
@@ -517,6 +699,7 @@ impl<'de> Deserialize<'de> for LogisticRegressionParams {
             tol: f.tol,
             class_weight: f.class_weight,
             seed: f.seed,
+            multi_class: f.multi_class,
             cov_type: f.cov_type,
         })
     }

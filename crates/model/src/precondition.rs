@@ -16,9 +16,12 @@
 //! accurate, and the standardized one is not, so Newton runs preconditioned too. Gradient descent
 //! and SGD do not, because the tutorials' runs are the textbook algorithms on the data as given.
 
-use logreg_linalg_core::Rows;
+use logreg_collective::{all_gather_f64, Collective};
+use logreg_linalg_core::{Moments, Rows};
 use logreg_loss::Data;
 use logreg_optim::{HessianOperator, Objective, OptimError};
+
+use crate::ModelError;
 use nalgebra::{DMatrix, DVector};
 
 /// How far from the identity a change of variables must be to be worth making: columns already
@@ -40,30 +43,42 @@ pub(crate) struct Scaling {
 }
 
 impl Scaling {
-    /// The scaling for the rows `rows` of `x`, or `None` when the columns are already centred and
-    /// scaled (or the problem has no intercept to absorb a shift and unit scales). Constant
-    /// columns are left alone (scaling them would divide by zero, centring them would only move
-    /// their non-identifiable weight onto the intercept).
+    /// The scaling for the rows `rows` of `x` (on every rank of `world`: the moments of every
+    /// rank's rows), or `None` when the columns are already centred and scaled (or the problem
+    /// has no intercept to absorb a shift and unit scales). Constant columns are left alone
+    /// (scaling them would divide by zero, centring them would only move their
+    /// non-identifiable weight onto the intercept).
     pub(crate) fn for_design(
         x: Data<'_>,
         rows: Rows<'_>,
         intercept: bool,
         classes: usize,
-    ) -> Result<Option<Scaling>, OptimError> {
-        let eval = |e| OptimError::Evaluation(logreg_optim::EvaluationError::new(e));
+        l2: f64,
+        world: &dyn Collective,
+    ) -> Result<Option<Scaling>, ModelError> {
         let n = rows.len();
-        let m = if n > SAMPLE_ROWS {
+        let (local, counted) = if n > SAMPLE_ROWS {
             let sample: Vec<usize> = (0..SAMPLE_ROWS)
                 .map(|k| rows.row_at(k * n / SAMPLE_ROWS))
                 .collect();
-            x.column_moments(Rows::new(Some(&sample), x.n_rows()).map_err(eval)?, None)
+            (
+                x.column_moments(Rows::new(Some(&sample), x.n_rows())?, None)?,
+                SAMPLE_ROWS,
+            )
         } else {
-            x.column_moments(rows, None)
-        }
-        .map_err(eval)?;
+            (x.column_moments(rows, None)?, n)
+        };
+        // With several ranks, every rank's (sampled) moments, so that every rank scales alike.
+        let m = if world.size() == 1 {
+            local
+        } else {
+            merge_moments(world, counted, local)?
+        };
         let d = m.mean.len();
         let mut shift = vec![0.0; d];
         let mut scale = vec![1.0; d];
+        // Standardized data (every column centred with unit spread) is left alone.
+        let mut identity = true;
         for j in 0..d {
             let sd = m.var[j].sqrt();
             if !(sd.is_finite() && sd > 0.0) {
@@ -73,14 +88,17 @@ impl Scaling {
             if sd <= 1e-12 * m.mean[j].abs() {
                 continue;
             }
-            scale[j] = 1.0 / sd;
             if intercept {
                 shift[j] = m.mean[j];
             }
+            identity &= shift[j].abs() / sd <= IDENTITY_TOLERANCE
+                && (1.0 / sd - 1.0).abs() <= IDENTITY_TOLERANCE;
+            // Each column's curvature at zero is about var/4 from the loss plus λ from the
+            // penalty, and the scaling multiplies it by scale². Balancing the sum, not the loss's
+            // share alone, keeps a rare sparse column (variance far below 4λ) from turning its
+            // penalty into the stiffest direction of the problem. Without a penalty it is 1/sd.
+            scale[j] = 1.0 / (m.var[j] + 4.0 * l2).sqrt();
         }
-        let identity = shift.iter().zip(&scale).all(|(mu, s)| {
-            mu.abs() * s <= IDENTITY_TOLERANCE && (s - 1.0).abs() <= IDENTITY_TOLERANCE
-        });
         Ok((!identity).then_some(Scaling {
             shift,
             scale,
@@ -136,6 +154,24 @@ impl Scaling {
         out
     }
 
+    /// The weights of an L1 term on θ seen on θ′: |wⱼ| = sⱼ|w′ⱼ|, so λⱼ becomes λⱼsⱼ (the shift
+    /// only moves intercepts, which carry no L1 weight).
+    pub(crate) fn l1_weights(&self, weights: &[f64]) -> Vec<f64> {
+        let (d, p) = (self.d(), self.per_class());
+        weights
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| {
+                let j = i % p;
+                if j < d {
+                    l * self.scale[j]
+                } else {
+                    l
+                }
+            })
+            .collect()
+    }
+
     /// Tᵀg: g′ⱼ = sⱼ(gⱼ − μⱼ g_b), g′_b = g_b.
     fn gradient_to_scaled(&self, g: &mut DVector<f64>) {
         let (d, p) = (self.d(), self.per_class());
@@ -158,6 +194,41 @@ impl Scaling {
         }
         t
     }
+}
+
+/// Every rank's column moments (`n` rows each) merged into those of all the rows: each rank's
+/// count, means and variances are gathered and combined in rank order by Chan, Golub and
+/// LeVeque's pairwise update (means and centred sums, never raw sums of squares), the same on
+/// every rank.
+fn merge_moments(world: &dyn Collective, n: usize, local: Moments) -> Result<Moments, ModelError> {
+    let d = local.mean.len();
+    let mut mine = Vec::with_capacity(1 + 2 * d);
+    mine.push(n as f64);
+    mine.extend_from_slice(&local.mean);
+    mine.extend_from_slice(&local.var);
+    let (mut total, mut mean, mut m2) = (0.0, vec![0.0; d], vec![0.0; d]);
+    for theirs in all_gather_f64(world, &mine)? {
+        let (nb, rest) = theirs.split_first().unwrap_or((&0.0, &[]));
+        if *nb == 0.0 || rest.len() != 2 * d {
+            continue;
+        }
+        let (mb, vb) = rest.split_at(d);
+        if total == 0.0 {
+            mean.copy_from_slice(mb);
+            m2 = vb.iter().map(|v| v * nb).collect();
+            total = *nb;
+            continue;
+        }
+        let merged = total + nb;
+        for j in 0..d {
+            let delta = mb[j] - mean[j];
+            mean[j] += delta * nb / merged;
+            m2[j] += vb[j] * nb + delta * delta * total * nb / merged;
+        }
+        total = merged;
+    }
+    let var = m2.iter().map(|s| (s / total.max(1.0)).max(0.0)).collect();
+    Ok(Moments { mean, var })
 }
 
 /// An objective seen through a [`Scaling`]: the solver's parameters are θ′, the inner objective
@@ -271,9 +342,16 @@ mod tests {
             )
             .unwrap(),
         );
-        Scaling::for_design(Data::Memory(&x), x.all_rows(), intercept, 2)
-            .unwrap()
-            .unwrap()
+        Scaling::for_design(
+            Data::Memory(&x),
+            x.all_rows(),
+            intercept,
+            2,
+            0.0,
+            &logreg_collective::Local,
+        )
+        .unwrap()
+        .unwrap()
     }
 
     #[test]
@@ -296,7 +374,15 @@ mod tests {
     fn standardized_columns_need_no_change_of_variables() {
         let x = Design::from(Dense::new(vec![-1.0, 1.0, 1.0, -1.0], 2, 2).unwrap());
         assert_eq!(
-            Scaling::for_design(Data::Memory(&x), x.all_rows(), true, 1).unwrap(),
+            Scaling::for_design(
+                Data::Memory(&x),
+                x.all_rows(),
+                true,
+                1,
+                0.0,
+                &logreg_collective::Local
+            )
+            .unwrap(),
             None
         );
     }

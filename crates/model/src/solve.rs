@@ -2,14 +2,16 @@
 //! solver run on it.
 
 use crate::binary::Stage;
+use crate::cd::{CdStep, CoordinateDescent, Curvature, Glm};
 use crate::params::{Solver, SolverKind, ValidParams};
 use crate::precondition::{Preconditioned, Scaling};
 use crate::ModelError;
+use logreg_collective::{allreduce_counts, Collective};
 use logreg_linalg_core::{Rows, Storage};
 use logreg_loss::{Data, LogLoss, LossError, MultinomialLogLoss};
 use logreg_optim::{
-    Control, EvaluationError, HessianOperator, Iteration, Objective, Observer, OptimError, Report,
-    Solver as _, Stop,
+    Control, EvaluationError, HessianOperator, Iteration, L1Penalized, Objective, Observer,
+    OptimError, OwlQn, Report, Solver as _, Stop, L1,
 };
 use nalgebra::{DMatrix, DVector};
 
@@ -115,17 +117,26 @@ pub(crate) struct Problem<'a> {
     pub(crate) intercept: bool,
     /// Parameter blocks (1, or K for a multinomial model).
     pub(crate) classes: usize,
+    /// The L2 strength λ of the mean objective (0 without an L2 penalty): the preconditioner
+    /// balances each column's curvature against it.
+    pub(crate) l2: f64,
+    /// The ranks whose rows the objective sums over (the design and rows are this rank's).
+    pub(crate) world: &'a dyn Collective,
 }
 
 impl Problem<'_> {
-    fn shape(&self) -> Shape {
-        Shape {
-            n: self.rows.len(),
+    /// The shape of the whole problem: every rank's rows and stored values, so that every rank
+    /// makes the same choices from it.
+    fn shape(&self) -> Result<Shape, ModelError> {
+        let mut counts = [self.rows.len(), self.data.stored_values()];
+        allreduce_counts(self.world, &mut counts)?;
+        Ok(Shape {
+            n: counts[0],
             p: self.objective.dim(),
-            nnz: self.data.stored_values(),
+            nnz: counts[1],
             sparse: self.data.storage() == Storage::Sparse,
             classes: self.classes,
-        }
+        })
     }
 }
 
@@ -236,6 +247,8 @@ fn run_stage(
             problem.rows,
             problem.intercept,
             problem.classes,
+            problem.l2,
+            problem.world,
         )?
     } else {
         None
@@ -268,7 +281,7 @@ fn auto(
     x0: DVector<f64>,
     obs: &mut dyn Observer,
 ) -> Result<Solved, ModelError> {
-    let shape = problem.shape();
+    let shape = problem.shape()?;
     let tol = params.tol().unwrap_or(1e-10);
     let budget = params.max_iter();
     let newton_passes = shape.newton_iteration_passes();
@@ -402,7 +415,128 @@ fn run(
         Solver::Lbfgs(s) => s.minimize(f, x0, obs)?,
         Solver::Newton(s) => s.minimize(f, x0, obs)?,
         Solver::NewtonCg(s) => s.minimize(f, x0, obs)?,
-        // `auto` is resolved before any run; should one arrive here, L-BFGS is its first stage.
-        Solver::Auto => logreg_optim::Lbfgs::default().minimize(f, x0, obs)?,
+        Solver::OwlQn(s) => s.minimize(f, x0, obs)?,
+        // `auto` is resolved before any run, and coordinate descent goes through `minimize_l1`;
+        // should either arrive here, L-BFGS is `auto`'s first stage.
+        Solver::Auto | Solver::CoordinateDescent(_) => {
+            logreg_optim::Lbfgs::default().minimize(f, x0, obs)?
+        }
+    })
+}
+
+/// An L1 (or elastic-net) problem: the loss (with the L2 share already in it), the L1 weights
+/// (λ₁ on coefficients, 0 on intercepts), and an optional first working set (a path's screen).
+pub(crate) struct L1Problem<'l, 'a> {
+    pub(crate) glm: Glm<'l, 'a>,
+    pub(crate) l1: Vec<f64>,
+    pub(crate) screen: Option<Vec<bool>>,
+}
+
+/// Minimize `problem.objective + Σ λⱼ|θⱼ|` from `x0`: coordinate-descent Newton (`auto` and
+/// `coordinate-descent`), or OWL-QN (asked for, or when the coordinate steps have no column
+/// access: a standardized sparse design too wide for a formed Hessian). The report's point carries
+/// the full objective and its minimum-norm subgradient norm.
+pub(crate) fn minimize_l1(
+    params: &ValidParams,
+    problem: &Problem<'_>,
+    l1p: L1Problem<'_, '_>,
+    x0: DVector<f64>,
+    obs: &mut dyn Observer,
+) -> Result<Solved, ModelError> {
+    if problem.world.size() > 1 {
+        // Coordinate descent reads this rank's columns only; OWL-QN over the collective is
+        // the way there, and not built yet.
+        return Err(ModelError::InvalidParam {
+            name: "penalty",
+            value: params.penalty().name().to_string(),
+            expected: "l2 or none in a distributed fit (L1 and elastic net run in one process)",
+        });
+    }
+    let configured = params.solver();
+    let term = L1::new(l1p.l1.clone())?;
+    let composite = L1Penalized::new(problem.objective, term)?;
+    let cd = match configured {
+        Solver::CoordinateDescent(cfg) => Some((cfg, "chosen by the caller")),
+        Solver::Auto => Some((
+            CoordinateDescent::default()
+                .max_iter(params.max_iter().unwrap_or(100))
+                .tol(params.tol().unwrap_or(1e-10)),
+            "auto: the penalty has an L1 part",
+        )),
+        _ => None,
+    };
+    if let Some((cfg, why)) = cd {
+        if let Some(curvature) = Curvature::choose(&l1p.glm, problem.rows) {
+            let reason = format!("{why}; {}", curvature.describe());
+            let mut step = CdStep::new(l1p.glm, l1p.l1, &curvature, l1p.screen);
+            let report = logreg_optim::run(&mut step, &composite, x0, &cfg.stop_rule(), obs)?;
+            let stages = vec![Stage {
+                solver: SolverKind::CoordinateDescent,
+                iterations: report.iterations,
+                stop: report.stop,
+                reason,
+            }];
+            return Ok(Solved {
+                report,
+                solver: SolverKind::CoordinateDescent,
+                stages,
+            });
+        }
+    }
+    let (owl, reason) = match configured {
+        Solver::OwlQn(cfg) => (cfg, "chosen by the caller".to_string()),
+        _ => (
+            OwlQn::default()
+                .max_iter(params.max_iter().unwrap_or(1000))
+                .tol(params.tol().unwrap_or(1e-10)),
+            match problem.data {
+                Data::Memory(_) => {
+                    "coordinate descent needs column access, which a standardized sparse design \
+                     this wide does not give: OWL-QN"
+                }
+                Data::Blocks(_) => {
+                    "coordinate descent needs column access or a formed Hessian, which row \
+                     blocks read in passes do not give for this many parameters: OWL-QN"
+                }
+            }
+            .to_string(),
+        ),
+    };
+    let scaling = Scaling::for_design(
+        problem.data,
+        problem.rows,
+        problem.intercept,
+        problem.classes,
+        problem.l2,
+        problem.world,
+    )?;
+    let report = match scaling {
+        None => owl.minimize(&composite, x0, obs)?,
+        Some(scaling) => {
+            let weights = scaling.l1_weights(&l1p.l1);
+            let scaled = Preconditioned {
+                inner: problem.objective,
+                scaling: scaling.clone(),
+            };
+            let scaled_composite = L1Penalized::new(&scaled, L1::new(weights)?)?;
+            let mut r = owl.minimize(&scaled_composite, scaling.to_scaled(&x0), obs)?;
+            r.x = scaling.to_original(&r.x);
+            // Report the measure in the problem's own coordinates.
+            let mut g = DVector::zeros(r.x.len());
+            r.value = composite.value_grad(&r.x, &mut g)?;
+            r.grad_norm = g.norm();
+            r
+        }
+    };
+    let stages = vec![Stage {
+        solver: SolverKind::OwlQn,
+        iterations: report.iterations,
+        stop: report.stop,
+        reason,
+    }];
+    Ok(Solved {
+        report,
+        solver: SolverKind::OwlQn,
+        stages,
     })
 }

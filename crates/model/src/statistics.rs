@@ -8,6 +8,7 @@
 //! the number of observations in BIC is `Σ sᵢ`, and the robust covariance's meat is
 //! `Σ sᵢ rᵢ² x̃ᵢx̃ᵢᵀ` (see [`CovType`]). Without weights the numbers are statsmodels' `Logit`'s.
 
+use logreg_collective::{Collective, CollectiveError};
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
@@ -165,24 +166,30 @@ fn format_count(v: f64) -> String {
 /// terms `offset(i, k)` added to its logits. Without offsets it is `Σₖ Wₖ ln(Wₖ / W)` (Wₖ the
 /// weight of class k); with them, a small Newton fit of the K − 1 free intercepts (class 0's is
 /// fixed at 0: softmax is unchanged by a common shift). `None` if a class has no weight or the
-/// fit does not converge.
+/// fit does not converge. The rows are those of every rank of `world` (this rank's are `0..n`):
+/// the class weights and each Newton step's derivatives are added over the ranks, so every rank
+/// takes the same steps and returns the same value; every rank must call it at the same point.
 pub(crate) fn null_log_likelihood(
+    world: &dyn Collective,
     n: usize,
     k: usize,
     class: impl Fn(usize) -> usize,
     weight: impl Fn(usize) -> f64,
     offset: Option<&dyn Fn(usize, usize) -> f64>,
-) -> Option<f64> {
+) -> Result<Option<f64>, CollectiveError> {
     let mut wk = vec![0.0; k];
     for i in 0..n {
         wk[class(i)] += weight(i);
     }
+    if world.size() > 1 {
+        world.allreduce_sum(&mut wk)?;
+    }
     let total: f64 = wk.iter().sum();
     if wk.iter().any(|&w| w <= 0.0) {
-        return None;
+        return Ok(None);
     }
     let Some(offset) = offset else {
-        return Some(wk.iter().map(|&w| w * (w / total).ln()).sum());
+        return Ok(Some(wk.iter().map(|&w| w * (w / total).ln()).sum()));
     };
     // f(b) = Σ sᵢ (logsumexp(zᵢ) − zᵢ,yᵢ), zᵢₖ = bₖ + oᵢₖ, b₀ = 0; convex, and coercive since
     // every class has weight.
@@ -213,21 +220,35 @@ pub(crate) fn null_log_likelihood(
                 }
             }
         }
-        (f, g, h)
+        if world.size() > 1 {
+            // One allreduce of 1 + m + m² doubles: this rank's sums become the job's.
+            let mut buf = Vec::with_capacity(1 + m + m * m);
+            buf.push(f);
+            buf.extend(g.iter());
+            buf.extend(h.iter());
+            world.allreduce_sum(&mut buf)?;
+            f = buf[0];
+            g.copy_from_slice(&buf[1..=m]);
+            h.copy_from_slice(&buf[1 + m..]);
+        }
+        Ok::<_, CollectiveError>((f, g, h))
     };
     let mut b = DVector::from_fn(m, |a, _| (wk[a + 1] / wk[0]).ln());
-    let (mut f, mut g, mut h) = eval(&b, true);
+    let (mut f, mut g, mut h) = eval(&b, true)?;
     for _ in 0..100 {
-        let step = h.clone().cholesky()?.solve(&g);
+        let Some(factor) = h.clone().cholesky() else {
+            return Ok(None);
+        };
+        let step = factor.solve(&g);
         // Newton's decrement: f − min f ≈ gᵀH⁻¹g / 2, far below what the statistics resolve.
         if g.dot(&step) / 2.0 <= 1e-15 * f.abs().max(1.0) {
-            return Some(-f);
+            return Ok(Some(-f));
         }
         // Each trial is evaluated with its derivatives: the accepted one starts the next step.
         let mut t = 1.0;
         let (trial, ft, gt, ht) = loop {
             let trial = &b - t * &step;
-            let (ft, gt, ht) = eval(&trial, true);
+            let (ft, gt, ht) = eval(&trial, true)?;
             if ft <= f || t < 1e-12 {
                 break (trial, ft, gt, ht);
             }
@@ -236,10 +257,10 @@ pub(crate) fn null_log_likelihood(
         let stalled = (f - ft).abs() <= 1e-16 * f.abs().max(1.0);
         (b, f, g, h) = (trial, ft, gt, ht);
         if stalled {
-            return Some(-f);
+            return Ok(Some(-f));
         }
     }
-    None
+    Ok(None)
 }
 
 /// ln Γ(x) for x > 0, by the Lanczos approximation (g = 7, 9 terms; about 1e-15 relative, and
@@ -341,6 +362,7 @@ pub fn chi2_sf(x: f64, k: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use logreg_collective::Local;
 
     fn close(got: f64, want: f64, rel: f64, what: &str) {
         let err = if want == 0.0 {
@@ -403,17 +425,23 @@ mod tests {
     fn null_log_likelihood_without_offsets_is_closed_form_and_with_them_a_fit() {
         let y = [0, 1, 1, 0, 1, 2, 2, 1];
         let s = [1.0, 2.0, 1.0, 0.5, 1.0, 3.0, 1.0, 1.0];
-        let closed = null_log_likelihood(8, 3, |i| y[i], |i| s[i], None).unwrap();
+        let closed = null_log_likelihood(&Local, 8, 3, |i| y[i], |i| s[i], None)
+            .unwrap()
+            .unwrap();
         let w = [1.5, 5.0, 4.0];
         let want: f64 = w.iter().map(|&wk: &f64| wk * (wk / 10.5).ln()).sum();
         assert!((closed - want).abs() < 1e-13);
         // Offsets that are the same for every class change nothing.
         let same = |i: usize, _: usize| i as f64 * 0.3;
-        let fitted = null_log_likelihood(8, 3, |i| y[i], |i| s[i], Some(&same)).unwrap();
+        let fitted = null_log_likelihood(&Local, 8, 3, |i| y[i], |i| s[i], Some(&same))
+            .unwrap()
+            .unwrap();
         assert!((fitted - want).abs() < 1e-12);
         // Real offsets: the fit is the optimum (no intercept does better nearby).
         let o = |i: usize, k: usize| ((i * 7 + k * 3) % 5) as f64 * 0.4 - 0.8;
-        let best = null_log_likelihood(8, 3, |i| y[i], |i| s[i], Some(&o)).unwrap();
+        let best = null_log_likelihood(&Local, 8, 3, |i| y[i], |i| s[i], Some(&o))
+            .unwrap()
+            .unwrap();
         let ll = |b1: f64, b2: f64| -> f64 {
             (0..8)
                 .map(|i| {
@@ -435,7 +463,11 @@ mod tests {
             assert!(best >= top - 1e-12, "{best} < {top}");
         }
         // A class without weight has no finite null model.
-        assert!(null_log_likelihood(3, 3, |i| [0, 1, 1][i], |_| 1.0, None).is_none());
+        assert!(
+            null_log_likelihood(&Local, 3, 3, |i| [0, 1, 1][i], |_| 1.0, None)
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

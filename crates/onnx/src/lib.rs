@@ -49,7 +49,7 @@ use std::io;
 use std::path::Path;
 
 use graph::{Graph, Kind};
-use logreg::model::{write_atomic, ModelError};
+use logreg::model::{write_atomic, ModelError, ModelKind};
 use logreg::preprocess::{
     ColumnType, Fill, HandleMissing, HandleUnknown, Pipeline, Step, Transformer,
 };
@@ -124,11 +124,21 @@ impl LinearModel {
 /// columns to the features, then its model (see the [crate documentation](crate)).
 pub fn classifier_to_onnx(clf: &Classifier) -> Result<Vec<u8>, OnnxError> {
     let model = clf.model();
-    let classes = model.classes();
+    // A binary model is one row (the positive class's logit), a multinomial one K rows under a
+    // softmax; one-vs-rest normalizes K sigmoids, which this graph does not compute.
+    if model.kind() == ModelKind::OneVsRest {
+        return Err(OnnxError::Unsupported(
+            "a one-vs-rest model (export a multinomial one: --multi-class multinomial)".into(),
+        ));
+    }
+    let rows = model.coefficient_rows();
     let linear = LinearModel {
-        coefficients: model.coefficients().iter().copied().collect(),
-        intercepts: vec![model.intercept()],
-        classes: vec![classes[0].to_string(), classes[1].to_string()],
+        coefficients: rows
+            .row_iter()
+            .flat_map(|r| r.iter().copied().collect::<Vec<_>>())
+            .collect(),
+        intercepts: model.intercept_values(),
+        classes: model.classes().iter().map(ToString::to_string).collect(),
     };
     let mut g = Graph::new();
     let d = model.n_features();

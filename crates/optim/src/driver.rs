@@ -240,8 +240,14 @@ pub fn run(
             history,
         }
     };
+    // With an L1 term the measure is the minimum-norm subgradient (see `Objective::composite`).
+    let tolerance_stop = if f.composite().is_some() {
+        Stop::SubgradientTolerance
+    } else {
+        Stop::GradientTolerance
+    };
     if cur.grad_norm <= stop.tol {
-        return Ok(report(cur, 0, 0, Stop::GradientTolerance, history));
+        return Ok(report(cur, 0, 0, tolerance_stop, history));
     }
     let mut watch = step.can_diverge().then(|| DivergenceWatch::new(cur.value));
     let mut best = cur.clone();
@@ -291,7 +297,7 @@ pub fn run(
         let stop_now = if let Some(s) = solver_stop {
             Some(s)
         } else if cur.grad_norm <= stop.tol {
-            Some(Stop::GradientTolerance)
+            Some(tolerance_stop)
         } else if change.abs() < stop.loss_change
             || (stop.ftol > 0.0 && change / scale <= stop.ftol)
         {

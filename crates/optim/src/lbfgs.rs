@@ -159,31 +159,31 @@ impl Step for LbfgsStep {
 
 /// The last few curvature pairs, oldest first.
 #[derive(Debug)]
-struct Memory {
+pub(crate) struct Memory {
     capacity: usize,
     /// (s, y, 1/sᵀy).
     pairs: VecDeque<(DVector<f64>, DVector<f64>, f64)>,
 }
 
 impl Memory {
-    fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize) -> Self {
         Self {
             capacity,
             pairs: VecDeque::with_capacity(capacity),
         }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.pairs.clear();
     }
 
     /// Keep the pair unless sᵀy ≤ ε·‖s‖‖y‖: such a pair carries no reliable positive curvature and
     /// would make the approximation indefinite or ill-conditioned.
-    fn push(&mut self, s: DVector<f64>, y: DVector<f64>) {
+    pub(crate) fn push(&mut self, s: DVector<f64>, y: DVector<f64>) {
         let sy = s.dot(&y);
         let curved = sy.is_finite() && sy > f64::EPSILON * s.norm() * y.norm();
         if !curved {
@@ -200,7 +200,7 @@ impl Memory {
     }
 
     /// −H·g by the two-loop recursion, with H₀ = γI, γ = sᵀy / yᵀy of the newest pair.
-    fn direction(&self, g: &DVector<f64>) -> DVector<f64> {
+    pub(crate) fn direction(&self, g: &DVector<f64>) -> DVector<f64> {
         let mut q = g.clone();
         let mut alphas = Vec::with_capacity(self.pairs.len());
         for (s, y, rho) in self.pairs.iter().rev() {

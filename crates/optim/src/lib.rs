@@ -17,6 +17,8 @@
 //!   samples; needs [`Objective::hessian`].
 //! - [`NewtonCg`]: trust-region Newton with conjugate gradients on Hessian-vector products
 //!   (liblinear's TRON), for many parameters; needs [`Objective::hessian_operator`].
+//! - [`OwlQn`]: L-BFGS for a smooth part plus a separable L1 term ([`L1Penalized`]), from values
+//!   and gradients alone; stops on the minimum-norm subgradient.
 //!
 //! Every solver validates its parameters before touching the objective, never returns non-finite
 //! numbers, and says in [`Report::stop`] why it stopped (including [`Stop::Diverged`] when a learning
@@ -52,17 +54,21 @@ use serde::{Deserialize, Serialize};
 mod check;
 mod driver;
 mod gd;
+mod l1;
 mod lbfgs;
 mod line_search;
 mod newton;
 mod newton_cg;
+mod owlqn;
 mod sgd;
 
 pub use driver::{run, Point, Step, StepResult, StopRule};
 pub use gd::GradientDescent;
+pub use l1::{soft_threshold, L1Penalized, L1};
 pub use lbfgs::Lbfgs;
 pub use newton::Newton;
 pub use newton_cg::NewtonCg;
+pub use owlqn::OwlQn;
 pub use sgd::{LearningRate, Sgd};
 
 /// A smooth function to minimize, described by what it can compute. Every evaluation may fail
@@ -97,6 +103,14 @@ pub trait Objective {
         Err(OptimError::Unavailable {
             what: "Hessian-vector products",
         })
+    }
+
+    /// For an objective `f + Σ λⱼ|xⱼ|` ([`L1Penalized`]): its smooth part and its L1 term, so a
+    /// solver that treats the term itself (OWL-QN, coordinate descent) can; `None` by default.
+    /// Such an objective's `value_grad` gives the minimum-norm subgradient in place of the
+    /// gradient.
+    fn composite(&self) -> Option<(&dyn Objective, &L1)> {
+        None
     }
 
     /// For an average over samples that can be evaluated on a subset: the number of samples.
@@ -175,6 +189,9 @@ pub enum Stop {
     /// The gradient norm fell below the tolerance: converged.
     #[serde(alias = "converged (gradient norm below tolerance)")]
     GradientTolerance,
+    /// The norm of the minimum-norm subgradient of an objective with an L1 term fell below the
+    /// tolerance: converged (the optimality measure of a non-smooth objective).
+    SubgradientTolerance,
     /// The objective changed by less than the threshold between iterations: converged.
     #[serde(alias = "converged (objective stopped changing)")]
     LossChangeBelowThreshold,
@@ -202,7 +219,10 @@ impl Stop {
     pub fn is_converged(self) -> bool {
         matches!(
             self,
-            Stop::GradientTolerance | Stop::LossChangeBelowThreshold | Stop::Stationary
+            Stop::GradientTolerance
+                | Stop::SubgradientTolerance
+                | Stop::LossChangeBelowThreshold
+                | Stop::Stationary
         )
     }
 
@@ -210,6 +230,7 @@ impl Stop {
     pub fn describe(self) -> &'static str {
         match self {
             Stop::GradientTolerance => "converged (gradient norm below tolerance)",
+            Stop::SubgradientTolerance => "converged (minimum-norm subgradient below tolerance)",
             Stop::LossChangeBelowThreshold => "converged (objective stopped changing)",
             Stop::MaxIterations => "not converged (iteration budget spent)",
             Stop::Diverged => {

@@ -304,6 +304,11 @@ pub enum PreprocessError {
         what: String,
     },
 
+    /// From the ranks of a distributed fit: another rank's failure (every rank reports the same
+    /// one, naming the rank and its file), or the exchange itself.
+    #[error(transparent)]
+    Collective(#[from] logreg_collective::CollectiveError),
+
     /// A saved pipeline was written by an incompatible version.
     #[error(
         "saved pipeline has format_version {found}; this library reads format_version {expected}"
@@ -360,6 +365,23 @@ impl PreprocessError {
             _ => {}
         }
         self
+    }
+
+    /// The file the error names, if it names one.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match self {
+            Self::Io { path, .. }
+            | Self::NoHeader { path }
+            | Self::NoRows { path }
+            | Self::EmptyColumnName { path, .. }
+            | Self::DuplicateColumn { path, .. }
+            | Self::HeaderNotUtf8 { path, .. }
+            | Self::InvalidUtf8 { path, .. }
+            | Self::RaggedRow { path, .. }
+            | Self::InvalidValue { path, .. }
+            | Self::InvalidLibsvm { path, .. } => path.as_deref(),
+            _ => None,
+        }
     }
 
     /// Attaches a file path to errors that can carry one and have none yet.

@@ -75,6 +75,7 @@ mod lenient;
 pub mod libsvm;
 pub mod parquet;
 pub mod pipeline;
+mod ranks;
 pub mod read;
 pub mod recipes;
 pub mod schema;
@@ -86,11 +87,16 @@ pub use column::{CategoricalColumn, Column, ColumnView, NumericView};
 pub use error::PreprocessError;
 pub use features::{DesignStorage, Features};
 pub use file::{FileFormat, TableFile};
-pub use libsvm::{read_libsvm, read_libsvm_chunks, read_libsvm_from, LibsvmChunks, LibsvmData};
+pub use libsvm::{
+    libsvm_line_ranges, read_libsvm, read_libsvm_chunks, read_libsvm_from, read_libsvm_range,
+    LibsvmChunks, LibsvmData, LibsvmRange,
+};
 pub use pipeline::{Pipeline, FORMAT_VERSION};
+pub use ranks::{Ranks, RowOrigins};
 pub use read::{
-    read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from,
-    read_csv_passes, ChunkResult, CsvChunks, CsvOptions, CsvPasses, DEFAULT_NA_VALUES,
+    csv_row_ranges, read_csv, read_csv_bytes, read_csv_chunks, read_csv_chunks_from, read_csv_from,
+    read_csv_passes, read_csv_range, ChunkResult, CsvChunks, CsvOptions, CsvPasses, CsvRange,
+    DEFAULT_NA_VALUES,
 };
 pub use schema::{ColumnType, Field, Schema};
 pub use spec::{BinSpec, OneHot, PipelineSpec, SpecProblem, DEFAULT_MAX_CATEGORIES};

@@ -118,6 +118,89 @@ pub fn read_libsvm_chunks(
     })
 }
 
+/// A run of a libsvm file's lines (one per rank of a distributed fit): its bytes and the lines
+/// of the file before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibsvmRange {
+    /// Whole lines.
+    pub bytes: std::ops::Range<u64>,
+    /// Lines of the file before the run (so that errors name the file's lines).
+    pub lines_before: usize,
+}
+
+/// Cuts the file at `path` into `parts` consecutive runs of whole lines of about equal size in
+/// bytes (one scan for line ends); a run is empty when the file has fewer lines than `parts`.
+pub fn libsvm_line_ranges(
+    path: impl AsRef<Path>,
+    parts: usize,
+) -> Result<Vec<LibsvmRange>, PreprocessError> {
+    use std::io::Read;
+    let path = path.as_ref();
+    let io = |source| PreprocessError::Io {
+        path: Some(path.to_path_buf()),
+        source,
+    };
+    let mut file = open(path)?;
+    let size = file.metadata().map_err(io)?.len();
+    let parts = parts.max(1);
+    let target = |k: usize| size * k as u64 / parts as u64;
+    // Cut k starts at the first line that begins at or after target(k).
+    let mut cuts = vec![(0u64, 0usize)];
+    let (mut offset, mut lines) = (0u64, 0usize);
+    // `lines` counts line ends; a run's `lines_before` is the count before its first byte.
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        for pos in memchr::memchr_iter(b'\n', &buf[..n]) {
+            lines += 1;
+            let next_line = offset + pos as u64 + 1;
+            while cuts.len() < parts && next_line >= target(cuts.len()) && next_line < size {
+                cuts.push((next_line, lines));
+            }
+        }
+        offset += n as u64;
+    }
+    while cuts.len() < parts {
+        cuts.push((size, lines));
+    }
+    cuts.push((size, lines));
+    Ok(cuts
+        .windows(2)
+        .map(|w| LibsvmRange {
+            bytes: w[0].0..w[1].0,
+            lines_before: w[0].1,
+        })
+        .collect())
+}
+
+/// Reads one run of a libsvm file (see [`libsvm_line_ranges`]); errors name the file and its
+/// lines. `n_features` as in [`read_libsvm`].
+pub fn read_libsvm_range(
+    path: impl AsRef<Path>,
+    range: &LibsvmRange,
+    n_features: Option<usize>,
+) -> Result<LibsvmData, PreprocessError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let path = path.as_ref();
+    let mut file = open(path)?;
+    file.seek(SeekFrom::Start(range.bytes.start))
+        .map_err(|source| PreprocessError::Io {
+            path: Some(path.to_path_buf()),
+            source,
+        })?;
+    let len = range.bytes.end.saturating_sub(range.bytes.start);
+    let mut lines = Lines::new(
+        BufReader::with_capacity(1 << 20, file.take(len)),
+        Some(path.into()),
+        n_features,
+    );
+    lines.line = range.lines_before;
+    lines.read(usize::MAX)
+}
+
 fn open(path: &Path) -> Result<File, PreprocessError> {
     File::open(path).map_err(|source| PreprocessError::Io {
         path: Some(path.to_path_buf()),
@@ -366,6 +449,44 @@ impl<R: BufRead> Lines<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_of_lines_read_separately_are_the_file_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.svm");
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!("{} {}:{}\n", i % 2, i % 5 + 1, i));
+            if i % 7 == 0 {
+                text.push_str("# a comment\n\n");
+            }
+        }
+        text.push_str("1 3:1");
+        std::fs::write(&path, &text).unwrap();
+        let whole = read_libsvm(&path, Some(5)).unwrap();
+        for parts in 1..=7 {
+            let ranges = libsvm_line_ranges(&path, parts).unwrap();
+            assert_eq!(ranges.len(), parts);
+            let mut row = 0;
+            for r in &ranges {
+                let part = read_libsvm_range(&path, r, Some(5)).unwrap();
+                for i in 0..part.n_rows() {
+                    assert_eq!(part.design.row(i), whole.design.row(row + i));
+                    assert_eq!(part.labels.get(i), whole.labels.get(row + i));
+                }
+                row += part.n_rows();
+            }
+            assert_eq!(row, whole.n_rows(), "{parts} parts");
+        }
+        // An error in a later run names the file's line.
+        std::fs::write(&path, "1 1:1\n0 2:1\n1 3:x\n").unwrap();
+        let whole = read_libsvm(&path, None).unwrap_err().to_string();
+        let ranges = libsvm_line_ranges(&path, 2).unwrap();
+        let part = read_libsvm_range(&path, &ranges[1], None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(part, whole);
+    }
 
     fn read(text: &str) -> Result<LibsvmData, PreprocessError> {
         read_libsvm_from(text.as_bytes(), None)

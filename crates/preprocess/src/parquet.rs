@@ -332,7 +332,7 @@ impl ParquetPasses {
         match tables.len() {
             0 => Ok(None),
             1 => Ok(tables.pop()),
-            _ => Table::concat(&tables).map(Some),
+            _ => Table::concat(tables).map(Some),
         }
     }
 }

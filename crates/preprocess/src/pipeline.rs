@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::column::ColumnView;
 use crate::error::PreprocessError;
 use crate::features::{DesignStorage, Features};
+use crate::ranks::Ranks;
 use crate::schema::{ColumnType, Schema};
 use crate::steps::{DropColumns, StandardScaler, Step, Transformer};
 use crate::table::Table;
@@ -174,22 +175,41 @@ impl Pipeline {
         table: Table,
         train_rows: Option<&[usize]>,
     ) -> Result<Features, PreprocessError> {
-        if let Some(rows) = train_rows {
-            table.check_rows(rows)?;
-        }
-        let input = self.input_columns(table)?;
+        self.fit_transform_owned_in(table, train_rows, &Ranks::local())
+    }
+
+    /// [`fit_transform_owned`](Self::fit_transform_owned) on the rows of every rank of a job:
+    /// each rank passes its own table (the same columns and types on every rank) and training
+    /// rows, every step learns from all the ranks' training rows (means, variances, minima,
+    /// category sets, fill values; see [`Ranks`]), and each rank gets the features of its own
+    /// rows, transformed exactly as the other ranks transform theirs. A failure on one rank's
+    /// rows is every rank's error, naming the rank (and, with [`Ranks::with_origins`], the file
+    /// and its row). Every rank must call it at the same point.
+    pub fn fit_transform_owned_in(
+        &mut self,
+        table: Table,
+        train_rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<Features, PreprocessError> {
+        let input = ranks.agreed((|| {
+            if let Some(rows) = train_rows {
+                table.check_rows(rows)?;
+            }
+            self.input_columns(table)
+        })())?;
         let input_schema = input.schema();
         let mut steps = self.steps.clone();
         let mut work = input;
         for step in &mut steps {
-            step.fit_rows(&work, train_rows)?;
-            work = step.transform_owned(work)?;
+            step.fit_rows_in(&work, train_rows, ranks)?;
+            work = ranks.agreed(step.transform_owned(work))?;
         }
+        // Decided from the columns' kinds alone, so the same on every rank.
         let storage = match self.storage {
             DesignStorage::Auto => crate::features::auto_storage(&work),
             s => s,
         };
-        let features = work.into_features(storage)?;
+        let features = ranks.agreed(work.into_features(storage))?;
         self.steps = steps;
         self.fitted = Some(FittedShape {
             input_schema,

@@ -22,6 +22,7 @@
 //! | [`blobs`] | `blobs` | two Gaussian clusters, a random start, the decision boundary |
 //! | [`step_by_step`] | `step_by_step` | initialize → propagate → optimize → predict → model |
 //! | [`bank_marketing`] | `bank_marketing` | cleaning, standardizing, evaluating; GD against L-BFGS and Newton |
+//! | [`feature_selection`] | `l1_feature_selection` | an L1 path on the bank features, C chosen by cross-validation |
 #![forbid(unsafe_code)]
 
 use logreg::model::{FittedLogisticRegression, LogisticRegression, Penalty, SolverKind};
@@ -34,6 +35,7 @@ use std::path::{Path, PathBuf};
 pub mod bank_marketing;
 pub mod blobs;
 pub mod discount;
+pub mod feature_selection;
 pub mod sigmoid;
 pub mod step_by_step;
 pub mod toy_and_banknote;

@@ -4,7 +4,8 @@
 
 use logreg::model::SolverKind;
 use logreg_tutorials::{
-    self as tutorials, bank_marketing, blobs, discount, sigmoid, step_by_step, toy_and_banknote,
+    self as tutorials, bank_marketing, blobs, discount, feature_selection, sigmoid, step_by_step,
+    toy_and_banknote,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -255,4 +256,39 @@ fn bank_marketing_evaluation_and_solvers() {
         &bank_marketing::draw(&dir, &roc, auc, &fits).unwrap(),
         2,
     );
+}
+
+#[test]
+fn l1_feature_selection_on_bank() {
+    // A smaller grid than the example's (6 values, 3 folds) keeps the debug-build test quick.
+    let s = feature_selection::select_with(6, 3).unwrap();
+    let table = &s.cv.paths[0];
+    assert_eq!(table.rows.len(), 6);
+    assert_eq!(table.rows[0].nonzero, 0.0, "the grid starts at C_min");
+    let n_features = s.trained.classifier.feature_names().len();
+    assert_eq!(n_features, 45);
+    assert!(
+        s.cv.best.mean < 0.45,
+        "cross-validated log loss {}",
+        s.cv.best.mean
+    );
+    assert!(s.cv.one_se.c <= s.cv.best.c);
+    let kept = feature_selection::kept_at(&s, s.cv.one_se.c);
+    assert!(!kept.is_empty() && kept.len() <= n_features);
+    let eval = s
+        .trained
+        .classifier
+        .evaluate_on(
+            &s.trained.features.design,
+            &s.trained.labels,
+            Some(&s.test_rows),
+        )
+        .unwrap();
+    assert!(
+        eval.accuracy > 0.78 && eval.roc_auc.unwrap() > 0.87,
+        "{eval:?}"
+    );
+    let dir = scratch("l1_feature_selection");
+    let chart = feature_selection::path_chart(&s, &dir).unwrap();
+    assert_svgs(&dir, &[chart], 1);
 }

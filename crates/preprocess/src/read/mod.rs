@@ -31,6 +31,7 @@ mod chunks;
 mod options;
 mod parse;
 mod passes;
+mod ranges;
 mod source;
 mod tokenizer;
 mod whole;
@@ -42,6 +43,7 @@ use std::path::Path;
 pub use chunks::CsvChunks;
 pub use options::{CsvOptions, DEFAULT_NA_VALUES};
 pub use passes::{ChunkResult, CsvPasses};
+pub use ranges::{csv_row_ranges, read_csv_range, CsvRange};
 
 use crate::error::PreprocessError;
 use crate::schema::Schema;
@@ -90,23 +92,29 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table, P
         let base = map.as_ptr() as usize;
         let page = page_size();
         let release = |block: &[u8]| {
-            // Whole pages inside the block only: a page shared with the next block may still
-            // be parsed by another thread.
-            let start = (block.as_ptr() as usize - base).next_multiple_of(page);
-            let end = (block.as_ptr() as usize - base + block.len()) / page * page;
-            if end > start {
-                // SAFETY: the pages are of a read-only mapping of a file; once dropped they
-                // are read again from the file on the next access (a column re-read as text
-                // reads them again), so every `&[u8]` into the map keeps seeing the same bytes.
-                // Every block in the range has been parsed and merged.
-                #[allow(unsafe_code)]
-                let _ = unsafe {
-                    map.unchecked_advise_range(
-                        memmap2::UncheckedAdvice::DontNeed,
-                        start,
-                        end - start,
-                    )
-                };
+            // Only Unix has madvise; elsewhere the pages stay mapped until the read ends.
+            #[cfg(not(unix))]
+            let _ = (block, base, page);
+            #[cfg(unix)]
+            {
+                // Whole pages inside the block only: a page shared with the next block may
+                // still be parsed by another thread.
+                let start = (block.as_ptr() as usize - base).next_multiple_of(page);
+                let end = (block.as_ptr() as usize - base + block.len()) / page * page;
+                if end > start {
+                    // SAFETY: the pages are of a read-only mapping of a file; once dropped they
+                    // are read again from the file on the next access (a column re-read as
+                    // text reads them again), so every `&[u8]` into the map keeps seeing the
+                    // same bytes. Every block in the range has been parsed and merged.
+                    #[allow(unsafe_code)]
+                    let _ = unsafe {
+                        map.unchecked_advise_range(
+                            memmap2::UncheckedAdvice::DontNeed,
+                            start,
+                            end - start,
+                        )
+                    };
+                }
             }
         };
         return whole::read_table(&open, size, options, &Some(path.to_path_buf()), &release);
@@ -133,12 +141,13 @@ fn page_size() -> usize {
 /// The file mapped read-only, or `None` when the system will not map it (then it is read).
 #[allow(unsafe_code)]
 fn map_file(file: &File) -> Option<memmap2::Mmap> {
-    // SAFETY: the map is read-only and private to this read; its bytes are only ever read as
-    // `&[u8]` (never as references to typed data), so a concurrent writer can change what is
-    // parsed but not break memory safety. Truncation by another process during the read
-    // raises SIGBUS, documented on `read_csv`.
+    // SAFETY: the map is read-only and private to this read, and its bytes are only read as
+    // `&[u8]`. Like every reader that maps files, this relies on no other process modifying the
+    // file while it is read: a concurrent writer would make the parsed bytes unspecified, and a
+    // truncation raises SIGBUS (documented on `read_csv`).
     let map = unsafe { memmap2::Mmap::map(file) }.ok()?;
     // A hint only: read-ahead suits one front-to-back pass.
+    #[cfg(unix)]
     let _ = map.advise(memmap2::Advice::Sequential);
     Some(map)
 }

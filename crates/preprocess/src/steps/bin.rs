@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{numeric_position, Transformer};
 use crate::column::{CategoricalColumn, Column};
 use crate::error::PreprocessError;
+use crate::ranks::Ranks;
 use crate::table::Table;
 
 /// What [`Binner`] does with a value outside every interval.
@@ -194,6 +195,16 @@ impl Transformer for Binner {
             });
         }
         Ok(())
+    }
+
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        // Learns nothing from the values: the same check on every rank.
+        ranks.agreed(self.fit_rows(table, rows))
     }
 
     fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{categorical_position, check_column_list, quoted_list, Transformer};
 use crate::column::{CategoricalColumn, Column, ColumnView};
 use crate::error::PreprocessError;
+use crate::ranks::Ranks;
 use crate::schema::ColumnType;
 use crate::table::Table;
 
@@ -141,6 +142,16 @@ impl Transformer for BooleanEncoder {
             categorical_position(table, name, Self::NAME)?;
         }
         Ok(())
+    }
+
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        // Learns nothing from the values: the same check on every rank.
+        ranks.agreed(self.fit_rows(table, rows))
     }
 
     fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {

@@ -9,6 +9,7 @@ use super::stats::AccurateSum;
 use super::{check_column_list, fit_rows_of, Transformer};
 use crate::column::{CategoricalColumn, ColumnView};
 use crate::error::PreprocessError;
+use crate::ranks::Ranks;
 use crate::schema::ColumnType;
 use crate::table::{Slot, Table};
 
@@ -89,32 +90,30 @@ impl Imputer {
         self.fitted.as_deref()
     }
 
-    fn fit_column(
+    /// What this rank's rows say about a column's fill value (its statistic's ingredients), or
+    /// an error that depends only on the column's type and the strategy (the same on every rank).
+    fn summarize(
         &self,
         name: &str,
         column: ColumnView<'_>,
         rows: impl Iterator<Item = usize>,
-    ) -> Result<Fill, PreprocessError> {
-        let cannot = |reason: &str| PreprocessError::CannotFit {
-            step: Self::NAME.to_string(),
-            column: name.to_string(),
-            reason: reason.to_string(),
-        };
+    ) -> Result<Summary, PreprocessError> {
         let wrong_type = |expected| PreprocessError::ColumnType {
             column: name.to_string(),
             expected,
             found: column.column_type(),
             context: format!("Imputer with strategy {:?}", self.strategy),
         };
-        const EMPTY: &str = "it has no non-missing values to learn a fill value from";
         match (&self.strategy, column) {
             (ImputeStrategy::Constant(fill), _) => match (fill, column) {
-                (Fill::Number(x), ColumnView::Numeric(_)) if x.is_finite() => Ok(fill.clone()),
+                (Fill::Number(x), ColumnView::Numeric(_)) if x.is_finite() => {
+                    Ok(Summary::Given(fill.clone()))
+                }
                 (Fill::Number(x), ColumnView::Numeric(_)) => Err(PreprocessError::param(
                     "fill",
                     format!("the fill value must be finite, got {x}"),
                 )),
-                (Fill::Label(_), ColumnView::Categorical(_)) => Ok(fill.clone()),
+                (Fill::Label(_), ColumnView::Categorical(_)) => Ok(Summary::Given(fill.clone())),
                 (Fill::Number(_), _) => Err(wrong_type(ColumnType::Numeric)),
                 (Fill::Label(_), _) => Err(wrong_type(ColumnType::Categorical)),
             },
@@ -124,35 +123,13 @@ impl Imputer {
                     sum.add(x);
                     n += 1;
                 }
-                if n == 0 {
-                    return Err(cannot(EMPTY));
-                }
-                let mean = sum.value() / n as f64;
-                if !mean.is_finite() {
-                    return Err(cannot("the values are too large: their mean overflows f64"));
-                }
-                Ok(Fill::Number(mean))
+                Ok(Summary::Mean { sum, n })
             }
             (ImputeStrategy::Median, ColumnView::Numeric(v)) => {
                 let mut present: Vec<f64> =
                     rows.map(|r| v.raw(r)).filter(|x| !x.is_nan()).collect();
-                if present.is_empty() {
-                    return Err(cannot(EMPTY));
-                }
                 present.sort_by(f64::total_cmp);
-                let m = present.len() / 2;
-                let median = if present.len() % 2 == 1 {
-                    present[m]
-                } else {
-                    let (a, b) = (present[m - 1], present[m]);
-                    let mid = (a + b) / 2.0;
-                    if mid.is_finite() {
-                        mid
-                    } else {
-                        a / 2.0 + b / 2.0
-                    }
-                };
-                Ok(Fill::Number(median))
+                Ok(Summary::Sorted(present))
             }
             (ImputeStrategy::Mean | ImputeStrategy::Median, _) => {
                 Err(wrong_type(ColumnType::Numeric))
@@ -163,11 +140,7 @@ impl Imputer {
                     let x = if x == 0.0 { 0.0 } else { x }; // one key for −0 and +0
                     counts.entry(x.to_bits()).or_insert((x, 0)).1 += 1;
                 }
-                counts
-                    .into_values()
-                    .max_by(|(x, n), (y, m)| n.cmp(m).then(y.total_cmp(x)))
-                    .map(|(x, _)| Fill::Number(x))
-                    .ok_or_else(|| cannot(EMPTY))
+                Ok(Summary::Numbers(counts.into_values().collect()))
             }
             (ImputeStrategy::MostFrequent, ColumnView::Categorical(c)) => {
                 let mut counts = vec![0usize; c.categories().len()];
@@ -177,30 +150,198 @@ impl Imputer {
                         counts[code as usize] += 1;
                     }
                 }
-                c.categories()
-                    .iter()
-                    .zip(counts)
-                    .filter(|(_, n)| *n > 0)
+                Ok(Summary::Labels(
+                    c.categories()
+                        .iter()
+                        .zip(counts)
+                        .filter(|(_, n)| *n > 0)
+                        .map(|(x, n)| (x.clone(), n))
+                        .collect(),
+                ))
+            }
+        }
+    }
+}
+
+/// One rank's ingredients of a column's fill value.
+enum Summary {
+    /// A constant: nothing to learn.
+    Given(Fill),
+    /// The sum and count of the present values.
+    Mean { sum: AccurateSum, n: usize },
+    /// The present values, sorted (`f64::total_cmp`).
+    Sorted(Vec<f64>),
+    /// Each distinct present number and how often it occurs.
+    Numbers(Vec<(f64, usize)>),
+    /// Each present label and how often it occurs.
+    Labels(Vec<(String, usize)>),
+}
+
+impl Summary {
+    /// Every rank's ingredients combined (rank order), then the fill value; the same on every
+    /// rank. With one rank, the statistic of its rows.
+    fn fill(self, name: &str, ranks: &Ranks<'_>) -> Result<Fill, PreprocessError> {
+        let cannot = |reason: &str| PreprocessError::CannotFit {
+            step: Imputer::NAME.to_string(),
+            column: name.to_string(),
+            reason: reason.to_string(),
+        };
+        const EMPTY: &str = "it has no non-missing values to learn a fill value from";
+        match self {
+            Summary::Given(fill) => Ok(fill),
+            Summary::Mean { sum, n } => {
+                let mut n = [n];
+                ranks.sum_counts(&mut n)?;
+                let sum = AccurateSum::over_ranks(&[sum], ranks)?[0];
+                if n[0] == 0 {
+                    return Err(cannot(EMPTY));
+                }
+                let mean = sum.value() / n[0] as f64;
+                if !mean.is_finite() {
+                    return Err(cannot("the values are too large: their mean overflows f64"));
+                }
+                Ok(Fill::Number(mean))
+            }
+            Summary::Sorted(present) => {
+                let mut n = [present.len()];
+                ranks.sum_counts(&mut n)?;
+                if n[0] == 0 {
+                    return Err(cannot(EMPTY));
+                }
+                let m = n[0] / 2;
+                let (a, b) = if n[0] % 2 == 1 {
+                    let v = kth_smallest(&present, [m, m], ranks)?;
+                    return Ok(Fill::Number(v[0]));
+                } else {
+                    let v = kth_smallest(&present, [m - 1, m], ranks)?;
+                    (v[0], v[1])
+                };
+                let mid = (a + b) / 2.0;
+                Ok(Fill::Number(if mid.is_finite() {
+                    mid
+                } else {
+                    a / 2.0 + b / 2.0
+                }))
+            }
+            Summary::Numbers(mut counts) => {
+                if ranks.is_distributed() {
+                    let wire: Vec<f64> = counts.iter().flat_map(|&(x, c)| [x, c as f64]).collect();
+                    let mut all: HashMap<u64, (f64, usize)> = HashMap::new();
+                    for theirs in ranks.gather_f64(&wire)? {
+                        for pair in theirs.chunks_exact(2) {
+                            all.entry(pair[0].to_bits()).or_insert((pair[0], 0)).1 +=
+                                pair[1] as usize;
+                        }
+                    }
+                    counts = all.into_values().collect();
+                }
+                counts
+                    .into_iter()
+                    .max_by(|(x, n), (y, m)| n.cmp(m).then(y.total_cmp(x)))
+                    .map(|(x, _)| Fill::Number(x))
+                    .ok_or_else(|| cannot(EMPTY))
+            }
+            Summary::Labels(mut counts) => {
+                if ranks.is_distributed() {
+                    let labels: Vec<String> = counts.iter().map(|(l, _)| l.clone()).collect();
+                    let numbers: Vec<f64> = counts.iter().map(|&(_, c)| c as f64).collect();
+                    let mut all: HashMap<String, usize> = HashMap::new();
+                    let gathered = ranks.gather_strings(&labels)?;
+                    for (theirs, their_counts) in
+                        gathered.into_iter().zip(ranks.gather_f64(&numbers)?)
+                    {
+                        for (label, c) in theirs.into_iter().zip(their_counts) {
+                            *all.entry(label).or_insert(0) += c as usize;
+                        }
+                    }
+                    counts = all.into_iter().collect();
+                }
+                counts
+                    .into_iter()
                     .max_by(|(x, n), (y, m)| n.cmp(m).then(y.cmp(x)))
-                    .map(|(x, _)| Fill::Label(x.clone()))
+                    .map(|(x, _)| Fill::Label(x))
                     .ok_or_else(|| cannot(EMPTY))
             }
         }
     }
 }
 
+/// The `k[0]`-th and `k[1]`-th smallest (0-based) of every rank's present values (each rank's
+/// sorted by `f64::total_cmp`). One rank reads them off its sorted values; several search the
+/// order-preserving integer key of a double by bisection: each of the 64 rounds counts, on every
+/// rank, the values at or below the candidate key (a binary search in its sorted values) and
+/// adds the counts over the ranks. Exact, and no rank ever holds another's values.
+fn kth_smallest(
+    sorted: &[f64],
+    k: [usize; 2],
+    ranks: &Ranks<'_>,
+) -> Result<[f64; 2], PreprocessError> {
+    if !ranks.is_distributed() {
+        return Ok(k.map(|i| sorted[i]));
+    }
+    const SIGN: u64 = 1 << 63;
+    let key = |x: f64| {
+        let b = x.to_bits();
+        if b & SIGN != 0 {
+            !b
+        } else {
+            b | SIGN
+        }
+    };
+    let value = |k: u64| {
+        if k & SIGN != 0 {
+            f64::from_bits(k & !SIGN)
+        } else {
+            f64::from_bits(!k)
+        }
+    };
+    // The smallest key with more than k values at or below it is the k-th smallest value's key.
+    let (mut lo, mut hi) = ([0u64; 2], [u64::MAX; 2]);
+    while lo != hi {
+        let mid: [u64; 2] = std::array::from_fn(|j| lo[j] + (hi[j] - lo[j]) / 2);
+        let mut below = mid.map(|m| sorted.partition_point(|&x| key(x) <= m));
+        ranks.sum_counts(&mut below)?;
+        for j in 0..2 {
+            if lo[j] == hi[j] {
+                continue;
+            }
+            if below[j] > k[j] {
+                hi[j] = mid[j];
+            } else {
+                lo[j] = mid[j] + 1;
+            }
+        }
+    }
+    Ok(lo.map(value))
+}
+
 impl Transformer for Imputer {
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
-        check_column_list(&self.columns, Self::NAME)?;
-        let rows = fit_rows_of(table, rows)?;
+        self.fit_rows_in(table, rows, &Ranks::local())
+    }
+
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        let summaries = ranks.agreed((|| {
+            check_column_list(&self.columns, Self::NAME)?;
+            let rows = fit_rows_of(table, rows)?;
+            self.columns
+                .iter()
+                .map(|name| self.summarize(name, table.column(name)?, rows.clone()))
+                .collect::<Result<Vec<_>, PreprocessError>>()
+        })())?;
         let fitted = self
             .columns
             .iter()
-            .map(|name| {
-                let value = self.fit_column(name, table.column(name)?, rows.clone())?;
+            .zip(summaries)
+            .map(|(name, summary)| {
                 Ok(FittedFill {
                     column: name.clone(),
-                    value,
+                    value: summary.fill(name, ranks)?,
                 })
             })
             .collect::<Result<Vec<_>, PreprocessError>>()?;

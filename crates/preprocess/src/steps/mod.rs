@@ -30,6 +30,7 @@ pub use scale::{ColumnScaling, Columns, MinMaxScaler, StandardScaler};
 use serde::{Deserialize, Serialize};
 
 use crate::error::PreprocessError;
+use crate::ranks::Ranks;
 use crate::schema::ColumnType;
 use crate::table::Table;
 
@@ -39,6 +40,17 @@ pub trait Transformer {
     /// training split; every row if `None`), replacing any earlier fit. Errors name data rows of
     /// `table` (index + 1).
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError>;
+
+    /// [`fit_rows`](Self::fit_rows) on the rows of every rank of a job: each rank passes its own
+    /// table (the same columns on every rank) and rows, and every rank learns the parameters of
+    /// all the rows (see [`Ranks`]), so every rank transforms identically. A failure on one
+    /// rank's rows is every rank's error. With [`Ranks::local`] this is `fit_rows`.
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError>;
 
     /// Learns the step's parameters from every row of `table` (the training rows).
     fn fit(&mut self, table: &Table) -> Result<(), PreprocessError> {
@@ -87,6 +99,16 @@ impl DropColumns {
 impl Transformer for DropColumns {
     fn fit_rows(&mut self, table: &Table, _rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         table.drop(&self.columns).map(|_| ())
+    }
+
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        // Learns nothing from the values: the same check on every rank.
+        ranks.agreed(self.fit_rows(table, rows))
     }
 
     fn transform_owned(&self, mut table: Table) -> Result<Table, PreprocessError> {
@@ -150,6 +172,15 @@ impl Step {
 impl Transformer for Step {
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
         self.inner_mut().fit_rows(table, rows)
+    }
+
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        self.inner_mut().fit_rows_in(table, rows, ranks)
     }
 
     fn transform_owned(&self, table: Table) -> Result<Table, PreprocessError> {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{categorical_position, check_column_list, fit_rows_of, quoted_list, Transformer};
 use crate::column::{CategoricalColumn, ColumnView};
 use crate::error::PreprocessError;
+use crate::ranks::Ranks;
 use crate::table::{Indicator, Table};
 
 /// What [`OneHotEncoder::transform`](Transformer::transform) does with a category not seen in
@@ -201,31 +202,69 @@ const UNKNOWN: u32 = u32::MAX - 1;
 
 impl Transformer for OneHotEncoder {
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
-        check_column_list(&self.columns, Self::NAME)?;
-        let rows = fit_rows_of(table, rows)?;
-        let mut fitted = Vec::with_capacity(self.columns.len());
-        for name in &self.columns {
-            let i = categorical_position(table, name, Self::NAME)?;
-            let ColumnView::Categorical(column) = table.view_at(i) else {
-                continue;
-            };
-            let mut seen = vec![false; column.categories().len()];
-            for row in rows.clone() {
-                match column.codes()[row] {
-                    CategoricalColumn::MISSING if self.handle_missing == HandleMissing::Error => {
-                        return Err(PreprocessError::missing(row, name, Self::NAME))
+        self.fit_rows_in(table, rows, &Ranks::local())
+    }
+
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        // The categories each column shows on this rank's rows.
+        let local = ranks.agreed((|| {
+            check_column_list(&self.columns, Self::NAME)?;
+            let rows = fit_rows_of(table, rows)?;
+            let mut seen_per_column = Vec::with_capacity(self.columns.len());
+            for name in &self.columns {
+                let i = categorical_position(table, name, Self::NAME)?;
+                let ColumnView::Categorical(column) = table.view_at(i) else {
+                    continue;
+                };
+                let mut seen = vec![false; column.categories().len()];
+                for row in rows.clone() {
+                    match column.codes()[row] {
+                        CategoricalColumn::MISSING
+                            if self.handle_missing == HandleMissing::Error =>
+                        {
+                            return Err(PreprocessError::missing(row, name, Self::NAME))
+                        }
+                        CategoricalColumn::MISSING => {}
+                        code => seen[code as usize] = true,
                     }
-                    CategoricalColumn::MISSING => {}
-                    code => seen[code as usize] = true,
+                }
+                let categories: Vec<String> = column
+                    .categories()
+                    .iter()
+                    .zip(&seen)
+                    .filter(|(_, &s)| s)
+                    .map(|(c, _)| c.clone())
+                    .collect();
+                seen_per_column.push((name.clone(), categories));
+            }
+            Ok(seen_per_column)
+        })())?;
+        // Every rank's categories (one list per column, columns one after the other).
+        let merged: Vec<(String, Vec<String>)> = if ranks.is_distributed() {
+            let mut union: Vec<(String, Vec<String>)> = local
+                .iter()
+                .map(|(name, _)| (name.clone(), Vec::new()))
+                .collect();
+            for (k, (_, categories)) in local.iter().enumerate() {
+                for theirs in ranks.gather_strings(categories)? {
+                    union[k].1.extend(theirs);
                 }
             }
-            let mut categories: Vec<String> = column
-                .categories()
-                .iter()
-                .zip(&seen)
-                .filter(|(_, &s)| s)
-                .map(|(c, _)| c.clone())
-                .collect();
+            for (_, c) in &mut union {
+                c.sort_unstable();
+                c.dedup();
+            }
+            union
+        } else {
+            local
+        };
+        let mut fitted = Vec::with_capacity(self.columns.len());
+        for (name, mut categories) in merged {
             if categories.is_empty() {
                 return Err(PreprocessError::CannotFit {
                     step: Self::NAME.to_string(),

@@ -13,6 +13,7 @@ use super::stats::{fold_columns, Moments, CHUNK_ROWS};
 use super::{check_column_list, fit_rows_of, numeric_positions, Transformer};
 use crate::column::{apply, Affine, CategoricalColumn};
 use crate::error::PreprocessError;
+use crate::ranks::Ranks;
 use crate::schema::ColumnType;
 use crate::table::{Slot, Table};
 
@@ -151,24 +152,33 @@ impl MinMaxScaler {
 }
 
 impl Transformer for StandardScaler {
-    fn fit_rows(
+    fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
+        self.fit_rows_in(table, rows, &Ranks::local())
+    }
+
+    fn fit_rows_in(
         &mut self,
         table: &Table,
         train_rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
     ) -> Result<(), PreprocessError> {
-        let names = self.columns.resolve(table, Self::NAME)?;
-        let positions = numeric_positions(table, &names, Self::NAME)?;
-        let rows = fit_rows_of(table, train_rows)?;
-        let n_rows = rows.clone().count();
+        let (names, positions, rows) = ranks.agreed((|| {
+            let names = self.columns.resolve(table, Self::NAME)?;
+            let positions = numeric_positions(table, &names, Self::NAME)?;
+            let rows = fit_rows_of(table, train_rows)?;
+            Ok((names, positions, rows))
+        })())?;
         // Pure one-hot indicators: mean and variance follow from how often their code occurs.
-        let mut counts: Vec<(*const Vec<u32>, Vec<usize>)> = Vec::new();
-        let mut moments: Vec<Option<Moments>> = vec![None; names.len()];
+        // counts[0] is the number of rows, counts[1 + k] the ones of indicator column k.
+        let mut counts = vec![rows.clone().count()];
+        let mut indicators: Vec<usize> = Vec::new();
+        let mut per_codes: Vec<(*const Vec<u32>, Vec<usize>)> = Vec::new();
         let mut generic = Vec::new();
         for (k, &i) in positions.iter().enumerate() {
             match table.slot(i) {
                 Slot::Indicator(ind) if ind.ops.is_empty() => {
                     let key = Arc::as_ptr(&ind.codes);
-                    let at = match counts.iter().position(|(p, _)| *p == key) {
+                    let at = match per_codes.iter().position(|(p, _)| *p == key) {
                         Some(at) => at,
                         None => {
                             let mut c = Vec::new();
@@ -184,12 +194,12 @@ impl Transformer for StandardScaler {
                                 }
                                 c[code] += 1;
                             }
-                            counts.push((key, c));
-                            counts.len() - 1
+                            per_codes.push((key, c));
+                            per_codes.len() - 1
                         }
                     };
-                    let ones = counts[at].1.get(ind.code as usize).copied().unwrap_or(0);
-                    moments[k] = Some(Moments::indicator(n_rows, ones));
+                    counts.push(per_codes[at].1.get(ind.code as usize).copied().unwrap_or(0));
+                    indicators.push(k);
                 }
                 _ => generic.push(k),
             }
@@ -205,6 +215,23 @@ impl Transformer for StandardScaler {
             |m, r, x| m.first_pass(r, x),
             Moments::merge_first,
         );
+        ranks.agreed(
+            match generic
+                .iter()
+                .zip(&acc)
+                .find_map(|(&k, m)| Some((k, m.first_missing?)))
+            {
+                Some((k, row)) => Err(PreprocessError::missing(row, &names[k], Self::NAME)),
+                None => Ok(()),
+            },
+        )?;
+        // With more than one rank, the sums of every rank's rows (each rank read its own).
+        ranks.sum_counts(&mut counts)?;
+        Moments::first_over_ranks(&mut acc, ranks)?;
+        let mut moments: Vec<Option<Moments>> = vec![None; names.len()];
+        for (j, &k) in indicators.iter().enumerate() {
+            moments[k] = Some(Moments::indicator(counts[0], counts[1 + j]));
+        }
         for m in &mut acc {
             m.set_mean();
         }
@@ -217,16 +244,16 @@ impl Transformer for StandardScaler {
             |m, _, x| m.second_pass(x),
             Moments::merge_second,
         );
-        for ((g, mut m), s) in generic.iter().zip(acc).zip(second) {
+        for (m, s) in acc.iter_mut().zip(second) {
             m.merge_second(s);
+        }
+        Moments::second_over_ranks(&mut acc, ranks)?;
+        for (g, m) in generic.iter().zip(acc) {
             moments[*g] = Some(m);
         }
         let mut fitted = Vec::with_capacity(names.len());
         for (name, m) in names.into_iter().zip(moments) {
             let m = m.unwrap_or_default();
-            if let Some(row) = m.first_missing {
-                return Err(PreprocessError::missing(row, &name, Self::NAME));
-            }
             let (mean, std) = m.mean_std().map_err(|reason| PreprocessError::CannotFit {
                 step: Self::NAME.to_string(),
                 column: name.clone(),
@@ -287,12 +314,31 @@ impl MinMaxScaler {
 
 impl Transformer for MinMaxScaler {
     fn fit_rows(&mut self, table: &Table, rows: Option<&[usize]>) -> Result<(), PreprocessError> {
-        let names = self.columns.resolve(table, Self::NAME)?;
-        let positions = numeric_positions(table, &names, Self::NAME)?;
-        table.check_rows(rows.unwrap_or(&[]))?;
+        self.fit_rows_in(table, rows, &Ranks::local())
+    }
+
+    fn fit_rows_in(
+        &mut self,
+        table: &Table,
+        rows: Option<&[usize]>,
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        let (names, positions) = ranks.agreed((|| {
+            let names = self.columns.resolve(table, Self::NAME)?;
+            let positions = numeric_positions(table, &names, Self::NAME)?;
+            table.check_rows(rows.unwrap_or(&[]))?;
+            Ok((names, positions))
+        })())?;
         // (first missing row, min, max, count)
         let fresh = vec![(None::<usize>, f64::INFINITY, f64::NEG_INFINITY, 0usize); names.len()];
-        let acc = fold_columns(
+        let merge = |a: &mut (Option<usize>, f64, f64, usize),
+                     b: (Option<usize>, f64, f64, usize)| {
+            a.0 = a.0.or(b.0);
+            a.1 = a.1.min(b.1);
+            a.2 = a.2.max(b.2);
+            a.3 += b.3;
+        };
+        let mut acc = fold_columns(
             table,
             &positions,
             rows,
@@ -306,13 +352,24 @@ impl Transformer for MinMaxScaler {
                     a.3 += 1;
                 }
             },
-            |a, b| {
-                a.0 = a.0.or(b.0);
-                a.1 = a.1.min(b.1);
-                a.2 = a.2.max(b.2);
-                a.3 += b.3;
-            },
+            merge,
         );
+        ranks.agreed(
+            match names.iter().zip(&acc).find_map(|(n, a)| Some((n, a.0?))) {
+                Some((name, row)) => Err(PreprocessError::missing(row, name, Self::NAME)),
+                None => Ok(()),
+            },
+        )?;
+        if ranks.is_distributed() {
+            let wire: Vec<f64> = acc.iter().flat_map(|a| [a.1, a.2, a.3 as f64]).collect();
+            let mut total = fresh.clone();
+            for theirs in ranks.gather_f64(&wire)? {
+                for (t, w) in total.iter_mut().zip(theirs.chunks_exact(3)) {
+                    merge(t, (None, w[0], w[1], w[2] as usize));
+                }
+            }
+            acc = total;
+        }
         self.fit_from(names, acc)
     }
 

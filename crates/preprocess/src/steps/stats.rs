@@ -7,6 +7,8 @@
 
 use rayon::prelude::*;
 
+use crate::error::PreprocessError;
+use crate::ranks::Ranks;
 use crate::table::{Slot, Table};
 
 /// Rows per chunk of a parallel pass.
@@ -117,6 +119,37 @@ impl AccurateSum {
         self.add(other.sum);
         self.compensation += other.compensation;
     }
+
+    /// The running sum and its compensation, as another rank receives them.
+    pub(crate) fn to_wire(self) -> [f64; 2] {
+        [self.sum, self.compensation]
+    }
+
+    /// A sum received from another rank.
+    pub(crate) fn from_wire(w: [f64; 2]) -> AccurateSum {
+        AccurateSum {
+            sum: w[0],
+            compensation: w[1],
+        }
+    }
+
+    /// Every rank's sum merged in rank order (as chunks are merged), the same on every rank.
+    pub(crate) fn over_ranks(
+        sums: &[AccurateSum],
+        ranks: &Ranks<'_>,
+    ) -> Result<Vec<AccurateSum>, PreprocessError> {
+        if !ranks.is_distributed() {
+            return Ok(sums.to_vec());
+        }
+        let wire: Vec<f64> = sums.iter().flat_map(|s| s.to_wire()).collect();
+        let mut total = vec![AccurateSum::default(); sums.len()];
+        for theirs in ranks.gather_f64(&wire)? {
+            for (t, w) in total.iter_mut().zip(theirs.chunks_exact(2)) {
+                t.merge(AccurateSum::from_wire([w[0], w[1]]));
+            }
+        }
+        Ok(total)
+    }
 }
 
 /// What the corrected two-pass algorithm accumulates for one column.
@@ -187,6 +220,77 @@ impl Moments {
         self.first_missing = self.first_missing.or(other.first_missing);
         self.n += other.n;
         self.sum.merge(other.sum);
+    }
+
+    /// The first-pass sums of every rank merged in rank order (with `merge_first`, as chunks
+    /// are), the same on every rank. Each rank has checked its own missing values before.
+    pub(super) fn first_over_ranks(
+        local: &mut [Moments],
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        if !ranks.is_distributed() {
+            return Ok(());
+        }
+        let wire: Vec<f64> = local
+            .iter()
+            .flat_map(|m| {
+                let [sum, compensation] = m.sum.to_wire();
+                [
+                    m.n as f64,
+                    m.first,
+                    f64::from(u8::from(m.all_equal)),
+                    sum,
+                    compensation,
+                ]
+            })
+            .collect();
+        let mut total = vec![Moments::default(); local.len()];
+        for theirs in ranks.gather_f64(&wire)? {
+            for (t, w) in total.iter_mut().zip(theirs.chunks_exact(5)) {
+                t.merge_first(Moments {
+                    n: w[0] as usize,
+                    first: w[1],
+                    all_equal: w[2] != 0.0,
+                    sum: AccurateSum::from_wire([w[3], w[4]]),
+                    ..Moments::default()
+                });
+            }
+        }
+        local.copy_from_slice(&total);
+        Ok(())
+    }
+
+    /// The second-pass sums of every rank merged in rank order, the same on every rank.
+    pub(super) fn second_over_ranks(
+        local: &mut [Moments],
+        ranks: &Ranks<'_>,
+    ) -> Result<(), PreprocessError> {
+        if !ranks.is_distributed() {
+            return Ok(());
+        }
+        let wire: Vec<f64> = local
+            .iter()
+            .flat_map(|m| {
+                let [c, cc] = m.correction.to_wire();
+                let [q, qc] = m.squares.to_wire();
+                [c, cc, q, qc]
+            })
+            .collect();
+        let mut total: Vec<Moments> = local.iter().map(Moments::second_pass_start).collect();
+        for theirs in ranks.gather_f64(&wire)? {
+            for (t, w) in total.iter_mut().zip(theirs.chunks_exact(4)) {
+                t.merge_second(Moments {
+                    correction: AccurateSum::from_wire([w[0], w[1]]),
+                    squares: AccurateSum::from_wire([w[2], w[3]]),
+                    ..Moments::default()
+                });
+            }
+        }
+        for (l, t) in local.iter_mut().zip(total) {
+            l.correction = t.correction;
+            l.squares = t.squares;
+        }
+        Ok(())
     }
 
     /// Where a chunk's second pass starts: nothing summed, this column's mean known.

@@ -107,44 +107,6 @@ impl Table {
         table
     }
 
-    /// The rows of `tables` one after the other (same column names and types in each, as the
-    /// chunks of one file have); categories are matched by label.
-    pub fn concat(tables: &[Table]) -> Result<Table, PreprocessError> {
-        let Some(first) = tables.first() else {
-            return Ok(Table::empty(0));
-        };
-        let mut columns = Vec::with_capacity(first.n_cols());
-        for (i, name) in first.names.iter().enumerate() {
-            let t = first.type_at(i);
-            for other in &tables[1..] {
-                if other.names.get(i) != Some(name) || other.type_at(i) != t {
-                    return Err(PreprocessError::SchemaMismatch {
-                        missing: vec![name.clone()],
-                        mistyped: Vec::new(),
-                    });
-                }
-            }
-            let column = match t {
-                ColumnType::Numeric => Column::numeric(
-                    tables
-                        .iter()
-                        .flat_map(|t| t.view_at(i).as_numeric().map(|v| v.raw_values()))
-                        .flatten(),
-                ),
-                ColumnType::Categorical => {
-                    Column::categorical_with_missing(tables.iter().flat_map(|t| {
-                        t.view_at(i)
-                            .as_categorical()
-                            .map(|c| c.to_vec())
-                            .unwrap_or_default()
-                    }))
-                }
-            };
-            columns.push((name.clone(), column));
-        }
-        Table::new(columns)
-    }
-
     /// Number of rows.
     pub fn n_rows(&self) -> usize {
         self.n_rows
@@ -300,6 +262,113 @@ impl Table {
             out.slots.push(slot);
         }
         Ok(out)
+    }
+
+    /// The rows of `parts` one after the other, in order (pandas `concat` of frames with the
+    /// same columns): every part must have the same column names, in the same order, with the
+    /// same types. Numeric columns become one row-major block (so the result can still become
+    /// a design without a copy), categorical columns one list of categories (in order of first
+    /// appearance) with their codes translated. What a rank does with the several files it
+    /// reads.
+    ///
+    /// ```
+    /// use logreg_preprocess::{Column, Table};
+    /// let a = Table::new([("x", Column::numeric([1.0])), ("c", Column::categorical(["p"]))])?;
+    /// let b = Table::new([("x", Column::numeric([2.0, 3.0])), ("c", Column::categorical(["q", "p"]))])?;
+    /// let t = Table::concat(vec![a, b])?;
+    /// assert_eq!(t.n_rows(), 3);
+    /// assert_eq!(t.column("c")?.display_value(2).as_deref(), Some("p"));
+    /// # Ok::<(), logreg_preprocess::PreprocessError>(())
+    /// ```
+    pub fn concat(parts: Vec<Table>) -> Result<Table, PreprocessError> {
+        let mut parts = parts.into_iter();
+        let Some(first) = parts.next() else {
+            return Ok(Table::empty(0));
+        };
+        let rest: Vec<Table> = parts.collect();
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let schema = first.schema();
+        for t in &rest {
+            let theirs = t.schema();
+            if theirs != schema {
+                let missing = schema
+                    .fields
+                    .iter()
+                    .filter(|f| !theirs.fields.iter().any(|g| g.name == f.name))
+                    .map(|f| f.name.clone())
+                    .collect();
+                let mistyped = schema
+                    .fields
+                    .iter()
+                    .filter_map(|f| {
+                        let g = theirs.fields.iter().find(|g| g.name == f.name)?;
+                        (g.column_type != f.column_type)
+                            .then(|| (f.name.clone(), f.column_type, g.column_type))
+                    })
+                    .collect();
+                return Err(PreprocessError::SchemaMismatch { missing, mistyped });
+            }
+        }
+        let all: Vec<&Table> = std::iter::once(&first).chain(&rest).collect();
+        let n: usize = all.iter().map(|t| t.n_rows).sum();
+        let numeric: Vec<usize> = (0..first.n_cols())
+            .filter(|&i| first.type_at(i) == ColumnType::Numeric)
+            .collect();
+        let mut values = Vec::with_capacity(n * numeric.len());
+        for t in &all {
+            let views: Vec<NumericView<'_>> = numeric
+                .iter()
+                .filter_map(|&i| t.view_at(i).as_numeric())
+                .collect();
+            for r in 0..t.n_rows {
+                values.extend(views.iter().map(|v| v.raw(r)));
+            }
+        }
+        let mut slots = Vec::with_capacity(first.n_cols());
+        for i in 0..first.n_cols() {
+            if let Some(col) = numeric.iter().position(|&k| k == i) {
+                slots.push(Slot::Numeric { block: 0, col });
+                continue;
+            }
+            let mut categories: Vec<String> = Vec::new();
+            let mut index: std::collections::HashMap<String, u32> =
+                std::collections::HashMap::new();
+            let mut codes = Vec::with_capacity(n);
+            for t in &all {
+                let ColumnView::Categorical(c) = t.view_at(i) else {
+                    continue;
+                };
+                let remap: Vec<u32> = c
+                    .categories()
+                    .iter()
+                    .map(|label| {
+                        *index.entry(label.clone()).or_insert_with(|| {
+                            categories.push(label.clone());
+                            (categories.len() - 1) as u32
+                        })
+                    })
+                    .collect();
+                codes.extend(c.codes().iter().map(|&code| {
+                    if code == CategoricalColumn::MISSING {
+                        code
+                    } else {
+                        remap[code as usize]
+                    }
+                }));
+            }
+            slots.push(Slot::Categorical(Arc::new(CategoricalColumn::from_parts(
+                codes, categories,
+            ))));
+        }
+        let width = numeric.len();
+        Ok(Table::from_parts(
+            first.names.clone(),
+            slots,
+            vec![Block { values, width }],
+            n,
+        ))
     }
 
     /// Removes the named column and returns it (pandas `pop`).

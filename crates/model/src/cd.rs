@@ -1,0 +1,769 @@
+//! Coordinate-descent Newton for L1 and elastic-net logistic regression (glmnet: Friedman, Hastie
+//! & Tibshirani 2010; liblinear's newGLMNET: Yuan, Ho & Lin 2012).
+//!
+//! Each outer iteration at θ takes the smooth part's gradient g and Hessian H (the log loss plus
+//! the L2 share of the penalty) and minimizes the quadratic model of the objective with the L1 term
+//! kept exact,
+//!
+//! ```text
+//! q(δ) = gᵀδ + ½δᵀ(H + νI)δ + Σⱼ λⱼ|θⱼ + δⱼ|,
+//! ```
+//!
+//! by cyclic coordinate descent: one coordinate at a time the model is a parabola plus `λⱼ|·|`,
+//! minimized exactly by soft-thresholding, so a coefficient lands on 0 exactly. A backtracking
+//! line search on the true objective (Armijo with the model's decrease Δ = gᵀδ + λ‖θ+δ‖₁ − λ‖θ‖₁)
+//! then sets the step. Only a *working set* takes part in the inner sweeps: the intercepts, the
+//! nonzero coefficients and the zero ones whose gradient comes close to violating optimality
+//! (newGLMNET's shrinking, `|gⱼ| ≥ λⱼ − M/n` with M the largest violation of the last outer
+//! iteration), optionally seeded by a path's strong rule; every outer iteration recomputes the
+//! full gradient, so the stopping test — the minimum-norm subgradient of the whole objective —
+//! always looks at every coordinate.
+//!
+//! The inner sweeps need the model's curvature along coordinates, in one of two forms:
+//! - **Gram** (few parameters): H is formed once per outer iteration by the loss (one weighted
+//!   Gram pass, `fused_gram`; K(K+1)/2 for a multinomial model) and the sweeps touch only p-vectors.
+//! - **Columns** (many parameters): a column-major copy of the training rows is made once per fit
+//!   (dense: n·d values; sparse: CSC, 12 bytes per stored value), and each coordinate step reads
+//!   one column: `(Hδ)ⱼ = Σᵢ xᵢⱼ Dᵢ (Xδ)ᵢ` with `Xδ` kept up to date.
+
+use crate::ModelError;
+use logreg_linalg_core::{Design, Rows, Storage};
+use logreg_loss::{Data, LogLoss, MultinomialLogLoss};
+use logreg_optim::{
+    soft_threshold, Objective, OptimError, Point, Step, StepResult, Stop, StopRule,
+};
+use nalgebra::{DMatrix, DVector};
+use serde::{Deserialize, Serialize};
+
+/// Most parameters for which the quadratic model is formed as a dense Hessian.
+pub(crate) const GRAM_MAX_PARAMS: usize = 512;
+/// Sufficient-decrease constant of the line search (newGLMNET's σ).
+const SIGMA: f64 = 0.01;
+/// Halvings tried by the line search.
+const MAX_HALVINGS: usize = 40;
+/// Inner sweeps per outer iteration at most.
+const MAX_SWEEPS: usize = 500;
+/// Multiples of the objective's rounding below which a predicted decrease is noise.
+const STATIONARY_NOISE: f64 = 10.0;
+/// Relative rounding assumed for the objective.
+const VALUE_NOISE: f64 = 1e-12;
+/// Relative width of the rounding band at the edge of a zero coefficient's optimality interval.
+const ROUNDING_BAND: f64 = 1e-12;
+
+/// Coordinate-descent Newton's settings (see the module documentation of `cd`).
+///
+/// ```
+/// use logreg_model::{CoordinateDescent, LogisticRegression, Penalty, Solver};
+/// let p = LogisticRegression::params()
+///     .penalty(Penalty::L1 { c: 0.5 })
+///     .solver(Solver::CoordinateDescent(CoordinateDescent::default().tol(1e-12)))
+///     .check()?;
+/// # Ok::<(), logreg_model::ModelError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CoordinateDescent {
+    max_iter: usize,
+    tol: f64,
+}
+
+impl Default for CoordinateDescent {
+    /// 100 outer (Newton) iterations, subgradient tolerance 1e-10 on the mean objective.
+    fn default() -> Self {
+        CoordinateDescent {
+            max_iter: 100,
+            tol: 1e-10,
+        }
+    }
+}
+
+impl CoordinateDescent {
+    /// Outer-iteration budget (default 100, ≥ 1).
+    pub fn max_iter(mut self, n: usize) -> Self {
+        self.max_iter = n;
+        self
+    }
+
+    /// Stop when the minimum-norm subgradient of the mean objective has at most this norm
+    /// (default 1e-10, ≥ 0).
+    pub fn tol(mut self, tol: f64) -> Self {
+        self.tol = tol;
+        self
+    }
+
+    /// Check the settings.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        self.stop_rule().validate()
+    }
+
+    pub(crate) fn stop_rule(&self) -> StopRule {
+        StopRule::new(self.max_iter, self.tol)
+    }
+}
+
+/// The loss being fitted: binary or multinomial.
+#[derive(Clone, Copy)]
+pub(crate) enum Glm<'l, 'a> {
+    Binary(&'l LogLoss<'a>),
+    Multinomial(&'l MultinomialLogLoss<'a>),
+}
+
+impl Glm<'_, '_> {
+    fn dim(&self) -> usize {
+        match self {
+            Glm::Binary(l) => l.dim(),
+            Glm::Multinomial(l) => l.dim(),
+        }
+    }
+
+    /// The data the loss reads: a design in memory, or (binary only) row blocks read in passes.
+    fn data(&self) -> Data<'_> {
+        match self {
+            Glm::Binary(l) => l.data(),
+            Glm::Multinomial(l) => Data::Memory(l.design()),
+        }
+    }
+
+    fn n_samples(&self) -> usize {
+        match self {
+            Glm::Binary(l) => l.n_samples(),
+            Glm::Multinomial(l) => l.n_samples(),
+        }
+    }
+
+    fn value_grad(&self, theta: &DVector<f64>, g: &mut DVector<f64>) -> Result<f64, ModelError> {
+        Ok(match self {
+            Glm::Binary(l) => l.value_grad(theta, g)?,
+            Glm::Multinomial(l) => l.value_grad(theta, g)?,
+        })
+    }
+
+    fn hessian(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, ModelError> {
+        Ok(match self {
+            Glm::Binary(l) => l.hessian(theta)?,
+            Glm::Multinomial(l) => l.hessian(theta)?,
+        })
+    }
+}
+
+/// How the quadratic model's curvature is reached: a formed Hessian, or the columns of X.
+pub(crate) enum Curvature {
+    Gram,
+    Columns(Columns),
+}
+
+impl Curvature {
+    /// Gram for few parameters, else a column copy of the training rows; `None` when neither
+    /// fits (a standardized sparse design too wide for a Gram matrix: its columns are dense; or
+    /// row blocks read in passes, which give no columns).
+    pub(crate) fn choose(glm: &Glm<'_, '_>, rows: Rows<'_>) -> Option<Curvature> {
+        let x = glm.data();
+        let p = glm.dim();
+        let sparse = x.storage() == Storage::Sparse;
+        if p <= GRAM_MAX_PARAMS && (!sparse || p <= logreg_linalg_core::MAX_SPARSE_GRAM) {
+            return Some(Curvature::Gram);
+        }
+        match x {
+            Data::Memory(x) => Columns::of(x, rows).map(Curvature::Columns),
+            Data::Blocks(_) => None,
+        }
+    }
+
+    /// Words for the fit report.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Curvature::Gram => {
+                "quadratic model from the Hessian (one Gram pass per iteration)".into()
+            }
+            Curvature::Columns(c) => format!(
+                "column-major copy of the training rows ({:.1} MB) for coordinate steps",
+                c.bytes() as f64 / 1e6
+            ),
+        }
+    }
+}
+
+/// The training rows stored column by column (rows in pass order).
+pub(crate) enum Columns {
+    Dense {
+        n: usize,
+        values: Vec<f64>,
+    },
+    Sparse {
+        indptr: Vec<usize>,
+        rows: Vec<u32>,
+        values: Vec<f64>,
+    },
+}
+
+impl Columns {
+    /// The copy, or `None` for a standardized sparse design (whose columns are dense).
+    fn of(x: &Design<'_>, rows: Rows<'_>) -> Option<Columns> {
+        let n = rows.len();
+        let rows: Vec<usize> = (0..n).map(|pos| rows.row_at(pos)).collect();
+        let d = x.n_cols();
+        Some(match x {
+            Design::Dense(m) => {
+                let data = m.as_slice();
+                let mut values = vec![0.0; n * d];
+                for (pos, &r) in rows.iter().enumerate() {
+                    for (j, &v) in data[r * d..(r + 1) * d].iter().enumerate() {
+                        values[j * n + pos] = v;
+                    }
+                }
+                Columns::Dense { n, values }
+            }
+            Design::DenseF32(m) => {
+                let data = m.as_slice();
+                let mut values = vec![0.0; n * d];
+                for (pos, &r) in rows.iter().enumerate() {
+                    for (j, &v) in data[r * d..(r + 1) * d].iter().enumerate() {
+                        values[j * n + pos] = f64::from(v);
+                    }
+                }
+                Columns::Dense { n, values }
+            }
+            Design::Sparse(csr) => {
+                if csr.scaling().is_some() {
+                    return None;
+                }
+                let mut counts = vec![0usize; d + 1];
+                for &r in &rows {
+                    for &j in csr.row(r).0 {
+                        counts[j as usize + 1] += 1;
+                    }
+                }
+                for j in 0..d {
+                    counts[j + 1] += counts[j];
+                }
+                let indptr = counts.clone();
+                let nnz = indptr[d];
+                let mut next = counts;
+                let mut out_rows = vec![0u32; nnz];
+                let mut values = vec![0.0; nnz];
+                for (pos, &r) in rows.iter().enumerate() {
+                    let (idx, val) = csr.row(r);
+                    for (&j, &v) in idx.iter().zip(val) {
+                        let k = next[j as usize];
+                        out_rows[k] = pos as u32;
+                        values[k] = v;
+                        next[j as usize] += 1;
+                    }
+                }
+                Columns::Sparse {
+                    indptr,
+                    rows: out_rows,
+                    values,
+                }
+            }
+        })
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Columns::Dense { values, .. } => values.len() * 8,
+            Columns::Sparse {
+                indptr,
+                rows,
+                values,
+            } => indptr.len() * 8 + rows.len() * 4 + values.len() * 8,
+        }
+    }
+
+    /// Calls `f(position, value)` for the stored values of column j.
+    #[inline]
+    fn visit(&self, j: usize, mut f: impl FnMut(usize, f64)) {
+        match self {
+            Columns::Dense { n, values } => {
+                for (i, &v) in values[j * n..(j + 1) * n].iter().enumerate() {
+                    f(i, v);
+                }
+            }
+            Columns::Sparse {
+                indptr,
+                rows,
+                values,
+            } => {
+                let (a, b) = (indptr[j], indptr[j + 1]);
+                for (&i, &v) in rows[a..b].iter().zip(&values[a..b]) {
+                    f(i as usize, v);
+                }
+            }
+        }
+    }
+}
+
+/// The quadratic model's curvature at the current point, coordinate by coordinate.
+enum Model<'c> {
+    /// H formed; `hd` = Hδ.
+    Gram { h: DMatrix<f64>, hd: Vec<f64> },
+    /// Binary, from columns: D = curvatures / S, q = Xδ (per pass position).
+    Binary {
+        cols: &'c Columns,
+        d: Vec<f64>,
+        q: Vec<f64>,
+        l2: f64,
+        n_features: usize,
+        delta: Vec<f64>,
+    },
+    /// Multinomial, from columns: P (n × K, row-major), w = sᵢ/S, q = XΔ (n × K), m = Σₖ pₖqₖ.
+    Multi {
+        cols: &'c Columns,
+        p: Vec<f64>,
+        w: Vec<f64>,
+        q: Vec<f64>,
+        m: Vec<f64>,
+        k: usize,
+        l2: f64,
+        per_class: usize,
+        n_features: usize,
+        delta: Vec<f64>,
+    },
+}
+
+impl Model<'_> {
+    /// (H + νI)_cc without ν.
+    fn diag(&self, c: usize) -> f64 {
+        match self {
+            Model::Gram { h, .. } => h[(c, c)],
+            Model::Binary {
+                cols,
+                d,
+                l2,
+                n_features,
+                ..
+            } => {
+                if c == *n_features {
+                    d.iter().sum()
+                } else {
+                    let mut s = 0.0;
+                    cols.visit(c, |i, x| s += d[i] * x * x);
+                    s + l2
+                }
+            }
+            Model::Multi {
+                cols,
+                p,
+                w,
+                k,
+                l2,
+                per_class,
+                n_features,
+                ..
+            } => {
+                let (class, j) = (c / per_class, c % per_class);
+                let curv = |i: usize| {
+                    let pi = p[i * k + class];
+                    w[i] * pi * (1.0 - pi)
+                };
+                if j == *n_features {
+                    (0..w.len()).map(curv).sum()
+                } else {
+                    let mut s = 0.0;
+                    cols.visit(j, |i, x| s += curv(i) * x * x);
+                    s + l2
+                }
+            }
+        }
+    }
+
+    /// (Hδ)_c.
+    fn h_delta(&self, c: usize) -> f64 {
+        match self {
+            Model::Gram { hd, .. } => hd[c],
+            Model::Binary {
+                cols,
+                d,
+                q,
+                l2,
+                n_features,
+                delta,
+            } => {
+                if c == *n_features {
+                    d.iter().zip(q).map(|(a, b)| a * b).sum()
+                } else {
+                    let mut s = 0.0;
+                    cols.visit(c, |i, x| s += x * d[i] * q[i]);
+                    s + l2 * delta[c]
+                }
+            }
+            Model::Multi {
+                cols,
+                p,
+                w,
+                q,
+                m,
+                k,
+                l2,
+                per_class,
+                n_features,
+                delta,
+            } => {
+                let (class, j) = (c / per_class, c % per_class);
+                let r = |i: usize| w[i] * p[i * k + class] * (q[i * k + class] - m[i]);
+                if j == *n_features {
+                    (0..w.len()).map(r).sum()
+                } else {
+                    let mut s = 0.0;
+                    cols.visit(j, |i, x| s += x * r(i));
+                    s + l2 * delta[c]
+                }
+            }
+        }
+    }
+
+    /// δ_c += t, keeping the model's products up to date (only on `working` for a Gram model).
+    fn update(&mut self, c: usize, t: f64, working: &[usize]) {
+        match self {
+            Model::Gram { h, hd } => {
+                for &i in working {
+                    hd[i] += t * h[(i, c)];
+                }
+            }
+            Model::Binary {
+                cols,
+                q,
+                n_features,
+                delta,
+                ..
+            } => {
+                delta[c] += t;
+                if c == *n_features {
+                    for qi in q.iter_mut() {
+                        *qi += t;
+                    }
+                } else {
+                    cols.visit(c, |i, x| q[i] += t * x);
+                }
+            }
+            Model::Multi {
+                cols,
+                p,
+                q,
+                m,
+                k,
+                per_class,
+                n_features,
+                delta,
+                ..
+            } => {
+                delta[c] += t;
+                let (class, j) = (c / *per_class, c % *per_class);
+                let k = *k;
+                if j == *n_features {
+                    for i in 0..m.len() {
+                        q[i * k + class] += t;
+                        m[i] += p[i * k + class] * t;
+                    }
+                } else {
+                    cols.visit(j, |i, x| {
+                        q[i * k + class] += t * x;
+                        m[i] += p[i * k + class] * t * x;
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Coordinate-descent Newton as a step of `optim`'s driver, on the objective
+/// `L1Penalized(loss, l1)`: points carry the full objective and its minimum-norm subgradient.
+pub(crate) struct CdStep<'l, 'a, 'c> {
+    glm: Glm<'l, 'a>,
+    l1: Vec<f64>,
+    curvature: &'c Curvature,
+    /// ∇ of the smooth part at the current point.
+    grad: DVector<f64>,
+    /// Coordinates the first outer iteration may move besides the nonzero ones and the violators
+    /// (a path's strong-rule screen).
+    screen: Option<Vec<bool>>,
+    /// Inner sweeps, over every outer iteration.
+    pub(crate) sweeps: usize,
+}
+
+impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
+    pub(crate) fn new(
+        glm: Glm<'l, 'a>,
+        l1: Vec<f64>,
+        curvature: &'c Curvature,
+        screen: Option<Vec<bool>>,
+    ) -> Self {
+        CdStep {
+            glm,
+            l1,
+            curvature,
+            grad: DVector::zeros(0),
+            screen,
+            sweeps: 0,
+        }
+    }
+
+    fn l1_value(&self, x: &DVector<f64>) -> f64 {
+        self.l1.iter().zip(x.iter()).map(|(l, v)| l * v.abs()).sum()
+    }
+
+    fn subgradient(&self, x: &DVector<f64>, g: &DVector<f64>) -> DVector<f64> {
+        DVector::from_fn(x.len(), |j, _| {
+            let l = self.l1[j];
+            if x[j] > 0.0 {
+                g[j] + l
+            } else if x[j] < 0.0 {
+                g[j] - l
+            } else {
+                soft_threshold(g[j], l)
+            }
+        })
+    }
+
+    /// The quadratic model at θ.
+    fn model(&self, theta: &DVector<f64>) -> Result<Model<'c>, ModelError> {
+        Ok(match self.curvature {
+            Curvature::Gram => Model::Gram {
+                h: self.glm.hessian(theta)?,
+                hd: vec![0.0; theta.len()],
+            },
+            Curvature::Columns(cols) => match self.glm {
+                Glm::Binary(loss) => {
+                    let s = loss.weight_sum();
+                    let d: Vec<f64> = loss.curvatures(theta)?.iter().map(|c| c / s).collect();
+                    let n = d.len();
+                    Model::Binary {
+                        cols,
+                        d,
+                        q: vec![0.0; n],
+                        l2: loss.l2(),
+                        n_features: loss.n_features(),
+                        delta: vec![0.0; theta.len()],
+                    }
+                }
+                Glm::Multinomial(loss) => {
+                    let k = loss.n_classes();
+                    let z = loss.logits(theta)?;
+                    let n = z.nrows();
+                    let mut p = vec![0.0; n * k];
+                    for i in 0..n {
+                        let row = z.row(i);
+                        let mx = row.max();
+                        let mut sum = 0.0;
+                        for c in 0..k {
+                            let e = (row[c] - mx).exp();
+                            p[i * k + c] = e;
+                            sum += e;
+                        }
+                        for c in 0..k {
+                            p[i * k + c] /= sum;
+                        }
+                    }
+                    let s = loss.weight_sum();
+                    let w = (0..n).map(|i| loss.weight(i) / s).collect();
+                    Model::Multi {
+                        cols,
+                        p,
+                        w,
+                        q: vec![0.0; n * k],
+                        m: vec![0.0; n],
+                        k,
+                        l2: loss.l2(),
+                        per_class: loss.params_per_class(),
+                        n_features: loss.design().n_cols(),
+                        delta: vec![0.0; theta.len()],
+                    }
+                }
+            },
+        })
+    }
+}
+
+impl Step for CdStep<'_, '_, '_> {
+    fn name(&self) -> &'static str {
+        "coordinate-descent"
+    }
+
+    fn init(&mut self, _f: &dyn Objective, start: &Point) -> Result<(), OptimError> {
+        let mut g = DVector::zeros(start.x.len());
+        self.glm.value_grad(&start.x, &mut g).map_err(to_optim)?;
+        self.grad = g;
+        Ok(())
+    }
+
+    fn step(&mut self, _f: &dyn Objective, cur: &Point) -> Result<StepResult, OptimError> {
+        self.outer(cur).map_err(to_optim)
+    }
+}
+
+/// A model error carried through the driver (turned back by `ModelError::from`).
+fn to_optim(e: ModelError) -> OptimError {
+    match e {
+        ModelError::Optim(o) => o,
+        ModelError::Loss(l) => OptimError::Evaluation(logreg_optim::EvaluationError::new(l)),
+        other => OptimError::Evaluation(logreg_optim::EvaluationError::new(CdError(
+            other.to_string(),
+        ))),
+    }
+}
+
+/// Any other model error inside a coordinate-descent step, as text.
+#[derive(Debug)]
+struct CdError(String);
+
+impl std::fmt::Display for CdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CdError {}
+
+impl CdStep<'_, '_, '_> {
+    fn outer(&mut self, cur: &Point) -> Result<StepResult, ModelError> {
+        let theta = &cur.x;
+        let p = theta.len();
+        let g = self.grad.clone();
+        let n = self.glm.n_samples() as f64;
+        let m_out = cur.grad.amax();
+        // The working set: unpenalized and nonzero coordinates, and zero ones near violation.
+        let screen = self.screen.take();
+        let working: Vec<usize> = (0..p)
+            .filter(|&j| {
+                let l = self.l1[j];
+                l == 0.0
+                    || theta[j] != 0.0
+                    || g[j].abs() >= l - m_out / n
+                    || screen.as_ref().is_some_and(|s| s[j])
+            })
+            .collect();
+        let mut model = self.model(theta)?;
+        let diag: Vec<f64> = {
+            let mut dg = vec![0.0; p];
+            let mut top = 0.0_f64;
+            for &j in &working {
+                dg[j] = model.diag(j);
+                top = top.max(dg[j]);
+            }
+            // newGLMNET's ν keeps every coordinate's curvature positive.
+            let nu = 1e-12 * top.max(f64::MIN_POSITIVE);
+            for &j in &working {
+                dg[j] += nu;
+            }
+            dg
+        };
+        // Inner sweeps to a forcing tolerance that tightens as the outer iterations converge.
+        let eta = (m_out.sqrt()).min(0.1);
+        let inner_tol = eta * m_out;
+        let mut delta = vec![0.0; p];
+        let mut active = working.clone();
+        let mut m_in_prev = f64::INFINITY;
+        for _ in 0..MAX_SWEEPS {
+            self.sweeps += 1;
+            let mut m_in = 0.0_f64;
+            let mut keep = Vec::with_capacity(active.len());
+            for &j in &active {
+                let a = diag[j];
+                if a.is_nan() || a <= 0.0 {
+                    continue;
+                }
+                let b = g[j] + model.h_delta(j);
+                let l = self.l1[j];
+                let u = theta[j] + delta[j];
+                let violation = if u > 0.0 {
+                    (b + l).abs()
+                } else if u < 0.0 {
+                    (b - l).abs()
+                } else {
+                    (b.abs() - l).max(0.0)
+                };
+                m_in = m_in.max(violation);
+                // Inner shrinking: a zero coordinate well inside its optimality band sits out
+                // the following sweeps (it is looked at again before the inner loop ends).
+                if u == 0.0 && l > 0.0 && b.abs() < l - m_in_prev / n {
+                    continue;
+                }
+                keep.push(j);
+                let new = if l > 0.0 {
+                    // A zero coefficient whose gradient sits on the edge of its band (|b| = λ up
+                    // to rounding, as every one does at exactly C_min) stays zero.
+                    if u == 0.0 && b.abs() <= l * (1.0 + ROUNDING_BAND) {
+                        0.0
+                    } else {
+                        soft_threshold(u - b / a, l / a)
+                    }
+                } else {
+                    u - b / a
+                };
+                let t = new - u;
+                if t != 0.0 && t.is_finite() {
+                    delta[j] += t;
+                    model.update(j, t, &working);
+                }
+            }
+            m_in_prev = m_in;
+            if m_in <= inner_tol {
+                if active.len() == working.len() {
+                    break;
+                }
+                active = working.clone();
+                m_in_prev = f64::INFINITY;
+            } else {
+                active = keep;
+            }
+        }
+        let delta = DVector::from_vec(delta);
+        let f0 = cur.value;
+        let l1_0 = self.l1_value(theta);
+        let model_decrease = g.dot(&delta) + self.l1_value(&(theta + &delta)) - l1_0;
+        let noise = VALUE_NOISE * f0.abs();
+        if model_decrease.is_nan() || model_decrease >= 0.0 || delta.iter().all(|&v| v == 0.0) {
+            return Ok(StepResult::Finished {
+                point: cur.clone(),
+                inner: 1,
+                stop: Stop::Stationary,
+            });
+        }
+        let mut alpha = 1.0;
+        for _ in 0..MAX_HALVINGS {
+            let x = theta + alpha * &delta;
+            let mut gx = DVector::zeros(p);
+            let v = self.glm.value_grad(&x, &mut gx)?;
+            let value = v + self.l1_value(&x);
+            if value.is_finite() {
+                let sub = self.subgradient(&x, &gx);
+                let sub_norm = sub.norm();
+                let armijo = value - f0 <= SIGMA * alpha * model_decrease;
+                let flat_but_closer = value <= f0 + noise && sub_norm < cur.grad_norm;
+                if armijo || flat_but_closer {
+                    self.grad = gx;
+                    return Ok(StepResult::Moved {
+                        point: Point {
+                            x,
+                            value,
+                            grad: sub,
+                            grad_norm: sub_norm,
+                        },
+                        inner: 1,
+                    });
+                }
+            }
+            alpha *= 0.5;
+        }
+        if -model_decrease <= STATIONARY_NOISE * noise {
+            return Ok(StepResult::Finished {
+                point: cur.clone(),
+                inner: 1,
+                stop: Stop::Stationary,
+            });
+        }
+        Ok(StepResult::Stalled)
+    }
+}
+
+/// The weighted sum the loss is normalized by, and its parameter blocks: used by callers to set
+/// the L1 weights (λ₁ on every coefficient, 0 on intercepts).
+pub(crate) fn l1_weights(lambda1: f64, classes: usize, d: usize, intercept: bool) -> Vec<f64> {
+    let per = d + usize::from(intercept);
+    let mut w = vec![lambda1; classes * per];
+    if intercept {
+        for c in 0..classes {
+            w[c * per + d] = 0.0;
+        }
+    }
+    w
+}
