@@ -17,24 +17,26 @@ pub(crate) fn csv_options(plan: &TrainPlan) -> CsvOptions {
     options
 }
 
-/// The columns `--target`, `--drop`, `--bin`, `--sample-weight` and `--offset` name are in the
-/// table (read from `data`).
-pub(crate) fn check_flag_columns(table: &Table, plan: &TrainPlan, data: &str) -> CliResult<()> {
+/// The columns `--target`, `--drop`, `--bin`, `--sample-weight` and `--offset` name are among
+/// `columns`, the columns of the table or file read from `data`.
+pub(crate) fn check_flag_columns(
+    columns: &[String],
+    plan: &TrainPlan,
+    data: &str,
+) -> CliResult<()> {
     let spec = &plan.pipeline;
-    let in_flag = |flag: &str, e| CliError::failed(format!("{data}: {flag}: {e}"));
-    table
-        .column(&plan.target)
-        .map_err(|e| in_flag("--target", e))?;
-    for (flag, col) in spec
-        .drop
-        .iter()
-        .map(|c| ("--drop", c))
+    for (flag, col) in std::iter::once(("--target", &plan.target))
+        .chain(spec.drop.iter().map(|c| ("--drop", c)))
         .chain(spec.bins.iter().map(|b| ("--bin", &b.column)))
         .chain(plan.sample_weight.iter().map(|c| ("--sample-weight", c)))
         .chain(plan.offset.iter().map(|c| ("--offset", c)))
     {
-        if let Err(e) = table.column(col) {
-            return Err(in_flag(flag, e));
+        if !columns.contains(col) {
+            let e = PreprocessError::ColumnNotFound {
+                column: col.clone(),
+                available: columns.to_vec(),
+            };
+            return Err(CliError::failed(format!("{data}: {flag}: {e}")));
         }
     }
     Ok(())

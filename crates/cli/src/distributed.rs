@@ -111,7 +111,7 @@ fn run(
             other => CliError::from(other),
         })?;
         // Every rank has the same columns and types: these checks agree without talking.
-        check_flag_columns(&local.table, plan, &data)?;
+        check_flag_columns(local.table.column_names(), plan, &data)?;
         let labels = agreed(world, &local.origins, labels_of(&local.table, &plan.target))?;
         let classes = classes_on_ranks(world, &labels).map_err(logreg::Error::from)?;
         check_numeric_and_complete(world, &local, plan, &data)?;

@@ -344,7 +344,7 @@ fn read_table(path: &Path, plan: &TrainPlan) -> CliResult<Table> {
         PreprocessError::ColumnNotFound { .. } => in_flag(path, "--one-hot", e),
         other => about_file(other.into(), path),
     })?;
-    check_flag_columns(&table, plan, &path.display().to_string())?;
+    check_flag_columns(table.column_names(), plan, &path.display().to_string())?;
     Ok(table)
 }
 
@@ -356,37 +356,17 @@ fn in_flag(path: &Path, flag: &str, e: impl std::fmt::Display) -> CliError {
 /// Opens the data file (its header and column types, or its footer) and checks the columns the
 /// flags name are there.
 fn open_file(path: &Path, format: FileFormat, plan: &TrainPlan) -> CliResult<TableFile> {
-    let spec = &plan.pipeline;
     let options = csv_options(plan);
     let mut file = TableFile::open(path, format, &options).map_err(|e| match e {
         PreprocessError::ColumnNotFound { .. } => in_flag(path, "--one-hot", e),
         other => about_file(other.into(), path),
     })?;
-    let header = file.header().to_vec();
-    let not_found = |col: &str| PreprocessError::ColumnNotFound {
-        column: col.to_string(),
-        available: header.clone(),
-    };
-    if !header.contains(&plan.target) {
-        return Err(in_flag(path, "--target", not_found(&plan.target)));
-    }
-    for (flag, col) in spec
-        .drop
-        .iter()
-        .map(|c| ("--drop", c))
-        .chain(spec.bins.iter().map(|b| ("--bin", &b.column)))
-        .chain(plan.sample_weight.iter().map(|c| ("--sample-weight", c)))
-        .chain(plan.offset.iter().map(|c| ("--offset", c)))
-    {
-        if !header.contains(col) {
-            return Err(in_flag(path, flag, not_found(col)));
-        }
-    }
+    check_flag_columns(file.header(), plan, &path.display().to_string())?;
     if format == FileFormat::Parquet {
         // A Parquet column has its type; the flags can still ask for text or numbers.
-        if let logreg::preprocess::OneHot::Columns(cols) = &spec.one_hot {
+        if let logreg::preprocess::OneHot::Columns(cols) = &plan.pipeline.one_hot {
             for c in cols {
-                if !spec.bins.iter().any(|b| &b.column == c) {
+                if !plan.pipeline.bins.iter().any(|b| &b.column == c) {
                     file.set_type(c, ColumnType::Categorical)
                         .map_err(|e| match e {
                             PreprocessError::ColumnNotFound { .. } => in_flag(path, "--one-hot", e),

@@ -2041,6 +2041,186 @@ fn train_in_passes_fits_what_memory_fits_and_leaves_no_scratch() {
 }
 
 #[test]
+fn flags_a_fit_in_passes_cannot_honour_are_refused_by_name() {
+    let dir = tmp();
+    let d = dir.path();
+    let data = dataset("discount.csv");
+    let refused: [&[&str]; 8] = [
+        &["--sample-weight", "amount_spent"],
+        &["--offset", "amount_spent"],
+        &["--warm-start", "m.json"],
+        &["--penalty", "none", "--cov-type", "hc1"],
+        &["--multi-class", "ovr"],
+        &["--cv", "3"],
+        &["--distributed"],
+        // The first refused flag is named when there are several.
+        &["--multi-class", "multinomial", "--cv", "3"],
+    ];
+    for extra in refused {
+        let mut args = vec![
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--memory-limit",
+            "16MB",
+        ];
+        args.extend(extra);
+        let e = fails_in(d, &args, 2);
+        let flag = extra
+            .iter()
+            .find(|a| a.starts_with("--") && **a != "--penalty");
+        let flag = flag.unwrap();
+        assert_eq!(
+            e.trim_end(),
+            format!(
+                "error: {flag} is not available in a fit in passes (--memory-limit) yet; fit in \
+                 memory (leave out --memory-limit)"
+            ),
+            "{extra:?}"
+        );
+    }
+    let e = fails_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--memory-limit",
+            "16MB",
+            "--solver",
+            "sgd",
+        ],
+        2,
+    );
+    assert_eq!(
+        e.trim_end(),
+        "error: --solver sgd needs the data in memory (its mini-batches read rows at random); \
+         with --memory-limit use auto, lbfgs, newton, newton-cg or gd"
+    );
+    let e = fails_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--memory-limit",
+            "16MB",
+            "--impute",
+            "median",
+        ],
+        2,
+    );
+    assert_eq!(
+        e.trim_end(),
+        "error: --impute median needs every value of a column in memory; with --memory-limit \
+         use --impute mean or most-frequent"
+    );
+    let e = fails_in(
+        d,
+        &[
+            "train",
+            &data,
+            "-t",
+            "send_discount",
+            "--memory-limit",
+            "1MB",
+        ],
+        2,
+    );
+    assert_eq!(
+        e.trim_end(),
+        "error: --memory-limit 1048576 bytes is out of range: expected at least 16MB (the \
+         parser's buffers and one block of the design)"
+    );
+    let svm = write(d, "rows.svm", "1 1:0.5\n0 1:-0.5\n");
+    let e = fails_in(d, &["train", &svm, "--memory-limit", "16MB"], 2);
+    assert_eq!(
+        e.trim_end(),
+        "error: --memory-limit: a libsvm file is fitted in memory; a fit in passes reads CSV or \
+         Parquet files"
+    );
+    // Parquet is read by one process: --distributed refuses it before any work.
+    let e = fails_in(
+        d,
+        &[
+            "train",
+            &fixture("types.parquet"),
+            "-t",
+            "y",
+            "--distributed",
+        ],
+        2,
+    );
+    assert_eq!(
+        e.trim_end(),
+        "error: --distributed reads CSV or libsvm files, not Parquet; train on one machine \
+         (leave out --distributed)"
+    );
+}
+
+#[test]
+fn a_fit_in_passes_of_three_classes_is_refused_and_l1_in_passes_fits_what_memory_fits() {
+    let dir = tmp();
+    let d = dir.path();
+    let iris = dataset("iris.csv");
+    let e = fails_in(
+        d,
+        &[
+            "train",
+            &iris,
+            "-t",
+            "species",
+            "--memory-limit",
+            "16MB",
+            "--scratch-dir",
+            ".",
+        ],
+        1,
+    );
+    assert_eq!(
+        e.trim_end(),
+        format!(
+            "error: {iris}: target column \"species\" has 3 distinct values (\"setosa\", \
+             \"versicolor\", \"virginica\"); a fit in passes is binary and needs exactly two (K-class models are \
+             fitted in memory)"
+        )
+    );
+    assert!(scratch_left(d).is_empty());
+    // L1 and elastic net run in passes: coordinate descent on a Hessian formed block by block.
+    let bank = dataset("bank.csv");
+    for penalty in [
+        &["--penalty", "l1"][..],
+        &["--penalty", "elasticnet", "--l1-ratio", "0.5"],
+    ] {
+        let mut flags = vec![
+            "train",
+            &bank,
+            "-t",
+            "deposit",
+            "--one-hot",
+            "auto",
+            "--standardize",
+            "--c",
+            "0.01",
+            "--json",
+        ];
+        flags.extend(penalty);
+        let mem = json_in(d, &flags);
+        flags.extend(["--memory-limit", "16MB", "--scratch-dir", "."]);
+        let streamed = json_in(d, &flags);
+        assert_eq!(streamed["mode"]["mode"], "in passes");
+        assert_eq!(mem["solver"], streamed["solver"]);
+        let (a, b) = (f(&mem["objective"]), f(&streamed["objective"]));
+        assert!((a - b).abs() <= 1e-8 * a, "{penalty:?}: {a} vs {b}");
+        assert_eq!(mem["test"]["confusion"], streamed["test"]["confusion"]);
+        assert!(scratch_left(d).is_empty());
+    }
+}
+
+#[test]
 fn parquet_trains_predicts_to_parquet_and_evaluates() {
     let dir = tmp();
     let d = dir.path();

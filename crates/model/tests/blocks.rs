@@ -3,7 +3,7 @@
 
 use logreg_linalg_core::{Csr, Dense, Design, InMemoryBlocks};
 use logreg_model::datasets::make_logistic;
-use logreg_model::{ClassWeight, FitOptions, LogisticRegression, Penalty, Solver};
+use logreg_model::{ClassWeight, FitOptions, LogisticRegression, Penalty, Solver, SolverKind};
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-300)
@@ -91,4 +91,75 @@ fn sparse_and_f32_blocks_fit_like_memory_and_sgd_is_refused() {
         .fit_blocks(&blocks, &[0, 1, 0, 1], FitOptions::default())
         .unwrap_err();
     assert!(e.to_string().contains("need the data in memory"), "{e}");
+}
+
+#[test]
+fn l1_and_elastic_net_on_blocks_reach_the_in_memory_optimum() {
+    let (x, y) = make_logistic(2000, 8, 11).unwrap();
+    let x = Design::from(x);
+    let rows: Vec<usize> = (0..2000).filter(|i| i % 4 != 0).collect();
+    for penalty in [
+        Penalty::L1 { c: 0.05 },
+        Penalty::ElasticNet {
+            c: 0.05,
+            l1_ratio: 0.5,
+        },
+    ] {
+        for solver in [Solver::Auto, Solver::default_for(SolverKind::OwlQn)] {
+            let params = LogisticRegression::params()
+                .solver(solver)
+                .penalty(penalty)
+                .check()
+                .unwrap();
+            let opts = || FitOptions {
+                rows: Some(&rows),
+                ..FitOptions::default()
+            };
+            let mem = params.fit_with(&x, &y, opts()).unwrap();
+            let blocks = InMemoryBlocks::new(&x, 300).unwrap();
+            let fit = params.fit_blocks(&blocks, &y, opts()).unwrap();
+            let (a, b) = (fit.report().objective, mem.report().objective);
+            assert!(close(a, b, 1e-9), "{solver:?} {penalty:?}: {a} vs {b}");
+            // The same solver ran (a formed Hessian is within reach of row blocks here).
+            assert_eq!(fit.report().solver, mem.report().solver);
+            for j in 0..8 {
+                let (u, v) = (fit.coefficients()[j], mem.coefficients()[j]);
+                assert!((u - v).abs() < 1e-6, "{solver:?} {penalty:?}: {u} vs {v}");
+                // Exact zeros stay exact zeros.
+                assert_eq!(u == 0.0, v == 0.0, "{solver:?} {penalty:?} coefficient {j}");
+            }
+        }
+    }
+}
+
+#[test]
+fn l1_on_blocks_too_wide_for_a_formed_hessian_runs_owl_qn() {
+    // 600 features: more parameters than coordinate descent forms a Hessian for, and row blocks
+    // give no column copy, so the L1 fit on blocks runs OWL-QN and says why.
+    let (x, y) = make_logistic(700, 600, 5).unwrap();
+    let x = Design::from(x);
+    let params = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 0.02 })
+        .check()
+        .unwrap();
+    let blocks = InMemoryBlocks::new(&x, 128).unwrap();
+    let fit = params
+        .fit_blocks(&blocks, &y, FitOptions::default())
+        .unwrap();
+    assert_eq!(fit.report().solver, SolverKind::OwlQn);
+    assert!(
+        fit.report().stages[0]
+            .reason
+            .contains("row blocks read in passes do not give"),
+        "{:?}",
+        fit.report().stages
+    );
+    let owl = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 0.02 })
+        .solver(Solver::default_for(SolverKind::OwlQn))
+        .check()
+        .unwrap();
+    let mem = owl.fit(&x, &y).unwrap();
+    let (a, b) = (fit.report().objective, mem.report().objective);
+    assert!(close(a, b, 1e-8), "{a} vs {b}");
 }
