@@ -2,7 +2,8 @@
 //! preprocessed and scored in chunks, so memory stays bounded by the chunk size, not the file
 //! (metrics keep one logit and one flag per row, for the ROC curve and the charts). Chunks are
 //! transformed and scored a batch at a time on every core (CSV chunks are parsed that way too),
-//! and handed out in file order.
+//! and handed out in file order; a prediction reads and parses the next batch while the caller
+//! writes out the one before.
 
 use crate::linalg::{sigmoid, Design};
 use crate::model::{argmax_from_logits, logit_threshold, proba_from_logits, ModelError, ModelKind};
@@ -17,6 +18,8 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::thread::JoinHandle;
 
 /// Blocks of the file (a few MiB each) parsed and scored at once, per thread.
 const BLOCKS_PER_THREAD: usize = 2;
@@ -40,10 +43,20 @@ pub struct PredictedChunk {
     pub logits: Vec<f64>,
 }
 
+/// Parsed chunks of a batch of blocks, each with the number of data rows before it, then the
+/// error that ended the file's reading, if any.
+type Batch = (Vec<(usize, Table)>, Option<PreprocessError>);
+
 /// The chunks of a [`Classifier::predict_csv`] run; after an error the iterator ends.
+///
+/// A thread of its own reads and parses the file one batch ahead (parsing on every core), so
+/// the next rows are parsed while the caller writes out the ones before.
 pub struct CsvPredictions<'a> {
     classifier: &'a Classifier,
-    chunks: Chunks,
+    /// Batches from the reading thread, in file order; the last one is empty or ends in an
+    /// error.
+    batches: Receiver<Batch>,
+    reader: Option<JoinHandle<()>>,
     keep: Vec<String>,
     path: PathBuf,
     /// Chunks scored ahead, in file order; an error, if any, comes last.
@@ -62,7 +75,7 @@ enum Chunks {
     /// The chunked CSV reader, parsed a batch of blocks at a time on every core.
     Csv(Box<CsvChunks<File>>),
     /// Parquet row groups, decoded in order (only the columns asked for).
-    Parquet(Box<dyn Iterator<Item = ChunkResult>>),
+    Parquet(Box<dyn Iterator<Item = ChunkResult> + Send>),
 }
 
 impl Chunks {
@@ -194,9 +207,11 @@ impl Classifier {
             kept.push(name.to_string());
         }
         let chunks = Chunks::open(path, format, &schema, chunk_size, self.offset_column())?;
+        let (batches, reader) = read_ahead(chunks, path)?;
         Ok(CsvPredictions {
             classifier: self,
-            chunks,
+            batches,
+            reader: Some(reader),
             keep: kept,
             path: path.to_path_buf(),
             ready: VecDeque::new(),
@@ -347,6 +362,30 @@ impl Classifier {
     }
 }
 
+/// Starts the thread that reads and parses `chunks` a batch at a time, at most one batch ahead
+/// of the one being scored (memory stays a few batches).
+fn read_ahead(mut chunks: Chunks, path: &Path) -> Result<(Receiver<Batch>, JoinHandle<()>), Error> {
+    let (sender, batches) = mpsc::sync_channel::<Batch>(1);
+    let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
+    let reader = std::thread::Builder::new()
+        .name("logreg-csv-reader".into())
+        .spawn(move || loop {
+            let batch = chunks.next_batch(blocks);
+            let last = batch.0.is_empty() || batch.1.is_some();
+            // A closed channel: the predictions were dropped before the end.
+            if sender.send(batch).is_err() || last {
+                return;
+            }
+        })
+        .map_err(|source| {
+            Error::Preprocess(PreprocessError::Io {
+                path: Some(path.to_path_buf()),
+                source,
+            })
+        })?;
+    Ok((batches, reader))
+}
+
 /// Rows of the file before a chunk's first, translated into an error's rows.
 fn in_file(e: Error, offset: usize, path: &Path) -> Error {
     match e {
@@ -437,11 +476,19 @@ impl CsvPredictions<'_> {
         self.rows_read
     }
 
-    /// Reads, transforms and scores the next batch of chunks on every core.
+    /// Transforms and scores the next batch of chunks on every core.
     fn fill(&mut self) {
-        let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
-        let (tables, error) = self.chunks.next_batch(blocks);
-        // The reader stays on this thread; the scoring borrows only what it needs.
+        let Ok((tables, error)) = self.batches.recv() else {
+            // The reading thread ended without its last batch: it failed, so the rows after
+            // those handed out are unknown, and the run must not look complete.
+            self.ready
+                .push_back(Err(Error::Preprocess(PreprocessError::Io {
+                    path: Some(self.path.clone()),
+                    source: std::io::Error::other("the thread reading the file stopped"),
+                })));
+            self.done = true;
+            return;
+        };
         let (classifier, keep, path, cut) = (self.classifier, &self.keep, &self.path, self.cut);
         let predict = |first: usize, table: &Table| -> Result<PredictedChunk, Error> {
             let in_file = |e: Error| in_file(e, first, path);
@@ -494,6 +541,17 @@ impl Iterator for CsvPredictions<'_> {
             self.done = true;
         }
         Some(item)
+    }
+}
+
+impl Drop for CsvPredictions<'_> {
+    fn drop(&mut self) {
+        // Closing the channel stops the reading thread after the batch it is parsing.
+        let (_, closed) = mpsc::sync_channel(0);
+        drop(std::mem::replace(&mut self.batches, closed));
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
     }
 }
 

@@ -205,9 +205,9 @@ impl TableFile {
     pub fn chunks(
         &self,
         chunk_rows: usize,
-    ) -> Result<Box<dyn Iterator<Item = ChunkResult>>, PreprocessError> {
+    ) -> Result<Box<dyn Iterator<Item = ChunkResult> + Send>, PreprocessError> {
         self.check_unchanged()?;
-        let inner: Box<dyn Iterator<Item = ChunkResult>> = match &self.inner {
+        let inner: Box<dyn Iterator<Item = ChunkResult> + Send> = match &self.inner {
             Inner::Csv(c) => Box::new(c.chunks()?),
             Inner::Parquet(p) => Box::new(p.chunks(chunk_rows)?),
         };
