@@ -10,7 +10,7 @@
 //!    ([`logreg_scratch::DesignWriter`]) in a private directory removed at exit.
 //! 4. The solver's passes read the scratch file memory-mapped in blocks of a size set by the
 //!    memory limit ([`logreg_scratch::DesignFile`], a
-//!    [`RowBlocks`](crate::linalg::RowBlocks) source), with the same kernels, the same solvers
+//!    [`RowBlocks`] source), with the same kernels, the same solvers
 //!    and the same stopping rules as a fit in memory
 //!    ([`ValidParams::fit_blocks`](crate::model::ValidParams::fit_blocks)).
 //! 5. One more pass over the scratch file scores the training and test rows.
