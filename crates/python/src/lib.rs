@@ -26,7 +26,6 @@ use logreg_model::{
     LogisticRegression, ModelError, MultiFitOptions, MultiWarmStart,
     MultinomialSummary as ModelMultinomialSummary, Penalty, Solver, SolverKind, ValidParams,
 };
-use logreg_optim::{LearningRate, Sgd};
 use numpy::ndarray::Array2;
 use numpy::{
     Element, IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2,
@@ -734,32 +733,21 @@ fn params(
             "solver '{solver}': expected 'auto', 'gd', 'sgd', 'lbfgs', 'newton' or 'newton-cg'"
         ))
     })?;
-    if learning_rate.is_some() && !matches!(kind, SolverKind::Gd | SolverKind::Sgd) {
-        return Err(PyValueError::new_err(format!(
-            "learning_rate applies to solver 'gd' or 'sgd', not '{}'",
-            kind.name()
-        )));
-    }
-    if batch_size.is_some() && kind != SolverKind::Sgd {
-        return Err(PyValueError::new_err(format!(
-            "batch_size applies to solver 'sgd', not '{}'",
-            kind.name()
-        )));
-    }
-    let solver = match kind {
-        SolverKind::Gd => Solver::gd(learning_rate.unwrap_or(0.1)),
-        SolverKind::Sgd => {
-            let mut sgd = Sgd::default();
-            if let Some(eta0) = learning_rate {
-                sgd = sgd.learning_rate(LearningRate::Adaptive { eta0 });
-            }
-            if let Some(n) = batch_size {
-                sgd = sgd.batch_size(n);
-            }
-            Solver::Sgd(sgd)
+    let solver = Solver::configured(kind, learning_rate, batch_size).map_err(|e| match e {
+        ModelError::SettingNotForSolver {
+            setting,
+            takes_it,
+            solver,
+        } => {
+            let names: Vec<String> = takes_it.iter().map(|k| format!("'{}'", k.name())).collect();
+            PyValueError::new_err(format!(
+                "{setting} applies to solver {}, not '{}'",
+                names.join(" or "),
+                solver.name()
+            ))
         }
-        other => Solver::default_for(other),
-    };
+        other => value_error(other),
+    })?;
     let mut p = LogisticRegression::params()
         .penalty(penalty)
         .fit_intercept(fit_intercept)
