@@ -1,9 +1,9 @@
 //! `logreg._logreg`: the Rust half of the Python package `logreg`.
 //!
 //! The Python half (`python/logreg/`) checks arguments the way scikit-learn does, encodes the
-//! labels as codes `0..K` and calls `fit` (below). This module turns numpy arrays and scipy CSR matrices
-//! into a [`Design`] — borrowed, not copied, whenever the layout allows — and fits with the GIL
-//! released, so other Python threads run meanwhile.
+//! labels as codes `0..K` and calls `fit` (below). This module turns numpy arrays and scipy CSR
+//! matrices into a [`Design`](logreg_linalg_core::Design) — borrowed, not copied, whenever the
+//! layout allows — and fits with the GIL released, so other Python threads run meanwhile.
 //!
 //! What is copied, and why:
 //! - a C-contiguous float64 or float32 array: nothing (borrowed as `Dense` / `DenseF32`);
