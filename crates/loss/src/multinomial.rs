@@ -6,8 +6,9 @@
 //! normalization and `λ = 1/(C·S)` mapping as the binary [`LogLoss`](crate::LogLoss). Like it, the
 //! loss borrows a [`Design`] and sums over all its rows or a selection.
 
+use crate::data::{gather, per_row, validate_weights};
 use crate::ranks::Ranks;
-use crate::{gather, validate_weights, LossError};
+use crate::LossError;
 use logreg_collective::Collective;
 use logreg_linalg_core::{Design, LinalgError, MultiPassSums, Rows};
 use nalgebra::{DMatrix, DVector};
@@ -124,7 +125,7 @@ impl<'a> MultinomialLogLoss<'a> {
     /// is added to row i's logit of class k), finite.
     pub fn with_offset(mut self, offset: &[f64]) -> Result<Self, LossError> {
         let k = self.k;
-        crate::per_row("offsets (K per row)", offset, self.x.n_rows() * k)?;
+        per_row("offsets (K per row)", offset, self.x.n_rows() * k)?;
         if let Some((idx, &value)) = offset.iter().enumerate().find(|(_, v)| !v.is_finite()) {
             return Err(LossError::InvalidOffset {
                 row: idx / k,
