@@ -16,7 +16,8 @@ use logreg_optim::{
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-/// One solver's part in a fit: `auto` may run more than one (see [`FitReport::stages`]).
+/// One solver's part in a fit: `auto` may run more than one (see
+/// [`FitReport::stages`](crate::FitReport::stages)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stage {
     /// The solver.
