@@ -36,11 +36,13 @@ mod path;
 mod persist;
 mod precondition;
 mod solve;
+mod solver;
 mod statistics;
+mod vector_as_list;
 
 pub use binary::{
     logit_threshold, ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression,
-    LogisticRegression, Stage,
+    LogisticRegression,
 };
 pub use cd::CoordinateDescent;
 pub use cv::{cross_val_accuracy, CGrid, CvChoice, CvOptions, CvPath, CvResult, CvRow, Scoring};
@@ -51,18 +53,29 @@ pub use labels::{encode, sorted_classes, two_classes, Label};
 pub use multiclass::{
     FittedMultinomial, FittedOneVsRest, MultiFitOptions, MultiWarmStart, MultinomialSummary,
 };
-pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
-pub use path::{c_grid, ModelKind, MultiClass, PathOptions, PathPoint, RegularizationPath};
+pub use params::{ClassWeight, LogisticRegressionParams, MultiClass, Penalty, ValidParams};
+pub use path::{c_grid, ModelKind, PathOptions, PathPoint, RegularizationPath};
 pub use persist::{
     from_versioned_json, read_text, to_versioned_json, write_atomic, write_new, FORMAT_VERSION,
 };
-pub use solve::LossObjective;
+pub use solve::{LossObjective, Stage};
+pub use solver::{Solver, SolverKind};
 pub use statistics::{chi2_sf, gamma_q, ln_gamma, CovType, ModelStatistics};
 
 use logreg_collective::CollectiveError;
 use logreg_linalg_core::LinalgError;
 use logreg_loss::LossError;
 use logreg_optim::OptimError;
+
+/// `a`, `a or b`, `a, b or c`.
+fn names_or(kinds: &[SolverKind]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
 
 /// Everything that can go wrong configuring, fitting, using or loading a model.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +89,16 @@ pub enum ModelError {
         value: String,
         /// What is allowed.
         expected: &'static str,
+    },
+    /// A step setting given with a solver that does not take it (see [`Solver::configured`]).
+    #[error("{setting} applies to solver {}, not {solver}", names_or(takes_it))]
+    SettingNotForSolver {
+        /// The setting (`learning_rate`, `batch_size`).
+        setting: &'static str,
+        /// The solvers that take it.
+        takes_it: &'static [SolverKind],
+        /// The solver chosen.
+        solver: SolverKind,
     },
     /// X has no rows.
     #[error("no samples: X has 0 rows")]
