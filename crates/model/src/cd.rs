@@ -552,7 +552,7 @@ impl Model<'_> {
     /// A column model turns into one on the working set's formed Hessian (keeping δ) once the
     /// sweeps have spent what forming it costs (`spent` reads; ski rental: at most twice the
     /// better of the two); `true` when it did.
-    fn to_gram(&mut self, working: &[usize], spent: usize) -> bool {
+    fn form_gram(&mut self, working: &[usize], spent: usize) -> bool {
         let Model::Binary {
             cols,
             d,
@@ -885,7 +885,7 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
                         // The last outer iteration needed the Hessian: form it now unless it
                         // costs more than GRAM_SWEEPS sweeps.
                         let sweep: usize = working.iter().map(|&c| model.coord_cost(c)).sum();
-                        model.to_gram(working, sweep.saturating_mul(GRAM_SWEEPS));
+                        model.form_gram(working, sweep.saturating_mul(GRAM_SWEEPS));
                     }
                     model
                 }
@@ -1068,7 +1068,7 @@ impl CdStep<'_, '_, '_> {
                 m_in_prev = f64::INFINITY;
             } else {
                 active = keep;
-                if model.to_gram(&working, spent) {
+                if model.form_gram(&working, spent) {
                     self.prefer_gram = true;
                 }
                 // Once a sweep leaves the support alone, solve the model on it outright.
