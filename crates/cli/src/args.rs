@@ -624,6 +624,21 @@ pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
                     .into(),
             ));
         }
+        if a.multi_class == Some(MultiClassArg::Ovr) {
+            return Err(usage(
+                "--multi-class ovr is not available with --distributed: one-vs-rest models are \
+                 fitted on one process; K classes on ranks fit one multinomial model (the \
+                 default)"
+                    .into(),
+            ));
+        }
+        if a.cv.is_some() {
+            return Err(usage(
+                "--cv is not available with --distributed: cross-validation runs on one \
+                 process; give C with --c"
+                    .into(),
+            ));
+        }
     }
     let demo = a.data.is_none();
     let format = match &a.data {

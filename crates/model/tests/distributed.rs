@@ -210,24 +210,12 @@ fn sparse_designs_fit_the_same_split_over_ranks() {
 }
 
 fn check_sparse_split(params: &ValidParams, x: &Csr<'_>, y: &[f64]) {
-    let single = theta(&params.fit(&Design::from(x.clone()), y).unwrap());
+    let x = Design::from(x.clone());
+    let single = theta(&params.fit(&x, y).unwrap());
     let fits = on_ranks(3, y.len(), |rank, range| {
-        let (indptr, indices, values) = x.arrays();
-        let (a, b) = (indptr[range.start], indptr[range.end]);
-        let local = Csr::new(
-            range.len(),
-            x.n_cols(),
-            indptr[range.clone()]
-                .iter()
-                .chain([&b])
-                .map(|p| p - a)
-                .collect::<Vec<_>>(),
-            indices[a..b].to_vec(),
-            values[a..b].to_vec(),
-        )
-        .unwrap();
+        let local = rows_of(&x, range.clone());
         let fit = params
-            .fit_distributed(&Design::from(local), &y[range], FitOptions::default(), rank)
+            .fit_distributed(&local, &y[range], FitOptions::default(), rank)
             .unwrap();
         theta(&fit)
     });
