@@ -96,6 +96,15 @@ fn train_on_ranks(rank: &InProcess, source: &DataSource) -> (String, Evaluation,
     (trained.classifier.to_json().unwrap(), train, test)
 }
 
+/// max |a − b| / max |b|: agreement relative to the size of the coefficients.
+fn relative_gap(a: &[f64], b: &[f64]) -> f64 {
+    let scale = b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        / scale
+}
+
 fn on_ranks<T: Send>(size: usize, work: impl Fn(&InProcess) -> T + Sync) -> Vec<T> {
     let group = InProcess::group(size).unwrap();
     thread::scope(|s| {
@@ -171,13 +180,7 @@ fn shards_and_row_ranges_train_the_single_process_classifier() {
                     "{source}, {size} ranks: every rank's model"
                 );
                 assert_eq!(train, &results[0].1);
-                let got = coefficients(json);
-                let scale = expected.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-                let gap = got
-                    .iter()
-                    .zip(&expected)
-                    .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-                    / scale;
+                let gap = relative_gap(&coefficients(json), &expected);
                 assert!(gap <= 1e-10, "{source}, {size} ranks: gap {gap:e}");
                 assert_eq!(test.n, single_test.n);
                 assert_eq!(test.confusion, single_test.confusion);
@@ -340,12 +343,7 @@ fn libsvm_shards_and_line_ranges_train_the_single_process_classifier() {
                     expected.len(),
                     "{source}: every rank has every feature"
                 );
-                let scale = expected.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-                let gap = got
-                    .iter()
-                    .zip(&expected)
-                    .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-                    / scale;
+                let gap = relative_gap(&got, &expected);
                 assert!(gap <= 1e-10, "{source}, {size} ranks: gap {gap:e}");
             }
         }
@@ -491,4 +489,82 @@ fn a_bad_weight_on_one_rank_is_every_ranks_error_at_its_files_row() {
         d.join("b.csv").display()
     );
     assert_eq!(errors, [want.clone(), want]);
+}
+
+#[test]
+fn a_multinomial_l1_fit_on_ranks_is_the_single_process_classifier_even_where_ranks_lack_classes() {
+    // iris.csv is sorted by species: on 3 ranks each rank holds one class, on 2 one rank two.
+    let iris = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/iris.csv");
+    let params = LogisticRegression::params()
+        .penalty(logreg::model::Penalty::L1 { c: 0.5 })
+        .tol(1e-12)
+        .check()
+        .unwrap();
+    let split = logreg::evaluate::train_test_split(150, 0.2, 3).unwrap();
+    let single = Classifier::fit_owned(
+        read_csv(iris, &CsvOptions::new()).unwrap(),
+        "species",
+        Pipeline::new().standardize_all(),
+        &params,
+        FitOptions {
+            rows: Some(&split.train),
+            ..FitOptions::default()
+        },
+    )
+    .unwrap();
+    let single_test = single
+        .classifier
+        .evaluate_multiclass_on(&single.features.design, &single.labels, Some(&split.test))
+        .unwrap();
+    let flat = |json: &str| -> Vec<f64> {
+        match Classifier::from_json(json).unwrap().model() {
+            logreg::model::FittedModel::Multinomial(m) => m
+                .coefficients()
+                .iter()
+                .chain(m.intercepts().iter())
+                .copied()
+                .collect(),
+            other => panic!("expected a multinomial model, got {:?}", other.kind()),
+        }
+    };
+    let expected = flat(&single.classifier.to_json().unwrap());
+    assert!(expected.contains(&0.0), "L1 set no coefficient to 0");
+    let source = DataSource::from_args([iris]);
+    for size in [2, 3] {
+        let results = on_ranks(size, |rank| {
+            let mine = read_csv_on_ranks(rank, &source, &CsvOptions::new()).unwrap();
+            let split = split_on_ranks(rank, mine.position(), 0.2, 3, None).unwrap();
+            let ranks = Ranks::new(rank).with_origins(&mine.origins);
+            let trained = Classifier::fit_on_ranks(
+                mine.table,
+                "species",
+                &FitColumns::default(),
+                Pipeline::new().standardize_all(),
+                &params,
+                FitOptions {
+                    rows: Some(&split.train),
+                    ..FitOptions::default()
+                },
+                &ranks,
+            )
+            .unwrap();
+            let test = trained
+                .evaluate_multiclass_on_ranks(&ranks, Some(&split.test))
+                .unwrap();
+            (trained.classifier.to_json().unwrap(), test)
+        });
+        for (json, test) in &results {
+            assert_eq!(json, &results[0].0, "{size} ranks: every rank's model");
+            let got = flat(json);
+            let gap = relative_gap(&got, &expected);
+            assert!(gap <= 1e-10, "{size} ranks: gap {gap:e}");
+            assert_eq!(
+                got.iter().map(|v| *v == 0.0).collect::<Vec<_>>(),
+                expected.iter().map(|v| *v == 0.0).collect::<Vec<_>>()
+            );
+            assert_eq!(test.n, single_test.n);
+            assert_eq!(test.confusion, single_test.confusion);
+            assert!((test.log_loss - single_test.log_loss).abs() < 1e-12);
+        }
+    }
 }
