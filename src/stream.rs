@@ -1,6 +1,7 @@
 //! Predictions for a CSV or libsvm file of any size: rows are read, preprocessed and scored in
 //! chunks, so memory stays bounded by the chunk size, not the file. CSV chunks are parsed,
-//! transformed and scored a batch at a time on every core, and handed out in file order.
+//! transformed and scored a batch at a time on every core, and handed out in file order; the
+//! next batch is read and parsed while the caller writes out the one before.
 
 use crate::linalg::{sigmoid, Design};
 use crate::model::{argmax_from_logits, logit_threshold, proba_from_logits, ModelError, ModelKind};
@@ -15,6 +16,8 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::thread::JoinHandle;
 
 /// Blocks of the file (a few MiB each) parsed and scored at once, per thread.
 const BLOCKS_PER_THREAD: usize = 2;
@@ -38,10 +41,20 @@ pub struct PredictedChunk {
     pub logits: Vec<f64>,
 }
 
+/// Parsed chunks of a batch of blocks, each with the number of data rows before it, then the
+/// error that ended the file's reading, if any.
+type Batch = (Vec<(usize, Table)>, Option<PreprocessError>);
+
 /// The chunks of a [`Classifier::predict_csv`] run; after an error the iterator ends.
+///
+/// A thread of its own reads and parses the file one batch ahead (parsing on every core), so
+/// the next rows are parsed while the caller writes out the ones before.
 pub struct CsvPredictions<'a> {
     classifier: &'a Classifier,
-    chunks: CsvChunks<File>,
+    /// Batches from the reading thread, in file order; the last one is empty or ends in an
+    /// error.
+    batches: Receiver<Batch>,
+    reader: Option<JoinHandle<()>>,
     keep: Vec<String>,
     path: PathBuf,
     /// Chunks scored ahead, in file order; an error, if any, comes last.
@@ -134,9 +147,11 @@ impl Classifier {
                     (e, _) => Error::Preprocess(e.with_path(path)),
                 }
             })?;
+        let (batches, reader) = read_ahead(chunks, path)?;
         Ok(CsvPredictions {
             classifier: self,
-            chunks,
+            batches,
+            reader: Some(reader),
             keep: kept,
             path: path.to_path_buf(),
             ready: VecDeque::new(),
@@ -170,6 +185,33 @@ impl Classifier {
             cut: 0.0,
         })
     }
+}
+
+/// Starts the thread that reads and parses `chunks` a batch at a time, at most one batch ahead
+/// of the one being scored (memory stays a few batches).
+fn read_ahead(
+    mut chunks: CsvChunks<File>,
+    path: &Path,
+) -> Result<(Receiver<Batch>, JoinHandle<()>), Error> {
+    let (sender, batches) = mpsc::sync_channel::<Batch>(1);
+    let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
+    let reader = std::thread::Builder::new()
+        .name("logreg-csv-reader".into())
+        .spawn(move || loop {
+            let batch = chunks.next_batch(blocks);
+            let last = batch.0.is_empty() || batch.1.is_some();
+            // A closed channel: the predictions were dropped before the end.
+            if sender.send(batch).is_err() || last {
+                return;
+            }
+        })
+        .map_err(|source| {
+            Error::Preprocess(PreprocessError::Io {
+                path: Some(path.to_path_buf()),
+                source,
+            })
+        })?;
+    Ok((batches, reader))
 }
 
 /// Rows of the file before a chunk's first, translated into an error's rows.
@@ -262,26 +304,34 @@ impl CsvPredictions<'_> {
         self.rows_read
     }
 
-    fn predict(&self, first: usize, table: &Table) -> Result<PredictedChunk, Error> {
-        let in_file = |e: Error| in_file(e, first, &self.path);
-        let features = self.classifier.features(table).map_err(in_file)?;
-        let offsets = self.classifier.offsets(table).map_err(in_file)?;
-        let logits = self
-            .classifier
-            .model()
-            .decision_function_on(&features.design, None, offsets.as_deref())
-            .map_err(|e| in_file(e.into()))?;
-        let kept = table.select(&self.keep)?;
-        Ok(scored(self.classifier, first, kept, &logits, self.cut))
-    }
-
-    /// Reads, transforms and scores the next batch of chunks on every core.
+    /// Transforms and scores the next batch of chunks on every core.
     fn fill(&mut self) {
-        let blocks = BLOCKS_PER_THREAD * rayon::current_num_threads();
-        let (tables, error) = self.chunks.next_batch(blocks);
+        let Ok((tables, error)) = self.batches.recv() else {
+            // The reading thread ended without its last batch: it failed, so the rows after
+            // those handed out are unknown, and the run must not look complete.
+            self.ready
+                .push_back(Err(Error::Preprocess(PreprocessError::Io {
+                    path: Some(self.path.clone()),
+                    source: std::io::Error::other("the thread reading the file stopped"),
+                })));
+            self.done = true;
+            return;
+        };
+        let (classifier, keep, path, cut) = (self.classifier, &self.keep, &self.path, self.cut);
+        let predict = |first: usize, table: &Table| -> Result<PredictedChunk, Error> {
+            let in_file = |e: Error| in_file(e, first, path);
+            let features = classifier.features(table).map_err(in_file)?;
+            let offsets = classifier.offsets(table).map_err(in_file)?;
+            let logits = classifier
+                .model()
+                .decision_function_on(&features.design, None, offsets.as_deref())
+                .map_err(|e| in_file(e.into()))?;
+            let kept = table.select(keep)?;
+            Ok(scored(classifier, first, kept, &logits, cut))
+        };
         let scored: Vec<Result<PredictedChunk, Error>> = tables
             .par_iter()
-            .map(|(first, table)| self.predict(*first, table))
+            .map(|(first, table)| predict(*first, table))
             .collect();
         for item in scored {
             let failed = item.is_err();
@@ -319,6 +369,17 @@ impl Iterator for CsvPredictions<'_> {
             self.done = true;
         }
         Some(item)
+    }
+}
+
+impl Drop for CsvPredictions<'_> {
+    fn drop(&mut self) {
+        // Closing the channel stops the reading thread after the batch it is parsing.
+        let (_, closed) = mpsc::sync_channel(0);
+        drop(std::mem::replace(&mut self.batches, closed));
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
     }
 }
 

@@ -14,7 +14,15 @@ pub(crate) fn csv_options(plan: &TrainPlan) -> CsvOptions {
     for c in plan.sample_weight.iter().chain(&plan.offset) {
         options = options.column_type(c.clone(), ColumnType::Numeric);
     }
-    options
+    // The columns that are not features stay out of the features' numeric block, which then
+    // becomes the design as it is.
+    options.side_columns(
+        std::iter::once(&plan.target)
+            .chain(&plan.sample_weight)
+            .chain(&plan.offset)
+            .chain(&plan.pipeline.drop)
+            .cloned(),
+    )
 }
 
 /// The columns `--target`, `--drop`, `--bin`, `--sample-weight` and `--offset` name are in the

@@ -4,8 +4,7 @@
 //! together, so a tie between a positive and a negative is one diagonal step of the curve and
 //! counts ½ in the AUC, exactly as scikit-learn treats it.
 
-use std::cmp::Ordering;
-
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{both_classes, finite, same_len_nonempty};
@@ -61,9 +60,14 @@ fn steps(y_true: &[bool], scores: &[f64]) -> Result<Steps, EvalError> {
     finite("scores", scores)?;
     both_classes(y_true)?;
 
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    // Scores are finite, so `partial_cmp` always answers; stable like scikit-learn's argsort.
-    order.sort_by(|&i, &j| scores[j].partial_cmp(&scores[i]).unwrap_or(Ordering::Equal));
+    // Highest score first, ties in input order (a stable argsort, as scikit-learn's): sorted
+    // as (key, index) pairs whose keys order like the scores, contiguous and in parallel.
+    let mut order: Vec<(u64, usize)> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (descending_key(s), i))
+        .collect();
+    order.par_sort_unstable();
 
     let mut out = Steps {
         fps: Vec::new(),
@@ -71,14 +75,15 @@ fn steps(y_true: &[bool], scores: &[f64]) -> Result<Steps, EvalError> {
         thresholds: Vec::new(),
     };
     let (mut tp, mut fp) = (0usize, 0usize);
-    for (k, &i) in order.iter().enumerate() {
+    for (k, &(key, i)) in order.iter().enumerate() {
         if y_true[i] {
             tp += 1;
         } else {
             fp += 1;
         }
-        // A threshold closes where the next score differs (−0.0 == 0.0, as numpy's diff says).
-        let last_of_group = !matches!(order.get(k + 1), Some(&j) if scores[j] == scores[i]);
+        // A threshold closes where the next score differs (−0.0 == 0.0, as numpy's diff says,
+        // and as their keys say).
+        let last_of_group = !matches!(order.get(k + 1), Some(&(next, _)) if next == key);
         if last_of_group {
             out.fps.push(fp);
             out.tps.push(tp);
@@ -86,6 +91,18 @@ fn steps(y_true: &[bool], scores: &[f64]) -> Result<Steps, EvalError> {
         }
     }
     Ok(out)
+}
+
+/// A key that sorts finite scores from the highest to the lowest, −0.0 and 0.0 equal: the bits
+/// of the score mapped so that unsigned order is numeric order, then reversed.
+fn descending_key(score: f64) -> u64 {
+    let bits = (score + 0.0).to_bits();
+    let ascending = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    };
+    !ascending
 }
 
 /// Builds the curve from counts, optionally dropping collinear points as scikit-learn does.

@@ -23,6 +23,7 @@ pub struct CsvOptions {
     na_values: Vec<String>,
     keep_default_na: bool,
     types: Vec<(String, ColumnType)>,
+    side: Vec<String>,
     threads: Option<usize>,
     block_size: usize,
 }
@@ -35,6 +36,7 @@ impl Default for CsvOptions {
             na_values: Vec::new(),
             keep_default_na: true,
             types: Vec::new(),
+            side: Vec::new(),
             threads: None,
             block_size: BLOCK_SIZE,
         }
@@ -88,6 +90,25 @@ impl CsvOptions {
         self
     }
 
+    /// Numeric columns that are not features (a target, sample weights, offsets, columns to be
+    /// dropped), kept out of the numeric block the other numeric columns share. With them apart
+    /// that block holds exactly the features, and a dense design takes it over as it is instead
+    /// of moving every row to close the gaps they leave. Only the layout changes: the table's
+    /// columns, their order and values are the same. Names the file does not have are ignored.
+    ///
+    /// ```
+    /// use logreg_preprocess::{read_csv_from, CsvOptions};
+    /// let csv = "y,a,b\n1,0.5,2\n0,1.5,3\n";
+    /// let t = read_csv_from(csv.as_bytes(), &CsvOptions::new().side_columns(["y"]))?;
+    /// assert_eq!(t.column_names(), ["y", "a", "b"]);
+    /// assert_eq!(t.column("y")?.as_numeric().unwrap().to_vec(), [Some(1.0), Some(0.0)]);
+    /// # Ok::<(), logreg_preprocess::PreprocessError>(())
+    /// ```
+    pub fn side_columns<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.side.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
     /// Parses with at most `threads` threads (default: one per core; 0 means the default). The
     /// result does not depend on it.
     pub fn threads(mut self, threads: usize) -> Self {
@@ -129,6 +150,10 @@ impl CsvOptions {
             .rev()
             .find(|(name, _)| name == column)
             .map(|(_, t)| *t)
+    }
+
+    pub(crate) fn is_side(&self, column: &str) -> bool {
+        self.side.iter().any(|name| name == column)
     }
 
     pub(crate) fn thread_count(&self) -> usize {

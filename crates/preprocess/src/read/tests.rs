@@ -196,6 +196,16 @@ fn check(
         &options.clone().threads(threads).block_size(block),
     ));
     prop_assert_eq!(&streamed, &one);
+    // Side columns change the layout, never the table (names from both generators).
+    let apart = outcome(read_csv_bytes(
+        text,
+        &options
+            .clone()
+            .side_columns(["a", "q", "r"])
+            .threads(threads)
+            .block_size(block),
+    ));
+    prop_assert_eq!(&apart, &one, "side columns change the table");
     prop_assert_eq!(
         &one,
         &outcome(reference(text, options)),

@@ -2,7 +2,8 @@
 //!
 //! One thread cuts the input into blocks of whole records ([`crate::read::source`]); worker
 //! threads parse blocks into typed buffers ([`crate::read::parse`]); this thread joins them in
-//! input order: numbers appended to the table's one numeric block, per-block dictionaries merged
+//! input order: numbers appended to the table's numeric block (the side columns of
+//! [`CsvOptions::side_columns`] to a second one), per-block dictionaries merged
 //! into each column's (codes rewritten), rows counted so every error names the data row of the
 //! whole input. The result does not depend on the number of threads or where blocks end.
 //!
@@ -62,29 +63,41 @@ pub(crate) fn read_table<'a>(
     let na = NaSet::new(options);
     let (numeric_in_sample, sample_rows, sample_bytes) =
         sample_types(tok, &na, &first[start..], header.len(), SAMPLE_ROWS);
-    let (mut n_numeric, mut n_categorical) = (0, 0);
-    let roles = header
+    let kinds: Vec<(bool, bool)> = header
         .iter()
         .zip(&numeric_in_sample)
-        .map(|(name, &numeric)| {
-            let (numeric, forced) = match options.forced_type(name) {
-                Some(t) => (t == ColumnType::Numeric, true),
-                None => (numeric, false),
-            };
-            if numeric {
-                n_numeric += 1;
-                Role::Numeric {
-                    col: n_numeric - 1,
-                    forced,
-                }
-            } else {
-                n_categorical += 1;
-                Role::Categorical {
-                    col: n_categorical - 1,
-                }
-            }
+        .map(|(name, &numeric)| match options.forced_type(name) {
+            Some(t) => (t == ColumnType::Numeric, true),
+            None => (numeric, false),
         })
         .collect();
+    // Numeric columns are numbered features first, side columns after: each parsed row then
+    // splits into the two blocks at one place (`n_main`).
+    let is_side = |field: usize| kinds[field].0 && options.is_side(&header[field]);
+    let n_main = (0..header.len())
+        .filter(|&f| kinds[f].0 && !is_side(f))
+        .count();
+    let (mut n_main_seen, mut n_side, mut n_categorical) = (0, 0, 0);
+    let roles: Vec<Role> = (0..header.len())
+        .map(|field| {
+            let (numeric, forced) = kinds[field];
+            if !numeric {
+                n_categorical += 1;
+                return Role::Categorical {
+                    col: n_categorical - 1,
+                };
+            }
+            let col = if is_side(field) {
+                n_side += 1;
+                n_main + n_side - 1
+            } else {
+                n_main_seen += 1;
+                n_main_seen - 1
+            };
+            Role::Numeric { col, forced }
+        })
+        .collect();
+    let n_numeric = n_main + n_side;
     let plan = Plan {
         tok,
         na,
@@ -102,7 +115,7 @@ pub(crate) fn read_table<'a>(
         }
         _ => 0,
     };
-    let mut merged = Merged::new(&plan, expected_rows);
+    let mut merged = Merged::new(&plan, n_main, expected_rows);
     run(
         &plan,
         blocks,
@@ -151,7 +164,11 @@ pub(crate) fn read_table<'a>(
                     &mut relabeled[k],
                     CategoricalColumn::from_parts(Vec::new(), Vec::new()),
                 ))),
-                None => Slot::Numeric { block: 0, col },
+                None if col < n_main => Slot::Numeric { block: 0, col },
+                None => Slot::Numeric {
+                    block: 1,
+                    col: col - n_main,
+                },
             },
             Role::Categorical { .. } | Role::Skip => Slot::Categorical(Arc::new(
                 labels
@@ -162,10 +179,16 @@ pub(crate) fn read_table<'a>(
         .collect();
     let mut values = merged.numeric;
     values.shrink_to_fit();
-    let blocks = vec![Block {
+    let mut blocks = vec![Block {
         values,
-        width: n_numeric,
+        width: n_main,
     }];
+    if n_side > 0 {
+        blocks.push(Block {
+            values: merged.side,
+            width: n_side,
+        });
+    }
     Ok(Table::from_parts(header, slots, blocks, n_rows))
 }
 
@@ -200,7 +223,7 @@ fn reread_as_labels<'a>(
         n_categorical: fields.len(),
         stop_at_bad_number: false,
     };
-    let mut merged = Merged::new(&again, 0);
+    let mut merged = Merged::new(&again, 0, 0);
     run(
         &again,
         blocks,
@@ -258,8 +281,12 @@ impl GlobalLabels {
 /// The blocks joined so far.
 struct Merged {
     rows: usize,
+    /// The first `n_main` numbers of each row (the features).
     numeric: Vec<f64>,
+    /// The rest (the side columns of [`CsvOptions::side_columns`]).
+    side: Vec<f64>,
     n_numeric: usize,
+    n_main: usize,
     labels: Vec<GlobalLabels>,
     bad_numbers: Vec<Option<(usize, crate::read::cells::NumberError, String)>>,
     not_numeric: Vec<bool>,
@@ -267,13 +294,17 @@ struct Merged {
 }
 
 impl Merged {
-    fn new(plan: &Plan, expected_rows: usize) -> Merged {
+    fn new(plan: &Plan, n_main: usize, expected_rows: usize) -> Merged {
         Merged {
             rows: 0,
             numeric: logreg_linalg_core::vec_with_capacity_huge(
-                expected_rows.saturating_mul(plan.n_numeric),
+                expected_rows.saturating_mul(n_main),
+            ),
+            side: Vec::with_capacity(
+                expected_rows.saturating_mul(plan.n_numeric.saturating_sub(n_main)),
             ),
             n_numeric: plan.n_numeric,
+            n_main,
             labels: (0..plan.n_categorical)
                 .map(|_| GlobalLabels {
                     codes: Vec::with_capacity(expected_rows),
@@ -301,8 +332,16 @@ impl Merged {
         }
         let offset = self.rows;
         let rows = parsed.rows;
-        self.numeric
-            .extend_from_slice(&parsed.numeric[..rows * self.n_numeric]);
+        let values = &parsed.numeric[..rows * self.n_numeric];
+        if self.n_main == self.n_numeric {
+            self.numeric.extend_from_slice(values);
+        } else if self.n_numeric > 0 {
+            for row in values.chunks_exact(self.n_numeric) {
+                let (main, side) = row.split_at(self.n_main);
+                self.numeric.extend_from_slice(main);
+                self.side.extend_from_slice(side);
+            }
+        }
         if let Ok(mut spare) = spare.lock() {
             spare.push(parsed.numeric);
         }

@@ -17,10 +17,15 @@ mod storage;
 use std::fmt;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::column::{CategoricalColumn, Column, ColumnView, NumericView};
 use crate::error::PreprocessError;
 use crate::schema::{ColumnType, Field, Schema};
 pub(crate) use storage::{Block, Indicator, Slot};
+
+/// Rows per parallel task of [`Table::first_missing`].
+const MISSING_SCAN_ROWS: usize = 4096;
 
 /// Named, typed columns of equal length: what a CSV file reads into and steps transform.
 ///
@@ -437,16 +442,25 @@ impl Table {
                 continue;
             }
             let rows_to_scan = best.map_or(self.n_rows, |(row, _)| row + 1);
-            let found = block
-                .values
-                .chunks_exact(block.width)
-                .take(rows_to_scan)
+            let width = block.width;
+            // In parallel chunks of rows; a chunk without any NaN (one vectorizable fold) is
+            // passed over, and only a chunk with one is searched row by row.
+            let found = block.values[..rows_to_scan * width]
+                .par_chunks(MISSING_SCAN_ROWS * width)
                 .enumerate()
-                .find_map(|(row, values)| {
-                    cols.iter()
-                        .filter(|(col, _)| values[*col].is_nan())
-                        .map(|&(_, k)| (row, k))
-                        .min()
+                .find_map_first(|(c, chunk)| {
+                    if !chunk.iter().fold(false, |m, x| m | x.is_nan()) {
+                        return None;
+                    }
+                    chunk
+                        .chunks_exact(width)
+                        .enumerate()
+                        .find_map(|(row, values)| {
+                            cols.iter()
+                                .filter(|(col, _)| values[*col].is_nan())
+                                .map(|&(_, k)| (c * MISSING_SCAN_ROWS + row, k))
+                                .min()
+                        })
                 });
             if let Some(hit) = found {
                 if best.is_none_or(|b| hit < b) {
