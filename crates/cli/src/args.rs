@@ -208,8 +208,9 @@ pub(crate) struct TrainArgs {
     pub more_data: Vec<PathBuf>,
 
     /// Fit on the ranks of an MPI job (`mpirun -n 4 logreg train … --distributed`): each rank
-    /// reads only its share of the rows, every rank fits the same model, rank 0 writes the
-    /// model and the report. Needs a build with the `mpi` feature.
+    /// reads only its share of the rows, every rank fits the same model (two classes or a
+    /// multinomial one; any penalty), rank 0 writes the model and the report. Not with --plot,
+    /// --cv, --multi-class ovr or --solver sgd. Needs a build with the `mpi` feature.
     #[arg(long)]
     pub distributed: bool,
 
