@@ -4,13 +4,15 @@
 //! (so all of them fit identical numbers); `fit` times our exact solvers on such a file.
 //!
 //! ```text
-//! compare_fit gen synthetic --n 1000000 --d 50 --seed 1 --out FILE   # make_logistic(n, d, seed)
+//! compare_fit gen synthetic --n 1000000 --d 50 --seed 1 [--rho R] --out FILE
+//!     # make_logistic_correlated(n, d, ρ, seed): every pair of columns correlated ρ (default 0)
 //! compare_fit gen banknote --csv datasets/banknote.csv --out FILE    # standardized (ddof 0)
 //! compare_fit gen bank --csv datasets/bank.csv --out FILE            # the bank tutorial pipeline
 //! compare_fit gen scaled-copies|wide-scales|near-collinear|far-from-zero [--seed S] --out FILE
 //! compare_fit gen sparse --n N --d D --nnz K --seed S --out FILE.svm  # make_sparse_logistic
 //! compare_fit fit --data FILE --solver newton|newton-cg|lbfgs|auto [--repeats 5] [--budget 30]
 //!     [--n-features D]                                                # D: for a .svm file
+//!     [--input dmatrix]          # fit(&DMatrix, &y): the conversion to rows is timed too
 //! compare_fit gen sparse-bin --n 200000 --d 50000 --nnz 75 --seed 42 --out FILE  # binary CSR, for l1.py
 //! compare_fit fit-l1 --data FILE --c C [--l1-ratio R] [--tol T] [--repeats 5] [--budget 30]
 //! compare_fit cv --data FILE --cs 20 --folds 5 [--repeats 3] [--budget 60]
@@ -36,12 +38,12 @@
 
 use logreg::linalg::{Dense, Design};
 use logreg::model::datasets::{
-    make_far_from_zero, make_logistic, make_near_collinear, make_scaled_copies,
+    make_far_from_zero, make_logistic_correlated, make_near_collinear, make_scaled_copies,
     make_sparse_logistic, make_wide_scales,
 };
 use logreg::model::{LogisticRegression, SolverKind};
 use logreg::preprocess::{read_csv, read_libsvm, recipes, CsvOptions, Pipeline};
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -165,12 +167,13 @@ fn gen(args: &[String]) -> Res<()> {
     let out = PathBuf::from(flags.required("out")?);
     let (x, y) = match kind.as_str() {
         "synthetic" => {
-            flags.check_known(&["n", "d", "seed", "out"])?;
+            flags.check_known(&["n", "d", "seed", "rho", "out"])?;
             let n: usize = flags.number("n", None)?;
             let d: usize = flags.number("d", None)?;
             let seed: u64 = flags.number("seed", Some(1))?;
-            let (x, y) = make_logistic(n, d, seed)
-                .map_err(|e| format!("make_logistic({n}, {d}, {seed}): {e}"))?;
+            let rho: f64 = flags.number("rho", Some(0.0))?;
+            let (x, y) = make_logistic_correlated(n, d, rho, seed)
+                .map_err(|e| format!("make_logistic_correlated({n}, {d}, {rho}, {seed}): {e}"))?;
             (Design::from(x), y)
         }
         "banknote" => {
@@ -390,7 +393,7 @@ fn objective(x: &Design<'_>, y: &[u8], w: &DVector<f64>, b: f64) -> Res<f64> {
 }
 
 fn fit(flags: &Flags) -> Res<()> {
-    flags.check_known(&["data", "solver", "repeats", "budget", "n-features"])?;
+    flags.check_known(&["data", "solver", "repeats", "budget", "n-features", "input"])?;
     let path = PathBuf::from(flags.required("data")?);
     let solver_name = flags.required("solver")?;
     let solver = match SolverKind::from_name(solver_name) {
@@ -409,6 +412,13 @@ fn fit(flags: &Flags) -> Res<()> {
     if repeats == 0 || !(budget.is_finite() && budget > 0.0) {
         return Err("--repeats must be >= 1 and --budget a positive number of seconds".into());
     }
+    // `--input dmatrix`: the caller holds a column-major nalgebra matrix, as the facade's
+    // `fit(&DMatrix, &y)` users do; its conversion to rows is part of every timed fit.
+    let via_dmatrix = match flags.get("input") {
+        None | Some("design") => false,
+        Some("dmatrix") => true,
+        Some(other) => return Err(format!("--input {other:?}: expected design or dmatrix")),
+    };
     let (x, y) = if path.extension().is_some_and(|e| e == "svm") {
         read_sparse(&path, flags.number("n-features", None)?)?
     } else {
@@ -416,6 +426,15 @@ fn fit(flags: &Flags) -> Res<()> {
         let x = Design::from(Dense::new(values, n, d).map_err(|e| e.to_string())?);
         (x, y)
     };
+    let matrix = via_dmatrix
+        .then(|| {
+            let (n, d) = (x.n_rows(), x.n_cols());
+            let Design::Dense(dense) = &x else {
+                return Err("--input dmatrix needs a dense data file".to_string());
+            };
+            Ok(DMatrix::from_row_slice(n, d, dense.as_slice()))
+        })
+        .transpose()?;
     let params = LogisticRegression::params()
         .c(1.0)
         .solver(solver)
@@ -426,9 +445,11 @@ fn fit(flags: &Flags) -> Res<()> {
     let mut last = None;
     for _ in 0..repeats {
         let start = Instant::now();
-        let model = params
-            .fit(&x, &y)
-            .map_err(|e| format!("fitting {}: {e}", path.display()))?;
+        let model = match &matrix {
+            Some(m) => params.fit(m, &y),
+            None => params.fit(&x, &y),
+        }
+        .map_err(|e| format!("fitting {}: {e}", path.display()))?;
         times.push(start.elapsed().as_secs_f64());
         last = Some(model);
         let spent: f64 = times.iter().sum();

@@ -4,10 +4,9 @@
 use crate::error::CliError;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logreg::model::{
-    CGrid, ClassWeight, CovType, LogisticRegression, LogisticRegressionParams, MultiClass, Penalty,
-    Scoring, Solver, SolverKind, ValidParams,
+    CGrid, ClassWeight, CovType, LogisticRegression, LogisticRegressionParams, ModelError,
+    MultiClass, Penalty, Scoring, Solver, SolverKind, ValidParams,
 };
-use logreg::optim::{GradientDescent, LearningRate, Sgd};
 use logreg::preprocess::{
     BinSpec, DesignStorage, ImputeStrategy, OneHot, PipelineSpec, SpecProblem,
 };
@@ -1027,29 +1026,20 @@ fn solver_config(
     learning_rate: Option<f64>,
     batch_size: Option<usize>,
 ) -> Result<Solver, CliError> {
-    if learning_rate.is_some() && !matches!(kind, SolverKind::Gd | SolverKind::Sgd) {
-        return Err(CliError::usage(format!(
-            "--learning-rate applies to --solver gd or sgd, not {kind}"
-        )));
-    }
-    if batch_size.is_some() && kind != SolverKind::Sgd {
-        return Err(CliError::usage(format!(
-            "--batch-size applies to --solver sgd, not {kind}"
-        )));
-    }
-    Ok(match kind {
-        SolverKind::Gd => Solver::Gd(GradientDescent::new(learning_rate.unwrap_or(0.1))),
-        SolverKind::Sgd => {
-            let mut sgd = Sgd::default();
-            if let Some(eta0) = learning_rate {
-                sgd = sgd.learning_rate(LearningRate::Adaptive { eta0 });
-            }
-            if let Some(n) = batch_size {
-                sgd = sgd.batch_size(n);
-            }
-            Solver::Sgd(sgd)
+    Solver::configured(kind, learning_rate, batch_size).map_err(|e| match e {
+        ModelError::SettingNotForSolver {
+            setting,
+            takes_it,
+            solver,
+        } => {
+            let names: Vec<&str> = takes_it.iter().map(|k| k.name()).collect();
+            CliError::usage(format!(
+                "--{} applies to --solver {}, not {solver}",
+                setting.replace('_', "-"),
+                names.join(" or ")
+            ))
         }
-        other => Solver::default_for(other),
+        other => CliError::usage(other.to_string()),
     })
 }
 

@@ -1053,6 +1053,14 @@ fn penalty_and_cross_validation_flags_are_checked_before_any_work() {
         "--penalty elasticnet needs --l1-ratio R (or, with --cv, --l1-ratios R1,R2,…)"
     );
     assert_eq!(
+        usage(&["--solver", "lbfgs", "--learning-rate", "0.1"]),
+        "--learning-rate applies to --solver gd or sgd, not lbfgs"
+    );
+    assert_eq!(
+        usage(&["--solver", "gd", "--batch-size", "8"]),
+        "--batch-size applies to --solver sgd, not gd"
+    );
+    assert_eq!(
         usage(&["--cv", "1"]),
         "--cv 1 is out of range: expected at least 2 folds"
     );

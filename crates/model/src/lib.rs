@@ -64,6 +64,16 @@ use logreg_linalg_core::LinalgError;
 use logreg_loss::LossError;
 use logreg_optim::OptimError;
 
+/// `a`, `a or b`, `a, b or c`.
+fn names_or(kinds: &[SolverKind]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// Everything that can go wrong configuring, fitting, using or loading a model.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -76,6 +86,16 @@ pub enum ModelError {
         value: String,
         /// What is allowed.
         expected: &'static str,
+    },
+    /// A step setting given with a solver that does not take it (see [`Solver::configured`]).
+    #[error("{setting} applies to solver {}, not {solver}", names_or(takes_it))]
+    SettingNotForSolver {
+        /// The setting (`learning_rate`, `batch_size`).
+        setting: &'static str,
+        /// The solvers that take it.
+        takes_it: &'static [SolverKind],
+        /// The solver chosen.
+        solver: SolverKind,
     },
     /// X has no rows.
     #[error("no samples: X has 0 rows")]

@@ -267,6 +267,48 @@ impl Solver {
         }
     }
 
+    /// The solver named `kind` with the step settings given (a learning rate for gd and sgd, a
+    /// batch size for sgd; defaults otherwise). A setting the solver does not take is an error
+    /// rather than silently meaningless.
+    ///
+    /// ```
+    /// use logreg_model::{ModelError, Solver, SolverKind};
+    /// assert!(Solver::configured(SolverKind::Sgd, Some(0.01), Some(64)).is_ok());
+    /// let e = Solver::configured(SolverKind::Lbfgs, None, Some(64)).unwrap_err();
+    /// assert!(matches!(e, ModelError::SettingNotForSolver { setting: "batch_size", .. }));
+    /// ```
+    pub fn configured(
+        kind: SolverKind,
+        learning_rate: Option<f64>,
+        batch_size: Option<usize>,
+    ) -> Result<Self, ModelError> {
+        let refuse = |setting, takes_it: &'static [SolverKind]| ModelError::SettingNotForSolver {
+            setting,
+            takes_it,
+            solver: kind,
+        };
+        if learning_rate.is_some() && !matches!(kind, SolverKind::Gd | SolverKind::Sgd) {
+            return Err(refuse("learning_rate", &[SolverKind::Gd, SolverKind::Sgd]));
+        }
+        if batch_size.is_some() && kind != SolverKind::Sgd {
+            return Err(refuse("batch_size", &[SolverKind::Sgd]));
+        }
+        Ok(match kind {
+            SolverKind::Gd => Solver::gd(learning_rate.unwrap_or(0.1)),
+            SolverKind::Sgd => {
+                let mut sgd = Sgd::default();
+                if let Some(eta0) = learning_rate {
+                    sgd = sgd.learning_rate(LearningRate::Adaptive { eta0 });
+                }
+                if let Some(n) = batch_size {
+                    sgd = sgd.batch_size(n);
+                }
+                Solver::Sgd(sgd)
+            }
+            other => Solver::default_for(other),
+        })
+    }
+
     /// Its name.
     pub fn kind(&self) -> SolverKind {
         match self {
