@@ -4,7 +4,7 @@ use crate::distributed::{agreed, check_solver, classes_on_ranks};
 use crate::inference::{self, Summary};
 use crate::labels::{two_classes, Label};
 use crate::params::{ClassWeight, LogisticRegressionParams, Penalty, SolverKind, ValidParams};
-use crate::solve::{self, LossObjective, Problem};
+use crate::solve::{self, LossObjective, Problem, Stage};
 use crate::statistics::{self, ModelStatistics};
 use crate::ModelError;
 use logreg_collective::{Collective, Local};
@@ -104,19 +104,6 @@ impl std::fmt::Display for ConvergenceWarning {
     }
 }
 
-/// One solver's part in a fit: `auto` may run more than one (see [`FitReport::stages`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stage {
-    /// The solver.
-    pub solver: SolverKind,
-    /// Its iterations.
-    pub iterations: usize,
-    /// Why it stopped.
-    pub stop: Stop,
-    /// Why it ran: the cost model's choice, or why the previous solver handed over.
-    pub reason: String,
-}
-
 /// How the fit went, kept with the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitReport {
@@ -190,11 +177,11 @@ pub struct FittedLogisticRegression<L> {
     /// [negative, positive].
     pub(crate) classes: [L; 2],
     pub(crate) feature_names: Option<Vec<String>>,
-    #[serde(with = "crate::persist::vector_as_list")]
+    #[serde(with = "crate::vector_as_list")]
     pub(crate) coefficients: DVector<f64>,
     pub(crate) intercept: f64,
     /// Standard errors of (coefficients…, intercept) for unpenalized fits.
-    #[serde(with = "crate::persist::vector_as_list::option")]
+    #[serde(with = "crate::vector_as_list::option")]
     pub(crate) std_errors: Option<DVector<f64>>,
     pub(crate) inference_note: Option<String>,
     pub(crate) report: FitReport,

@@ -36,11 +36,13 @@ mod path;
 mod persist;
 mod precondition;
 mod solve;
+mod solver;
 mod statistics;
+mod vector_as_list;
 
 pub use binary::{
     logit_threshold, ConvergenceWarning, FitOptions, FitReport, FittedLogisticRegression,
-    LogisticRegression, Stage,
+    LogisticRegression,
 };
 pub use cd::CoordinateDescent;
 pub use cv::{cross_val_accuracy, CGrid, CvChoice, CvOptions, CvPath, CvResult, CvRow, Scoring};
@@ -51,12 +53,13 @@ pub use labels::{encode, sorted_classes, two_classes, Label};
 pub use multiclass::{
     FittedMultinomial, FittedOneVsRest, MultiFitOptions, MultiWarmStart, MultinomialSummary,
 };
-pub use params::{ClassWeight, LogisticRegressionParams, Penalty, Solver, SolverKind, ValidParams};
-pub use path::{c_grid, ModelKind, MultiClass, PathOptions, PathPoint, RegularizationPath};
+pub use params::{ClassWeight, LogisticRegressionParams, MultiClass, Penalty, ValidParams};
+pub use path::{c_grid, ModelKind, PathOptions, PathPoint, RegularizationPath};
 pub use persist::{
     from_versioned_json, read_text, to_versioned_json, write_atomic, write_new, FORMAT_VERSION,
 };
-pub use solve::LossObjective;
+pub use solve::{LossObjective, Stage};
+pub use solver::{Solver, SolverKind};
 pub use statistics::{chi2_sf, gamma_q, ln_gamma, CovType, ModelStatistics};
 
 use logreg_collective::CollectiveError;

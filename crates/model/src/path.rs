@@ -13,7 +13,7 @@ use crate::binary::{combined_weights, training_rows};
 use crate::cd::{l1_weights, Glm};
 use crate::labels::{encode, two_classes, Label};
 use crate::multiclass::{class_weighted, multi_classes};
-use crate::params::{Penalty, ValidParams};
+use crate::params::{MultiClass, Penalty, ValidParams};
 use crate::solve::{self, L1Problem, LossObjective, Problem};
 use crate::ModelError;
 use logreg_collective::Local;
@@ -22,18 +22,6 @@ use logreg_loss::{LogLoss, MultinomialLogLoss};
 use logreg_optim::NoObserver;
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
-
-/// How labels with more than two classes are modelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MultiClass {
-    /// One softmax model over all classes (scikit-learn's default).
-    #[default]
-    Multinomial,
-    /// One binary model per class against the rest.
-    #[serde(rename = "ovr", alias = "one_vs_rest")]
-    OneVsRest,
-}
 
 /// The kind of model a fit produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

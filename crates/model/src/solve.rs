@@ -1,10 +1,10 @@
 //! The seam between the loss and the solvers: a loss seen as an `optim` objective, and the chosen
 //! solver run on it.
 
-use crate::binary::Stage;
 use crate::cd::{CdStep, CoordinateDescent, Curvature, Glm};
-use crate::params::{Solver, SolverKind, ValidParams};
+use crate::params::ValidParams;
 use crate::precondition::{Preconditioned, Scaling};
+use crate::solver::{Solver, SolverKind};
 use crate::ModelError;
 use logreg_collective::{allreduce_counts, Collective};
 use logreg_linalg_core::{Design, Rows, Storage};
@@ -14,6 +14,20 @@ use logreg_optim::{
     OptimError, OwlQn, Report, Solver as _, Stop, L1,
 };
 use nalgebra::{DMatrix, DVector};
+use serde::{Deserialize, Serialize};
+
+/// One solver's part in a fit: `auto` may run more than one (see [`FitReport::stages`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    /// The solver.
+    pub solver: SolverKind,
+    /// Its iterations.
+    pub iterations: usize,
+    /// Why it stopped.
+    pub stop: Stop,
+    /// Why it ran: the cost model's choice, or why the previous solver handed over.
+    pub reason: String,
+}
 
 /// A loss (`LogLoss` or `MultinomialLogLoss`) seen as an `optim` objective, so any solver can
 /// minimize it from any starting point (the estimators start from zeros or a previous fit; the

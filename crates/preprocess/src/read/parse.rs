@@ -105,8 +105,11 @@ impl Labels {
 #[derive(Debug)]
 pub(crate) struct Parsed {
     pub(crate) rows: usize,
-    /// `rows × n_numeric`, row-major, NaN for missing.
+    /// `rows × n_numeric`, row-major, NaN for missing (a whole-file read moves the side
+    /// columns' numbers to `side`, leaving the first numbers of each row).
     pub(crate) numeric: Vec<f64>,
+    /// The side columns' numbers (see [`crate::CsvOptions::side_columns`]), row-major.
+    pub(crate) side: Vec<f64>,
     pub(crate) labels: Vec<Labels>,
     /// The row (0-based within this block) where reading stopped, and why.
     pub(crate) problem: Option<(usize, RowProblem)>,
@@ -124,6 +127,7 @@ impl Parsed {
         Parsed {
             rows: 0,
             numeric,
+            side: Vec::new(),
             labels: (0..plan.n_categorical).map(|_| Labels::default()).collect(),
             problem: None,
             bad_numbers: vec![None; plan.n_numeric],

@@ -285,7 +285,6 @@ struct Merged {
     numeric: Vec<f64>,
     /// The rest (the side columns of [`CsvOptions::side_columns`]).
     side: Vec<f64>,
-    n_numeric: usize,
     n_main: usize,
     labels: Vec<GlobalLabels>,
     bad_numbers: Vec<Option<(usize, crate::read::cells::NumberError, String)>>,
@@ -303,7 +302,6 @@ impl Merged {
             side: Vec::with_capacity(
                 expected_rows.saturating_mul(plan.n_numeric.saturating_sub(n_main)),
             ),
-            n_numeric: plan.n_numeric,
             n_main,
             labels: (0..plan.n_categorical)
                 .map(|_| GlobalLabels {
@@ -332,16 +330,10 @@ impl Merged {
         }
         let offset = self.rows;
         let rows = parsed.rows;
-        let values = &parsed.numeric[..rows * self.n_numeric];
-        if self.n_main == self.n_numeric {
-            self.numeric.extend_from_slice(values);
-        } else if self.n_numeric > 0 {
-            for row in values.chunks_exact(self.n_numeric) {
-                let (main, side) = row.split_at(self.n_main);
-                self.numeric.extend_from_slice(main);
-                self.side.extend_from_slice(side);
-            }
-        }
+        // `parse_block` moved the side columns' numbers out of each row.
+        self.numeric
+            .extend_from_slice(&parsed.numeric[..rows * self.n_main]);
+        self.side.extend_from_slice(&parsed.side);
         if let Ok(mut spare) = spare.lock() {
             spare.push(parsed.numeric);
         }
@@ -380,8 +372,16 @@ impl Merged {
     }
 }
 
-/// One block parsed from `start`, numbers written into a spare buffer if there is one.
-fn parse_block(plan: &Plan, block: &[u8], start: usize, spare: &Mutex<Vec<Vec<f64>>>) -> Parsed {
+/// One block parsed from `start`, numbers written into a spare buffer if there is one; the
+/// numbers after the first `n_main` of each row (the side columns) are moved to `side`, here on
+/// the parsing threads rather than in the one thread that joins the blocks.
+fn parse_block(
+    plan: &Plan,
+    block: &[u8],
+    start: usize,
+    spare: &Mutex<Vec<Vec<f64>>>,
+    n_main: usize,
+) -> Parsed {
     let buffer = spare
         .lock()
         .ok()
@@ -390,6 +390,20 @@ fn parse_block(plan: &Plan, block: &[u8], start: usize, spare: &Mutex<Vec<Vec<f6
     let mut parsed = Parsed::new(plan, buffer);
     let mut pos = start;
     parse_rows(plan, &mut parsed, block, &mut pos, usize::MAX);
+    let width = plan.n_numeric;
+    if n_main < width {
+        let rows = parsed.rows;
+        parsed.side.reserve(rows * (width - n_main));
+        for r in 0..rows {
+            let (from, to) = (r * width, r * n_main);
+            parsed
+                .side
+                .extend_from_slice(&parsed.numeric[from + n_main..from + width]);
+            // Row r moves to [r·n_main, …), never past its own start: front to back is safe.
+            parsed.numeric.copy_within(from..from + n_main, to);
+        }
+        parsed.numeric.truncate(rows * n_main);
+    }
     parsed
 }
 
@@ -408,7 +422,8 @@ fn run<'a>(
 ) {
     let spare_numbers = Mutex::new(Vec::new());
     let spare_numbers = &spare_numbers;
-    let parse = |block: &[u8], start: usize| parse_block(plan, block, start, spare_numbers);
+    let n_main = merged.n_main;
+    let parse = |block: &[u8], start: usize| parse_block(plan, block, start, spare_numbers, n_main);
     let merge =
         |merged: &mut Merged, parsed: Parsed| merged.merge(parsed, plan, path, spare_numbers);
     let second = blocks.next_block(None);

@@ -2,7 +2,8 @@
 //! can become the design matrix without a copy.
 //!
 //! Numeric columns live in row-major blocks (`n × width` values, NaN for missing). A CSV file's
-//! numeric columns form one block; a column added with [`Table::push_column`] is a block of width
+//! numeric columns form one block (its side columns, `CsvOptions::side_columns`, a second); a
+//! column added with [`Table::push_column`] is a block of width
 //! one. Categorical columns are codes into a list of categories. One-hot indicator columns are
 //! never stored as numbers: they are a code to compare with, plus the scalings applied since
 //! (that is what keeps a 3 000-level one-hot encoding sparse).
@@ -12,20 +13,18 @@
 //! columns this table shows (copy on write): a pipeline holds the numbers at most twice, and a
 //! table it owns outright not even that.
 
+mod columns;
+mod missing;
+mod rows;
 mod storage;
 
 use std::fmt;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::column::{CategoricalColumn, Column, ColumnView, NumericView};
+use crate::column::{Column, ColumnView, NumericView};
 use crate::error::PreprocessError;
 use crate::schema::{ColumnType, Field, Schema};
 pub(crate) use storage::{Block, Indicator, Slot};
-
-/// Rows per parallel task of [`Table::first_missing`].
-const MISSING_SCAN_ROWS: usize = 4096;
 
 /// Named, typed columns of equal length: what a CSV file reads into and steps transform.
 ///
@@ -161,357 +160,6 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, name)| (name.as_str(), self.view_at(i)))
-    }
-
-    /// A table with only the named columns, in the given order.
-    pub fn select<S: AsRef<str>>(&self, names: &[S]) -> Result<Table, PreprocessError> {
-        let mut positions = Vec::with_capacity(names.len());
-        for name in names {
-            let name = name.as_ref();
-            let i = self.position(name).ok_or_else(|| self.not_found(name))?;
-            if positions.contains(&i) {
-                return Err(PreprocessError::DuplicateColumn {
-                    path: None,
-                    column: name.to_string(),
-                });
-            }
-            positions.push(i);
-        }
-        Ok(self.clone().keep(&positions))
-    }
-
-    /// The table restricted to `positions` (distinct, checked), in that order, taken over.
-    pub(crate) fn keep(mut self, positions: &[usize]) -> Table {
-        let names = positions.iter().map(|&i| self.names[i].clone()).collect();
-        let slots = positions.iter().map(|&i| self.slots[i].clone()).collect();
-        self.names = names;
-        self.slots = slots;
-        self.prune();
-        self
-    }
-
-    /// A table without the named columns (each must exist, like pandas `drop`).
-    pub fn drop<S: AsRef<str>>(&self, names: &[S]) -> Result<Table, PreprocessError> {
-        self.clone().drop_owned(names)
-    }
-
-    /// [`drop`](Self::drop) on a table taken over.
-    pub(crate) fn drop_owned<S: AsRef<str>>(
-        mut self,
-        names: &[S],
-    ) -> Result<Table, PreprocessError> {
-        for name in names {
-            self.remove(name.as_ref())?;
-        }
-        Ok(self)
-    }
-
-    /// The rows at the given 0-based indices, in that order (repeats allowed): the tool for
-    /// train/test splits when copies are wanted (a pipeline can also fit on row indices).
-    pub fn take(&self, indices: &[usize]) -> Result<Table, PreprocessError> {
-        self.check_rows(indices)?;
-        let mut out = Table::empty(indices.len());
-        // One new block per old block, holding only the columns this table shows.
-        let mut new_block: Vec<Option<usize>> = vec![None; self.blocks.len()];
-        let mut new_col = vec![0usize; self.slots.len()];
-        let mut shown: Vec<Vec<usize>> = vec![Vec::new(); self.blocks.len()];
-        for (i, slot) in self.slots.iter().enumerate() {
-            if let Slot::Numeric { block, col } = slot {
-                new_col[i] = shown[*block].len();
-                shown[*block].push(*col);
-            }
-        }
-        for (b, cols) in shown.iter().enumerate() {
-            if cols.is_empty() {
-                continue;
-            }
-            let block = &self.blocks[b];
-            let mut values = Vec::with_capacity(indices.len() * cols.len());
-            for &row in indices {
-                let base = row * block.width;
-                values.extend(cols.iter().map(|&c| block.values[base + c]));
-            }
-            new_block[b] = Some(out.blocks.len());
-            out.blocks.push(Arc::new(Block {
-                values,
-                width: cols.len(),
-            }));
-        }
-        // Indicators of one encoded column share their codes; so do their copies.
-        let mut taken_codes: Vec<(*const Vec<u32>, Arc<Vec<u32>>)> = Vec::new();
-        for (i, slot) in self.slots.iter().enumerate() {
-            let slot = match slot {
-                Slot::Numeric { block, .. } => Slot::Numeric {
-                    block: new_block[*block].unwrap_or(0),
-                    col: new_col[i],
-                },
-                Slot::Categorical(c) => Slot::Categorical(Arc::new(c.take(indices))),
-                Slot::Indicator(ind) => {
-                    let key = Arc::as_ptr(&ind.codes);
-                    let codes = match taken_codes.iter().find(|(k, _)| *k == key) {
-                        Some((_, codes)) => Arc::clone(codes),
-                        None => {
-                            let codes = Arc::new(indices.iter().map(|&r| ind.codes[r]).collect());
-                            taken_codes.push((key, Arc::clone(&codes)));
-                            codes
-                        }
-                    };
-                    Slot::Indicator(Indicator {
-                        codes,
-                        code: ind.code,
-                        ops: ind.ops.clone(),
-                    })
-                }
-            };
-            out.names.push(self.names[i].clone());
-            out.slots.push(slot);
-        }
-        Ok(out)
-    }
-
-    /// The rows of `parts` one after the other, in order (pandas `concat` of frames with the
-    /// same columns): every part must have the same column names, in the same order, with the
-    /// same types. Numeric columns become one row-major block (so the result can still become
-    /// a design without a copy), categorical columns one list of categories (in order of first
-    /// appearance) with their codes translated. What a rank does with the several files it
-    /// reads.
-    ///
-    /// ```
-    /// use logreg_preprocess::{Column, Table};
-    /// let a = Table::new([("x", Column::numeric([1.0])), ("c", Column::categorical(["p"]))])?;
-    /// let b = Table::new([("x", Column::numeric([2.0, 3.0])), ("c", Column::categorical(["q", "p"]))])?;
-    /// let t = Table::concat(vec![a, b])?;
-    /// assert_eq!(t.n_rows(), 3);
-    /// assert_eq!(t.column("c")?.display_value(2).as_deref(), Some("p"));
-    /// # Ok::<(), logreg_preprocess::PreprocessError>(())
-    /// ```
-    pub fn concat(parts: Vec<Table>) -> Result<Table, PreprocessError> {
-        let mut parts = parts.into_iter();
-        let Some(first) = parts.next() else {
-            return Ok(Table::empty(0));
-        };
-        let rest: Vec<Table> = parts.collect();
-        if rest.is_empty() {
-            return Ok(first);
-        }
-        let schema = first.schema();
-        for t in &rest {
-            let theirs = t.schema();
-            if theirs != schema {
-                let missing = schema
-                    .fields
-                    .iter()
-                    .filter(|f| !theirs.fields.iter().any(|g| g.name == f.name))
-                    .map(|f| f.name.clone())
-                    .collect();
-                let mistyped = schema
-                    .fields
-                    .iter()
-                    .filter_map(|f| {
-                        let g = theirs.fields.iter().find(|g| g.name == f.name)?;
-                        (g.column_type != f.column_type)
-                            .then(|| (f.name.clone(), f.column_type, g.column_type))
-                    })
-                    .collect();
-                return Err(PreprocessError::SchemaMismatch { missing, mistyped });
-            }
-        }
-        let all: Vec<&Table> = std::iter::once(&first).chain(&rest).collect();
-        let n: usize = all.iter().map(|t| t.n_rows).sum();
-        let numeric: Vec<usize> = (0..first.n_cols())
-            .filter(|&i| first.type_at(i) == ColumnType::Numeric)
-            .collect();
-        let mut values = Vec::with_capacity(n * numeric.len());
-        for t in &all {
-            let views: Vec<NumericView<'_>> = numeric
-                .iter()
-                .filter_map(|&i| t.view_at(i).as_numeric())
-                .collect();
-            for r in 0..t.n_rows {
-                values.extend(views.iter().map(|v| v.raw(r)));
-            }
-        }
-        let mut slots = Vec::with_capacity(first.n_cols());
-        for i in 0..first.n_cols() {
-            if let Some(col) = numeric.iter().position(|&k| k == i) {
-                slots.push(Slot::Numeric { block: 0, col });
-                continue;
-            }
-            let mut categories: Vec<String> = Vec::new();
-            let mut index: std::collections::HashMap<String, u32> =
-                std::collections::HashMap::new();
-            let mut codes = Vec::with_capacity(n);
-            for t in &all {
-                let ColumnView::Categorical(c) = t.view_at(i) else {
-                    continue;
-                };
-                let remap: Vec<u32> = c
-                    .categories()
-                    .iter()
-                    .map(|label| {
-                        *index.entry(label.clone()).or_insert_with(|| {
-                            categories.push(label.clone());
-                            (categories.len() - 1) as u32
-                        })
-                    })
-                    .collect();
-                codes.extend(c.codes().iter().map(|&code| {
-                    if code == CategoricalColumn::MISSING {
-                        code
-                    } else {
-                        remap[code as usize]
-                    }
-                }));
-            }
-            slots.push(Slot::Categorical(Arc::new(CategoricalColumn::from_parts(
-                codes, categories,
-            ))));
-        }
-        let width = numeric.len();
-        Ok(Table::from_parts(
-            first.names.clone(),
-            slots,
-            vec![Block { values, width }],
-            n,
-        ))
-    }
-
-    /// Removes the named column and returns it (pandas `pop`).
-    pub fn pop(&mut self, name: &str) -> Result<Column, PreprocessError> {
-        let i = self.position(name).ok_or_else(|| self.not_found(name))?;
-        let column = match &self.slots[i] {
-            Slot::Categorical(c) => Column::Categorical(CategoricalColumn::clone(c)),
-            _ => self.view_at(i).to_column(),
-        };
-        self.names.remove(i);
-        self.slots.remove(i);
-        self.prune();
-        Ok(column)
-    }
-
-    /// Splits off the target column: `(features, target)`.
-    pub fn split_target(&self, name: &str) -> Result<(Table, Column), PreprocessError> {
-        self.clone().split_target_owned(name)
-    }
-
-    /// [`split_target`](Self::split_target) on a table taken over: the features keep the
-    /// table's storage, so a pipeline can turn them into a design without copying.
-    pub fn split_target_owned(mut self, name: &str) -> Result<(Table, Column), PreprocessError> {
-        let target = self.pop(name)?;
-        Ok((self, target))
-    }
-
-    /// The first missing value among the named columns: the earliest row (0-based), and of the
-    /// columns missing there the first named. Numeric blocks are read row by row, once, however
-    /// many of their columns are named (a column at a time would stride over the block once per
-    /// column).
-    ///
-    /// ```
-    /// use logreg_preprocess::{Column, Table};
-    /// let t = Table::new([
-    ///     ("a", Column::numeric_with_missing([Some(1.0), None])),
-    ///     ("b", Column::numeric_with_missing([None, Some(2.0)])),
-    /// ])?;
-    /// assert_eq!(t.first_missing(&["a", "b"])?, Some((0, "b".to_string())));
-    /// assert_eq!(t.first_missing(&["a"])?, Some((1, "a".to_string())));
-    /// # Ok::<(), logreg_preprocess::PreprocessError>(())
-    /// ```
-    pub fn first_missing<S: AsRef<str>>(
-        &self,
-        names: &[S],
-    ) -> Result<Option<(usize, String)>, PreprocessError> {
-        let mut best: Option<(usize, usize)> = None; // (row, index into names)
-        let mut in_block: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.blocks.len()];
-        for (k, name) in names.iter().enumerate() {
-            let i = self
-                .position(name.as_ref())
-                .ok_or_else(|| self.not_found(name.as_ref()))?;
-            match &self.slots[i] {
-                Slot::Numeric { block, col } => in_block[*block].push((*col, k)),
-                _ => {
-                    if let Some(row) = self.view_at(i).first_missing() {
-                        if best.is_none_or(|b| (row, k) < b) {
-                            best = Some((row, k));
-                        }
-                    }
-                }
-            }
-        }
-        for (block, cols) in self.blocks.iter().zip(&in_block) {
-            if cols.is_empty() || block.width == 0 {
-                continue;
-            }
-            let rows_to_scan = best.map_or(self.n_rows, |(row, _)| row + 1);
-            let width = block.width;
-            // In parallel chunks of rows; a chunk without any NaN (one vectorizable fold) is
-            // passed over, and only a chunk with one is searched row by row.
-            let found = block.values[..rows_to_scan * width]
-                .par_chunks(MISSING_SCAN_ROWS * width)
-                .enumerate()
-                .find_map_first(|(c, chunk)| {
-                    if !chunk.iter().fold(false, |m, x| m | x.is_nan()) {
-                        return None;
-                    }
-                    chunk
-                        .chunks_exact(width)
-                        .enumerate()
-                        .find_map(|(row, values)| {
-                            cols.iter()
-                                .filter(|(col, _)| values[*col].is_nan())
-                                .map(|&(_, k)| (c * MISSING_SCAN_ROWS + row, k))
-                                .min()
-                        })
-                });
-            if let Some(hit) = found {
-                if best.is_none_or(|b| hit < b) {
-                    best = Some(hit);
-                }
-            }
-        }
-        Ok(best.map(|(row, k)| (row, names[k].as_ref().to_string())))
-    }
-
-    /// The named column as dense numbers (for a 0/1 target); errors if it is categorical or has
-    /// a missing value.
-    pub fn numeric_values(&self, name: &str) -> Result<Vec<f64>, PreprocessError> {
-        match self.column(name)? {
-            ColumnView::Numeric(v) => match v.first_missing() {
-                Some(row) => Err(PreprocessError::missing(row, name, "numeric_values")),
-                None => Ok(v.raw_values()),
-            },
-            ColumnView::Categorical(_) => Err(PreprocessError::ColumnType {
-                column: name.to_string(),
-                expected: ColumnType::Numeric,
-                found: ColumnType::Categorical,
-                context: "numeric_values".to_string(),
-            }),
-        }
-    }
-
-    /// Appends a column; errors on a duplicate or empty name, a length other than
-    /// [`Table::n_rows`] (any length if the table has no columns yet), or an infinite number.
-    pub fn push_column(
-        &mut self,
-        name: impl Into<String>,
-        column: Column,
-    ) -> Result<(), PreprocessError> {
-        let name = name.into();
-        self.check_new(&name, column.len())?;
-        match column {
-            Column::Numeric(values) => {
-                if let Some(i) = values.iter().position(|x| x.is_infinite()) {
-                    return Err(PreprocessError::value(
-                        i,
-                        &name,
-                        "a finite number",
-                        values[i].to_string(),
-                    ));
-                }
-                self.push_numeric(name, values);
-            }
-            Column::Categorical(c) => self.push_slot(name, c.len(), Slot::Categorical(Arc::new(c))),
-        }
-        Ok(())
     }
 
     // ---- crate-internal helpers for steps ------------------------------------------------------
@@ -699,6 +347,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::column::CategoricalColumn;
 
     fn sample() -> Table {
         Table::new([
