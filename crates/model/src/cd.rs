@@ -143,13 +143,6 @@ impl Glm<'_, '_> {
         }
     }
 
-    fn n_samples(&self) -> usize {
-        match self {
-            Glm::Binary(l) => l.n_samples(),
-            Glm::Multinomial(l) => l.n_samples(),
-        }
-    }
-
     fn value_grad(&self, theta: &DVector<f64>, g: &mut DVector<f64>) -> Result<f64, ModelError> {
         Ok(match self {
             Glm::Binary(l) => l.value_grad(theta, g)?,
@@ -174,12 +167,18 @@ pub(crate) enum Curvature {
 impl Curvature {
     /// Gram for few parameters, else a column copy of the training rows; `None` when neither
     /// fits (a standardized sparse design too wide for a Gram matrix: its columns are dense).
-    pub(crate) fn choose(glm: &Glm<'_, '_>, rows: Rows<'_>) -> Option<Curvature> {
+    /// On several `ranks` only Gram: the Hessian is summed over the ranks by the loss, while a
+    /// column copy holds this rank's rows only (a coordinate step would need a collective per
+    /// coordinate). Every input here is the same on every rank, so is the choice.
+    pub(crate) fn choose(glm: &Glm<'_, '_>, rows: Rows<'_>, ranks: usize) -> Option<Curvature> {
         let x = glm.design();
         let p = glm.dim();
         let sparse = x.storage() == Storage::Sparse;
         if p <= GRAM_MAX_PARAMS && (!sparse || p <= logreg_linalg_core::MAX_SPARSE_GRAM) {
             return Some(Curvature::Gram);
+        }
+        if ranks > 1 {
+            return None;
         }
         Columns::of(x, rows).map(Curvature::Columns)
     }
@@ -800,6 +799,9 @@ pub(crate) struct CdStep<'l, 'a, 'c> {
     /// Coordinates the first outer iteration may move besides the nonzero ones and the violators
     /// (a path's strong-rule screen).
     screen: Option<Vec<bool>>,
+    /// Rows the loss sums over, on every rank: the shrinking thresholds scale with it, and
+    /// every rank must take the same decisions.
+    n_rows: f64,
     /// Inner sweeps, over every outer iteration.
     pub(crate) sweeps: usize,
     /// Whether the last outer iteration formed the working set's Hessian (column models).
@@ -816,6 +818,7 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
         l1: Vec<f64>,
         curvature: &'c Curvature,
         screen: Option<Vec<bool>>,
+        n_rows: usize,
     ) -> Self {
         CdStep {
             glm,
@@ -823,6 +826,7 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
             curvature,
             grad: DVector::zeros(0),
             screen,
+            n_rows: n_rows as f64,
             sweeps: 0,
             prefer_gram: false,
             logits: Vec::new(),
@@ -979,7 +983,7 @@ impl CdStep<'_, '_, '_> {
         let theta = &cur.x;
         let p = theta.len();
         let g = self.grad.clone();
-        let n = self.glm.n_samples() as f64;
+        let n = self.n_rows;
         let m_out = cur.grad.amax();
         // The working set: unpenalized and nonzero coordinates, and zero ones near violation.
         let screen = self.screen.take();
@@ -1083,8 +1087,15 @@ impl CdStep<'_, '_, '_> {
         };
         let delta = DVector::from_vec(delta);
         let f0 = cur.value;
-        let l1_0 = self.l1_value(theta);
-        let model_decrease = g.dot(&delta) + self.l1_value(&(theta + &delta)) - l1_0;
+        // Δ coordinate by coordinate: near the optimum it is far below the rounding of ‖θ‖₁,
+        // and the difference of two L1 norms would leave only that rounding (any sign), ending
+        // the fit early wherever the path happens to land.
+        let model_decrease: f64 = (0..p)
+            .map(|j| {
+                let l1_change = (theta[j] + delta[j]).abs() - theta[j].abs();
+                g[j] * delta[j] + self.l1[j] * l1_change
+            })
+            .sum();
         let noise = VALUE_NOISE * f0.abs();
         if model_decrease.is_nan() || model_decrease >= 0.0 || delta.iter().all(|&v| v == 0.0) {
             return Ok(StepResult::Finished {
