@@ -12,7 +12,7 @@ use crate::model::{
     FittedLogisticRegression, FittedModel, FittedMultinomial, FittedOneVsRest, ModelError,
     ModelKind, MultiClass, MultiFitOptions, Summary, ValidParams,
 };
-use crate::preprocess::{ColumnView, Features, LibsvmData, Pipeline, Table};
+use crate::preprocess::{ColumnView, Features, LibsvmData, Pipeline, Ranks, Table};
 use crate::Error;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -220,6 +220,85 @@ pub(crate) fn split_fit_columns(
     let (features, offset) =
         take_column(features, columns.offset.as_deref(), "offset", offset_given)?;
     Ok((features, labels, sample_weight, offset))
+}
+
+/// The classes of a fit's training labels, checked: none or one is an error, and with more
+/// than two the options that belong to a binary model (a positive class, offsets — given or
+/// from `offset_column` —, a warm start) are refused. Returns how many classes there are.
+pub(crate) fn check_fit_classes(
+    classes: &[ClassLabel],
+    opts: &FitOptions<'_, ClassLabel>,
+    offset_column: bool,
+) -> Result<usize, Error> {
+    match classes.len() {
+        0 => Err(ModelError::Empty.into()),
+        1 => Err(ModelError::SingleClass {
+            class: format!("{:?}", classes[0]),
+        }
+        .into()),
+        k if k > 2
+            && (opts.positive_class.is_some()
+                || opts.offset.is_some()
+                || offset_column
+                || opts.warm_start.is_some()) =>
+        {
+            Err(ModelError::InvalidParam {
+                name: "positive_class, offset or warm_start",
+                value: format!("given with {k} classes"),
+                expected: "two classes (they belong to a binary model)",
+            }
+            .into())
+        }
+        k => Ok(k),
+    }
+}
+
+/// The pipeline fitted on the training rows of `table` and a K-class model (multinomial or
+/// one-vs-rest, as `params` say) of its features and `labels` (the table's, with the sample
+/// weights taken from its weight column), on this process's rows ([`Ranks::local`]) or on every
+/// rank's (multinomial only: one-vs-rest is refused on several ranks, before any work).
+pub(crate) fn train_k_classes(
+    target: &str,
+    columns: &FitColumns,
+    mut pipeline: Pipeline,
+    (table, labels, sample_weight): (Table, Vec<ClassLabel>, Option<Vec<f64>>),
+    params: &ValidParams,
+    opts: FitOptions<'_, ClassLabel>,
+    ranks: &Ranks<'_>,
+) -> Result<Trained, Error> {
+    let world = ranks.world();
+    if world.size() > 1 && params.multi_class() == MultiClass::OneVsRest {
+        return Err(ModelError::InvalidParam {
+            name: "multi_class",
+            value: "ovr".to_string(),
+            expected: "multinomial in a distributed fit (one-vs-rest models are fitted on one \
+                       process)",
+        }
+        .into());
+    }
+    let features = pipeline.fit_transform_owned_in(table, opts.rows, ranks)?;
+    let mo = MultiFitOptions {
+        rows: opts.rows,
+        sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
+        feature_names: Some(features.names.clone()),
+        ..MultiFitOptions::default()
+    };
+    let design = &features.design;
+    let model = match params.multi_class() {
+        MultiClass::Multinomial => FittedModel::Multinomial(
+            params.fit_multinomial_distributed(design, &labels, mo, world)?,
+        ),
+        MultiClass::OneVsRest => {
+            FittedModel::OneVsRest(params.fit_one_vs_rest_with(design, &labels, mo)?)
+        }
+    };
+    Ok(Trained {
+        classifier: Classifier::from_parts(target.to_string(), Some(pipeline), model, columns),
+        features,
+        labels,
+        offset: None,
+        sample_weight,
+    })
 }
 
 /// The table without column `name` and that column's values as weights (`role` "sample
@@ -477,58 +556,17 @@ impl Classifier {
         };
         // Checked before the pipeline runs, so a label problem is reported before any work.
         let classes = sorted_classes(&train_labels)?;
-        match classes.len() {
-            0 => return Err(ModelError::Empty.into()),
-            1 => {
-                return Err(ModelError::SingleClass {
-                    class: format!("{:?}", classes[0]),
-                }
-                .into())
-            }
-            2 => {}
-            k => {
-                if opts.positive_class.is_some()
-                    || opts.offset.is_some()
-                    || offset.is_some()
-                    || opts.warm_start.is_some()
-                {
-                    return Err(ModelError::InvalidParam {
-                        name: "positive_class, offset or warm_start",
-                        value: format!("given with {k} classes"),
-                        expected: "two classes (they belong to a binary model)",
-                    }
-                    .into());
-                }
-                let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
-                let mo = MultiFitOptions {
-                    rows: opts.rows,
-                    sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
-                    feature_names: Some(features.names.clone()),
-                    ..MultiFitOptions::default()
-                };
-                let model =
-                    match params.multi_class() {
-                        MultiClass::Multinomial => FittedModel::Multinomial(
-                            params.fit_multinomial_with(&features.design, &labels, mo)?,
-                        ),
-                        MultiClass::OneVsRest => FittedModel::OneVsRest(
-                            params.fit_one_vs_rest_with(&features.design, &labels, mo)?,
-                        ),
-                    };
-                return Ok(Trained {
-                    classifier: Classifier {
-                        target: target.to_string(),
-                        pipeline: Some(pipeline),
-                        model,
-                        sample_weight_column: columns.sample_weight.clone(),
-                        offset_column: None,
-                    },
-                    features,
-                    labels,
-                    offset: None,
-                    sample_weight,
-                });
-            }
+        if check_fit_classes(&classes, &opts, offset.is_some())? > 2 {
+            let parts = (features_table, labels, sample_weight);
+            return train_k_classes(
+                target,
+                columns,
+                pipeline,
+                parts,
+                params,
+                opts,
+                &Ranks::local(),
+            );
         }
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
@@ -948,6 +986,19 @@ impl Classifier {
         labels: &[ClassLabel],
         rows: Option<&[usize]>,
     ) -> Result<MulticlassEvaluation, Error> {
+        let (z, truth) = self.logits_and_classes(design, labels, rows)?;
+        self.multiclass_evaluation(&z, &truth)
+    }
+
+    /// The logits (one column per class; one for a binary model) of the rows `rows` of a design
+    /// this classifier's pipeline produced, and each row's class index; a label the model does
+    /// not know is an error naming its row.
+    pub(crate) fn logits_and_classes(
+        &self,
+        design: &Design<'_>,
+        labels: &[ClassLabel],
+        rows: Option<&[usize]>,
+    ) -> Result<(DMatrix<f64>, Vec<usize>), Error> {
         let z = self.model.decision_function_on(design, rows, None)?;
         let classes = self.model.classes();
         let all: Vec<usize>;
@@ -972,11 +1023,22 @@ impl Classifier {
                 }
             }
         }
+        Ok((z, truth))
+    }
+
+    /// The multiclass metrics of logits `z` (as [`logits_and_classes`](Self::logits_and_classes)
+    /// gives them) against the rows' class indices.
+    pub(crate) fn multiclass_evaluation(
+        &self,
+        z: &DMatrix<f64>,
+        truth: &[usize],
+    ) -> Result<MulticlassEvaluation, Error> {
+        let classes = self.model.classes();
         let kind = self.model.kind();
-        let pred = crate::model::argmax_from_logits(kind, &z);
+        let pred = crate::model::argmax_from_logits(kind, z);
         let names: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let report = multiclass_report(&truth, &pred, &refs)?;
+        let report = multiclass_report(truth, &pred, &refs)?;
         Ok(MulticlassEvaluation {
             n: truth.len(),
             accuracy: report.accuracy,
@@ -985,7 +1047,7 @@ impl Classifier {
             macro_avg: report.macro_avg,
             weighted_avg: report.weighted_avg,
             confusion: report.confusion,
-            log_loss: log_loss_from_logits(kind, &z, &truth),
+            log_loss: log_loss_from_logits(kind, z, truth),
         })
     }
 

@@ -13,8 +13,11 @@
 //!   row indices.
 //! - [`Classifier::fit_on_ranks`]: the pipeline fitted on every rank's training rows
 //!   ([`Pipeline::fit_transform_owned_in`]) and the model on all of them
-//!   ([`ValidParams::fit_distributed`](crate::model::ValidParams::fit_distributed)).
-//! - [`Trained::evaluate_on_ranks`]: metrics of all the rows.
+//!   ([`ValidParams::fit_distributed`](crate::model::ValidParams::fit_distributed), or
+//!   [`ValidParams::fit_multinomial_distributed`](crate::model::ValidParams::fit_multinomial_distributed)
+//!   for more than two classes).
+//! - [`Trained::evaluate_on_ranks`] and [`Trained::evaluate_multiclass_on_ranks`]: metrics of
+//!   all the rows.
 //!
 //! Every function here is collective: every rank calls it at the same point. A failure on one
 //! rank (an unreadable shard, a bad cell) is every rank's error, naming the rank, the file and
@@ -60,7 +63,7 @@ use logreg_collective::{
     ShardSpec,
 };
 
-use crate::classifier::split_fit_columns;
+use crate::classifier::{check_fit_classes, split_fit_columns, train_k_classes};
 use crate::evaluate::{stratified_train_test_split, train_test_split, Split};
 use crate::linalg::{Csr, Design};
 use crate::model::{
@@ -71,7 +74,11 @@ use crate::preprocess::{
     ColumnType, CsvOptions, CsvRange, Features, LibsvmRange, Pipeline, PreprocessError, Ranks,
     RowOrigins, Schema, Table,
 };
-use crate::{ClassLabel, Classifier, Error, Evaluation, FitColumns, Trained, LIBSVM_TARGET};
+use crate::{
+    ClassLabel, Classifier, Error, Evaluation, FitColumns, MulticlassEvaluation, Trained,
+    LIBSVM_TARGET,
+};
+use nalgebra::DMatrix;
 
 /// Where a distributed fit's rows are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -624,8 +631,10 @@ impl Classifier {
     /// [`read_csv_on_ranks`]) and its training rows (`opts.rows`, this rank's indices), and every
     /// rank gets the same classifier, with the features, labels and offsets of its own rows. The
     /// classes are those of every rank's training labels; the pipeline learns from every rank's
-    /// training rows; the model is [`ValidParams::fit_distributed`], with each rank's sample
-    /// weights and offsets taken from the `columns` of its table. A failure on one rank is every
+    /// training rows; the model is [`ValidParams::fit_distributed`] for two classes and
+    /// [`ValidParams::fit_multinomial_distributed`] for more (a rank may lack some classes;
+    /// one-vs-rest is refused on several ranks), with each rank's sample weights and offsets
+    /// taken from the `columns` of its table. A failure on one rank is every
     /// rank's error, at its file and row when `ranks` knows the rows' origins.
     pub fn fit_on_ranks(
         table: Table,
@@ -660,7 +669,10 @@ impl Classifier {
         };
         // Every rank's classes, checked before the pipeline runs.
         let classes = classes_on_ranks(world, &train_labels)?;
-        two_classes(&classes, None)?;
+        if check_fit_classes(&classes, &opts, offset.is_some())? > 2 {
+            let parts = (features_table, labels, sample_weight);
+            return train_k_classes(target, columns, pipeline, parts, params, opts, ranks);
+        }
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
             let found = classes.iter().find(|l| l.to_string() == name).cloned();
@@ -753,6 +765,42 @@ impl Classifier {
 }
 
 impl Trained {
+    /// [`Classifier::evaluate_multiclass_on`] over every rank's rows: each rank passes its rows
+    /// (`None`: all of them) and every rank gets the per-class metrics, confusion matrix and log
+    /// loss of all those rows together. Each row's logits and class travel to every rank
+    /// (8(K + 1) bytes a row).
+    pub fn evaluate_multiclass_on_ranks(
+        &self,
+        ranks: &Ranks<'_>,
+        rows: Option<&[usize]>,
+    ) -> Result<MulticlassEvaluation, Error> {
+        let world = ranks.world();
+        let no_origins = RowOrigins::new();
+        let origins = ranks.origins().unwrap_or(&no_origins);
+        let classifier = &self.classifier;
+        let local = agreed(
+            world,
+            origins,
+            classifier.logits_and_classes(&self.features.design, &self.labels, rows),
+        )?;
+        let (z, truth) = local;
+        let width = z.ncols();
+        let mine: Vec<f64> = z
+            .row_iter()
+            .zip(&truth)
+            .flat_map(|(r, &t)| r.iter().copied().chain([t as f64]).collect::<Vec<f64>>())
+            .collect();
+        let (mut all_z, mut all_truth) = (Vec::new(), Vec::new());
+        for theirs in all_gather_f64(world, &mine)? {
+            for row in theirs.chunks_exact(width + 1) {
+                all_z.extend_from_slice(&row[..width]);
+                all_truth.push(row[width] as usize);
+            }
+        }
+        let z = DMatrix::from_row_slice(all_truth.len(), width, &all_z);
+        classifier.multiclass_evaluation(&z, &all_truth)
+    }
+
     /// [`evaluate`](Trained::evaluate) over every rank's rows: each rank passes its rows (`None`:
     /// all of them) and every rank gets the metrics of all those rows together, at a probability
     /// `threshold`. The logits (offsets included) and labels of the rows travel to every rank

@@ -5,11 +5,12 @@
 
 use logreg::collective::InProcess;
 use logreg::distributed::{read_csv_on_ranks, split_on_ranks, DataSource};
+use logreg::evaluate::Split;
 use logreg::model::{FitOptions, LogisticRegression, ValidParams};
 use logreg::preprocess::{
     read_csv, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline, Ranks,
 };
-use logreg::{Classifier, Evaluation, FitColumns};
+use logreg::{Classifier, Evaluation, FitColumns, Trained};
 use std::path::Path;
 use std::thread;
 
@@ -69,17 +70,29 @@ fn write(path: &Path, header: &str, rows: &[String]) {
     std::fs::write(path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
 }
 
-/// What one rank ends with: the model's JSON and the train and test metrics.
-fn train_on_ranks(rank: &InProcess, source: &DataSource) -> (String, Evaluation, Evaluation) {
+/// This rank's rows of `source`, the single process's split of all the rows (`test_size`,
+/// `seed`) as this rank's indices, and the classifier of `pipeline` and `params` fitted on every
+/// rank's training rows, handed to `then` with the rank's view of the job.
+#[allow(clippy::too_many_arguments)]
+fn fit_split_on_ranks<T>(
+    rank: &InProcess,
+    source: &DataSource,
+    target: &str,
+    columns: &FitColumns,
+    pipeline: Pipeline,
+    params: &ValidParams,
+    (test_size, seed): (f64, u64),
+    then: impl FnOnce(Trained, &Ranks<'_>, &Split) -> T,
+) -> T {
     let mine = read_csv_on_ranks(rank, source, &CsvOptions::new()).unwrap();
-    let split = split_on_ranks(rank, mine.position(), 0.2, 7, None).unwrap();
+    let split = split_on_ranks(rank, mine.position(), test_size, seed, None).unwrap();
     let ranks = Ranks::new(rank).with_origins(&mine.origins);
     let trained = Classifier::fit_on_ranks(
         mine.table,
-        "deposit",
-        &FitColumns::default(),
-        pipeline(),
-        &params(),
+        target,
+        columns,
+        pipeline,
+        params,
         FitOptions {
             rows: Some(&split.train),
             ..FitOptions::default()
@@ -87,13 +100,39 @@ fn train_on_ranks(rank: &InProcess, source: &DataSource) -> (String, Evaluation,
         &ranks,
     )
     .unwrap();
-    let train = trained
-        .evaluate_on_ranks(&ranks, Some(&split.train), 0.5)
-        .unwrap();
-    let test = trained
-        .evaluate_on_ranks(&ranks, Some(&split.test), 0.5)
-        .unwrap();
-    (trained.classifier.to_json().unwrap(), train, test)
+    then(trained, &ranks, &split)
+}
+
+/// What one rank ends with: the model's JSON and the train and test metrics.
+fn train_on_ranks(rank: &InProcess, source: &DataSource) -> (String, Evaluation, Evaluation) {
+    let (columns, params) = (FitColumns::default(), params());
+    fit_split_on_ranks(
+        rank,
+        source,
+        "deposit",
+        &columns,
+        pipeline(),
+        &params,
+        (0.2, 7),
+        |trained, ranks, split| {
+            let train = trained
+                .evaluate_on_ranks(ranks, Some(&split.train), 0.5)
+                .unwrap();
+            let test = trained
+                .evaluate_on_ranks(ranks, Some(&split.test), 0.5)
+                .unwrap();
+            (trained.classifier.to_json().unwrap(), train, test)
+        },
+    )
+}
+
+/// max |a − b| / max |b|: agreement relative to the size of the coefficients.
+fn relative_gap(a: &[f64], b: &[f64]) -> f64 {
+    let scale = b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        / scale
 }
 
 fn on_ranks<T: Send>(size: usize, work: impl Fn(&InProcess) -> T + Sync) -> Vec<T> {
@@ -171,13 +210,7 @@ fn shards_and_row_ranges_train_the_single_process_classifier() {
                     "{source}, {size} ranks: every rank's model"
                 );
                 assert_eq!(train, &results[0].1);
-                let got = coefficients(json);
-                let scale = expected.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-                let gap = got
-                    .iter()
-                    .zip(&expected)
-                    .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-                    / scale;
+                let gap = relative_gap(&coefficients(json), &expected);
                 assert!(gap <= 1e-10, "{source}, {size} ranks: gap {gap:e}");
                 assert_eq!(test.n, single_test.n);
                 assert_eq!(test.confusion, single_test.confusion);
@@ -340,12 +373,7 @@ fn libsvm_shards_and_line_ranges_train_the_single_process_classifier() {
                     expected.len(),
                     "{source}: every rank has every feature"
                 );
-                let scale = expected.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-                let gap = got
-                    .iter()
-                    .zip(&expected)
-                    .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-                    / scale;
+                let gap = relative_gap(&got, &expected);
                 assert!(gap <= 1e-10, "{source}, {size} ranks: gap {gap:e}");
             }
         }
@@ -407,26 +435,22 @@ fn weights_offsets_statistics_and_threshold_are_the_single_processs_on_ranks() {
     let want_test = single.evaluate(Some(&split.test), 0.3).unwrap();
     let source = DataSource::from_args([format!("{}/part-*.csv", dir.path().display())]);
     let results = on_ranks(3, |rank| {
-        let mine = read_csv_on_ranks(rank, &source, &CsvOptions::new()).unwrap();
-        let split = split_on_ranks(rank, mine.position(), 0.25, 3, None).unwrap();
-        let ranks = Ranks::new(rank).with_origins(&mine.origins);
-        let trained = Classifier::fit_on_ranks(
-            mine.table,
+        let standardized = Pipeline::new().standardize_all();
+        fit_split_on_ranks(
+            rank,
+            &source,
             "y",
             &columns,
-            Pipeline::new().standardize_all(),
+            standardized,
             &params,
-            FitOptions {
-                rows: Some(&split.train),
-                ..FitOptions::default()
+            (0.25, 3),
+            |trained, ranks, split| {
+                let test = trained
+                    .evaluate_on_ranks(ranks, Some(&split.test), 0.3)
+                    .unwrap();
+                (trained.classifier, test)
             },
-            &ranks,
         )
-        .unwrap();
-        let test = trained
-            .evaluate_on_ranks(&ranks, Some(&split.test), 0.3)
-            .unwrap();
-        (trained.classifier, test)
     });
     let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1e-300);
     for (clf, test) in &results {
@@ -491,4 +515,79 @@ fn a_bad_weight_on_one_rank_is_every_ranks_error_at_its_files_row() {
         d.join("b.csv").display()
     );
     assert_eq!(errors, [want.clone(), want]);
+}
+
+#[test]
+fn a_multinomial_l1_fit_on_ranks_is_the_single_process_classifier_even_where_ranks_lack_classes() {
+    // iris.csv is sorted by species: on 3 ranks each rank holds one class, on 2 one rank two.
+    let iris = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/iris.csv");
+    let params = LogisticRegression::params()
+        .penalty(logreg::model::Penalty::L1 { c: 0.5 })
+        .tol(1e-12)
+        .check()
+        .unwrap();
+    let split = logreg::evaluate::train_test_split(150, 0.2, 3).unwrap();
+    let single = Classifier::fit_owned(
+        read_csv(iris, &CsvOptions::new()).unwrap(),
+        "species",
+        Pipeline::new().standardize_all(),
+        &params,
+        FitOptions {
+            rows: Some(&split.train),
+            ..FitOptions::default()
+        },
+    )
+    .unwrap();
+    let single_test = single
+        .classifier
+        .evaluate_multiclass_on(&single.features.design, &single.labels, Some(&split.test))
+        .unwrap();
+    let flat = |json: &str| -> Vec<f64> {
+        match Classifier::from_json(json).unwrap().model() {
+            logreg::model::FittedModel::Multinomial(m) => m
+                .coefficients()
+                .iter()
+                .chain(m.intercepts().iter())
+                .copied()
+                .collect(),
+            other => panic!("expected a multinomial model, got {:?}", other.kind()),
+        }
+    };
+    let expected = flat(&single.classifier.to_json().unwrap());
+    assert!(expected.contains(&0.0), "L1 set no coefficient to 0");
+    let source = DataSource::from_args([iris]);
+    for size in [2, 3] {
+        let results = on_ranks(size, |rank| {
+            let (columns, standardized) =
+                (FitColumns::default(), Pipeline::new().standardize_all());
+            fit_split_on_ranks(
+                rank,
+                &source,
+                "species",
+                &columns,
+                standardized,
+                &params,
+                (0.2, 3),
+                |trained, ranks, split| {
+                    let test = trained
+                        .evaluate_multiclass_on_ranks(ranks, Some(&split.test))
+                        .unwrap();
+                    (trained.classifier.to_json().unwrap(), test)
+                },
+            )
+        });
+        for (json, test) in &results {
+            assert_eq!(json, &results[0].0, "{size} ranks: every rank's model");
+            let got = flat(json);
+            let gap = relative_gap(&got, &expected);
+            assert!(gap <= 1e-10, "{size} ranks: gap {gap:e}");
+            assert_eq!(
+                got.iter().map(|v| *v == 0.0).collect::<Vec<_>>(),
+                expected.iter().map(|v| *v == 0.0).collect::<Vec<_>>()
+            );
+            assert_eq!(test.n, single_test.n);
+            assert_eq!(test.confusion, single_test.confusion);
+            assert!((test.log_loss - single_test.log_loss).abs() < 1e-12);
+        }
+    }
 }

@@ -663,6 +663,36 @@ fn sgd_in_a_distributed_fit() {
 }
 
 #[test]
+fn one_vs_rest_in_a_distributed_fit() {
+    // Three classes over two ranks (rank 1 holds no "a"): one-vs-rest is refused on every rank,
+    // before the pipeline runs.
+    let params = LogisticRegression::params()
+        .multi_class(logreg::model::MultiClass::OneVsRest)
+        .check()
+        .unwrap();
+    let m = on_ranks(2, |rank| {
+        let text = if logreg::collective::Collective::rank(rank) == 0 {
+            "x,y\n1,a\n2,b\n3,c\n"
+        } else {
+            "x,y\n4,b\n5,c\n6,b\n"
+        };
+        let ranks = logreg::preprocess::Ranks::new(rank);
+        message(Classifier::fit_on_ranks(
+            csv(text).unwrap(),
+            "y",
+            &Default::default(),
+            Pipeline::new(),
+            &params,
+            FitOptions::default(),
+            &ranks,
+        ))
+    });
+    let expected = "invalid parameter `multi_class` = ovr: expected multinomial in a distributed \
+                    fit (one-vs-rest models are fitted on one process)";
+    assert_eq!(m, [expected, expected]);
+}
+
+#[test]
 fn distributed_entry_point_without_mpi() {
     if logreg::collective::MPI_SUPPORT {
         return;

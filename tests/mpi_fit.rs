@@ -1,8 +1,10 @@
 //! Distributed fits through the library under `mpirun` with 1, 2 and 3 ranks (oversubscribed
 //! where cores are fewer): every rank generates the same data, keeps its contiguous share of the
 //! rows, fits on every rank's rows, and compares with the single-process fit of all the rows,
-//! which it also computes. L2 (auto, Newton, L-BFGS) and multinomial: coefficients within 1e-10
-//! relative, every rank the same bits, the same bits on a second run. This one program is both
+//! which it also computes. L2 (auto, Newton, L-BFGS), L1 and elastic net (coordinate descent on
+//! the summed Hessian, OWL-QN) and multinomial (L2, L1): coefficients within 1e-10 relative (L1:
+//! the same coefficients exactly 0), every rank the same bits, the L2 fits the same bits on a
+//! second run. This one program is both
 //! sides: run by `cargo test --features mpi` it is the driver, which launches `mpirun -n N
 //! <itself> --rank-worker`; under `mpirun` it is a rank. Needs the `mpi` feature.
 
@@ -10,13 +12,18 @@ use logreg::collective::launch::Launcher;
 use logreg::collective::{assign_rows, init_distributed, Collective};
 use logreg::linalg::{Dense, Design};
 use logreg::model::datasets::{make_blobs, make_logistic};
-use logreg::model::{FitOptions, LogisticRegression, MultiFitOptions, Solver, ValidParams};
+use logreg::model::{
+    FitOptions, LogisticRegression, MultiFitOptions, Penalty, Solver, SolverKind, ValidParams,
+};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
 const WORKER: &str = "--rank-worker";
 const DEADLINE: Duration = Duration::from_secs(300);
+/// The fits each rank reports: three L2 solvers, L1 and elastic net by coordinate descent, L1 by
+/// OWL-QN, multinomial with L2 and with L1.
+const CASES: usize = 8;
 
 fn main() -> ExitCode {
     match std::env::args().nth(1) {
@@ -103,6 +110,62 @@ fn worker() -> ExitCode {
                 fingerprint(&dist)
             ));
         }
+        // L1 and elastic net (coordinate descent on the summed Hessian, or OWL-QN) on 6 columns
+        // of the model and 6 of noise that the penalty sets to 0.
+        let (noise, _) = make_logistic(30_000, 6, 6).map_err(|e| e.to_string())?;
+        let (signal, y) = make_logistic(30_000, 6, 5).map_err(|e| e.to_string())?;
+        let values: Vec<f64> = signal
+            .as_slice()
+            .chunks_exact(6)
+            .zip(noise.as_slice().chunks_exact(6))
+            .flat_map(|(a, b)| [a, b].concat())
+            .collect();
+        let mine = Design::from(
+            Dense::new(values[r.start * 12..r.end * 12].to_vec(), r.len(), 12)
+                .map_err(|e| e.to_string())?,
+        );
+        let all = Design::from(Dense::new(values, y.len(), 12).map_err(|e| e.to_string())?);
+        for (name, penalty, solver) in [
+            ("l1-auto", Penalty::L1 { c: 0.002 }, Solver::Auto),
+            (
+                "elasticnet-auto",
+                Penalty::ElasticNet {
+                    c: 0.002,
+                    l1_ratio: 0.5,
+                },
+                Solver::Auto,
+            ),
+            (
+                "l1-owlqn",
+                Penalty::L1 { c: 0.002 },
+                Solver::default_for(SolverKind::OwlQn),
+            ),
+        ] {
+            let params = LogisticRegression::params()
+                .penalty(penalty)
+                .solver(solver)
+                .tol(1e-12)
+                .check()
+                .map_err(|e| e.to_string())?;
+            let single = binary(&params, &all, &y, None)?;
+            if !single.contains(&0.0) {
+                return Err(format!(
+                    "{name}: no coefficient is 0; a weaker C tests nothing"
+                ));
+            }
+            let dist = binary(&params, &mine, &y[r.clone()], Some(&*world))?;
+            let zeros = |t: &[f64]| t.iter().map(|v| *v == 0.0).collect::<Vec<bool>>();
+            if zeros(&dist) != zeros(&single) {
+                return Err(format!(
+                    "{name}: other coefficients are 0 than on one process"
+                ));
+            }
+            lines.push(format!(
+                "{name} gap={:e} bits={}",
+                gap(&dist, &single),
+                fingerprint(&dist)
+            ));
+        }
         let (bx, labels) = make_blobs(
             9_000,
             &[[0.0, 0.0, 1.0], [1.5, 0.5, 0.0], [0.5, 2.0, -1.0]],
@@ -111,37 +174,42 @@ fn worker() -> ExitCode {
         )
         .map_err(|e| e.to_string())?;
         let r = assign_rows(labels.len(), size, rank).map_err(|e| e.to_string())?;
-        let params = LogisticRegression::params()
-            .c(1.0)
-            .tol(1e-13)
-            .check()
-            .map_err(|e| e.to_string())?;
         let flat = |m: logreg::model::FittedMultinomial<usize>| -> Vec<f64> {
             let mut v: Vec<f64> = m.coefficients().iter().copied().collect();
             v.extend(m.intercepts().iter());
             v
         };
-        let single = flat(
-            params
-                .fit_multinomial(&bx, &labels)
-                .map_err(|e| e.to_string())?,
-        );
         let local = bx.rows(r.start, r.len()).into_owned();
-        let dist = flat(
-            params
-                .fit_multinomial_distributed(
-                    &local,
-                    &labels[r],
-                    MultiFitOptions::default(),
-                    &*world,
-                )
-                .map_err(|e| e.to_string())?,
-        );
-        lines.push(format!(
-            "multinomial gap={:e} bits={}",
-            gap(&dist, &single),
-            fingerprint(&dist)
-        ));
+        for (name, penalty) in [
+            ("multinomial", Penalty::L2 { c: 1.0 }),
+            ("multinomial-l1", Penalty::L1 { c: 0.01 }),
+        ] {
+            let params = LogisticRegression::params()
+                .penalty(penalty)
+                .tol(1e-13)
+                .check()
+                .map_err(|e| e.to_string())?;
+            let single = flat(
+                params
+                    .fit_multinomial(&bx, &labels)
+                    .map_err(|e| e.to_string())?,
+            );
+            let dist = flat(
+                params
+                    .fit_multinomial_distributed(
+                        &local,
+                        &labels[r.clone()],
+                        MultiFitOptions::default(),
+                        &*world,
+                    )
+                    .map_err(|e| e.to_string())?,
+            );
+            lines.push(format!(
+                "{name} gap={:e} bits={}",
+                gap(&dist, &single),
+                fingerprint(&dist)
+            ));
+        }
         Ok(lines)
     })();
     match outcome {
@@ -201,8 +269,8 @@ fn driver() -> ExitCode {
                         .or_default()
                         .push((g, b.to_string()));
                 }
-                if cases.len() != 4 {
-                    return Err(format!("expected 4 cases: {}", job.describe()));
+                if cases.len() != CASES {
+                    return Err(format!("expected {CASES} cases: {}", job.describe()));
                 }
                 for (case, ranks) in &cases {
                     if ranks.len() != size {

@@ -55,6 +55,7 @@ COMPARE_OTHERS = os.path.join(OTHERS_TARGET, "release", "compare-others")
 MAGIC = b"LOGREGD1"
 GAP_LIMIT = 1e-6  # a relative gap above this: "did not reach the optimum"
 SKLEARN_TOL = 1e-10  # lbfgs (projected-gradient tol) and newton-cholesky, on sklearn's scaled loss
+SPARSE_SKLEARN_TOL = 1e-6  # the sparse set: a tolerance scikit-learn's solvers finish at
 LINFA_TOL = 1e-6  # gradient-norm tolerance of linfa's L-BFGS, on the summed objective
 
 # name -> (how to make it, runs for the median, is it small)
@@ -287,8 +288,12 @@ def systems_for(n, d, chosen, sparse=False, strict=False, dmatrix=False):
                          [COMPARE_FIT, "fit", "--solver", s] + width + ours_input))
     if "sklearn" in chosen:
         if sparse:  # newton-cholesky forms a dense d×d matrix
-            solvers = [("lbfgs", SKLEARN_TOL, 10000), ("liblinear", SKLEARN_TOL, 1000),
-                       ("saga", 1e-8, 1000), ("newton-cg", SKLEARN_TOL, 1000)]
+            # At tol 1e-10 every solver ran past 180 s here; at 1e-6 newton-cg still ends
+            # within 1e-8 of the optimum, and the analysis flags any row further than 1e-6.
+            solvers = [("lbfgs", SPARSE_SKLEARN_TOL, 10000),
+                       ("liblinear", SPARSE_SKLEARN_TOL, 1000),
+                       ("saga", SPARSE_SKLEARN_TOL, 100),
+                       ("newton-cg", SPARSE_SKLEARN_TOL, 1000)]
             runs.append(("sklearn", "scikit-learn", "newton-cholesky",
                          f"skipped: forms a dense {d}×{d} matrix"))
         else:
@@ -668,7 +673,9 @@ def main(argv):
               f"= (J − J*)/J* with J* the best J anyone reached; ✗ marks gaps above "
               f"{GAP_LIMIT:g}. Ours: library defaults (gradient tolerance 1e-10 on the mean "
               f"objective). scikit-learn: tol={SKLEARN_TOL:g} for lbfgs, newton-cholesky and "
-              "liblinear, tol=1e-8 for saga (skipped at 1M × 50); liblinear penalizes the "
+              "liblinear, tol=1e-8 for saga (skipped at 1M × 50), and on the sparse set "
+              f"tol={SPARSE_SKLEARN_TOL:g} for every solver (saga at most 100 epochs); "
+              "liblinear penalizes the "
               f"intercept, so it solves another objective. linfa-logistic: alpha = 1 (its L2 "
               f"weight on the summed loss, = C = 1), gradient tolerance {LINFA_TOL:g}, at most "
               "1000 iterations. smartcore: alpha = 1 (same mapping), its L-BFGS with the "

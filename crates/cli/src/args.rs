@@ -258,8 +258,9 @@ pub(crate) struct TrainArgs {
     pub more_data: Vec<PathBuf>,
 
     /// Fit on the ranks of an MPI job (`mpirun -n 4 logreg train … --distributed`): each rank
-    /// reads only its share of the rows, every rank fits the same model, rank 0 writes the
-    /// model and the report. Needs a build with the `mpi` feature.
+    /// reads only its share of the rows, every rank fits the same model (two classes or a
+    /// multinomial one; any penalty), rank 0 writes the model and the report. Not with --plot,
+    /// --cv, --multi-class ovr or --solver sgd. Needs a build with the `mpi` feature.
     #[arg(long)]
     pub distributed: bool,
 
@@ -715,6 +716,21 @@ pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
             return Err(usage(
                 "--solver sgd cannot run with --distributed: its mini-batches are drawn on one \
                  process; use auto, lbfgs, newton, newton-cg or gd"
+                    .into(),
+            ));
+        }
+        if a.multi_class == Some(MultiClassArg::Ovr) {
+            return Err(usage(
+                "--multi-class ovr is not available with --distributed: one-vs-rest models are \
+                 fitted on one process; K classes on ranks fit one multinomial model (the \
+                 default)"
+                    .into(),
+            ));
+        }
+        if a.cv.is_some() {
+            return Err(usage(
+                "--cv is not available with --distributed: cross-validation runs on one \
+                 process; give C with --c"
                     .into(),
             ));
         }

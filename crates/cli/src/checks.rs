@@ -1,8 +1,8 @@
 //! Checks of a training table against the flags, shared by one-process training (`train.rs`)
 //! and training on MPI ranks (`distributed.rs`): how the CSV is read, that the named columns
-//! exist, the class count, and the messages for non-numeric and missing feature values.
+//! exist, the class count and the flags that need two classes, and the messages for non-numeric and missing feature values.
 
-use crate::args::TrainPlan;
+use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::error::{CliError, CliResult};
 use logreg::preprocess::{ColumnType, CsvOptions, PreprocessError, Table};
 use logreg::ClassLabel;
@@ -50,16 +50,40 @@ pub(crate) fn check_flag_columns(
     Ok(())
 }
 
-/// The sorted distinct labels of the target (read from `data`) must be exactly two: the
-/// distributed fit is binary.
-pub(crate) fn check_two_classes(classes: &[ClassLabel], target: &str, data: &str) -> CliResult<()> {
-    let only = "a distributed fit is binary and needs exactly two (K-class models train on one \
-                machine)";
-    check_class_count(classes, target, data, Some(only)).map(|_| ())
+/// The target's sorted distinct labels (read from `data`) checked against the flags: at least
+/// two (exactly two for libsvm rows, which are fitted as a binary model), and with more than two
+/// none of the flags that belong to a binary model. Returns how many classes there are.
+pub(crate) fn check_classes(
+    classes: &[ClassLabel],
+    args: &TrainArgs,
+    plan: &TrainPlan,
+    data: &str,
+) -> CliResult<usize> {
+    let only = (plan.format == FormatArg::Libsvm).then_some(
+        "a model of libsvm rows is binary and needs exactly two (K-class models read CSV tables)",
+    );
+    let n_classes = check_class_count(classes, &plan.target, data, only)?;
+    if n_classes > 2 {
+        // These belong to a binary model: refused before any work, naming the flag.
+        for (flag, given) in [
+            ("--positive", args.positive.is_some()),
+            ("--threshold", args.threshold.is_some()),
+            ("--offset", plan.offset.is_some()),
+            ("--warm-start", args.warm_start.is_some()),
+        ] {
+            if given {
+                return Err(CliError::failed(format!(
+                    "{data}: {flag} applies to two classes; target column {:?} has {n_classes}",
+                    plan.target
+                )));
+            }
+        }
+    }
+    Ok(n_classes)
 }
 
 /// At least two sorted distinct labels (exactly two when `binary_only` says why); how many.
-pub(crate) fn check_class_count(
+fn check_class_count(
     classes: &[ClassLabel],
     target: &str,
     data: &str,

@@ -6,20 +6,21 @@
 
 use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::checks::{
-    check_flag_columns, check_two_classes, csv_options, first_missing, missing_message,
-    numeric_hint,
+    check_classes, check_flag_columns, csv_options, first_missing, missing_message, numeric_hint,
 };
 use crate::error::{CliError, CliResult};
 use crate::files::{bundled, check_writable, load_model, write_text};
 use crate::progress::Progress;
-use crate::report::{AnyMetrics, DataInfo, Metrics, Report, SplitInfo, StatisticsFields};
+use crate::report::{
+    AnyMetrics, DataInfo, Metrics, MulticlassMetrics, Report, SplitInfo, StatisticsFields,
+};
 use crate::Out;
 use logreg::collective::{agree, allreduce_counts, init_distributed, Collective};
 use logreg::distributed::{
     agreed, read_csv_on_ranks, read_libsvm_on_ranks, split_on_ranks, DataSource, LocalLibsvm,
     LocalRows,
 };
-use logreg::model::{classes_on_ranks, FitOptions};
+use logreg::model::{classes_on_ranks, FitOptions, ModelKind};
 use logreg::preprocess::{ColumnType, CsvOptions, Pipeline, PreprocessError, Ranks, RowOrigins};
 use logreg::{labels_of, ClassLabel, Classifier, FitColumns};
 use std::io::Write;
@@ -125,7 +126,7 @@ fn run(
             n_cols,
         )
     };
-    check_two_classes(&classes, &plan.target, &data)?;
+    check_classes(&classes, args, plan, &data)?;
 
     let split = if args.test_size > 0.0 {
         let codes: Option<Vec<usize>> = args.stratify.then(|| {
@@ -196,9 +197,21 @@ fn run(
     })?;
     let clf = &trained.classifier;
     let threshold = plan.threshold;
-    let train_eval = trained.evaluate_on_ranks(&ranks, train_rows, threshold)?;
+    let binary = clf.model().kind() == ModelKind::Binary;
+    let evaluate = |rows: Option<&[usize]>| -> CliResult<AnyMetrics> {
+        Ok(if binary {
+            AnyMetrics::Binary(Metrics::from(
+                &trained.evaluate_on_ranks(&ranks, rows, threshold)?,
+            ))
+        } else {
+            AnyMetrics::Multiclass(MulticlassMetrics::from(
+                &trained.evaluate_multiclass_on_ranks(&ranks, rows)?,
+            ))
+        })
+    };
+    let train_eval = evaluate(train_rows)?;
     let test_eval = match test_rows {
-        Some(rows) => Some(trained.evaluate_on_ranks(&ranks, Some(rows), threshold)?),
+        Some(rows) => Some(evaluate(Some(rows))?),
         None => None,
     };
     let total = position.total;
@@ -217,11 +230,11 @@ fn run(
         train_rows: counts[0],
         test_rows: counts[1],
     });
-    report.train = Some(AnyMetrics::Binary(Metrics::from(&train_eval)));
-    report.test = test_eval
-        .as_ref()
-        .map(|e| AnyMetrics::Binary(Metrics::from(e)));
-    report.threshold = Some(threshold);
+    report.train = Some(train_eval);
+    report.test = test_eval;
+    if binary {
+        report.threshold = Some(threshold);
+    }
     report.statistics = Some(StatisticsFields::of(clf));
 
     // Rank 0 writes the model; whether it could is every rank's outcome.

@@ -2,8 +2,7 @@
 
 use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::checks::{
-    check_class_count, check_flag_columns, csv_options, first_missing, missing_message,
-    numeric_hint,
+    check_classes, check_flag_columns, csv_options, first_missing, missing_message, numeric_hint,
 };
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, bundled, check_writable, load_model, write_text};
@@ -129,25 +128,8 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
             (Input::Table(table, pipeline), labels, n, d)
         }
     };
-    let binary_only = plan.format == FormatArg::Libsvm;
-    let n_classes = check_classes(&labels, &plan.target, &path, binary_only)?;
-    if n_classes > 2 {
-        // These belong to a binary model: refused before any work, naming the flag.
-        for (flag, given) in [
-            ("--positive", args.positive.is_some()),
-            ("--threshold", args.threshold.is_some()),
-            ("--offset", plan.offset.is_some()),
-            ("--warm-start", args.warm_start.is_some()),
-        ] {
-            if given {
-                return Err(CliError::failed(format!(
-                    "{}: {flag} applies to two classes; target column {:?} has {n_classes}",
-                    path.display(),
-                    plan.target
-                )));
-            }
-        }
-    }
+    let classes = sorted_classes(&labels).map_err(|e| about_file(e.into(), &path))?;
+    check_classes(&classes, args, &plan, &path.display().to_string())?;
 
     let split = if args.test_size > 0.0 {
         let s = if args.stratify {
@@ -608,21 +590,6 @@ fn not_numeric_error(
             path.display()
         )),
     }
-}
-
-/// The label column must hold at least two values (exactly two for libsvm rows, which are
-/// fitted as a binary model); returns how many it holds.
-fn check_classes(
-    labels: &[ClassLabel],
-    target: &str,
-    path: &Path,
-    binary_only: bool,
-) -> CliResult<usize> {
-    let classes = sorted_classes(labels).map_err(|e| about_file(e.into(), path))?;
-    let only = binary_only.then_some(
-        "a model of libsvm rows is binary and needs exactly two (K-class models read CSV tables)",
-    );
-    check_class_count(&classes, target, &path.display().to_string(), only)
 }
 
 /// Stratified folds need every class at least `folds` times among the training rows (and twice at

@@ -1,8 +1,9 @@
 //! `logreg train --distributed` under `mpirun` with 1, 2 and 3 ranks (oversubscribed where cores
 //! are fewer), against the single-process `logreg train` of the same rows: the same model
 //! (coefficients within 1e-10 relative), the same split and metrics, one report and one model
-//! file from rank 0; and each bad-input case ends the job fast, every rank printing the same
-//! error. Needs the `mpi` feature and an MPI launcher (`mpirun`, or `$LOGREG_MPIRUN`); every job
+//! file from rank 0; the same model file for L1 and for a multinomial model (iris, whose classes
+//! are sorted, so on 3 ranks each rank holds one class); and each bad-input case ends the job
+//! fast, every rank printing the same error. Needs the `mpi` feature and an MPI launcher (`mpirun`, or `$LOGREG_MPIRUN`); every job
 //! runs under a deadline, so a hang is a failure, never a stuck CI.
 
 use logreg::collective::launch::{Job, Launcher};
@@ -14,6 +15,7 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_logreg");
 const BANK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/bank.csv");
 const CLAIMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/claims.csv");
+const IRIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../datasets/iris.csv");
 /// The statistics flags on claims.csv: weights, an offset, robust errors, a threshold.
 const CLAIMS_FLAGS: [&str; 14] = [
     "--target",
@@ -123,9 +125,9 @@ fn numbers(v: &Value) -> Vec<f64> {
     out
 }
 
-/// The distributed report agrees with the single-process one.
-fn same_fit(single: &Value, dist: &Value, what: &str) -> Result<(), String> {
-    let (a, b) = (numbers(single), numbers(dist));
+/// The coefficients on ranks `b` agree with the single process's `a` within 1e-10 relative
+/// (to the largest of `a`), and the same ones are exactly 0.
+fn same_coefficients(a: &[f64], b: &[f64], what: &str) -> Result<(), String> {
     if a.is_empty() || a.len() != b.len() {
         return Err(format!(
             "{what}: {} coefficients, expected {}",
@@ -136,12 +138,35 @@ fn same_fit(single: &Value, dist: &Value, what: &str) -> Result<(), String> {
     let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let gap = a
         .iter()
-        .zip(&b)
+        .zip(b)
         .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
         / scale;
     if gap > 1e-10 {
         return Err(format!("{what}: coefficients differ by {gap:e} relative"));
     }
+    if a.iter().zip(b).any(|(x, y)| (*x == 0.0) != (*y == 0.0)) {
+        return Err(format!("{what}: other coefficients are 0 on ranks"));
+    }
+    Ok(())
+}
+
+/// The report of `logreg ARGS` run as one process.
+fn single_report(args: &[String]) -> Result<Value, String> {
+    let out = Command::new(BIN)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run {BIN}: {e}"))?;
+    report(&Job {
+        status: out.status.code(),
+        elapsed: Duration::ZERO,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+/// The distributed report agrees with the single-process one.
+fn same_fit(single: &Value, dist: &Value, what: &str) -> Result<(), String> {
+    same_coefficients(&numbers(single), &numbers(dist), what)?;
     for key in ["features", "classes", "split"] {
         if single[key] != dist[key] {
             return Err(format!("{what}: {key} {} vs {}", dist[key], single[key]));
@@ -194,25 +219,11 @@ fn case_fits(mpi: &Launcher, dir: &Path, single: &Value, size: usize) -> Result<
 /// `--sample-weight`, `--offset`, `--cov-type` and `--threshold` on ranks: the single process's
 /// coefficients, model statistics and metrics; then `--warm-start` from the saved model.
 fn case_statistics(mpi: &Launcher, dir: &Path, size: usize) -> Result<(), String> {
-    let run_single = |extra: &[&str]| -> Result<Value, String> {
-        let mut a = vec!["train".to_string(), CLAIMS.to_string()];
-        a.extend(CLAIMS_FLAGS.iter().chain(extra).map(|s| s.to_string()));
-        let out = Command::new(BIN)
-            .args(&a)
-            .output()
-            .map_err(|e| format!("cannot run {BIN}: {e}"))?;
-        report(&Job {
-            status: out.status.code(),
-            elapsed: Duration::ZERO,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        })
-    };
-    let single = run_single(&["--json"])?;
-    let model = dir.join(format!("claims-{size}.json"));
-    let model_arg = model.display().to_string();
     let mut a = vec!["train".to_string(), CLAIMS.to_string()];
     a.extend(CLAIMS_FLAGS.iter().map(|s| s.to_string()));
+    let single = single_report(&[a.as_slice(), &["--json".to_string()]].concat())?;
+    let model = dir.join(format!("claims-{size}.json"));
+    let model_arg = model.display().to_string();
     a.extend(["--distributed", "--json", "--out", &model_arg].map(String::from));
     let dist = report(&mpi.run(size, Path::new(BIN), &a, DEADLINE)?)?;
     same_fit(&single, &dist, &format!("{size} ranks, claims.csv"))?;
@@ -251,6 +262,79 @@ fn case_statistics(mpi: &Launcher, dir: &Path, size: usize) -> Result<(), String
         &warm,
         &format!("{size} ranks, claims.csv, warm start"),
     )
+}
+
+/// Every coefficient and intercept of a saved model, in file order (binary or K-class).
+fn model_numbers(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if ["coefficients", "intercept", "intercepts"].contains(&key.as_str()) {
+                    collect_numbers(value, out);
+                } else {
+                    model_numbers(value, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| model_numbers(i, out)),
+        _ => {}
+    }
+}
+
+fn collect_numbers(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Number(n) => out.extend(n.as_f64()),
+        Value::Array(items) => items.iter().for_each(|i| collect_numbers(i, out)),
+        Value::Object(map) => map.values().for_each(|i| collect_numbers(i, out)),
+        _ => {}
+    }
+}
+
+fn read_model(path: &Path) -> Result<Vec<f64>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    model_numbers(&v, &mut out);
+    Ok(out)
+}
+
+/// `logreg train FILE FLAGS --out` on one process and with `--distributed` on `size` ranks (the
+/// same file cut into row ranges): the model files' coefficients agree within 1e-10 relative
+/// (and the same ones are exactly 0), and the reports agree on the classes and the training
+/// confusion matrix.
+fn case_same_model_file(
+    mpi: &Launcher,
+    dir: &Path,
+    name: &str,
+    data: &str,
+    flags: &[&str],
+    size: usize,
+) -> Result<(), String> {
+    let one = dir.join(format!("{name}-single.json"));
+    let many = dir.join(format!("{name}-{size}.json"));
+    let run_args = |out: &Path, distributed: bool| -> Vec<String> {
+        let mut a = vec!["train".to_string(), data.to_string()];
+        a.extend(flags.iter().map(|s| s.to_string()));
+        a.extend(["--json", "--force", "--out"].map(String::from));
+        a.push(out.display().to_string());
+        if distributed {
+            a.push("--distributed".into());
+        }
+        a
+    };
+    let single = single_report(&run_args(&one, false))?;
+    let dist = report(&mpi.run(size, Path::new(BIN), &run_args(&many, true), DEADLINE)?)?;
+    let what = format!("{name}, the model files");
+    same_coefficients(&read_model(&one)?, &read_model(&many)?, &what)?;
+    for key in ["classes", "features"] {
+        if single[key] != dist[key] {
+            return Err(format!("{name}: {key} {} vs {}", dist[key], single[key]));
+        }
+    }
+    if single["train"]["confusion"] != dist["train"]["confusion"] {
+        return Err(format!("{name}: the training confusion matrices differ"));
+    }
+    Ok(())
 }
 
 /// The job failed fast, and every one of its `size` ranks printed `error: {message}`.
@@ -343,19 +427,8 @@ fn main() -> ExitCode {
         }
     };
     let dir: PathBuf = guard.path().to_path_buf();
-    let single = write_data(&dir).and_then(|()| {
-        let out = Command::new(BIN)
-            .args(args(&[shard(&dir, "whole.csv")], &["--json"]))
-            .output()
-            .map_err(|e| format!("cannot run {BIN}: {e}"))?;
-        let job = Job {
-            status: out.status.code(),
-            elapsed: Duration::ZERO,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
-        report(&job)
-    });
+    let single = write_data(&dir)
+        .and_then(|()| single_report(&args(&[shard(&dir, "whole.csv")], &["--json"])));
     let single = match single {
         Ok(s) => s,
         Err(e) => {
@@ -376,6 +449,32 @@ fn main() -> ExitCode {
         results.push((
             format!("{size} ranks: weights, offset, hc1, threshold and a warm start"),
             case_statistics(&mpi, &dir, size),
+        ));
+    }
+    let whole = shard(&dir, "whole.csv");
+    let l1_flags = [
+        "--target",
+        "deposit",
+        "--one-hot",
+        "auto",
+        "--standardize",
+        "--penalty",
+        "l1",
+        "--c",
+        "0.01",
+        "--tol",
+        "1e-12",
+    ];
+    let multinomial_flags = ["--target", "species", "--standardize", "--tol", "1e-12"];
+    for size in [2, 3] {
+        results.push((
+            format!("{size} ranks: the single-process L1 model file"),
+            case_same_model_file(&mpi, &dir, "l1", &whole, &l1_flags, size),
+        ));
+        // iris.csv is sorted by species: on 3 ranks each rank holds one class.
+        results.push((
+            format!("{size} ranks: the single-process multinomial model file"),
+            case_same_model_file(&mpi, &dir, "iris", IRIS, &multinomial_flags, size),
         ));
     }
     results.push((

@@ -8,8 +8,8 @@
 //! Inside a block, samples go in small chunks: the chunk's logits (four samples at a time, sharing
 //! each load of w), then the caller's per-sample work over the whole chunk as a loop over slices
 //! (which vectorizes), then the chunk's share of the gradient or of the Gram matrix while its rows
-//! are still in L1. Meanwhile a prefetch brings in the chunk two ahead, so that memory keeps
-//! streaming while the core computes. X is read from memory once per pass. When the pass visits a
+//! are still in L1. Meanwhile prefetches bring in the chunk two ahead, a few lines after each group
+//! of four rows, so that memory keeps streaming while the core computes. X is read from memory once per pass. When the pass visits a
 //! selection of rows (a training split, a fold, a mini-batch), each chunk's rows are first gathered
 //! into a small buffer, and the same code runs on it.
 //!
@@ -353,23 +353,79 @@ fn axpy_rows<T: Real>(xs: &[T], d: usize, r: &[f64], g: &mut [f64]) {
 
 /// Ask the CPU to bring `xs` into cache: one prefetch per 64-byte line (a hint that cannot fault).
 #[inline(always)]
-#[allow(unsafe_code)]
-fn prefetch<T>(xs: &[T]) {
+pub(crate) fn prefetch<T>(xs: &[T]) {
     #[cfg(target_arch = "x86_64")]
-    {
-        let bytes = std::mem::size_of_val(xs);
-        let base = xs.as_ptr().cast::<i8>();
-        let mut off = 0;
-        while off < bytes {
-            // SAFETY: prefetching is a hint without side effects, and the address lies inside `xs`.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(base.add(off))
-            };
-            off += 64;
-        }
-    }
+    prefetch_with::<{ std::arch::x86_64::_MM_HINT_T0 }, T>(xs);
     #[cfg(not(target_arch = "x86_64"))]
     let _ = xs;
+}
+
+/// Like [`prefetch`], into the level-2 cache only (the L1 keeps what the core reuses).
+#[inline(always)]
+pub(crate) fn prefetch_l2<T>(xs: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    prefetch_with::<{ std::arch::x86_64::_MM_HINT_T1 }, T>(xs);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = xs;
+}
+
+/// One prefetch with hint `H` per 64-byte line of `xs`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+#[allow(unsafe_code)]
+fn prefetch_with<const H: i32, T>(xs: &[T]) {
+    let bytes = std::mem::size_of_val(xs);
+    let base = xs.as_ptr().cast::<i8>();
+    let mut off = 0;
+    while off < bytes {
+        // SAFETY: prefetching is a hint without side effects, and the address lies inside `xs`.
+        unsafe { std::arch::x86_64::_mm_prefetch::<H>(base.add(off)) };
+        off += 64;
+    }
+}
+
+/// The rows of a chunk ahead, prefetched a few lines at a time between pieces of work rather
+/// than all at once: a burst of prefetches finds every line-fill buffer of the core taken and
+/// stalls it, where a trickle overlaps with the arithmetic.
+struct Ahead<'x, T> {
+    /// The bytes still to prefetch (empty when there is nothing ahead).
+    rest: &'x [T],
+    /// Elements per step.
+    per_step: usize,
+}
+
+impl<'x, T: Real> Ahead<'x, T> {
+    /// The rows at positions `start..start + m` of the pass (clipped to it), to be prefetched
+    /// over `steps` calls of [`step`](Self::step). A pass over a row selection prefetches its
+    /// rows at once here instead (they are not one range).
+    #[inline(always)]
+    fn new(src: &Source<'x, T>, start: usize, m: usize, steps: usize) -> Self {
+        let rest: &'x [T] = match src.sel {
+            None => {
+                let d = src.d;
+                let from = (start * d).min(src.data.len());
+                let to = ((start + m) * d).min(src.data.len());
+                &src.data[from..to]
+            }
+            Some(_) => {
+                src.prefetch(start, m);
+                &[]
+            }
+        };
+        let line = 64 / std::mem::size_of::<T>();
+        let lines = rest.len().div_ceil(line);
+        let per_step = lines.div_ceil(steps.max(1)) * line;
+        Ahead { rest, per_step }
+    }
+
+    /// Prefetch the next few lines.
+    #[inline(always)]
+    fn step(&mut self) {
+        let k = self.per_step.min(self.rest.len());
+        let (now, rest) = self.rest.split_at(k);
+        prefetch(now);
+        self.rest = rest;
+    }
 }
 
 /// What one block of a fused pass accumulates (see [`crate::PassSums`]).
@@ -409,24 +465,35 @@ dispatch! {
         let chunk = chunk_rows(d, std::mem::size_of::<T>());
         let (mut zbuf, mut lbuf) = ([0.0f64; MAX_CHUNK], [0.0f64; MAX_CHUNK]);
         let mut buf = gather_buffer(src, chunk);
-        let total = src.len();
         let mut start = 0;
         while start < n {
             let m = chunk.min(n - start);
             let rows = src.rows(first + start, m, &mut buf);
             let (z, l) = (&mut zbuf[..m], &mut lbuf[..m]);
-            logits_rows(rows, d, w, b, z);
-            // While this chunk is computed, the one PF_CHUNKS ahead comes in: with the prefetch
-            // in flight, memory keeps streaming instead of waiting for the next demand miss.
-            let ahead = first + start + PF_CHUNKS * chunk;
-            if ahead < total {
-                src.prefetch(ahead, m);
+            // While this chunk is computed, the one PF_CHUNKS ahead comes in, a few lines after
+            // each group of four rows: with the prefetches in flight, memory keeps streaming
+            // instead of waiting for the next demand miss.
+            let mut ahead = Ahead::new(src, first + start + PF_CHUNKS * chunk, m, 2 * m.div_ceil(4));
+            // Group by group, the logits and the gradient are those of the whole chunk (each
+            // group of four rows is summed on its own, in the same order).
+            let mut q = 0;
+            while q < m {
+                let e = (q + 4).min(m);
+                logits_rows(&rows[q * d..e * d], d, w, b, &mut z[q..e]);
+                ahead.step();
+                q = e;
             }
             l.fill(0.0);
             per_chunk(first + start, z, l);
             sums.value += lane_sum(l);
             sums.grad_bias += lane_sum(z);
-            axpy_rows(rows, d, z, &mut sums.grad);
+            let mut q = 0;
+            while q < m {
+                let e = (q + 4).min(m);
+                axpy_rows(&rows[q * d..e * d], d, &z[q..e], &mut sums.grad);
+                ahead.step();
+                q = e;
+            }
             start += m;
         }
         sums

@@ -63,7 +63,8 @@ impl std::error::Error for SourceError {
     }
 }
 
-/// A source of row blocks: a design read in passes (see the [module documentation](self)).
+/// A source of row blocks: a design read in passes, each block summed with the in-memory kernels
+/// and the blocks' sums added in block order, so a pass gives the same bits every time.
 ///
 /// Implement it for your own source (a database cursor, a Kafka consumer replayed from an
 /// offset): every pass must yield the same rows in the same order, as blocks that partition

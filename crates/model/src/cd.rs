@@ -21,10 +21,22 @@
 //!
 //! The inner sweeps need the model's curvature along coordinates, in one of two forms:
 //! - **Gram** (few parameters): H is formed once per outer iteration by the loss (one weighted
-//!   Gram pass, `fused_gram`; K(K+1)/2 for a multinomial model) and the sweeps touch only p-vectors.
+//!   Gram pass, `fused_gram`; K(K+1)/2 for a multinomial model) and the sweeps touch only the
+//!   working set's block of it.
 //! - **Columns** (many parameters): a column-major copy of the training rows is made once per fit
 //!   (dense: n·d values; sparse: CSC, 12 bytes per stored value), and each coordinate step reads
-//!   one column: `(Hδ)ⱼ = Σᵢ xᵢⱼ Dᵢ (Xδ)ᵢ` with `Xδ` kept up to date.
+//!   one column: `(Hδ)ⱼ = Σᵢ xᵢⱼ Dᵢ (Xδ)ᵢ` with `Xδ` kept up to date. For a binary model the
+//!   working set's own Hessian `X_Wᵀ D X_W` is formed from the copy instead once the sweeps have
+//!   spent what forming it costs (at once, when the previous outer iteration needed it and it is
+//!   cheap): frequent columns (a common word, the intercept) are long and strongly correlated, so
+//!   sweeps over them are both costly and slow to converge. The curvatures D come from logits
+//!   carried along by each step's Xδ (a pass over the columns the step moved, not over X).
+//!
+//! On a formed Hessian, once a sweep leaves the support unchanged, the model is minimized on that
+//! face outright (one Cholesky solve, the signs held, cut back where a coefficient would cross
+//! zero — it lands on 0 exactly), so the inner problem is solved to the forcing tolerance in a few
+//! sweeps however correlated the coordinates. A fit from zero starts at the null model (the
+//! intercepts fitted), which keeps the first working set to the coordinates that matter.
 
 use crate::ModelError;
 use logreg_linalg_core::{Design, Rows, Storage};
@@ -41,6 +53,15 @@ pub(crate) const GRAM_MAX_PARAMS: usize = 512;
 const SIGMA: f64 = 0.01;
 /// Halvings tried by the line search.
 const MAX_HALVINGS: usize = 40;
+/// A column model forms the working set's Hessian at once (when the last outer iteration needed
+/// one) if that costs at most this many coordinate sweeps.
+const GRAM_SWEEPS: usize = 4;
+/// Multiply-adds into a working-set Hessian that cost what one read of a column value does in a
+/// coordinate step (measured on the RCV1-like set: the Hessian is small and stays in cache, the
+/// steps gather from n-vectors).
+const PAIRS_PER_READ: usize = 3;
+/// Rows regrouped at a time when a working-set Hessian is formed from sparse columns.
+const GRAM_BLOCK: usize = 4096;
 /// Inner sweeps per outer iteration at most.
 const MAX_SWEEPS: usize = 500;
 /// Multiples of the objective's rounding below which a predicted decrease is noise.
@@ -123,13 +144,6 @@ impl Glm<'_, '_> {
         }
     }
 
-    fn n_samples(&self) -> usize {
-        match self {
-            Glm::Binary(l) => l.n_samples(),
-            Glm::Multinomial(l) => l.n_samples(),
-        }
-    }
-
     fn value_grad(&self, theta: &DVector<f64>, g: &mut DVector<f64>) -> Result<f64, ModelError> {
         Ok(match self {
             Glm::Binary(l) => l.value_grad(theta, g)?,
@@ -155,12 +169,18 @@ impl Curvature {
     /// Gram for few parameters, else a column copy of the training rows; `None` when neither
     /// fits (a standardized sparse design too wide for a Gram matrix: its columns are dense; or
     /// row blocks read in passes, which give no columns).
-    pub(crate) fn choose(glm: &Glm<'_, '_>, rows: Rows<'_>) -> Option<Curvature> {
+    /// On several `ranks` only Gram: the Hessian is summed over the ranks by the loss, while a
+    /// column copy holds this rank's rows only (a coordinate step would need a collective per
+    /// coordinate). Every input here is the same on every rank, so is the choice.
+    pub(crate) fn choose(glm: &Glm<'_, '_>, rows: Rows<'_>, ranks: usize) -> Option<Curvature> {
         let x = glm.data();
         let p = glm.dim();
         let sparse = x.storage() == Storage::Sparse;
         if p <= GRAM_MAX_PARAMS && (!sparse || p <= logreg_linalg_core::MAX_SPARSE_GRAM) {
             return Some(Curvature::Gram);
+        }
+        if ranks > 1 {
+            return None;
         }
         match x {
             Data::Memory(x) => Columns::of(x, rows).map(Curvature::Columns),
@@ -189,6 +209,7 @@ pub(crate) enum Columns {
         values: Vec<f64>,
     },
     Sparse {
+        n: usize,
         indptr: Vec<usize>,
         rows: Vec<u32>,
         values: Vec<f64>,
@@ -250,6 +271,7 @@ impl Columns {
                     }
                 }
                 Columns::Sparse {
+                    n,
                     indptr,
                     rows: out_rows,
                     values,
@@ -265,7 +287,31 @@ impl Columns {
                 indptr,
                 rows,
                 values,
+                ..
             } => indptr.len() * 8 + rows.len() * 4 + values.len() * 8,
+        }
+    }
+
+    /// Xδ per pass position, for δ over the `n_features` columns and (when longer) an intercept.
+    fn times(&self, delta: &[f64], n_features: usize) -> Vec<f64> {
+        let n = match self {
+            Columns::Dense { n, .. } | Columns::Sparse { n, .. } => *n,
+        };
+        let b = delta.get(n_features).copied().unwrap_or(0.0);
+        let mut out = vec![b; n];
+        for (j, &t) in delta.iter().enumerate().take(n_features) {
+            if t != 0.0 {
+                self.visit(j, |i, x| out[i] += t * x);
+            }
+        }
+        out
+    }
+
+    /// How many values column j stores.
+    fn stored(&self, j: usize) -> usize {
+        match self {
+            Columns::Dense { n, .. } => *n,
+            Columns::Sparse { indptr, .. } => indptr[j + 1] - indptr[j],
         }
     }
 
@@ -282,6 +328,7 @@ impl Columns {
                 indptr,
                 rows,
                 values,
+                ..
             } => {
                 let (a, b) = (indptr[j], indptr[j + 1]);
                 for (&i, &v) in rows[a..b].iter().zip(&values[a..b]) {
@@ -294,9 +341,14 @@ impl Columns {
 
 /// The quadratic model's curvature at the current point, coordinate by coordinate.
 enum Model<'c> {
-    /// H formed; `hd` = Hδ.
-    Gram { h: DMatrix<f64>, hd: Vec<f64> },
-    /// Binary, from columns: D = curvatures / S, q = Xδ (per pass position).
+    /// H restricted to the working set W: coordinate c is row `slot[c]` of `h`; `hd` = (Hδ)_W.
+    Gram {
+        h: DMatrix<f64>,
+        hd: Vec<f64>,
+        slot: Vec<usize>,
+    },
+    /// Binary, from columns: D = curvatures / S, q = Xδ (per pass position); `gram` what
+    /// forming the working set's Hessian would cost ([`gram_cost`]).
     Binary {
         cols: &'c Columns,
         d: Vec<f64>,
@@ -304,6 +356,7 @@ enum Model<'c> {
         l2: f64,
         n_features: usize,
         delta: Vec<f64>,
+        gram: Option<(usize, Vec<u32>)>,
     },
     /// Multinomial, from columns: P (n × K, row-major), w = sᵢ/S, q = XΔ (n × K), m = Σₖ pₖqₖ.
     Multi {
@@ -324,7 +377,7 @@ impl Model<'_> {
     /// (H + νI)_cc without ν.
     fn diag(&self, c: usize) -> f64 {
         match self {
-            Model::Gram { h, .. } => h[(c, c)],
+            Model::Gram { h, slot, .. } => h[(slot[c], slot[c])],
             Model::Binary {
                 cols,
                 d,
@@ -369,7 +422,7 @@ impl Model<'_> {
     /// (Hδ)_c.
     fn h_delta(&self, c: usize) -> f64 {
         match self {
-            Model::Gram { hd, .. } => hd[c],
+            Model::Gram { hd, slot, .. } => hd[slot[c]],
             Model::Binary {
                 cols,
                 d,
@@ -377,6 +430,7 @@ impl Model<'_> {
                 l2,
                 n_features,
                 delta,
+                ..
             } => {
                 if c == *n_features {
                     d.iter().zip(q).map(|(a, b)| a * b).sum()
@@ -411,12 +465,130 @@ impl Model<'_> {
         }
     }
 
-    /// δ_c += t, keeping the model's products up to date (only on `working` for a Gram model).
-    fn update(&mut self, c: usize, t: f64, working: &[usize]) {
+    /// On a formed Hessian, the exact minimizer of the model on the current face — the coordinates
+    /// of W that are nonzero or unpenalized, with their signs held — by one Cholesky solve, cut
+    /// back to the first coordinate that would cross zero (which lands on 0 exactly). Along that
+    /// segment the model decreases, so the step only helps the sweeps; it is what makes the inner
+    /// problem cheap to solve exactly when coordinates are strongly correlated. `false` when
+    /// nothing moved (no Hessian, an empty face, or a face matrix that is not positive definite).
+    fn face_newton(
+        &mut self,
+        g: &DVector<f64>,
+        theta: &DVector<f64>,
+        delta: &mut [f64],
+        l1: &[f64],
+        working: &[usize],
+        nu: f64,
+    ) -> bool {
+        let Model::Gram { h, hd, slot } = self else {
+            return false;
+        };
+        let face: Vec<usize> = working
+            .iter()
+            .copied()
+            .filter(|&j| l1[j] == 0.0 || theta[j] + delta[j] != 0.0)
+            .collect();
+        let k = face.len();
+        if k == 0 {
+            return false;
+        }
+        let r = DVector::from_fn(k, |a, _| {
+            let j = face[a];
+            let u = theta[j] + delta[j];
+            g[j] + hd[slot[j]] + if l1[j] > 0.0 { l1[j] * u.signum() } else { 0.0 }
+        });
+        let hf = DMatrix::from_fn(k, k, |a, b| {
+            h[(slot[face[a]], slot[face[b]])] + if a == b { nu } else { 0.0 }
+        });
+        let Some(chol) = hf.cholesky() else {
+            return false;
+        };
+        let step = -chol.solve(&r);
+        if !step.iter().all(|v| v.is_finite()) {
+            return false;
+        }
+        let mut alpha = 1.0_f64;
+        for (a, &j) in face.iter().enumerate() {
+            let u = theta[j] + delta[j];
+            if l1[j] > 0.0 && (u + step[a]) * u <= 0.0 {
+                alpha = alpha.min(-u / step[a]);
+            }
+        }
+        if alpha.is_nan() || alpha <= 0.0 {
+            return false;
+        }
+        let mut moved = false;
+        for (a, &j) in face.iter().enumerate() {
+            let u = theta[j] + delta[j];
+            let blocked = l1[j] > 0.0 && (u + step[a]) * u <= 0.0 && -u / step[a] <= alpha;
+            let t = if blocked { -u } else { alpha * step[a] };
+            if t != 0.0 {
+                delta[j] += t;
+                moved = true;
+                for (hdi, hij) in hd.iter_mut().zip(h.column(slot[j]).iter()) {
+                    *hdi += t * hij;
+                }
+            }
+        }
+        moved
+    }
+
+    /// Reads of stored values one coordinate step costs (0 on a formed Hessian, where a step
+    /// costs |W| operations).
+    fn coord_cost(&self, c: usize) -> usize {
         match self {
-            Model::Gram { h, hd } => {
-                for &i in working {
-                    hd[i] += t * h[(i, c)];
+            Model::Binary {
+                cols,
+                n_features,
+                d,
+                ..
+            } => {
+                2 * if c == *n_features {
+                    d.len()
+                } else {
+                    cols.stored(c)
+                }
+            }
+            _ => 0,
+        }
+    }
+
+    /// A column model turns into one on the working set's formed Hessian (keeping δ) once the
+    /// sweeps have spent what forming it costs (`spent` reads; ski rental: at most twice the
+    /// better of the two); `true` when it did.
+    fn form_gram(&mut self, working: &[usize], spent: usize) -> bool {
+        let Model::Binary {
+            cols,
+            d,
+            l2,
+            n_features,
+            delta,
+            gram: Some((pairs, per_row)),
+            ..
+        } = self
+        else {
+            return false;
+        };
+        if spent.saturating_mul(PAIRS_PER_READ) < *pairs {
+            return false;
+        }
+        let h = working_gram(cols, d, working, *n_features, *l2, per_row);
+        let dw = DVector::from_iterator(working.len(), working.iter().map(|&c| delta[c]));
+        let hd = (&h * dw).as_slice().to_vec();
+        *self = Model::Gram {
+            h,
+            hd,
+            slot: slots(delta.len(), working),
+        };
+        true
+    }
+
+    /// δ_c += t, keeping the model's products up to date.
+    fn update(&mut self, c: usize, t: f64) {
+        match self {
+            Model::Gram { h, hd, slot } => {
+                for (hdi, hic) in hd.iter_mut().zip(h.column(slot[c]).iter()) {
+                    *hdi += t * hic;
                 }
             }
             Model::Binary {
@@ -465,6 +637,162 @@ impl Model<'_> {
     }
 }
 
+/// `slot[c]` = c's position in `working` (`usize::MAX` outside it), for `p` coordinates.
+fn slots(p: usize, working: &[usize]) -> Vec<usize> {
+    let mut slot = vec![usize::MAX; p];
+    for (k, &c) in working.iter().enumerate() {
+        slot[c] = k;
+    }
+    slot
+}
+
+/// What forming the binary model's Hessian on the working set W costs: the multiply-adds, and for
+/// sparse columns how many of each row's values fall in W (`None` when W is larger than
+/// [`GRAM_MAX_PARAMS`]). A coordinate sweep over W costs two passes over W's stored values.
+fn gram_cost(cols: &Columns, working: &[usize], n_features: usize) -> Option<(usize, Vec<u32>)> {
+    let m = working.len();
+    if m > GRAM_MAX_PARAMS {
+        return None;
+    }
+    Some(match cols {
+        Columns::Dense { n, .. } => (n * m * (m + 1) / 2, Vec::new()),
+        Columns::Sparse {
+            n, indptr, rows, ..
+        } => {
+            let mut per_row = vec![0u32; *n];
+            for &c in working.iter().filter(|&&c| c < n_features) {
+                for &i in &rows[indptr[c]..indptr[c + 1]] {
+                    per_row[i as usize] += 1;
+                }
+            }
+            let pairs = per_row
+                .iter()
+                .map(|&k| (k as usize + 1) * (k as usize + 2) / 2)
+                .sum();
+            (pairs, per_row)
+        }
+    })
+}
+
+/// The binary model's Hessian on the working set W, `X_Wᵀ D X_W + λ₂I` (the intercept's row and
+/// column too when it is in W; D = `d`, the curvatures over S), formed from the column copy
+/// (`per_row` from [`gram_cost`]). With it a coordinate step costs |W| operations instead of a
+/// column's length, and the model can be minimized exactly on its support
+/// ([`Model::face_newton`]), which coordinate sweeps alone reach slowly when columns are
+/// correlated (a frequent word and the intercept).
+fn working_gram(
+    cols: &Columns,
+    d: &[f64],
+    working: &[usize],
+    n_features: usize,
+    l2: f64,
+    per_row: &[u32],
+) -> DMatrix<f64> {
+    let m = working.len();
+    let n = d.len();
+    let intercept = working.last().is_some_and(|&c| c == n_features);
+    let features = &working[..m - usize::from(intercept)];
+    // Row-major upper triangle.
+    let mut upper = vec![0.0; m * m];
+    match cols {
+        Columns::Dense { values, .. } => {
+            let mut weighted = vec![0.0; n];
+            for (a, &ca) in features.iter().enumerate() {
+                for ((w, x), di) in weighted
+                    .iter_mut()
+                    .zip(&values[ca * n..(ca + 1) * n])
+                    .zip(d)
+                {
+                    *w = x * di;
+                }
+                for (b, &cb) in features.iter().enumerate().skip(a) {
+                    upper[a * m + b] = dot(&weighted, &values[cb * n..(cb + 1) * n]);
+                }
+                if intercept {
+                    upper[a * m + m - 1] = weighted.iter().sum();
+                }
+            }
+        }
+        Columns::Sparse {
+            indptr,
+            rows,
+            values,
+            ..
+        } => {
+            // Block by block of rows, W's values regrouped by row (from each column's cursor, in
+            // W's order, so every row's local indices increase), then one outer product a row.
+            let mut cursor: Vec<usize> = features.iter().map(|&c| indptr[c]).collect();
+            let mut start = vec![0usize; GRAM_BLOCK + 1];
+            let mut next = vec![0usize; GRAM_BLOCK];
+            let mut entries: Vec<(usize, f64)> = Vec::new();
+            for b0 in (0..n).step_by(GRAM_BLOCK) {
+                let b1 = (b0 + GRAM_BLOCK).min(n);
+                for (i, &k) in per_row[b0..b1].iter().enumerate() {
+                    start[i + 1] = start[i] + k as usize;
+                }
+                let len = b1 - b0;
+                entries.clear();
+                entries.resize(start[len], (0, 0.0));
+                next[..len].copy_from_slice(&start[..len]);
+                for (k, &c) in features.iter().enumerate() {
+                    let end = indptr[c + 1];
+                    let mut t = cursor[k];
+                    while t < end && (rows[t] as usize) < b1 {
+                        let i = rows[t] as usize - b0;
+                        entries[next[i]] = (k, values[t]);
+                        next[i] += 1;
+                        t += 1;
+                    }
+                    cursor[k] = t;
+                }
+                for i in 0..len {
+                    let di = d[b0 + i];
+                    let row = &entries[start[i]..start[i + 1]];
+                    for (a, &(ka, va)) in row.iter().enumerate() {
+                        let s = di * va;
+                        let out = &mut upper[ka * m..(ka + 1) * m];
+                        for &(kb, vb) in &row[a..] {
+                            out[kb] += s * vb;
+                        }
+                        if intercept {
+                            out[m - 1] += s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if intercept {
+        upper[m * m - 1] = d.iter().sum();
+    }
+    DMatrix::from_fn(m, m, |a, b| {
+        let v = upper[a.min(b) * m + a.max(b)];
+        if a == b && !(intercept && a == m - 1) {
+            v + l2
+        } else {
+            v
+        }
+    })
+}
+
+/// Σ aᵢbᵢ with four accumulators (a fixed order, so the same bits every time).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    (acc[0] + acc[2]) + (acc[1] + acc[3]) + tail
+}
+
 /// Coordinate-descent Newton as a step of `optim`'s driver, on the objective
 /// `L1Penalized(loss, l1)`: points carry the full objective and its minimum-norm subgradient.
 pub(crate) struct CdStep<'l, 'a, 'c> {
@@ -476,8 +804,17 @@ pub(crate) struct CdStep<'l, 'a, 'c> {
     /// Coordinates the first outer iteration may move besides the nonzero ones and the violators
     /// (a path's strong-rule screen).
     screen: Option<Vec<bool>>,
+    /// Rows the loss sums over, on every rank: the shrinking thresholds scale with it, and
+    /// every rank must take the same decisions.
+    n_rows: f64,
     /// Inner sweeps, over every outer iteration.
     pub(crate) sweeps: usize,
+    /// Whether the last outer iteration formed the working set's Hessian (column models).
+    prefer_gram: bool,
+    /// A binary column model's logits at the current point, moved along by each step's Xδ (one
+    /// pass over the columns δ touches, not over X) for the next model's curvatures; empty for
+    /// the other models.
+    logits: Vec<f64>,
 }
 
 impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
@@ -486,6 +823,7 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
         l1: Vec<f64>,
         curvature: &'c Curvature,
         screen: Option<Vec<bool>>,
+        n_rows: usize,
     ) -> Self {
         CdStep {
             glm,
@@ -493,7 +831,10 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
             curvature,
             grad: DVector::zeros(0),
             screen,
+            n_rows: n_rows as f64,
             sweeps: 0,
+            prefer_gram: false,
+            logits: Vec::new(),
         }
     }
 
@@ -514,26 +855,48 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
         })
     }
 
-    /// The quadratic model at θ.
-    fn model(&self, theta: &DVector<f64>) -> Result<Model<'c>, ModelError> {
+    /// The quadratic model at θ over the working set (coordinates in increasing order).
+    fn model(&self, theta: &DVector<f64>, working: &[usize]) -> Result<Model<'c>, ModelError> {
         Ok(match self.curvature {
-            Curvature::Gram => Model::Gram {
-                h: self.glm.hessian(theta)?,
-                hd: vec![0.0; theta.len()],
-            },
+            Curvature::Gram => {
+                let full = self.glm.hessian(theta)?;
+                let m = working.len();
+                Model::Gram {
+                    h: DMatrix::from_fn(m, m, |a, b| full[(working[a], working[b])]),
+                    hd: vec![0.0; m],
+                    slot: slots(theta.len(), working),
+                }
+            }
             Curvature::Columns(cols) => match self.glm {
                 Glm::Binary(loss) => {
                     let s = loss.weight_sum();
-                    let d: Vec<f64> = loss.curvatures(theta)?.iter().map(|c| c / s).collect();
+                    let d: Vec<f64> = if self.logits.is_empty() {
+                        loss.curvatures(theta)?.iter().map(|c| c / s).collect()
+                    } else {
+                        let mut d = self.logits.clone();
+                        logreg_linalg_core::sigmoid_curvature_in_place(&mut d);
+                        for (pos, di) in d.iter_mut().enumerate() {
+                            *di *= loss.weight(pos) / s;
+                        }
+                        d
+                    };
                     let n = d.len();
-                    Model::Binary {
+                    let mut model = Model::Binary {
                         cols,
                         d,
                         q: vec![0.0; n],
                         l2: loss.l2(),
                         n_features: loss.n_features(),
                         delta: vec![0.0; theta.len()],
+                        gram: gram_cost(cols, working, loss.n_features()),
+                    };
+                    if self.prefer_gram {
+                        // The last outer iteration needed the Hessian: form it now unless it
+                        // costs more than GRAM_SWEEPS sweeps.
+                        let sweep: usize = working.iter().map(|&c| model.coord_cost(c)).sum();
+                        model.form_gram(working, sweep.saturating_mul(GRAM_SWEEPS));
                     }
+                    model
                 }
                 Glm::Multinomial(loss) => {
                     let k = loss.n_classes();
@@ -582,6 +945,13 @@ impl Step for CdStep<'_, '_, '_> {
         let mut g = DVector::zeros(start.x.len());
         self.glm.value_grad(&start.x, &mut g).map_err(to_optim)?;
         self.grad = g;
+        if let (Curvature::Columns(_), Glm::Binary(loss)) = (self.curvature, self.glm) {
+            self.logits = loss
+                .logits(&start.x)
+                .map_err(|e| to_optim(e.into()))?
+                .as_slice()
+                .to_vec();
+        }
         Ok(())
     }
 
@@ -618,7 +988,7 @@ impl CdStep<'_, '_, '_> {
         let theta = &cur.x;
         let p = theta.len();
         let g = self.grad.clone();
-        let n = self.glm.n_samples() as f64;
+        let n = self.n_rows;
         let m_out = cur.grad.amax();
         // The working set: unpenalized and nonzero coordinates, and zero ones near violation.
         let screen = self.screen.take();
@@ -631,30 +1001,32 @@ impl CdStep<'_, '_, '_> {
                     || screen.as_ref().is_some_and(|s| s[j])
             })
             .collect();
-        let mut model = self.model(theta)?;
-        let diag: Vec<f64> = {
-            let mut dg = vec![0.0; p];
-            let mut top = 0.0_f64;
-            for &j in &working {
-                dg[j] = model.diag(j);
-                top = top.max(dg[j]);
-            }
-            // newGLMNET's ν keeps every coordinate's curvature positive.
-            let nu = 1e-12 * top.max(f64::MIN_POSITIVE);
-            for &j in &working {
-                dg[j] += nu;
-            }
-            dg
-        };
+        let mut model = self.model(theta, &working)?;
+
+        let mut diag = vec![0.0; p];
+        let mut top = 0.0_f64;
+        for &j in &working {
+            diag[j] = model.diag(j);
+            top = top.max(diag[j]);
+        }
+        // newGLMNET's ν keeps every coordinate's curvature positive.
+        let nu = 1e-12 * top.max(f64::MIN_POSITIVE);
+        for &j in &working {
+            diag[j] += nu;
+        }
         // Inner sweeps to a forcing tolerance that tightens as the outer iterations converge.
         let eta = (m_out.sqrt()).min(0.1);
         let inner_tol = eta * m_out;
         let mut delta = vec![0.0; p];
         let mut active = working.clone();
         let mut m_in_prev = f64::INFINITY;
+        let mut spent = 0usize;
         for _ in 0..MAX_SWEEPS {
             self.sweeps += 1;
             let mut m_in = 0.0_f64;
+            let mut support_moved = false;
+            spent += active.iter().map(|&j| model.coord_cost(j)).sum::<usize>();
+
             let mut keep = Vec::with_capacity(active.len());
             for &j in &active {
                 let a = diag[j];
@@ -691,8 +1063,9 @@ impl CdStep<'_, '_, '_> {
                 };
                 let t = new - u;
                 if t != 0.0 && t.is_finite() {
+                    support_moved |= (u == 0.0) != (new == 0.0);
                     delta[j] += t;
-                    model.update(j, t, &working);
+                    model.update(j, t);
                 }
             }
             m_in_prev = m_in;
@@ -704,12 +1077,30 @@ impl CdStep<'_, '_, '_> {
                 m_in_prev = f64::INFINITY;
             } else {
                 active = keep;
+                if model.form_gram(&working, spent) {
+                    self.prefer_gram = true;
+                }
+                // Once a sweep leaves the support alone, solve the model on it outright.
+                if !support_moved {
+                    model.face_newton(&g, theta, &mut delta, &self.l1, &working, nu);
+                }
             }
         }
+        let x_delta = match (self.curvature, self.logits.is_empty()) {
+            (Curvature::Columns(cols), false) => cols.times(&delta, self.glm.data().n_cols()),
+            _ => Vec::new(),
+        };
         let delta = DVector::from_vec(delta);
         let f0 = cur.value;
-        let l1_0 = self.l1_value(theta);
-        let model_decrease = g.dot(&delta) + self.l1_value(&(theta + &delta)) - l1_0;
+        // Δ coordinate by coordinate: near the optimum it is far below the rounding of ‖θ‖₁,
+        // and the difference of two L1 norms would leave only that rounding (any sign), ending
+        // the fit early wherever the path happens to land.
+        let model_decrease: f64 = (0..p)
+            .map(|j| {
+                let l1_change = (theta[j] + delta[j]).abs() - theta[j].abs();
+                g[j] * delta[j] + self.l1[j] * l1_change
+            })
+            .sum();
         let noise = VALUE_NOISE * f0.abs();
         if model_decrease.is_nan() || model_decrease >= 0.0 || delta.iter().all(|&v| v == 0.0) {
             return Ok(StepResult::Finished {
@@ -731,6 +1122,9 @@ impl CdStep<'_, '_, '_> {
                 let flat_but_closer = value <= f0 + noise && sub_norm < cur.grad_norm;
                 if armijo || flat_but_closer {
                     self.grad = gx;
+                    for (z, xd) in self.logits.iter_mut().zip(&x_delta) {
+                        *z += alpha * xd;
+                    }
                     return Ok(StepResult::Moved {
                         point: Point {
                             x,
@@ -752,6 +1146,46 @@ impl CdStep<'_, '_, '_> {
             });
         }
         Ok(StepResult::Stalled)
+    }
+}
+
+/// Sets the intercepts of θ to the null model's (every coefficient 0): the log-odds of the
+/// weighted positive share for a binary loss, log class masses for a multinomial one (the optimum
+/// without offsets). Where an L1 fit starts from zero, and where `C_min` is measured.
+pub(crate) fn null_intercepts(glm: Glm<'_, '_>, theta: &mut DVector<f64>) {
+    match glm {
+        Glm::Binary(loss) => {
+            if !loss.fit_intercept() {
+                return;
+            }
+            let (mut sy, mut s) = (0.0, 0.0);
+            for pos in 0..loss.n_samples() {
+                let w = loss.weight(pos);
+                s += w;
+                if loss.is_positive(pos) {
+                    sy += w;
+                }
+            }
+            let p0 = (sy / s).clamp(1e-300, 1.0 - 1e-16);
+            theta[loss.n_features()] = (p0 / (1.0 - p0)).ln();
+        }
+        Glm::Multinomial(loss) => {
+            if !loss.fit_intercept() {
+                return;
+            }
+            let (k, p, d) = (
+                loss.n_classes(),
+                loss.params_per_class(),
+                loss.design().n_cols(),
+            );
+            let mut mass = vec![0.0; k];
+            for pos in 0..loss.n_samples() {
+                mass[loss.class_of(pos)] += loss.weight(pos);
+            }
+            for c in 0..k {
+                theta[c * p + d] = mass[c].max(1e-300).ln();
+            }
+        }
     }
 }
 

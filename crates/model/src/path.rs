@@ -10,7 +10,7 @@
 
 // Paths and their folds are fitted in one process.
 use crate::binary::{combined_weights, training_rows};
-use crate::cd::{l1_weights, Glm};
+use crate::cd::{l1_weights, null_intercepts, Glm};
 use crate::labels::{encode, two_classes, Label};
 use crate::multiclass::{class_weighted, multi_classes};
 use crate::params::{MultiClass, Penalty, ValidParams};
@@ -156,22 +156,10 @@ impl ValidParams {
         if rho.is_nan() || rho <= 0.0 {
             return Ok(None);
         }
-        let intercept = self.fit_intercept();
         let binary_max = |loss: &LogLoss<'_>| -> Result<f64, ModelError> {
             let d = loss.n_features();
             let mut theta = DVector::zeros(loss.dim());
-            if intercept {
-                let (mut sy, mut s) = (0.0, 0.0);
-                for pos in 0..loss.n_samples() {
-                    let w = loss.weight(pos);
-                    s += w;
-                    if loss.is_positive(pos) {
-                        sy += w;
-                    }
-                }
-                let p0 = (sy / s).clamp(1e-300, 1.0 - 1e-16);
-                theta[d] = (p0 / (1.0 - p0)).ln();
-            }
+            null_intercepts(Glm::Binary(loss), &mut theta);
             let mut g = DVector::zeros(loss.dim());
             loss.value_grad(&theta, &mut g)?;
             Ok(g.rows(0, d).amax() * loss.weight_sum())
@@ -190,15 +178,7 @@ impl ValidParams {
                 let p = loss.params_per_class();
                 let d = loss.design().n_cols();
                 let mut theta = DVector::zeros(loss.dim());
-                if intercept {
-                    let mut mass = vec![0.0; k];
-                    for pos in 0..loss.n_samples() {
-                        mass[loss.class_of(pos)] += loss.weight(pos);
-                    }
-                    for c in 0..k {
-                        theta[c * p + d] = mass[c].max(1e-300).ln();
-                    }
-                }
+                null_intercepts(Glm::Multinomial(loss), &mut theta);
                 let mut g = DVector::zeros(loss.dim());
                 loss.value_grad(&theta, &mut g)?;
                 let mut m = 0.0_f64;

@@ -16,7 +16,8 @@ use logreg_optim::{
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-/// One solver's part in a fit: `auto` may run more than one (see [`FitReport::stages`]).
+/// One solver's part in a fit: `auto` may run more than one (see
+/// [`FitReport::stages`](crate::FitReport::stages)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stage {
     /// The solver.
@@ -448,8 +449,13 @@ pub(crate) struct L1Problem<'l, 'a> {
 
 /// Minimize `problem.objective + Σ λⱼ|θⱼ|` from `x0`: coordinate-descent Newton (`auto` and
 /// `coordinate-descent`), or OWL-QN (asked for, or when the coordinate steps have no column
-/// access: a standardized sparse design too wide for a formed Hessian). The report's point carries
-/// the full objective and its minimum-norm subgradient norm.
+/// access: a standardized sparse design too wide for a formed Hessian, or a distributed fit too
+/// wide for one). The report's point carries the full objective and its minimum-norm subgradient
+/// norm.
+///
+/// On several ranks both solvers read only sums over every rank's rows (the loss's value,
+/// gradient and Hessian go through its collective), and every choice here is made from those
+/// sums and the global shape, so every rank takes the same steps.
 pub(crate) fn minimize_l1(
     params: &ValidParams,
     problem: &Problem<'_>,
@@ -457,16 +463,14 @@ pub(crate) fn minimize_l1(
     x0: DVector<f64>,
     obs: &mut dyn Observer,
 ) -> Result<Solved, ModelError> {
-    if problem.world.size() > 1 {
-        // Coordinate descent reads this rank's columns only; OWL-QN over the collective is
-        // the way there, and not built yet.
-        return Err(ModelError::InvalidParam {
-            name: "penalty",
-            value: params.penalty().name().to_string(),
-            expected: "l2 or none in a distributed fit (L1 and elastic net run in one process)",
-        });
-    }
+    let ranks = problem.world.size();
+    let shape = problem.shape()?;
     let configured = params.solver();
+    // From zero, start at the null model: the intercepts fitted, every coefficient 0.
+    let mut x0 = x0;
+    if x0.iter().all(|&v| v == 0.0) {
+        crate::cd::null_intercepts(l1p.glm, &mut x0);
+    }
     let term = L1::new(l1p.l1.clone())?;
     let composite = L1Penalized::new(problem.objective, term)?;
     let cd = match configured {
@@ -480,9 +484,9 @@ pub(crate) fn minimize_l1(
         _ => None,
     };
     if let Some((cfg, why)) = cd {
-        if let Some(curvature) = Curvature::choose(&l1p.glm, problem.rows) {
+        if let Some(curvature) = Curvature::choose(&l1p.glm, problem.rows, ranks) {
             let reason = format!("{why}; {}", curvature.describe());
-            let mut step = CdStep::new(l1p.glm, l1p.l1, &curvature, l1p.screen);
+            let mut step = CdStep::new(l1p.glm, l1p.l1, &curvature, l1p.screen, shape.n);
             let report = logreg_optim::run(&mut step, &composite, x0, &cfg.stop_rule(), obs)?;
             let stages = vec![Stage {
                 solver: SolverKind::CoordinateDescent,
@@ -504,16 +508,24 @@ pub(crate) fn minimize_l1(
                 .max_iter(params.max_iter().unwrap_or(1000))
                 .tol(params.tol().unwrap_or(1e-10)),
             match problem.data {
-                Data::Memory(_) => {
-                    "coordinate descent needs column access, which a standardized sparse design \
-                     this wide does not give: OWL-QN"
-                }
-                Data::Blocks(_) => {
-                    "coordinate descent needs column access or a formed Hessian, which row \
-                     blocks read in passes do not give for this many parameters: OWL-QN"
-                }
-            }
-            .to_string(),
+                Data::Blocks(_) => "coordinate descent needs column access or a formed Hessian, \
+                                    which row blocks read in passes do not give for this many \
+                                    parameters: OWL-QN"
+                    .to_string(),
+                Data::Memory(_) if ranks > 1 => format!(
+                    "on {ranks} ranks coordinate descent needs a formed Hessian, and {} \
+                     parameters{} are too many for one: OWL-QN",
+                    shape.p,
+                    if shape.sparse {
+                        " of a sparse design"
+                    } else {
+                        ""
+                    }
+                ),
+                Data::Memory(_) => "coordinate descent needs column access, which a standardized \
+                                    sparse design this wide does not give: OWL-QN"
+                    .to_string(),
+            },
         ),
     };
     let scaling = Scaling::for_design(

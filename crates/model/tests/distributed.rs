@@ -210,24 +210,12 @@ fn sparse_designs_fit_the_same_split_over_ranks() {
 }
 
 fn check_sparse_split(params: &ValidParams, x: &Csr<'_>, y: &[f64]) {
-    let single = theta(&params.fit(&Design::from(x.clone()), y).unwrap());
+    let x = Design::from(x.clone());
+    let single = theta(&params.fit(&x, y).unwrap());
     let fits = on_ranks(3, y.len(), |rank, range| {
-        let (indptr, indices, values) = x.arrays();
-        let (a, b) = (indptr[range.start], indptr[range.end]);
-        let local = Csr::new(
-            range.len(),
-            x.n_cols(),
-            indptr[range.clone()]
-                .iter()
-                .chain([&b])
-                .map(|p| p - a)
-                .collect::<Vec<_>>(),
-            indices[a..b].to_vec(),
-            values[a..b].to_vec(),
-        )
-        .unwrap();
+        let local = rows_of(&x, range.clone());
         let fit = params
-            .fit_distributed(&Design::from(local), &y[range], FitOptions::default(), rank)
+            .fit_distributed(&local, &y[range], FitOptions::default(), rank)
             .unwrap();
         theta(&fit)
     });
@@ -325,4 +313,203 @@ fn three_classes_in_a_binary_fit_are_found_across_ranks() {
     });
     assert!(errors.iter().all(|e| e == &errors[0]));
     assert!(errors[0].starts_with("binary logistic regression needs exactly 2 classes, found 3"));
+}
+
+/// The L1 and elastic-net fits of `params` on 1 to 3 ranks: every rank the same bits (and
+/// iterations), within 1e-10 of the single-process fit, the same coefficients exactly zero, and
+/// the solver named `solver` in the report's last stage.
+fn check_l1_split(params: &ValidParams, x: &Design<'_>, y: &[f64], solver: &str, what: &str) {
+    let single_fit = params.fit(x, y).unwrap();
+    let single = theta(&single_fit);
+    let zeros = |t: &[f64]| t.iter().map(|v| *v == 0.0).collect::<Vec<bool>>();
+    assert!(
+        zeros(&single).contains(&true),
+        "{what}: no coefficient is 0"
+    );
+    for size in 1..=3 {
+        let fits = on_ranks(size, y.len(), |rank, range| {
+            let local = rows_of(x, range.clone());
+            let fit = params
+                .fit_distributed(&local, &y[range], FitOptions::default(), rank)
+                .unwrap();
+            let stage = fit.report().stages.last().unwrap();
+            assert_eq!(stage.solver.name(), solver, "{what}: {}", stage.reason);
+            (theta(&fit), fit.report().iterations)
+        });
+        for (t, it) in &fits {
+            assert_eq!(bits(t), bits(&fits[0].0), "{what}: ranks disagree");
+            assert_eq!(*it, fits[0].1);
+        }
+        let gap = relative_gap(&fits[0].0, &single);
+        assert!(gap <= 1e-10, "{what} on {size} ranks: gap {gap:e}");
+        assert_eq!(zeros(&fits[0].0), zeros(&single), "{what} on {size} ranks");
+    }
+}
+
+/// `n` rows of `signal` columns of [`make_logistic`]'s model and `noise` columns that the labels
+/// do not depend on (which an L1 penalty sets to 0).
+fn with_noise_columns(
+    n: usize,
+    signal: usize,
+    noise: usize,
+    seed: u64,
+) -> (Dense<'static, f64>, Vec<f64>) {
+    let (xs, y) = make_logistic(n, signal, seed).unwrap();
+    let (xn, _) = make_logistic(n, noise, seed + 1).unwrap();
+    let values: Vec<f64> = (0..n)
+        .flat_map(|i| [xs.row(i).unwrap(), xn.row(i).unwrap()].concat())
+        .collect();
+    (Dense::new(values, n, signal + noise).unwrap(), y)
+}
+
+/// The rows `range` of a dense or sparse design.
+fn rows_of(x: &Design<'_>, range: Range<usize>) -> Design<'static> {
+    match x {
+        Design::Dense(m) => dense_rows(m, range),
+        Design::Sparse(csr) => {
+            let (indptr, indices, values) = csr.arrays();
+            let (a, b) = (indptr[range.start], indptr[range.end]);
+            let local = Csr::new(
+                range.len(),
+                csr.n_cols(),
+                indptr[range.clone()]
+                    .iter()
+                    .chain([&b])
+                    .map(|p| p - a)
+                    .collect::<Vec<_>>(),
+                indices[a..b].to_vec(),
+                values[a..b].to_vec(),
+            )
+            .unwrap();
+            Design::from(local)
+        }
+        Design::DenseF32(_) => unreachable!("the tests here use f64 designs"),
+    }
+}
+
+#[test]
+fn l1_and_elastic_net_fits_on_ranks_match_the_single_process_fit() {
+    // Few parameters: coordinate descent on the summed Hessian (its Gram mode), and OWL-QN
+    // when asked for.
+    let (x, y) = with_noise_columns(3000, 5, 5, 21);
+    let x = Design::from(x);
+    for (penalty, solver, name) in [
+        (Penalty::L1 { c: 0.02 }, Solver::Auto, "coordinate-descent"),
+        (
+            Penalty::ElasticNet {
+                c: 0.02,
+                l1_ratio: 0.6,
+            },
+            Solver::Auto,
+            "coordinate-descent",
+        ),
+        (
+            Penalty::L1 { c: 0.02 },
+            Solver::default_for(logreg_model::SolverKind::OwlQn),
+            "owl-qn",
+        ),
+    ] {
+        let params = LogisticRegression::params()
+            .penalty(penalty)
+            .solver(solver)
+            .tol(1e-12)
+            .check()
+            .unwrap();
+        check_l1_split(&params, &x, &y, name, &format!("{penalty:?}, {name}"));
+    }
+}
+
+#[test]
+fn wide_l1_fits_on_ranks_run_owl_qn_and_match_the_single_process_coordinate_descent() {
+    // 600 parameters, too many for a formed Hessian: one process copies the columns for its
+    // coordinate steps, but on ranks each holds only its rows' columns, so OWL-QN runs there.
+    // Both reach the same optimum.
+    let (x, y) = make_sparse_logistic(1500, 600, 10, 8).unwrap();
+    let x = Design::from(x);
+    let params = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 0.5 })
+        .tol(1e-12)
+        .check()
+        .unwrap();
+    let single = theta(&params.fit(&x, &y).unwrap());
+    for size in 2..=3 {
+        let fits = on_ranks(size, y.len(), |rank, range| {
+            let fit = params
+                .fit_distributed(
+                    &rows_of(&x, range.clone()),
+                    &y[range],
+                    FitOptions::default(),
+                    rank,
+                )
+                .unwrap();
+            let stage = &fit.report().stages[0];
+            assert_eq!(stage.solver.name(), "owl-qn");
+            assert!(
+                stage.reason.contains(&format!("on {size} ranks")),
+                "{}",
+                stage.reason
+            );
+            theta(&fit)
+        });
+        for t in &fits {
+            assert_eq!(bits(t), bits(&fits[0]));
+        }
+        let gap = relative_gap(&fits[0], &single);
+        assert!(gap <= 1e-10, "{size} ranks: gap {gap:e}");
+    }
+}
+
+#[test]
+fn l1_multinomial_fits_on_ranks_match_the_single_process_fit() {
+    let (x, labels) = make_blobs(
+        1500,
+        &[
+            [0.0, 0.0, 1.0, 0.0],
+            [1.5, 0.5, 0.0, 0.0],
+            [0.5, 2.0, -1.0, 0.0],
+        ],
+        1.5,
+        6,
+    )
+    .unwrap();
+    let flat = |m: &FittedMultinomial<usize>| -> Vec<f64> {
+        let mut v: Vec<f64> = m.coefficients().iter().copied().collect();
+        v.extend(m.intercepts().iter());
+        v
+    };
+    for penalty in [
+        Penalty::L1 { c: 0.01 },
+        Penalty::ElasticNet {
+            c: 0.01,
+            l1_ratio: 0.5,
+        },
+    ] {
+        let params = LogisticRegression::params()
+            .penalty(penalty)
+            .tol(1e-12)
+            .check()
+            .unwrap();
+        let single = flat(&params.fit_multinomial(&x, &labels).unwrap());
+        assert!(single.contains(&0.0), "{penalty:?}: no coefficient is 0");
+        for size in 2..=3 {
+            let fits = on_ranks(size, labels.len(), |rank, range| {
+                let local = x.rows(range.start, range.len()).into_owned();
+                flat(
+                    &params
+                        .fit_multinomial_distributed(
+                            &local,
+                            &labels[range],
+                            MultiFitOptions::default(),
+                            rank,
+                        )
+                        .unwrap(),
+                )
+            });
+            for f in &fits {
+                assert_eq!(bits(f), bits(&fits[0]));
+            }
+            let gap = relative_gap(&fits[0], &single);
+            assert!(gap <= 1e-10, "{penalty:?} on {size} ranks: gap {gap:e}");
+        }
+    }
 }

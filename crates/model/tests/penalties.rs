@@ -440,3 +440,43 @@ fn cross_validation_is_deterministic_and_picks_from_the_grid() {
         "{e}"
     );
 }
+
+#[test]
+fn wide_sparse_and_dense_binary_fits_on_the_column_copy_are_optimal() {
+    // Zipf-like columns (frequent low indices, strongly correlated with the intercept), wider
+    // than the formed-Hessian limit: the column copy, the working set's own Hessian and the
+    // solve on the support; checked against the optimality conditions computed from scratch.
+    let (csr, y) = logreg_model::datasets::make_sparse_logistic(1500, 700, 20, 7).unwrap();
+    let y: Vec<u8> = y.iter().map(|&v| v as u8).collect();
+    let dense = Design::from(csr.clone()).to_dmatrix(None).unwrap();
+    for design in [Design::from(csr.to_dense()), Design::from(csr)] {
+        for (penalty, c, rho) in [
+            (Penalty::L1 { c: 0.5 }, 0.5, 1.0),
+            (
+                Penalty::ElasticNet {
+                    c: 2.0,
+                    l1_ratio: 0.5,
+                },
+                2.0,
+                0.5,
+            ),
+        ] {
+            let m = LogisticRegression::params()
+                .penalty(penalty)
+                .check()
+                .unwrap()
+                .fit(&design, &y)
+                .unwrap();
+            let r = m.report();
+            assert!(r.converged, "{:?}", r.stop);
+            assert!(
+                r.stages[0].reason.contains("column"),
+                "{}",
+                r.stages[0].reason
+            );
+            let w: Vec<f64> = m.coefficients().iter().copied().collect();
+            assert!(w.contains(&0.0) && w.iter().any(|&v| v != 0.0));
+            assert_optimal(&dense, &y, &w, m.intercept(), c, rho, 1e-6);
+        }
+    }
+}
