@@ -39,6 +39,7 @@
 //! intercepts fitted), which keeps the first working set to the coordinates that matter.
 
 use crate::ModelError;
+use logreg_collective::Collective;
 use logreg_linalg_core::{Design, Rows, Storage};
 use logreg_loss::{Data, LogLoss, MultinomialLogLoss};
 use logreg_optim::{
@@ -1151,27 +1152,33 @@ impl CdStep<'_, '_, '_> {
 
 /// Sets the intercepts of θ to the null model's (every coefficient 0): the log-odds of the
 /// weighted positive share for a binary loss, log class masses for a multinomial one (the optimum
-/// without offsets). Where an L1 fit starts from zero, and where `C_min` is measured.
-pub(crate) fn null_intercepts(glm: Glm<'_, '_>, theta: &mut DVector<f64>) {
+/// without offsets). Where an L1 fit starts from zero, and where `C_min` is measured. The sums
+/// are over every rank's rows (`world`), so every rank starts from the same point.
+pub(crate) fn null_intercepts(
+    glm: Glm<'_, '_>,
+    theta: &mut DVector<f64>,
+    world: &dyn Collective,
+) -> Result<(), ModelError> {
     match glm {
         Glm::Binary(loss) => {
             if !loss.fit_intercept() {
-                return;
+                return Ok(());
             }
-            let (mut sy, mut s) = (0.0, 0.0);
+            let mut sums = [0.0, 0.0];
             for pos in 0..loss.n_samples() {
                 let w = loss.weight(pos);
-                s += w;
+                sums[1] += w;
                 if loss.is_positive(pos) {
-                    sy += w;
+                    sums[0] += w;
                 }
             }
-            let p0 = (sy / s).clamp(1e-300, 1.0 - 1e-16);
+            world.allreduce_sum(&mut sums)?;
+            let p0 = (sums[0] / sums[1]).clamp(1e-300, 1.0 - 1e-16);
             theta[loss.n_features()] = (p0 / (1.0 - p0)).ln();
         }
         Glm::Multinomial(loss) => {
             if !loss.fit_intercept() {
-                return;
+                return Ok(());
             }
             let (k, p, d) = (
                 loss.n_classes(),
@@ -1182,11 +1189,13 @@ pub(crate) fn null_intercepts(glm: Glm<'_, '_>, theta: &mut DVector<f64>) {
             for pos in 0..loss.n_samples() {
                 mass[loss.class_of(pos)] += loss.weight(pos);
             }
+            world.allreduce_sum(&mut mass)?;
             for c in 0..k {
                 theta[c * p + d] = mass[c].max(1e-300).ln();
             }
         }
     }
+    Ok(())
 }
 
 /// The weighted sum the loss is normalized by, and its parameter blocks: used by callers to set

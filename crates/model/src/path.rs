@@ -159,7 +159,7 @@ impl ValidParams {
         let binary_max = |loss: &LogLoss<'_>| -> Result<f64, ModelError> {
             let d = loss.n_features();
             let mut theta = DVector::zeros(loss.dim());
-            null_intercepts(Glm::Binary(loss), &mut theta);
+            null_intercepts(Glm::Binary(loss), &mut theta, &Local)?;
             let mut g = DVector::zeros(loss.dim());
             loss.value_grad(&theta, &mut g)?;
             Ok(g.rows(0, d).amax() * loss.weight_sum())
@@ -178,7 +178,7 @@ impl ValidParams {
                 let p = loss.params_per_class();
                 let d = loss.design().n_cols();
                 let mut theta = DVector::zeros(loss.dim());
-                null_intercepts(Glm::Multinomial(loss), &mut theta);
+                null_intercepts(Glm::Multinomial(loss), &mut theta, &Local)?;
                 let mut g = DVector::zeros(loss.dim());
                 loss.value_grad(&theta, &mut g)?;
                 let mut m = 0.0_f64;

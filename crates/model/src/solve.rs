@@ -469,7 +469,7 @@ pub(crate) fn minimize_l1(
     // From zero, start at the null model: the intercepts fitted, every coefficient 0.
     let mut x0 = x0;
     if x0.iter().all(|&v| v == 0.0) {
-        crate::cd::null_intercepts(l1p.glm, &mut x0);
+        crate::cd::null_intercepts(l1p.glm, &mut x0, problem.world)?;
     }
     let term = L1::new(l1p.l1.clone())?;
     let composite = L1Penalized::new(problem.objective, term)?;
