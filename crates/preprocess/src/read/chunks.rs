@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::io::Read;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use crate::error::PreprocessError;
 use crate::read::cells::NaSet;
 use crate::read::options::CsvOptions;
 use crate::read::parse::{parse_rows, read_header, Parsed, Plan, Role, RowProblem};
-use crate::read::source::{Bytes, ReadBlocks};
+use crate::read::source::{Bytes, ReadBlocks, SliceBlocks};
 use crate::read::tokenizer::Tokenizer;
 use crate::schema::{ColumnType, Schema};
 use crate::table::{Block, Slot, Table};
@@ -23,6 +24,9 @@ use rayon::prelude::*;
 /// of the whole file. After an error the iterator ends.
 pub struct CsvChunks<R: Read> {
     blocks: ReadBlocks<R>,
+    /// A regular file, memory-mapped: batches parse slices of it in place (no `read()` copies)
+    /// and give its pages back once parsed; `blocks` is then unused.
+    mapped: Option<Mapped>,
     plan: Plan,
     header: Vec<String>,
     schema: Schema,
@@ -40,9 +44,29 @@ pub struct CsvChunks<R: Read> {
 /// One segment of a batch: its chunks' parsed rows, then its first problem (local row) if any.
 type SegmentParse = (Vec<Parsed>, Option<(usize, RowProblem)>);
 
+/// A mapped file and where its unread records start.
+struct Mapped {
+    map: memmap2::Mmap,
+    next: usize,
+    tok: Tokenizer,
+    block_size: usize,
+}
+
+impl Mapped {
+    /// The byte range of the next block of whole records, `None` at the end.
+    fn next_range(&mut self) -> Option<Range<usize>> {
+        let rest = &self.map[self.next..];
+        let block = SliceBlocks::continuing(rest, self.tok, self.block_size).next_slice()?;
+        let range = self.next..self.next + block.len();
+        self.next = range.end;
+        Some(range)
+    }
+}
+
 impl<R: Read> CsvChunks<R> {
     pub(crate) fn open(
         reader: R,
+        map: Option<memmap2::Mmap>,
         schema: &Schema,
         chunk_size: usize,
         options: &CsvOptions,
@@ -57,7 +81,29 @@ impl<R: Read> CsvChunks<R> {
             quote: options.quote_byte(),
         };
         let mut blocks = ReadBlocks::new(reader, tok, options.block_bytes(), path.clone());
-        let (header, first, start) = read_header(&mut blocks, tok, &path)?;
+        let (header, block, start, mapped) = match map {
+            Some(map) => {
+                let mut slices = SliceBlocks::new(&map, tok, options.block_bytes());
+                let (header, first, start) = read_header(&mut slices, tok, &path)?;
+                let next = first.as_ptr() as usize - map.as_ptr() as usize + first.len();
+                let block = first.to_vec();
+                let mapped = Mapped {
+                    map,
+                    next,
+                    tok,
+                    block_size: options.block_bytes(),
+                };
+                (header, block, start, Some(mapped))
+            }
+            None => {
+                let (header, first, start) = read_header(&mut blocks, tok, &path)?;
+                let block = match first {
+                    Bytes::Owned(v) => v,
+                    Bytes::Borrowed(s) => s.to_vec(),
+                };
+                (header, block, start, None)
+            }
+        };
         let mut positions = Vec::with_capacity(schema.fields.len());
         let mut missing = Vec::new();
         let mut seen = HashSet::new();
@@ -110,12 +156,9 @@ impl<R: Read> CsvChunks<R> {
             n_categorical,
             stop_at_bad_number: true,
         };
-        let block = match first {
-            Bytes::Owned(v) => v,
-            Bytes::Borrowed(s) => s.to_vec(),
-        };
         Ok(CsvChunks {
             blocks,
+            mapped,
             plan,
             header,
             schema: schema.clone(),
@@ -151,8 +194,15 @@ impl<R: Read> CsvChunks<R> {
         let mut parsed = Parsed::new(&self.plan, Vec::new());
         while parsed.rows < self.chunk_size {
             if self.pos >= self.block.len() {
-                let spare = std::mem::take(&mut self.block);
-                match self.blocks.next_owned(Some(spare))? {
+                let next = match &mut self.mapped {
+                    // One chunk at a time is the slow path: a copy of the block is fine here.
+                    Some(m) => m.next_range().map(|r| m.map[r].to_vec()),
+                    None => {
+                        let spare = std::mem::take(&mut self.block);
+                        self.blocks.next_owned(Some(spare))?
+                    }
+                };
+                match next {
                     Some(block) => {
                         self.block = block;
                         self.pos = 0;
@@ -252,21 +302,35 @@ impl<R: Read> CsvChunks<R> {
         &mut self,
         max_blocks: usize,
     ) -> (Vec<(usize, Table)>, Option<PreprocessError>, bool) {
-        let mut segments: Vec<Vec<u8>> = Vec::new();
-        if self.pos < self.block.len() {
-            segments.push(self.block[self.pos..].to_vec());
-        }
+        let leftover = self.pos;
         self.pos = self.block.len();
-        while segments.len() < max_blocks.max(1) {
-            match self.blocks.next_owned(None) {
-                Ok(Some(block)) => segments.push(block),
-                Ok(None) => break,
-                Err(e) => {
-                    self.done = true;
-                    return (Vec::new(), Some(e), true);
+        let wanted = max_blocks.max(1) - usize::from(leftover < self.block.len());
+        // Blocks of a mapped file as byte ranges of it; of a stream, read into buffers.
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        let mut read: Vec<Vec<u8>> = Vec::new();
+        match &mut self.mapped {
+            Some(m) => ranges.extend(std::iter::from_fn(|| m.next_range()).take(wanted)),
+            None => {
+                while read.len() < wanted {
+                    match self.blocks.next_owned(None) {
+                        Ok(Some(block)) => read.push(block),
+                        Ok(None) => break,
+                        Err(e) => {
+                            self.done = true;
+                            return (Vec::new(), Some(e), true);
+                        }
+                    }
                 }
             }
         }
+        let mut segments: Vec<&[u8]> = Vec::new();
+        if leftover < self.block.len() {
+            segments.push(&self.block[leftover..]);
+        }
+        if let Some(m) = &self.mapped {
+            segments.extend(ranges.iter().map(|r| &m.map[r.clone()]));
+        }
+        segments.extend(read.iter().map(Vec::as_slice));
         let plan = &self.plan;
         let chunk = self.chunk_size;
 
@@ -294,6 +358,14 @@ impl<R: Read> CsvChunks<R> {
                 }
             })
             .collect();
+        let read_any = !segments.is_empty();
+        drop(segments);
+        if let Some(m) = &self.mapped {
+            // Parsed into tables: the mapped pages go back, so memory stays flat.
+            for r in &ranges {
+                super::release_pages(&m.map, &m.map[r.clone()]);
+            }
+        }
         let mut tables = Vec::new();
         for (pieces, problem) in parsed {
             let before_segment = self.rows_read;
@@ -309,8 +381,7 @@ impl<R: Read> CsvChunks<R> {
                 return (tables, Some(e), true);
             }
         }
-        let read_any = !segments.is_empty();
-        if segments.is_empty() {
+        if !read_any {
             self.done = true;
             if self.rows_read == 0 {
                 return (

@@ -89,34 +89,7 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table, P
                 options.block_bytes(),
             )))
         };
-        let base = map.as_ptr() as usize;
-        let page = page_size();
-        let release = |block: &[u8]| {
-            // Only Unix has madvise; elsewhere the pages stay mapped until the read ends.
-            #[cfg(not(unix))]
-            let _ = (block, base, page);
-            #[cfg(unix)]
-            {
-                // Whole pages inside the block only: a page shared with the next block may
-                // still be parsed by another thread.
-                let start = (block.as_ptr() as usize - base).next_multiple_of(page);
-                let end = (block.as_ptr() as usize - base + block.len()) / page * page;
-                if end > start {
-                    // SAFETY: the pages are of a read-only mapping of a file; once dropped they
-                    // are read again from the file on the next access (a column re-read as
-                    // text reads them again), so every `&[u8]` into the map keeps seeing the
-                    // same bytes. Every block in the range has been parsed and merged.
-                    #[allow(unsafe_code)]
-                    let _ = unsafe {
-                        map.unchecked_advise_range(
-                            memmap2::UncheckedAdvice::DontNeed,
-                            start,
-                            end - start,
-                        )
-                    };
-                }
-            }
-        };
+        let release = |block: &[u8]| release_pages(&map, block);
         return whole::read_table(&open, size, options, &Some(path.to_path_buf()), &release);
     }
     let open = || -> Result<Box<dyn source::Blocks<'static> + Send>, PreprocessError> {
@@ -129,6 +102,32 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table, P
         )))
     };
     whole::read_table(&open, size, options, &Some(path.to_path_buf()), &|_| {})
+}
+
+/// Gives back the pages of `map` that lie wholly inside `block` (a slice of it whose records are
+/// parsed and no longer read), so a mapped file's pages do not add up in the resident memory.
+pub(crate) fn release_pages(map: &memmap2::Mmap, block: &[u8]) {
+    // Only Unix has madvise; elsewhere the pages stay mapped until the read ends.
+    #[cfg(not(unix))]
+    let _ = (map, block);
+    #[cfg(unix)]
+    {
+        let (base, page) = (map.as_ptr() as usize, page_size());
+        // Whole pages inside the block only: a page shared with the next block may still be
+        // parsed by another thread.
+        let start = (block.as_ptr() as usize - base).next_multiple_of(page);
+        let end = (block.as_ptr() as usize - base + block.len()) / page * page;
+        if end > start {
+            // SAFETY: the pages are of a read-only mapping of a file; once dropped they are read
+            // again from the file on the next access (a column re-read as text reads them
+            // again), so every `&[u8]` into the map keeps seeing the same bytes. Every block in
+            // the range has been parsed.
+            #[allow(unsafe_code)]
+            let _ = unsafe {
+                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+            };
+        }
+    }
 }
 
 /// The page size blocks are trimmed to before their pages are given back. Where pages are
@@ -204,7 +203,20 @@ pub fn read_csv_chunks(
 ) -> Result<CsvChunks<File>, PreprocessError> {
     let path = path.as_ref();
     let file = open_file(path)?;
-    CsvChunks::open(file, schema, chunk_size, options, Some(path.to_path_buf()))
+    // A regular file is mapped and parsed in place, as `read_csv` does.
+    let map = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file() && m.len() > 0)
+        .and_then(|_| map_file(&file));
+    CsvChunks::open(
+        file,
+        map,
+        schema,
+        chunk_size,
+        options,
+        Some(path.to_path_buf()),
+    )
 }
 
 /// [`read_csv_chunks`] over any reader.
@@ -214,7 +226,7 @@ pub fn read_csv_chunks_from<R: Read>(
     chunk_size: usize,
     options: &CsvOptions,
 ) -> Result<CsvChunks<R>, PreprocessError> {
-    CsvChunks::open(reader, schema, chunk_size, options, None)
+    CsvChunks::open(reader, None, schema, chunk_size, options, None)
 }
 
 #[cfg(test)]

@@ -140,8 +140,21 @@ impl CsvOptions {
         self.keep_default_na
     }
 
+    /// The test suite's reference reader checks the types given on its own.
+    #[cfg(test)]
     pub(crate) fn forced_types(&self) -> &[(String, ColumnType)] {
         &self.types
+    }
+
+    /// Every column given a type is in the file's `header` (else the error lists the header).
+    pub(crate) fn check_forced_in(&self, header: &[String]) -> Result<(), PreprocessError> {
+        match self.types.iter().find(|(name, _)| !header.contains(name)) {
+            Some((name, _)) => Err(PreprocessError::ColumnNotFound {
+                column: name.clone(),
+                available: header.to_vec(),
+            }),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn forced_type(&self, column: &str) -> Option<ColumnType> {

@@ -49,14 +49,7 @@ impl CsvPasses {
         let tok = super::tokenizer(options);
         let mut blocks = ReadBlocks::new(file, tok, options.block_bytes(), p.clone());
         let (header, first, start) = read_header(&mut blocks, tok, &p)?;
-        for (name, _) in options.forced_types() {
-            if !header.contains(name) {
-                return Err(PreprocessError::ColumnNotFound {
-                    column: name.clone(),
-                    available: header,
-                });
-            }
-        }
+        options.check_forced_in(&header)?;
         let na = NaSet::new(options);
         let (numeric, rows, bytes) =
             sample_types(tok, &na, &first[start..], header.len(), SAMPLE_ROWS);

@@ -140,13 +140,20 @@ impl<'a> SliceBlocks<'a> {
     }
 }
 
-impl<'a> Blocks<'a> for SliceBlocks<'a> {
-    fn next_block(
-        &mut self,
-        _spare: Option<Vec<u8>>,
-    ) -> Result<Option<Bytes<'a>>, PreprocessError> {
+impl<'a> SliceBlocks<'a> {
+    /// Blocks of `data`, which continues an input already begun (no byte-order mark to drop).
+    pub(crate) fn continuing(data: &'a [u8], tok: Tokenizer, block_size: usize) -> Self {
+        SliceBlocks {
+            data,
+            tok,
+            block_size,
+        }
+    }
+
+    /// The next block of whole records, `None` at the end.
+    pub(crate) fn next_slice(&mut self) -> Option<&'a [u8]> {
         if self.data.is_empty() {
-            return Ok(None);
+            return None;
         }
         let mut want = self.block_size;
         loop {
@@ -156,10 +163,19 @@ impl<'a> Blocks<'a> for SliceBlocks<'a> {
             if end > 0 {
                 let (block, rest) = self.data.split_at(end);
                 self.data = rest;
-                return Ok(Some(Bytes::Borrowed(block)));
+                return Some(block);
             }
             want = want.saturating_mul(2);
         }
+    }
+}
+
+impl<'a> Blocks<'a> for SliceBlocks<'a> {
+    fn next_block(
+        &mut self,
+        _spare: Option<Vec<u8>>,
+    ) -> Result<Option<Bytes<'a>>, PreprocessError> {
+        Ok(self.next_slice().map(Bytes::Borrowed))
     }
 }
 

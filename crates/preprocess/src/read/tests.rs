@@ -298,7 +298,7 @@ type ReadOutcome = (Vec<(usize, Table)>, Option<(String, Option<usize>)>);
 /// Chunks one at a time, as (first data row, table), then the error if any.
 fn chunks_one_by_one(text: &[u8], schema: &crate::schema::Schema, size: usize) -> ReadOutcome {
     let mut out = Vec::new();
-    let mut reader = match CsvChunks::open(text, schema, size, &CsvOptions::new(), None) {
+    let mut reader = match CsvChunks::open(text, None, schema, size, &CsvOptions::new(), None) {
         Ok(r) => r,
         Err(e) => return (out, Some((e.to_string(), e.row()))),
     };
@@ -321,7 +321,7 @@ fn chunks_in_batches(
 ) -> ReadOutcome {
     let mut out = Vec::new();
     let options = CsvOptions::new().block_size(block);
-    let mut reader = match CsvChunks::open(text, schema, size, &options, None) {
+    let mut reader = match CsvChunks::open(text, None, schema, size, &options, None) {
         Ok(r) => r,
         Err(e) => return (out, Some((e.to_string(), e.row()))),
     };
@@ -411,4 +411,49 @@ fn a_mapped_file_reads_like_its_bytes_even_when_a_column_is_read_again() {
     let err = read_csv(&path, &CsvOptions::new()).unwrap_err();
     assert_eq!(err.row(), Some(2));
     assert!(err.to_string().contains("mapped.csv"), "{err}");
+}
+
+#[test]
+fn a_mapped_file_gives_the_chunks_of_its_bytes() {
+    // Quoted line ends, CRLF, a byte-order mark, and a bad number far down: the mapped file's
+    // batches (parsed in place, pages given back) and chunks equal those of its bytes.
+    let mut text = String::from("\u{feff}x,label\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("{},\"l{}\n{}\"\r\n", i as f64 / 3.0, i % 7, i));
+    }
+    text.push_str("oops,1\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chunks.csv");
+    std::fs::write(&path, &text).unwrap();
+    let schema = crate::schema::Schema::new([
+        ("x", ColumnType::Numeric),
+        ("label", ColumnType::Categorical),
+    ]);
+    for (size, block, per_batch) in [(7, 4096, 2), (1000, 10_000, 3), (100_000, 1 << 20, 1)] {
+        let options = CsvOptions::new().block_size(block);
+        let (want, want_err) = chunks_in_batches(text.as_bytes(), &schema, size, block, per_batch);
+        let mut reader = crate::read_csv_chunks(&path, &schema, size, &options).unwrap();
+        let (mut got, mut got_err) = (Vec::new(), None);
+        loop {
+            let (tables, error) = reader.next_batch(per_batch);
+            let done = tables.is_empty();
+            got.extend(tables);
+            if let Some(e) = error {
+                got_err = Some(e.row());
+                break;
+            }
+            if done {
+                break;
+            }
+        }
+        assert_eq!(got, want, "batches, chunk size {size}, block {block}");
+        assert_eq!(got_err, want_err.map(|e| e.1));
+        assert_eq!(got_err, Some(Some(5_001)));
+        let mut one = Vec::new();
+        let mut reader = crate::read_csv_chunks(&path, &schema, size, &options).unwrap();
+        while let Some(Ok(t)) = reader.next() {
+            one.push((reader.rows_before_last_chunk(), t));
+        }
+        assert_eq!(one, chunks_one_by_one(text.as_bytes(), &schema, size).0);
+    }
 }

@@ -52,14 +52,7 @@ pub(crate) fn read_table<'a>(
     };
     let mut blocks = open()?;
     let (header, first, start) = read_header(&mut *blocks, tok, path)?;
-    for (name, _) in options.forced_types() {
-        if !header.contains(name) {
-            return Err(PreprocessError::ColumnNotFound {
-                column: name.clone(),
-                available: header,
-            });
-        }
-    }
+    options.check_forced_in(&header)?;
     let na = NaSet::new(options);
     let (numeric_in_sample, sample_rows, sample_bytes) =
         sample_types(tok, &na, &first[start..], header.len(), SAMPLE_ROWS);
