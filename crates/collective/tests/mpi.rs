@@ -83,7 +83,11 @@ fn share(rank: usize, n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| {
             let k = (rank * 31 + i * 17) % 23;
-            let sign = if (rank + i).is_multiple_of(3) { -1.0 } else { 1.0 };
+            let sign = if (rank + i).is_multiple_of(3) {
+                -1.0
+            } else {
+                1.0
+            };
             sign * (1.0 + (rank * n + i) as f64 / 7.0) * 10f64.powi(k as i32 - 11)
         })
         .collect()
