@@ -117,6 +117,29 @@ pub(crate) fn train_k_classes(
     })
 }
 
+/// The labels of the training rows `rows` (every row when `None`).
+fn training_labels(labels: &[ClassLabel], rows: Option<&[usize]>) -> Vec<ClassLabel> {
+    match rows {
+        Some(rows) => rows
+            .iter()
+            .filter_map(|&i| labels.get(i).cloned())
+            .collect(),
+        None => labels.to_vec(),
+    }
+}
+
+/// The error for a positive class `given` that is none of the training labels (the first ten
+/// classes, sorted by their printed form, are named).
+fn unknown_positive_class(given: String, train_labels: &[ClassLabel]) -> Error {
+    let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
+    classes.sort();
+    classes.dedup();
+    Error::Model(ModelError::UnknownPositiveClass {
+        given,
+        classes: classes.into_iter().take(10).collect(),
+    })
+}
+
 /// The table without column `name` and that column's values as weights (`role` "sample
 /// weight": > 0) or offsets; `given` says whether `FitOptions` already holds them.
 pub(crate) fn take_column(
@@ -213,13 +236,7 @@ impl Classifier {
             opts.sample_weight.is_some(),
             opts.offset.is_some(),
         )?;
-        let train_labels: Vec<ClassLabel> = match opts.rows {
-            Some(rows) => rows
-                .iter()
-                .filter_map(|&i| labels.get(i).cloned())
-                .collect(),
-            None => labels.clone(),
-        };
+        let train_labels = training_labels(&labels, opts.rows);
         // Checked before the pipeline runs, so a label problem is reported before any work.
         let classes = sorted_classes(&train_labels)?;
         if check_fit_classes(&classes, &opts, offset.is_some())? > 2 {
@@ -237,15 +254,8 @@ impl Classifier {
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
             let found = train_labels.iter().find(|l| l.to_string() == name).cloned();
-            opts.positive_class = Some(found.ok_or_else(|| {
-                let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
-                classes.sort();
-                classes.dedup();
-                Error::Model(ModelError::UnknownPositiveClass {
-                    given: name,
-                    classes: classes.into_iter().take(10).collect(),
-                })
-            })?);
+            opts.positive_class =
+                Some(found.ok_or_else(|| unknown_positive_class(name, &train_labels))?);
         }
         let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
         opts.feature_names = Some(features.names.clone());
@@ -336,13 +346,7 @@ impl Classifier {
     ) -> Result<Trained, Error> {
         let labels = libsvm_labels(&data);
         let names: Vec<String> = (1..=data.n_features()).map(|i| i.to_string()).collect();
-        let train_labels: Vec<ClassLabel> = match opts.rows {
-            Some(rows) => rows
-                .iter()
-                .filter_map(|&i| labels.get(i).cloned())
-                .collect(),
-            None => labels.clone(),
-        };
+        let train_labels = training_labels(&labels, opts.rows);
         two_classes(&train_labels, None)?;
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
@@ -351,15 +355,8 @@ impl Classifier {
                 .iter()
                 .find(|l| Some(*l) == as_number.map(ClassLabel::Number).as_ref())
                 .cloned();
-            opts.positive_class = Some(found.ok_or_else(|| {
-                let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
-                classes.sort();
-                classes.dedup();
-                Error::Model(ModelError::UnknownPositiveClass {
-                    given: name,
-                    classes: classes.into_iter().take(10).collect(),
-                })
-            })?);
+            opts.positive_class =
+                Some(found.ok_or_else(|| unknown_positive_class(name, &train_labels))?);
         }
         let design = Design::Sparse(data.design);
         opts.feature_names = Some(names.clone());
