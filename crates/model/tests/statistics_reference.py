@@ -1,4 +1,4 @@
-"""Reference values for crates/model/tests/statistics.rs (and the CLI's tests of the same controls),
+"""Reference values for crates/model/tests/statistics/ (and the CLI's tests of the same controls),
 from statsmodels, scipy and scikit-learn.
 
 Run from the repository root:  python3 crates/model/tests/statistics_reference.py
