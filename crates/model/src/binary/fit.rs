@@ -149,7 +149,7 @@ impl ValidParams {
     /// [`Local`]) or on every rank's. `classes` are
     /// the labels' classes when known (every rank's), else found in this process's labels;
     /// `start` as in [`fit_from`](Self::fit_from).
-    fn fit_on_ranks<L: Label>(
+    pub(crate) fn fit_on_ranks<L: Label>(
         &self,
         x: Data<'_>,
         y: &[L],
