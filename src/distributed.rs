@@ -25,7 +25,7 @@
 //!
 //! ```
 //! use logreg::distributed::{read_csv_on_ranks, DataSource};
-//! use logreg::collective::{Collective, InProcess};
+//! use logreg::collective::InProcess;
 //! use logreg::preprocess::{CsvOptions, Pipeline, Ranks};
 //! use logreg::{model::LogisticRegression, Classifier};
 //!
@@ -36,20 +36,13 @@
 //! let source = DataSource::from_args([format!("{}/part-*.csv", dir.path().display())]);
 //! let params = LogisticRegression::params().check()?;
 //! // Two ranks as threads; under `mpirun`, `logreg::collective::init_distributed()` instead.
-//! let models = std::thread::scope(|s| {
-//!     let handles: Vec<_> = InProcess::group(2)?.into_iter().map(|rank| {
-//!         let (source, params) = (&source, &params);
-//!         s.spawn(move || -> Result<String, logreg::Error> {
-//!             let mine = read_csv_on_ranks(&rank, source, &CsvOptions::new())?;
-//!             let ranks = Ranks::new(&rank).with_origins(&mine.origins);
-//!             let pipeline = Pipeline::new().standardize_all();
-//!             let trained = Classifier::fit_on_ranks(
-//!                 mine.table, "y", &Default::default(), pipeline, params, Default::default(),
-//!                 &ranks)?;
-//!             trained.classifier.to_json()
-//!         })
-//!     }).collect();
-//!     Ok::<_, logreg::Error>(handles.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>())
+//! let models = InProcess::run(2, |rank| -> Result<String, logreg::Error> {
+//!     let mine = read_csv_on_ranks(rank, &source, &CsvOptions::new())?;
+//!     let ranks = Ranks::new(rank).with_origins(&mine.origins);
+//!     let pipeline = Pipeline::new().standardize_all();
+//!     let trained = Classifier::fit_on_ranks(
+//!         mine.table, "y", &Default::default(), pipeline, &params, Default::default(), &ranks)?;
+//!     trained.classifier.to_json()
 //! })?;
 //! assert_eq!(models[0].as_ref().unwrap(), models[1].as_ref().unwrap());   // the same model
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -71,8 +64,8 @@ use crate::model::{
 };
 use crate::preprocess::{
     csv_row_ranges, libsvm_line_ranges, read_csv, read_csv_range, read_libsvm, read_libsvm_range,
-    ColumnType, CsvOptions, CsvRange, Features, LibsvmRange, Pipeline, PreprocessError, Ranks,
-    RowOrigins, Schema, Table,
+    ColumnType, CsvOptions, CsvRange, Features, FileFormat, LibsvmRange, Pipeline, PreprocessError,
+    Ranks, RowOrigins, Schema, Table, TableFile,
 };
 use crate::{
     ClassLabel, Classifier, Error, Evaluation, FitColumns, MulticlassEvaluation, Trained,
@@ -142,29 +135,59 @@ pub struct LocalRows {
     pub rows_before: usize,
     /// Rows over every rank.
     pub total_rows: usize,
+    /// Every column of the files, the same on every rank: the table's, and those of Parquet
+    /// files left unread.
+    pub header: Vec<String>,
+    /// The columns of Parquet files left unread.
+    skipped: Vec<String>,
 }
 
 /// One piece of a rank's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
-    /// A whole file.
+    /// A whole CSV file.
     File(PathBuf),
-    /// A run of a file's rows.
+    /// A run of a CSV file's rows.
     Range(PathBuf, CsvRange),
+    /// A whole Parquet file.
+    Parquet(PathBuf),
 }
 
 impl Part {
     fn path(&self) -> &Path {
         match self {
-            Part::File(p) | Part::Range(p, _) => p,
+            Part::File(p) | Part::Range(p, _) | Part::Parquet(p) => p,
         }
     }
 
-    fn read(&self, options: &CsvOptions) -> Result<Table, PreprocessError> {
-        match self {
-            Part::File(p) => read_csv(p, options),
-            Part::Range(p, r) => read_csv_range(p, options, r),
-        }
+    /// The part's rows and its file's columns (those left unread included); a Parquet file
+    /// reads its columns but `skip`, each as the type `options` gives it, if any, else as
+    /// stored.
+    fn read(
+        &self,
+        options: &CsvOptions,
+        skip: &[String],
+    ) -> Result<(Table, Vec<String>), PreprocessError> {
+        let table = match self {
+            Part::File(p) => read_csv(p, options)?,
+            Part::Range(p, r) => read_csv_range(p, options, r)?,
+            Part::Parquet(p) => {
+                let mut file = TableFile::open(p, FileFormat::Parquet, options)?;
+                let keep: Vec<String> = file
+                    .header()
+                    .iter()
+                    .filter(|c| !skip.contains(c))
+                    .cloned()
+                    .collect();
+                file.select(&keep)?;
+                for (column, column_type) in options.forced_types() {
+                    file.set_type(column, *column_type)?;
+                }
+                return Ok((file.read_all()?, file.header().to_vec()));
+            }
+        };
+        let header = table.column_names().to_vec();
+        Ok((table, header))
     }
 }
 
@@ -179,7 +202,7 @@ impl LocalRows {
         let read = self
             .parts
             .iter()
-            .map(|p| p.read(options))
+            .map(|p| p.read(options, &self.skipped).map(|(table, _)| table))
             .collect::<Result<Vec<_>, _>>();
         agreed_plain(world, read.map_err(Error::from))
     }
@@ -260,7 +283,7 @@ pub fn agreed<T>(
     Ok(agree(world, described)?)
 }
 
-/// Reads this rank's rows of `source`: its shard files (each whole), or its run of the one
+/// Reads this rank's rows of `source`: its CSV shard files (each whole), or its run of the one
 /// file's rows. Every file of every rank must have the same columns in the same order; a
 /// column is read as numbers on every rank only if it holds numbers in every file (as one
 /// process reading all the rows would decide), else as categories everywhere. Errors (a
@@ -271,21 +294,50 @@ pub fn read_csv_on_ranks(
     source: &DataSource,
     options: &CsvOptions,
 ) -> Result<LocalRows, Error> {
-    let parts = match source {
+    read_table_on_ranks(world, source, FileFormat::Csv, options, &[])
+}
+
+/// [`read_csv_on_ranks`] for files of `format`. Parquet files are shards, each read whole by
+/// one rank (one file is one shard, for one rank): every column but those in `skip` (never
+/// decoded, so they may be of any type, as the columns `train` drops on one machine), each
+/// column `options` gives a type ([`CsvOptions::column_type`]) read as that type, the others as
+/// stored. Their columns must have the same names, order and types (numbers or text) in every
+/// file: an error names the rank, the file and the first column that differs. `skip` does not
+/// apply to CSV files, whose every column is read.
+pub fn read_table_on_ranks(
+    world: &dyn Collective,
+    source: &DataSource,
+    format: FileFormat,
+    options: &CsvOptions,
+    skip: &[String],
+) -> Result<LocalRows, Error> {
+    let typed = format == FileFormat::Parquet;
+    let source = match source {
+        // A Parquet file is not cut into row ranges: it is one shard.
+        DataSource::RowsOf(path) if typed => {
+            DataSource::Shards(ShardSpec::List(vec![path.clone()]))
+        }
+        other => other.clone(),
+    };
+    let parts: Vec<Part> = match &source {
         DataSource::Shards(spec) => shards_for_rank(world, spec)?
             .into_iter()
-            .map(Part::File)
+            .map(if typed { Part::Parquet } else { Part::File })
             .collect(),
         DataSource::RowsOf(path) => {
             vec![Part::Range(path.clone(), row_range(world, path, options)?)]
         }
     };
+    let skip = if typed { skip.to_vec() } else { Vec::new() };
     let read = parts
         .iter()
-        .map(|p| p.read(options))
+        .map(|p| p.read(options, &skip))
         .collect::<Result<Vec<_>, _>>();
-    let mut tables = agreed_plain(world, read.map_err(Error::from))?;
-    let reference = check_columns(world, &parts, &tables)?;
+    let (mut tables, headers): (Vec<Table>, Vec<Vec<String>>) =
+        agreed_plain(world, read.map_err(Error::from))?
+            .into_iter()
+            .unzip();
+    let reference = check_columns(world, &parts, &tables, &headers, typed)?;
     // Columns read as numbers here that hold text on another rank: read as categories.
     let reread =
         parts
@@ -305,7 +357,7 @@ pub fn read_csv_on_ranks(
                     for name in categorical {
                         forced = forced.column_type(name, ColumnType::Categorical);
                     }
-                    *table = part.read(&forced)?;
+                    *table = part.read(&forced, &skip)?.0;
                 }
                 Ok(())
             });
@@ -314,7 +366,7 @@ pub fn read_csv_on_ranks(
     let mut first = 0;
     for (part, table) in parts.iter().zip(&tables) {
         let before = match part {
-            Part::File(_) => 0,
+            Part::File(_) | Part::Parquet(_) => 0,
             Part::Range(_, r) => r.rows_before,
         };
         origins.push(first, part.path(), before);
@@ -332,6 +384,8 @@ pub fn read_csv_on_ranks(
         parts,
         rows_before: counts[..rank].iter().sum(),
         total_rows: counts.iter().sum(),
+        header: headers.into_iter().next().unwrap_or_default(),
+        skipped: skip,
     })
 }
 
@@ -485,22 +539,26 @@ pub fn read_libsvm_on_ranks(
     })
 }
 
-/// Every file of every rank has rank 0's first file's columns, in order; returns the columns
-/// with the type every rank reads them as (categorical where any file holds text).
+/// Every file of every rank has rank 0's first file's columns (`headers`, one per file), in
+/// order (and, when `typed`, the types of those read); returns the columns read with the type
+/// every rank reads them as (categorical where any file holds text).
 fn check_columns(
     world: &dyn Collective,
     parts: &[Part],
     tables: &[Table],
+    headers: &[Vec<String>],
+    typed: bool,
 ) -> Result<Schema, Error> {
-    let mine: Vec<(String, Schema)> = parts
+    let mine: Vec<(String, Vec<String>, Schema)> = parts
         .iter()
         .zip(tables)
-        .map(|(p, t)| (p.path().display().to_string(), t.schema()))
+        .zip(headers)
+        .map(|((p, t), h)| (p.path().display().to_string(), h.clone(), t.schema()))
         .collect();
     let wire = serde_json::to_vec(&mine).map_err(|e| CollectiveError::Internal {
         what: format!("cannot encode this rank's columns: {e}"),
     })?;
-    let mut all: Vec<Vec<(String, Schema)>> = Vec::new();
+    let mut all: Vec<Vec<(String, Vec<String>, Schema)>> = Vec::new();
     for (rank, bytes) in all_gather_bytes(world, &wire)?.iter().enumerate() {
         all.push(
             serde_json::from_slice(bytes).map_err(|e| CollectiveError::Internal {
@@ -508,7 +566,8 @@ fn check_columns(
             })?,
         );
     }
-    let Some((first_file, reference)) = all.first().and_then(|f| f.first()).cloned() else {
+    let Some((first_file, expected, reference)) = all.first().and_then(|f| f.first()).cloned()
+    else {
         return Err(CollectiveError::Internal {
             what: "rank 0 read no file".into(),
         }
@@ -516,15 +575,37 @@ fn check_columns(
     };
     let mut merged = reference.clone();
     for (rank, files) in all.iter().enumerate() {
-        for (file, schema) in files {
-            let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
-            let expected: Vec<&str> = reference.fields.iter().map(|f| f.name.as_str()).collect();
-            if names != expected {
+        for (file, header, schema) in files {
+            if *header != expected {
+                let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                let found: Vec<&str> = header.iter().map(String::as_str).collect();
                 return Err(Error::ShardColumns {
                     rank,
                     file: file.into(),
                     reference: first_file.clone().into(),
-                    detail: column_difference(&expected, &names),
+                    detail: column_difference(&expected, &found),
+                });
+            }
+            let retyped = schema
+                .fields
+                .iter()
+                .zip(&reference.fields)
+                .find(|(f, r)| f.column_type != r.column_type);
+            if let (true, Some((f, r))) = (typed, retyped) {
+                let kind = |t: ColumnType| match t {
+                    ColumnType::Numeric => "numbers",
+                    ColumnType::Categorical => "text",
+                };
+                return Err(Error::ShardColumns {
+                    rank,
+                    file: file.into(),
+                    reference: first_file.clone().into(),
+                    detail: format!(
+                        "stores column {:?} as {}, not as {}",
+                        f.name,
+                        kind(f.column_type),
+                        kind(r.column_type)
+                    ),
                 });
             }
             for (m, f) in merged.fields.iter_mut().zip(&schema.fields) {
