@@ -702,6 +702,22 @@ fn a_multinomial_l1_fit_on_ranks_is_the_single_process_classifier_even_where_ran
     iris_on_ranks_is_the_single_process_classifier(&params);
 }
 
+#[test]
+fn a_one_vs_rest_fit_on_ranks_is_the_single_process_classifier_even_where_ranks_lack_classes() {
+    for penalty in [
+        logreg::model::Penalty::L2 { c: 1.0 },
+        logreg::model::Penalty::L1 { c: 0.5 },
+    ] {
+        let params = LogisticRegression::params()
+            .penalty(penalty)
+            .multi_class(logreg::model::MultiClass::OneVsRest)
+            .tol(1e-12)
+            .check()
+            .unwrap();
+        iris_on_ranks_is_the_single_process_classifier(&params);
+    }
+}
+
 /// iris (3 classes) fitted with `params` on 2 and 3 ranks: every rank's model is the single
 /// process's (the same coefficients exactly 0 under L1), and so are the test metrics.
 fn iris_on_ranks_is_the_single_process_classifier(params: &ValidParams) {

@@ -1,10 +1,13 @@
 //! The fit on every rank's table, and metrics of every rank's rows.
 
-use logreg_collective::all_gather_f64;
+use logreg_collective::{all_gather_f64, Collective};
 
 use super::agreed;
 use crate::classifier::{check_fit_classes, split_fit_columns, train_k_classes};
-use crate::model::{classes_on_ranks, FitOptions, FittedModel, ModelError, ValidParams};
+use crate::linalg::Design;
+use crate::model::{
+    classes_on_ranks, FitOptions, FittedLogisticRegression, FittedModel, ModelError, ValidParams,
+};
 use crate::preprocess::{Pipeline, Ranks, RowOrigins, Table};
 use crate::{ClassLabel, Classifier, Error, Evaluation, FitColumns, MulticlassEvaluation, Trained};
 use nalgebra::DMatrix;
@@ -16,10 +19,11 @@ impl Classifier {
     /// rank gets the same classifier, with the features, labels and offsets of its own rows. The
     /// classes are those of every rank's training labels; the pipeline learns from every rank's
     /// training rows; the model is [`ValidParams::fit_distributed`] for two classes and
-    /// [`ValidParams::fit_multinomial_distributed`] for more (a rank may lack some classes;
-    /// one-vs-rest is refused on several ranks), with each rank's sample weights and offsets
-    /// taken from the `columns` of its table. A failure on one rank is every
-    /// rank's error, at its file and row when `ranks` knows the rows' origins.
+    /// [`ValidParams::fit_multinomial_distributed`] or
+    /// [`ValidParams::fit_one_vs_rest_distributed`] for more (a rank may lack some classes),
+    /// with each rank's sample weights and offsets taken from the `columns` of its table. A
+    /// failure on one rank is every rank's error, at its file and row when `ranks` knows the
+    /// rows' origins. With [`Ranks::local`] this is [`fit_owned_with`](Classifier::fit_owned_with).
     pub fn fit_on_ranks(
         table: Table,
         target: &str,
@@ -77,7 +81,7 @@ impl Classifier {
             feature_names: Some(features.names.clone()),
             observer: opts.observer.map(|o| o as &mut dyn crate::optim::Observer),
         };
-        let model = params.fit_distributed(&features.design, &labels, opts, world)?;
+        let model = fit_binary(params, &features.design, &labels, opts, world)?;
         Ok(Trained {
             classifier: Classifier::from_parts(
                 target.to_string(),
@@ -163,5 +167,21 @@ impl Trained {
             }
         }
         Evaluation::from_logits_at(&truth, &z, threshold)
+    }
+}
+
+/// The binary fit on this process's rows (one rank), or on every rank's: one process skips
+/// gathering the classes, which copies every training label.
+pub(super) fn fit_binary(
+    params: &ValidParams,
+    design: &Design<'_>,
+    labels: &[ClassLabel],
+    opts: FitOptions<'_, ClassLabel>,
+    world: &dyn Collective,
+) -> Result<FittedLogisticRegression<ClassLabel>, ModelError> {
+    if world.size() == 1 {
+        params.fit_with(design, labels, opts)
+    } else {
+        params.fit_distributed(design, labels, opts, world)
     }
 }

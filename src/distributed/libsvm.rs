@@ -168,7 +168,7 @@ impl Classifier {
         let names: Vec<String> = (1..=local.design.n_cols()).map(|i| i.to_string()).collect();
         let design = Design::Sparse(local.design);
         opts.feature_names = Some(names.clone());
-        let model = params.fit_distributed(&design, &labels, opts, world)?;
+        let model = super::fit::fit_binary(params, &design, &labels, opts, world)?;
         Ok(Trained {
             classifier: Classifier::from_parts(
                 LIBSVM_TARGET.to_string(),

@@ -6,18 +6,19 @@
 //!
 //! The pieces, in the order a distributed `train` runs them:
 //! - [`DataSource`]: shard files (a glob or a list, whole files per rank) or one file split into
-//!   row ranges; [`read_csv_on_ranks`] reads this rank's rows, checks that every file of every
-//!   rank has the same columns (an error names the rank, the file and the column) and gives
-//!   every column one type on every rank.
+//!   row ranges; [`read_csv_on_ranks`] (or [`read_table_on_ranks`] for Parquet shards) reads
+//!   this rank's rows, checks that every file of every rank has the same columns (an error
+//!   names the rank, the file and the column) and gives every column one type on every rank.
 //! - [`split_on_ranks`]: the single process's train/test split of all the rows, as this rank's
 //!   row indices.
 //! - [`Classifier::fit_on_ranks`](crate::Classifier::fit_on_ranks): the pipeline fitted on
 //!   every rank's training rows
 //!   ([`Pipeline::fit_transform_owned_in`](crate::preprocess::Pipeline::fit_transform_owned_in))
 //!   and the model on all of them
-//!   ([`ValidParams::fit_distributed`](crate::model::ValidParams::fit_distributed), or
+//!   ([`ValidParams::fit_distributed`](crate::model::ValidParams::fit_distributed), or for more
+//!   than two classes
 //!   [`ValidParams::fit_multinomial_distributed`](crate::model::ValidParams::fit_multinomial_distributed)
-//!   for more than two classes).
+//!   or [`ValidParams::fit_one_vs_rest_distributed`](crate::model::ValidParams::fit_one_vs_rest_distributed)).
 //! - [`Trained::evaluate_on_ranks`](crate::Trained::evaluate_on_ranks) and
 //!   [`Trained::evaluate_multiclass_on_ranks`](crate::Trained::evaluate_multiclass_on_ranks):
 //!   metrics of all the rows.
