@@ -149,23 +149,6 @@ fn flags_a_fit_in_passes_cannot_honour_are_refused_by_name() {
         "error: --memory-limit: a libsvm file is fitted in memory; a fit in passes reads CSV or \
          Parquet files"
     );
-    // Parquet is read by one process: --distributed refuses it before any work.
-    let e = fails_in(
-        d,
-        &[
-            "train",
-            &fixture("types.parquet"),
-            "-t",
-            "y",
-            "--distributed",
-        ],
-        2,
-    );
-    assert_eq!(
-        e.trim_end(),
-        "error: --distributed reads CSV or libsvm files, not Parquet; train on one machine \
-         (leave out --distributed)"
-    );
 }
 
 #[test]
