@@ -3,9 +3,7 @@
 use super::cv::{plan_cv, CvPlan};
 use super::estimator::estimator;
 use super::train::TrainArgs;
-use super::values::{
-    cov_name, penalty_name, DtypeArg, FormatArg, ImputeArg, MultiClassArg, PenaltyArg,
-};
+use super::values::{cov_name, penalty_name, DtypeArg, FormatArg, ImputeArg, PenaltyArg};
 use crate::error::CliError;
 use logreg::model::ValidParams;
 use logreg::preprocess::{DesignStorage, ImputeStrategy, OneHot, PipelineSpec, SpecProblem};
