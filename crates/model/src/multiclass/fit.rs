@@ -3,7 +3,7 @@
 
 use super::{class_weighted, multi_classes, FittedMultinomial, FittedOneVsRest, MultiFitOptions};
 use crate::binary::{FitOptions, FitReport, PENALIZED_NOTE, SEPARATED_NOTE};
-use crate::distributed::{agreed, check_solver, classes_on_ranks};
+use crate::distributed::{agreed, design_and_classes};
 use crate::inference;
 use crate::labels::{encode, Label};
 use crate::params::{Penalty, ValidParams};
@@ -66,14 +66,7 @@ impl ValidParams {
     where
         L: Label + Serialize + DeserializeOwned,
     {
-        check_solver(world, self.solver().kind())?;
-        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
-        let local = agreed(
-            world,
-            crate::binary::training_rows(&x, y.len(), opts.rows)
-                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
-        )?;
-        let classes = classes_on_ranks(world, &local)?;
+        let (x, classes) = design_and_classes(world, self.solver().kind(), x, y, opts.rows)?;
         self.fit_multinomial_on_ranks(&x, y, opts, world, Some(classes))
     }
 
@@ -257,14 +250,7 @@ impl ValidParams {
     where
         L: Label + Serialize + DeserializeOwned,
     {
-        check_solver(world, self.solver().kind())?;
-        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
-        let local = agreed(
-            world,
-            crate::binary::training_rows(&x, y.len(), opts.rows)
-                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
-        )?;
-        let classes = classes_on_ranks(world, &local)?;
+        let (x, classes) = design_and_classes(world, self.solver().kind(), x, y, opts.rows)?;
         let classes = agreed(world, multi_classes(&classes))?;
         self.fit_one_vs_rest_on_ranks(&x, y, opts, world, classes)
     }
