@@ -1,7 +1,7 @@
 //! Fits in passes (`--memory-limit`): what they fit, what they refuse, and the scratch
 //! files they never leave behind.
 
-use crate::common::{dataset, f, fails_in, fixture, json_in, ok_in, scratch_left, tmp, write};
+use crate::common::{dataset, f, fails_in, json_in, ok_in, scratch_left, tmp, write};
 use std::path::{Path, PathBuf};
 
 #[test]
