@@ -218,7 +218,7 @@ fn worker() -> ExitCode {
         };
         for (name, penalty) in [
             ("ovr", Penalty::L2 { c: 1.0 }),
-            ("ovr-l1", Penalty::L1 { c: 0.01 }),
+            ("ovr-l1", Penalty::L1 { c: 0.1 }),
         ] {
             let params = LogisticRegression::params()
                 .penalty(penalty)
