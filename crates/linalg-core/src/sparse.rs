@@ -5,15 +5,17 @@
 //! vectors costs little next to the pass), processed in parallel and combined by the same fixed
 //! tree as the dense passes: the cut depends on the data only, so results do not depend on the
 //! number of threads. Inside a block, rows go in chunks: the chunk's logits (a gather of w per
-//! stored value, four at a time with AVX2's `vgatherdpd` when the CPU has it), the caller's
-//! per-sample work on the chunk, then a scatter of each residual into the block's gradient.
+//! stored value), the caller's per-sample work on the chunk, then a scatter of each residual into
+//! the block's gradient.
 //!
-//! Where the time goes (200 000 × 50 000, 75 values a row, 2 cores): a logits-only pass runs at
-//! the speed of reading the arrays; a gradient pass takes about twice as long, the difference
-//! being the scatter's read-modify-write of random entries of the d-long partial. Measured and
-//! rejected: w and the gradient interleaved in one table (so that the logits bring the scatter's
-//! line into L1), chunks cut by stored values (4–64 rows), prefetching the gradient's lines during
-//! the logits — each as slow or slower.
+//! Where the time goes (200 000 × 50 000, 75 values a row, 2 cores, stop 26): a logits-only pass
+//! runs at the speed of reading the CSR arrays; a gradient pass takes about twice as long, the
+//! difference being the scatter's read-modify-write of random entries of the block's d-long
+//! partial. Measured and not kept, each within the VM's ±10 % noise or slower: AVX2 gathers
+//! (`vgatherdpd`) for the row dot product; w and the gradient interleaved in one table (so that
+//! the logits bring the scatter's line into L1); chunks cut by stored values (4–64 rows, 32 is
+//! best); prefetching the gradient's lines during the logits; loading four gradient entries
+//! before storing them.
 //!
 //! These kernels see the raw stored values; an implicit standardization
 //! ([`crate::ColumnScaling`]) is folded into the parameters before a pass and into its sums after
@@ -127,18 +129,10 @@ impl<'x> SparseSource<'x> {
     }
 }
 
-/// `Σ_k x_k·w_{j_k}` over one row's stored values `(j_k, x_k)`, four accumulators in a fixed order
-/// (value k goes to accumulator k mod 4; the rest after the last whole four, in order), so the
-/// AVX2 gathers and the portable loop give the same bits.
+/// `Σ_k x_k·w_k` over one row's stored values, four accumulators in a fixed order (value k goes to
+/// accumulator k mod 4; the rest after the last whole four, in order).
 #[inline(always)]
-#[allow(unsafe_code)]
 fn row_dot(idx: &[u32], val: &[f64], w: &[f64]) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    if can_gather(w.len()) && val.len() >= idx.len() {
-        // SAFETY: just checked: the CPU has AVX2, `w` holds between 1 and i32::MAX entries and
-        // `val` is at least as long as `idx`.
-        return unsafe { avx2::row_dot(idx, val, w) };
-    }
     let mut acc = [0.0f64; 4];
     let (qi, qv) = (idx.chunks_exact(4), val[..idx.len()].chunks_exact(4));
     let (ri, rv) = (qi.remainder(), qv.remainder());
@@ -154,16 +148,23 @@ fn row_dot(idx: &[u32], val: &[f64], w: &[f64]) -> f64 {
     (acc[0] + acc[2]) + (acc[1] + acc[3]) + tail
 }
 
-/// Whether [`row_dot`] may gather from a w of `len` entries: the CPU has AVX2, and every index
-/// the gathers form (at most `len − 1`) fits the instruction's signed 32-bit lanes.
+/// `g[j] += r·x_j` over one row's stored values, four at a time.
 #[inline(always)]
-fn can_gather(len: usize) -> bool {
-    crate::blocks::has_avx2() && len >= 1 && len <= i32::MAX as usize
+fn row_axpy(idx: &[u32], val: &[f64], r: f64, g: &mut [f64]) {
+    let (qi, qv) = (idx.chunks_exact(4), val[..idx.len()].chunks_exact(4));
+    let (ri, rv) = (qi.remainder(), qv.remainder());
+    for (i4, v4) in qi.zip(qv) {
+        for l in 0..4 {
+            g[i4[l] as usize] += r * v4[l];
+        }
+    }
+    for (&j, &v) in ri.iter().zip(rv) {
+        g[j as usize] += r * v;
+    }
 }
 
 /// Logits of the rows at positions `first..first + z.len()`, prefetching rows [`PF_ROWS`] ahead.
-#[inline(always)]
-fn logits_rows(src: &SparseSource<'_>, first: usize, w: &[f64], b: f64, z: &mut [f64]) {
+pub(crate) fn logits_block(src: &SparseSource<'_>, first: usize, w: &[f64], b: f64, z: &mut [f64]) {
     for (k, zk) in z.iter_mut().enumerate() {
         src.prefetch_row(first + k + PF_ROWS);
         let (idx, val) = src.row(first + k);
@@ -171,74 +172,40 @@ fn logits_rows(src: &SparseSource<'_>, first: usize, w: &[f64], b: f64, z: &mut 
     }
 }
 
-dispatch! {
-    /// [`logits_rows`], compiled for AVX2 when the CPU has it (the gathers are then inlined).
-    pub(crate) fn logits_block(src: &SparseSource<'_>, first: usize, w: &[f64], b: f64, z: &mut [f64]) -> () {
-        logits_rows(src, first, w, b, z);
-    }
-}
-
-dispatch! {
-    /// What one block of a sparse pass accumulates: Σ l, Σ r·x (d long), Σ r.
-    pub(crate) fn pass_block<F>(
-        src: &SparseSource<'_>,
-        first: usize,
-        n: usize,
-        w: &[f64],
-        b: f64,
-        per_chunk: &F,
-    ) -> crate::blocks::BlockSums
-    where {
-        F: Fn(usize, &mut [f64], &mut [f64]),
-    } {
-        let mut sums = crate::blocks::BlockSums {
-            value: 0.0,
-            grad: vec![0.0; src.d],
-            grad_bias: 0.0,
-        };
-        let (mut zbuf, mut lbuf) = ([0.0f64; MAX_CHUNK], [0.0f64; MAX_CHUNK]);
-        let mut start = 0;
-        while start < n {
-            let m = CHUNK.min(n - start);
-            let (z, l) = (&mut zbuf[..m], &mut lbuf[..m]);
-            logits_rows(src, first + start, w, b, z);
-            l.fill(0.0);
-            per_chunk(first + start, z, l);
-            sums.value += lane_sum(l);
-            sums.grad_bias += lane_sum(z);
-            for (k, &r) in z.iter().enumerate() {
-                let (idx, val) = src.row(first + start + k);
-                row_axpy(idx, val, r, &mut sums.grad);
-            }
-            start += m;
+/// What one block of a sparse pass accumulates: Σ l, Σ r·x (d long), Σ r.
+pub(crate) fn pass_block<F>(
+    src: &SparseSource<'_>,
+    first: usize,
+    n: usize,
+    w: &[f64],
+    b: f64,
+    per_chunk: &F,
+) -> crate::blocks::BlockSums
+where
+    F: Fn(usize, &mut [f64], &mut [f64]),
+{
+    let mut sums = crate::blocks::BlockSums {
+        value: 0.0,
+        grad: vec![0.0; src.d],
+        grad_bias: 0.0,
+    };
+    let (mut zbuf, mut lbuf) = ([0.0f64; MAX_CHUNK], [0.0f64; MAX_CHUNK]);
+    let mut start = 0;
+    while start < n {
+        let m = CHUNK.min(n - start);
+        let (z, l) = (&mut zbuf[..m], &mut lbuf[..m]);
+        logits_block(src, first + start, w, b, z);
+        l.fill(0.0);
+        per_chunk(first + start, z, l);
+        sums.value += lane_sum(l);
+        sums.grad_bias += lane_sum(z);
+        for (k, &r) in z.iter().enumerate() {
+            let (idx, val) = src.row(first + start + k);
+            row_axpy(idx, val, r, &mut sums.grad);
         }
-        sums
+        start += m;
     }
-}
-
-/// `g[j] += r·x_j` over one row's stored values, four at a time: the four entries of g are
-/// loaded before any is stored (a row's columns are distinct), so that no load waits on the
-/// store before it.
-#[inline(always)]
-fn row_axpy(idx: &[u32], val: &[f64], r: f64, g: &mut [f64]) {
-    let (qi, qv) = (idx.chunks_exact(4), val[..idx.len()].chunks_exact(4));
-    let (ri, rv) = (qi.remainder(), qv.remainder());
-    for (i4, v4) in qi.zip(qv) {
-        let (j0, j1, j2, j3) = (
-            i4[0] as usize,
-            i4[1] as usize,
-            i4[2] as usize,
-            i4[3] as usize,
-        );
-        let (a0, a1, a2, a3) = (g[j0], g[j1], g[j2], g[j3]);
-        g[j0] = a0 + r * v4[0];
-        g[j1] = a1 + r * v4[1];
-        g[j2] = a2 + r * v4[2];
-        g[j3] = a3 + r * v4[3];
-    }
-    for (&j, &v) in ri.iter().zip(rv) {
-        g[j as usize] += r * v;
-    }
+    sums
 }
 
 /// A block's share of Σ cᵢ·x̃ᵢx̃ᵢᵀ as a full p × p row-major matrix (lower triangle filled), with
@@ -387,57 +354,4 @@ pub(crate) fn sum_block(src: &SparseSource<'_>, first: usize, n: usize) -> f64 {
     }
     // The index sum is folded in (times zero) so the compiler cannot skip reading the indices.
     (acc[0] + acc[2]) + (acc[1] + acc[3]) + 0.0 * idx_sum as f64
-}
-
-#[cfg(target_arch = "x86_64")]
-#[allow(unsafe_code)]
-mod avx2 {
-    //! The sparse dot product with AVX2 gathers: four stored values at a time, lane l holding
-    //! the portable loop's accumulator l.
-
-    use std::arch::x86_64::{
-        __m128i, _mm256_add_pd, _mm256_i32gather_pd, _mm256_loadu_pd, _mm256_mul_pd,
-        _mm256_setzero_pd, _mm256_storeu_pd, _mm_loadu_si128, _mm_min_epu32, _mm_set1_epi32,
-    };
-
-    /// [`super::row_dot`] with one `vgatherdpd` per four stored values, the same operations in
-    /// the same order (lane l is accumulator l, folded as `(a0 + a2) + (a1 + a3)`).
-    ///
-    /// Each column index is clamped to w's last entry before it is used, so no gather reads
-    /// outside `w` whatever the indices; a CSR matrix checked on construction has every index
-    /// below its column count (= w's length, checked by every pass), so for it the clamp never
-    /// changes an index.
-    ///
-    /// # Safety
-    /// The CPU must have AVX2; `w` must hold between 1 and `i32::MAX` entries, and `val` at least
-    /// `idx.len()`.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    pub(super) unsafe fn row_dot(idx: &[u32], val: &[f64], w: &[f64]) -> f64 {
-        let n = idx.len();
-        debug_assert!(val.len() >= n && !w.is_empty() && w.len() <= i32::MAX as usize);
-        let full = n / 4 * 4;
-        let last = _mm_set1_epi32((w.len() - 1) as i32);
-        let mut acc = _mm256_setzero_pd();
-        let mut k = 0;
-        while k < full {
-            // SAFETY: k + 4 ≤ full ≤ n ≤ val.len(), so both loads are inside `idx` and `val`;
-            // every clamped index is at most w.len() − 1, so the gather reads inside `w`.
-            unsafe {
-                let j4 = _mm_loadu_si128(idx.as_ptr().add(k).cast::<__m128i>());
-                let wv = _mm256_i32gather_pd::<8>(w.as_ptr(), _mm_min_epu32(j4, last));
-                let v = _mm256_loadu_pd(val.as_ptr().add(k));
-                acc = _mm256_add_pd(acc, _mm256_mul_pd(v, wv));
-            }
-            k += 4;
-        }
-        let mut tail = 0.0;
-        for (&j, &v) in idx[full..].iter().zip(&val[full..n]) {
-            tail += v * w[j as usize];
-        }
-        let mut s = [0.0f64; 4];
-        // SAFETY: `s` has room for four f64.
-        unsafe { _mm256_storeu_pd(s.as_mut_ptr(), acc) };
-        (s[0] + s[2]) + (s[1] + s[3]) + tail
-    }
 }

@@ -390,18 +390,6 @@ fn avx2_and_portable_kernels_give_the_same_bits() {
             assert_eq!(fast, portable, "{n} x {d} {}", x.storage().name());
         }
     }
-    // Sparse: the gathers four values at a time and the remainders of every length (rows of 0
-    // to 3 values past a multiple of four, empty rows at 5 %).
-    for (n, d, density) in [(4_001, 60, 0.05), (2_000, 300, 0.1), (500, 9, 0.5)] {
-        let x = sparse(n, d, density, 21);
-        let w: Vec<f64> = (0..d).map(|j| ((j * 7 % 11) as f64 - 5.0) * 0.1).collect();
-        let c = weights_for(n);
-        let fast = all_passes(&x, &w, -0.2, &c);
-        blocks::FORCE_PORTABLE.store(true, std::sync::atomic::Ordering::Relaxed);
-        let portable = all_passes(&x, &w, -0.2, &c);
-        blocks::FORCE_PORTABLE.store(false, std::sync::atomic::Ordering::Relaxed);
-        assert_eq!(fast, portable, "sparse {n} x {d}");
-    }
 }
 
 #[test]
