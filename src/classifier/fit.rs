@@ -109,6 +109,29 @@ pub(crate) fn train_k_classes(
     })
 }
 
+/// The labels of the training rows `rows` (every row when `None`).
+pub(crate) fn training_labels(labels: &[ClassLabel], rows: Option<&[usize]>) -> Vec<ClassLabel> {
+    match rows {
+        Some(rows) => rows
+            .iter()
+            .filter_map(|&i| labels.get(i).cloned())
+            .collect(),
+        None => labels.to_vec(),
+    }
+}
+
+/// The error for a positive class `given` that is none of the training labels (the first ten
+/// classes, sorted by their printed form, are named).
+pub(crate) fn unknown_positive_class(given: String, train_labels: &[ClassLabel]) -> Error {
+    let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
+    classes.sort();
+    classes.dedup();
+    Error::Model(ModelError::UnknownPositiveClass {
+        given,
+        classes: classes.into_iter().take(10).collect(),
+    })
+}
+
 /// The table without column `name` and that column's values as weights (`role` "sample
 /// weight": > 0) or offsets; `given` says whether `FitOptions` already holds them.
 pub(crate) fn take_column(

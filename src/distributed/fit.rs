@@ -3,7 +3,9 @@
 use logreg_collective::{all_gather_f64, Collective};
 
 use super::agreed;
-use crate::classifier::{check_fit_classes, split_fit_columns, train_k_classes};
+use crate::classifier::{
+    check_fit_classes, split_fit_columns, train_k_classes, training_labels, unknown_positive_class,
+};
 use crate::linalg::Design;
 use crate::model::{
     classes_on_ranks, FitOptions, FittedLogisticRegression, FittedModel, ModelError, ValidParams,
@@ -48,13 +50,7 @@ impl Classifier {
                 opts.offset.is_some(),
             ),
         )?;
-        let train_labels: Vec<ClassLabel> = match opts.rows {
-            Some(rows) => rows
-                .iter()
-                .filter_map(|&i| labels.get(i).cloned())
-                .collect(),
-            None => labels.clone(),
-        };
+        let train_labels = training_labels(&labels, opts.rows);
         // Every rank's classes, checked before the pipeline runs.
         let classes = classes_on_ranks(world, &train_labels)?;
         if check_fit_classes(&classes, &opts, offset.is_some())? > 2 {
@@ -64,12 +60,8 @@ impl Classifier {
         if let Some(wanted) = opts.positive_class.take() {
             let name = wanted.to_string();
             let found = classes.iter().find(|l| l.to_string() == name).cloned();
-            opts.positive_class = Some(found.ok_or_else(|| {
-                Error::Model(ModelError::UnknownPositiveClass {
-                    given: name,
-                    classes: classes.iter().take(10).map(|c| c.to_string()).collect(),
-                })
-            })?);
+            opts.positive_class =
+                Some(found.ok_or_else(|| unknown_positive_class(name, &classes))?);
         }
         let features = pipeline.fit_transform_owned_in(features_table, opts.rows, ranks)?;
         let opts = FitOptions {

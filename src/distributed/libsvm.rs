@@ -3,10 +3,9 @@
 use logreg_collective::{all_gather_f64, shards_for_rank, Collective, CollectiveError};
 
 use super::{agreed_plain, DataSource, RowsOfRank};
+use crate::classifier::{training_labels, unknown_positive_class};
 use crate::linalg::{Csr, Design};
-use crate::model::{
-    classes_on_ranks, two_classes, FitOptions, FittedModel, ModelError, ValidParams,
-};
+use crate::model::{classes_on_ranks, two_classes, FitOptions, FittedModel, ValidParams};
 use crate::preprocess::{
     libsvm_line_ranges, read_libsvm, read_libsvm_range, Features, LibsvmRange,
 };
@@ -142,13 +141,7 @@ impl Classifier {
             .iter()
             .map(|&v| ClassLabel::Number(v))
             .collect();
-        let train_labels: Vec<ClassLabel> = match opts.rows {
-            Some(rows) => rows
-                .iter()
-                .filter_map(|&i| labels.get(i).cloned())
-                .collect(),
-            None => labels.clone(),
-        };
+        let train_labels = training_labels(&labels, opts.rows);
         let classes = classes_on_ranks(world, &train_labels)?;
         two_classes(&classes, None)?;
         if let Some(wanted) = opts.positive_class.take() {
@@ -158,12 +151,8 @@ impl Classifier {
                 .iter()
                 .find(|l| Some(*l) == as_number.map(ClassLabel::Number).as_ref())
                 .cloned();
-            opts.positive_class = Some(found.ok_or_else(|| {
-                Error::Model(ModelError::UnknownPositiveClass {
-                    given: name,
-                    classes: classes.iter().take(10).map(|c| c.to_string()).collect(),
-                })
-            })?);
+            opts.positive_class =
+                Some(found.ok_or_else(|| unknown_positive_class(name, &classes))?);
         }
         let names: Vec<String> = (1..=local.design.n_cols()).map(|i| i.to_string()).collect();
         let design = Design::Sparse(local.design);

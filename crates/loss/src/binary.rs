@@ -1,9 +1,12 @@
 //! The binary log loss [`LogLoss`] over a design or row blocks, and its Hessian operator
 //! [`LogLossHessian`].
 
-use crate::data::{blocks_fused_pass, gather, labels_to_bool, per_row, validate_weights, Data};
+use crate::data::{
+    blocks_fused_pass, gather, gathered_offsets, gathered_weights, labels_to_bool, weight_total,
+    Data,
+};
 use crate::ranks::Ranks;
-use crate::{residual_from_logit, LossError};
+use crate::{checked_l2, residual_from_logit, LossError};
 use logreg_collective::Collective;
 use logreg_linalg_core::{
     for_each_selected, is_sorted_selection, sigmoid_curvature_in_place, softplus_sigmoid_in_place,
@@ -116,9 +119,8 @@ impl<'a> LogLoss<'a> {
 
     /// Weight each row's loss; one weight per row of the design, finite and > 0.
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
-        validate_weights(weights, self.x.n_rows())?;
-        let w = gather(weights, &self.rows);
-        self.weight_sum = self.ranks.total(w.iter().sum())?;
+        let (w, sum) = gathered_weights(weights, self.x.n_rows(), &self.rows, &self.ranks)?;
+        self.weight_sum = sum;
         self.data.weights = Some(w);
         Ok(self)
     }
@@ -142,22 +144,15 @@ impl<'a> LogLoss<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_collective(mut self, collective: &'a dyn Collective) -> Result<Self, LossError> {
-        let local = match &self.data.weights {
-            Some(w) => w.iter().sum(),
-            None => self.rows.len() as f64,
-        };
         self.ranks = Ranks::new(collective);
-        self.weight_sum = self.ranks.total(local)?;
+        self.weight_sum = weight_total(self.data.weights.as_deref(), self.rows.len(), &self.ranks)?;
         Ok(self)
     }
 
     /// Add a known term to every logit (one per row of the design, finite).
     pub fn with_offset(mut self, offset: &[f64]) -> Result<Self, LossError> {
-        per_row("offsets", offset, self.x.n_rows())?;
-        if let Some((row, &value)) = offset.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(LossError::InvalidOffset { row, value });
-        }
-        self.data.offset = Some(gather(offset, &self.rows));
+        let n = self.x.n_rows();
+        self.data.offset = Some(gathered_offsets("offsets", offset, n, 1, &self.rows)?);
         Ok(self)
     }
 
@@ -169,14 +164,7 @@ impl<'a> LogLoss<'a> {
 
     /// Add `(λ/2)‖w‖²` to the objective; λ must be finite and ≥ 0.
     pub fn with_l2(mut self, lambda: f64) -> Result<Self, LossError> {
-        if !(lambda.is_finite() && lambda >= 0.0) {
-            return Err(LossError::InvalidPenalty {
-                parameter: "lambda",
-                value: lambda,
-                expected: ">= 0",
-            });
-        }
-        self.l2 = lambda;
+        self.l2 = checked_l2(lambda)?;
         Ok(self)
     }
 

@@ -1,6 +1,7 @@
 //! The data a loss sums over ([`Data`]: a design in memory or row blocks read in passes) and the
 //! checks and gathers of per-row inputs (labels, weights, offsets) shared by both losses.
 
+use crate::ranks::Ranks;
 use crate::LossError;
 use logreg_linalg_core::{
     for_each_selected, Design, LinalgError, Moments, PassSums, RowBlocks, Rows, Storage,
@@ -194,4 +195,59 @@ pub(crate) fn gather<T: Copy>(v: &[T], rows: &Rows<'_>) -> Vec<T> {
         Some(sel) => sel.iter().map(|&i| v[i]).collect(),
         None => v.to_vec(),
     }
+}
+
+/// Sample weights of a loss: checked (one per design row of `n`, finite and > 0), gathered in the
+/// order of `rows`, with their sum over every rank (Σ sᵢ).
+pub(crate) fn gathered_weights(
+    weights: &[f64],
+    n: usize,
+    rows: &Rows<'_>,
+    ranks: &Ranks<'_>,
+) -> Result<(Vec<f64>, f64), LossError> {
+    validate_weights(weights, n)?;
+    let w = gather(weights, rows);
+    let sum = ranks.total(w.iter().sum())?;
+    Ok((w, sum))
+}
+
+/// Σ sᵢ over every rank: the sum of this rank's gathered `weights`, or its row count `n_rows`
+/// when every row weighs 1.
+pub(crate) fn weight_total(
+    weights: Option<&[f64]>,
+    n_rows: usize,
+    ranks: &Ranks<'_>,
+) -> Result<f64, LossError> {
+    let local = match weights {
+        Some(w) => w.iter().sum(),
+        None => n_rows as f64,
+    };
+    ranks.total(local)
+}
+
+/// Offsets of a loss, `k` per design row of `n` (row after row), checked finite (an error names
+/// the design row of the first that is not) and gathered in the order of `rows`.
+pub(crate) fn gathered_offsets(
+    what: &'static str,
+    offset: &[f64],
+    n: usize,
+    k: usize,
+    rows: &Rows<'_>,
+) -> Result<Vec<f64>, LossError> {
+    per_row(what, offset, n * k)?;
+    if let Some((idx, &value)) = offset.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(LossError::InvalidOffset {
+            row: idx / k,
+            value,
+        });
+    }
+    if k == 1 {
+        return Ok(gather(offset, rows));
+    }
+    let mut gathered = Vec::with_capacity(rows.len() * k);
+    for pos in 0..rows.len() {
+        let i = rows.row_at(pos);
+        gathered.extend_from_slice(&offset[i * k..(i + 1) * k]);
+    }
+    Ok(gathered)
 }

@@ -124,3 +124,16 @@ pub enum LossError {
         what: &'static str,
     },
 }
+
+/// λ of an L2 penalty, checked: a finite number ≥ 0 (both losses' `with_l2`).
+fn checked_l2(lambda: f64) -> Result<f64, LossError> {
+    if lambda.is_finite() && lambda >= 0.0 {
+        Ok(lambda)
+    } else {
+        Err(LossError::InvalidPenalty {
+            parameter: "lambda",
+            value: lambda,
+            expected: ">= 0",
+        })
+    }
+}

@@ -6,9 +6,9 @@
 //! normalization and `λ = 1/(C·S)` mapping as the binary [`LogLoss`](crate::LogLoss). Like it, the
 //! loss borrows a [`Design`] and sums over all its rows or a selection.
 
-use crate::data::{gather, per_row, validate_weights};
+use crate::data::{gather, gathered_offsets, gathered_weights, weight_total};
 use crate::ranks::Ranks;
-use crate::LossError;
+use crate::{checked_l2, LossError};
 use logreg_collective::Collective;
 use logreg_linalg_core::{Design, LinalgError, MultiPassSums, Rows};
 use nalgebra::{DMatrix, DVector};
@@ -101,9 +101,8 @@ impl<'a> MultinomialLogLoss<'a> {
 
     /// Weight each row's loss; one weight per row of the design, finite and > 0.
     pub fn with_sample_weight(mut self, weights: &[f64]) -> Result<Self, LossError> {
-        validate_weights(weights, self.x.n_rows())?;
-        let w = gather(weights, &self.rows);
-        self.weight_sum = self.ranks.total(w.iter().sum())?;
+        let (w, sum) = gathered_weights(weights, self.x.n_rows(), &self.rows, &self.ranks)?;
+        self.weight_sum = sum;
         self.weights = Some(w);
         Ok(self)
     }
@@ -112,32 +111,22 @@ impl<'a> MultinomialLogLoss<'a> {
     /// [`LogLoss::with_collective`](crate::LogLoss::with_collective): value, gradient, Hessian,
     /// Hessian products and Σ sᵢ are added over the ranks after each rank's pass.
     pub fn with_collective(mut self, collective: &'a dyn Collective) -> Result<Self, LossError> {
-        let local = match &self.weights {
-            Some(w) => w.iter().sum(),
-            None => self.rows.len() as f64,
-        };
         self.ranks = Ranks::new(collective);
-        self.weight_sum = self.ranks.total(local)?;
+        self.weight_sum = weight_total(self.weights.as_deref(), self.rows.len(), &self.ranks)?;
         Ok(self)
     }
 
     /// Add known terms to the logits: K per row of the design, row after row (`offset[i·K + k]`
     /// is added to row i's logit of class k), finite.
     pub fn with_offset(mut self, offset: &[f64]) -> Result<Self, LossError> {
-        let k = self.k;
-        per_row("offsets (K per row)", offset, self.x.n_rows() * k)?;
-        if let Some((idx, &value)) = offset.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(LossError::InvalidOffset {
-                row: idx / k,
-                value,
-            });
-        }
-        let mut gathered = Vec::with_capacity(self.rows.len() * k);
-        for pos in 0..self.rows.len() {
-            let i = self.rows.row_at(pos);
-            gathered.extend_from_slice(&offset[i * k..(i + 1) * k]);
-        }
-        self.offset = Some(gathered);
+        let (n, k) = (self.x.n_rows(), self.k);
+        self.offset = Some(gathered_offsets(
+            "offsets (K per row)",
+            offset,
+            n,
+            k,
+            &self.rows,
+        )?);
         Ok(self)
     }
 
@@ -149,14 +138,7 @@ impl<'a> MultinomialLogLoss<'a> {
 
     /// Add `(λ/2) Σₖ ‖wₖ‖²`; λ must be finite and ≥ 0.
     pub fn with_l2(mut self, lambda: f64) -> Result<Self, LossError> {
-        if !(lambda.is_finite() && lambda >= 0.0) {
-            return Err(LossError::InvalidPenalty {
-                parameter: "lambda",
-                value: lambda,
-                expected: ">= 0",
-            });
-        }
-        self.l2 = lambda;
+        self.l2 = checked_l2(lambda)?;
         Ok(self)
     }
 

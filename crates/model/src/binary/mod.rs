@@ -233,7 +233,8 @@ pub(crate) const PENALIZED_NOTE: &str =
 pub(crate) const SEPARATED_NOTE: &str =
     "standard errors and model statistics do not exist: the classes are perfectly separated";
 
-fn check_name_count(names: &[String], d: usize) -> Result<(), ModelError> {
+/// Feature names must be one per column of X.
+pub(crate) fn check_name_count(names: &[String], d: usize) -> Result<(), ModelError> {
     if names.len() == d {
         Ok(())
     } else {
@@ -242,6 +243,21 @@ fn check_name_count(names: &[String], d: usize) -> Result<(), ModelError> {
             expected: d,
             found: names.len(),
         })
+    }
+}
+
+/// Sample weights, when given, must be one per row of X (`n` rows).
+pub(crate) fn check_weight_count(
+    sample_weight: Option<&[f64]>,
+    n: usize,
+) -> Result<(), ModelError> {
+    match sample_weight {
+        Some(sw) if sw.len() != n => Err(ModelError::Shape {
+            what: "sample weights (one per row of X)",
+            expected: n,
+            found: sw.len(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -263,15 +279,7 @@ pub(crate) fn combined_weights(
             Some(c.map(|v| v as f64))
         }
     };
-    if let Some(sw) = sample_weight {
-        if sw.len() != y01.len() {
-            return Err(ModelError::Shape {
-                what: "sample weights (one per row of X)",
-                expected: y01.len(),
-                found: sw.len(),
-            });
-        }
-    }
+    check_weight_count(sample_weight, y01.len())?;
     // scikit-learn: n / (n_classes · count of the class), from counts, not weights.
     let class_w = counts.map(|[n, pos]| [n / (2.0 * (n - pos)), n / (2.0 * pos)]);
     Ok(match (sample_weight, class_w) {

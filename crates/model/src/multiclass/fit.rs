@@ -2,7 +2,7 @@
 //! with their variants, and the statistics and standard errors computed at the optimum.
 
 use super::{class_weighted, multi_classes, FittedMultinomial, FittedOneVsRest, MultiFitOptions};
-use crate::binary::{FitOptions, FitReport, PENALIZED_NOTE, SEPARATED_NOTE};
+use crate::binary::{check_name_count, FitOptions, FitReport, PENALIZED_NOTE, SEPARATED_NOTE};
 use crate::distributed::{agreed, design_and_classes};
 use crate::inference;
 use crate::labels::{encode, Label};
@@ -93,7 +93,7 @@ impl ValidParams {
         let d = x.n_cols();
         let k = classes.len();
         if let Some(names) = &opts.feature_names {
-            check_names(names, d)?;
+            check_name_count(names, d)?;
         }
         let codes = encode(y, &classes);
         let weights = class_weighted(
@@ -324,19 +324,6 @@ impl ValidParams {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(FittedOneVsRest { classes, models })
-    }
-}
-
-/// Feature names must be one per column of X.
-fn check_names(names: &[String], d: usize) -> Result<(), ModelError> {
-    if names.len() == d {
-        Ok(())
-    } else {
-        Err(ModelError::Shape {
-            what: "feature names (one per column of X)",
-            expected: d,
-            found: names.len(),
-        })
     }
 }
 

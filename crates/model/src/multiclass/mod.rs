@@ -1,6 +1,6 @@
 //! More than two classes: multinomial (softmax) regression and one-vs-rest binary models.
 
-use crate::binary::{FitReport, FittedLogisticRegression};
+use crate::binary::{check_weight_count, FitReport, FittedLogisticRegression};
 use crate::labels::{sorted_classes, Label};
 use crate::params::{ClassWeight, ValidParams};
 use crate::statistics::ModelStatistics;
@@ -174,15 +174,7 @@ pub(crate) fn class_weighted(
             Some(counts)
         }
     };
-    if let Some(sw) = sample_weight {
-        if sw.len() != codes.len() {
-            return Err(ModelError::Shape {
-                what: "sample weights (one per row of X)",
-                expected: codes.len(),
-                found: sw.len(),
-            });
-        }
-    }
+    check_weight_count(sample_weight, codes.len())?;
     let per_class = match counts {
         None => return Ok(sample_weight.map(<[f64]>::to_vec)),
         Some(counts) => {
