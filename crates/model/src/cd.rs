@@ -23,14 +23,18 @@
 //! - **Gram** (few parameters): H is formed once per outer iteration by the loss (one weighted
 //!   Gram pass, `fused_gram`; K(K+1)/2 for a multinomial model) and the sweeps touch only the
 //!   working set's block of it.
-//! - **Columns** (many parameters): a column-major copy of the training rows is made once per fit
-//!   (dense: n·d values; sparse: CSC, 12 bytes per stored value), and each coordinate step reads
-//!   one column: `(Hδ)ⱼ = Σᵢ xᵢⱼ Dᵢ (Xδ)ᵢ` with `Xδ` kept up to date. For a binary model the
+//! - **Columns** (many parameters): the training rows column by column — dense: a column-major
+//!   copy made once per fit (n·d values); sparse: each column copied out of the rows the first
+//!   time a working set holds it (an L1 fit reads a few hundred of tens of thousands; one read of
+//!   the row indices picks out every column an outer iteration adds) — and each coordinate step
+//!   reads one column: `(Hδ)ⱼ = Σᵢ xᵢⱼ Dᵢ (Xδ)ᵢ` with `Xδ` kept up to date. For a binary model the
 //!   working set's own Hessian `X_Wᵀ D X_W` is formed from the copy instead once the sweeps have
 //!   spent what forming it costs (at once, when the previous outer iteration needed it and it is
 //!   cheap): frequent columns (a common word, the intercept) are long and strongly correlated, so
 //!   sweeps over them are both costly and slow to converge. The curvatures D come from logits
-//!   carried along by each step's Xδ (a pass over the columns the step moved, not over X).
+//!   carried along by each step's Xδ (a pass over the columns the step moved, not over X), and
+//!   at the start from the columns of the nonzero coefficients (none at the null model); the
+//!   smooth part's gradient at the start is the one the driver's first evaluation computed.
 //!
 //! On a formed Hessian, once a sweep leaves the support unchanged, the model is minimized on that
 //! face outright (one Cholesky solve, the signs held, cut back where a coefficient would cross
@@ -46,7 +50,9 @@ use logreg_optim::{
     soft_threshold, Objective, OptimError, Point, Step, StepResult, Stop, StopRule,
 };
 use nalgebra::{DMatrix, DVector};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Most parameters for which the quadratic model is formed as a dense Hessian.
 pub(crate) const GRAM_MAX_PARAMS: usize = 512;
@@ -63,6 +69,9 @@ const GRAM_SWEEPS: usize = 4;
 const PAIRS_PER_READ: usize = 3;
 /// Rows regrouped at a time when a working-set Hessian is formed from sparse columns.
 const GRAM_BLOCK: usize = 4096;
+/// Rows per parallel task when a working-set Hessian is formed from sparse columns (a fixed
+/// split, so the sums are the same at any thread count).
+const GRAM_TASK_ROWS: usize = 4 * GRAM_BLOCK;
 /// Inner sweeps per outer iteration at most.
 const MAX_SWEEPS: usize = 500;
 /// Multiples of the objective's rounding below which a predicted decrease is noise.
@@ -152,6 +161,23 @@ impl Glm<'_, '_> {
         })
     }
 
+    /// The rows the loss sums over, in pass order.
+    fn rows(&self) -> Rows<'_> {
+        match self {
+            Glm::Binary(l) => l.rows(),
+            Glm::Multinomial(l) => l.rows(),
+        }
+    }
+
+    /// The column of X that coordinate c multiplies (`None` for an intercept).
+    fn column_of(&self, c: usize) -> Option<usize> {
+        let (per_class, d) = match self {
+            Glm::Binary(l) => (l.dim(), l.n_features()),
+            Glm::Multinomial(l) => (l.params_per_class(), l.design().n_cols()),
+        };
+        Some(c % per_class).filter(|&j| j < d)
+    }
+
     fn hessian(&self, theta: &DVector<f64>) -> Result<DMatrix<f64>, ModelError> {
         Ok(match self {
             Glm::Binary(l) => l.hessian(theta)?,
@@ -195,10 +221,15 @@ impl Curvature {
             Curvature::Gram => {
                 "quadratic model from the Hessian (one Gram pass per iteration)".into()
             }
-            Curvature::Columns(c) => format!(
+            Curvature::Columns(Columns::Dense { values, .. }) => format!(
                 "column-major copy of the training rows ({:.1} MB) for coordinate steps",
-                c.bytes() as f64 / 1e6
+                values.len() as f64 * 8.0 / 1e6
             ),
+            Curvature::Columns(Columns::Sparse { .. }) => {
+                "sparse columns of the working sets, copied from the rows as needed, for \
+                 coordinate steps"
+                    .into()
+            }
         }
     }
 }
@@ -209,25 +240,37 @@ pub(crate) enum Columns {
         n: usize,
         values: Vec<f64>,
     },
+    /// Sparse columns, each copied from the rows the first time a working set holds it
+    /// ([`Columns::ensure`]): an L1 fit reads a few hundred of tens of thousands of columns, and
+    /// picking those out of the rows costs one read of the row indices, where transposing every
+    /// column costs scattered writes of every stored value.
     Sparse {
         n: usize,
-        indptr: Vec<usize>,
-        rows: Vec<u32>,
-        values: Vec<f64>,
+        columns: Vec<OnceLock<SparseColumn>>,
     },
 }
 
+/// One sparse column: the pass positions of its stored values, increasing, and the values.
+pub(crate) struct SparseColumn {
+    rows: Vec<u32>,
+    values: Vec<f64>,
+}
+
+/// Rows per task when sparse columns are picked out of the rows.
+const PICK_ROWS: usize = 16_384;
+
 impl Columns {
-    /// The copy, or `None` for a standardized sparse design (whose columns are dense).
+    /// The copy (sparse columns empty until [`Columns::ensure`]), or `None` for a standardized
+    /// sparse design (whose columns are dense) or more rows than a column can index.
     fn of(x: &Design<'_>, rows: Rows<'_>) -> Option<Columns> {
         let n = rows.len();
-        let rows: Vec<usize> = (0..n).map(|pos| rows.row_at(pos)).collect();
         let d = x.n_cols();
         Some(match x {
             Design::Dense(m) => {
                 let data = m.as_slice();
                 let mut values = vec![0.0; n * d];
-                for (pos, &r) in rows.iter().enumerate() {
+                for pos in 0..n {
+                    let r = rows.row_at(pos);
                     for (j, &v) in data[r * d..(r + 1) * d].iter().enumerate() {
                         values[j * n + pos] = v;
                     }
@@ -237,7 +280,8 @@ impl Columns {
             Design::DenseF32(m) => {
                 let data = m.as_slice();
                 let mut values = vec![0.0; n * d];
-                for (pos, &r) in rows.iter().enumerate() {
+                for pos in 0..n {
+                    let r = rows.row_at(pos);
                     for (j, &v) in data[r * d..(r + 1) * d].iter().enumerate() {
                         values[j * n + pos] = f64::from(v);
                     }
@@ -245,52 +289,88 @@ impl Columns {
                 Columns::Dense { n, values }
             }
             Design::Sparse(csr) => {
-                if csr.scaling().is_some() {
+                if csr.scaling().is_some() || u32::try_from(n).is_err() {
                     return None;
-                }
-                let mut counts = vec![0usize; d + 1];
-                for &r in &rows {
-                    for &j in csr.row(r).0 {
-                        counts[j as usize + 1] += 1;
-                    }
-                }
-                for j in 0..d {
-                    counts[j + 1] += counts[j];
-                }
-                let indptr = counts.clone();
-                let nnz = indptr[d];
-                let mut next = counts;
-                let mut out_rows = vec![0u32; nnz];
-                let mut values = vec![0.0; nnz];
-                for (pos, &r) in rows.iter().enumerate() {
-                    let (idx, val) = csr.row(r);
-                    for (&j, &v) in idx.iter().zip(val) {
-                        let k = next[j as usize];
-                        out_rows[k] = pos as u32;
-                        values[k] = v;
-                        next[j as usize] += 1;
-                    }
                 }
                 Columns::Sparse {
                     n,
-                    indptr,
-                    rows: out_rows,
-                    values,
+                    columns: (0..d).map(|_| OnceLock::new()).collect(),
                 }
             }
         })
     }
 
-    fn bytes(&self) -> usize {
-        match self {
-            Columns::Dense { values, .. } => values.len() * 8,
-            Columns::Sparse {
-                indptr,
-                rows,
-                values,
-                ..
-            } => indptr.len() * 8 + rows.len() * 4 + values.len() * 8,
+    /// Copies the sparse columns among `need` that are not yet held out of the rows of `x` (the
+    /// design `of` was given, in the same pass order `rows`): one parallel read of the row
+    /// indices in fixed blocks, the values of each column kept in pass order, so the copy is the
+    /// same at any thread count. Nothing to do for dense columns.
+    fn ensure(&self, x: &Design<'_>, rows: Rows<'_>, need: impl Iterator<Item = usize>) {
+        let (Columns::Sparse { n, columns }, Design::Sparse(csr)) = (self, x) else {
+            return;
+        };
+        let mut missing: Vec<usize> = need.filter(|&j| columns[j].get().is_none()).collect();
+        if missing.is_empty() {
+            return;
         }
+        missing.sort_unstable();
+        missing.dedup();
+        let mut local = vec![u32::MAX; columns.len()];
+        for (k, &j) in missing.iter().enumerate() {
+            local[j] = k as u32;
+        }
+        let n = *n;
+        // Per block of rows, each missing column's part; then per column, its parts in order.
+        let parts: Vec<Vec<SparseColumn>> = (0..n.div_ceil(PICK_ROWS))
+            .into_par_iter()
+            .map(|block| {
+                let mut out: Vec<SparseColumn> = (0..missing.len())
+                    .map(|_| SparseColumn {
+                        rows: Vec::new(),
+                        values: Vec::new(),
+                    })
+                    .collect();
+                for pos in block * PICK_ROWS..((block + 1) * PICK_ROWS).min(n) {
+                    let (idx, val) = csr.row(rows.row_at(pos));
+                    for (&j, &v) in idx.iter().zip(val) {
+                        let k = local[j as usize];
+                        if k != u32::MAX {
+                            let col = &mut out[k as usize];
+                            col.rows.push(pos as u32);
+                            col.values.push(v);
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let built: Vec<SparseColumn> = (0..missing.len())
+            .into_par_iter()
+            .map(|k| {
+                let len = parts.iter().map(|p| p[k].rows.len()).sum();
+                let mut col = SparseColumn {
+                    rows: Vec::with_capacity(len),
+                    values: Vec::with_capacity(len),
+                };
+                for p in &parts {
+                    col.rows.extend_from_slice(&p[k].rows);
+                    col.values.extend_from_slice(&p[k].values);
+                }
+                col
+            })
+            .collect();
+        for (&j, col) in missing.iter().zip(built) {
+            // Only this thread fills the cells, and each was empty above.
+            let _ = columns[j].set(col);
+        }
+    }
+
+    /// Column j of a sparse copy (empty if [`Columns::ensure`] was not asked for it).
+    #[inline]
+    fn sparse(columns: &[OnceLock<SparseColumn>], j: usize) -> (&[u32], &[f64]) {
+        debug_assert!(columns[j].get().is_some(), "column {j} was not copied");
+        columns[j]
+            .get()
+            .map_or((&[], &[]), |c| (c.rows.as_slice(), c.values.as_slice()))
     }
 
     /// Xδ per pass position, for δ over the `n_features` columns and (when longer) an intercept.
@@ -312,7 +392,7 @@ impl Columns {
     fn stored(&self, j: usize) -> usize {
         match self {
             Columns::Dense { n, .. } => *n,
-            Columns::Sparse { indptr, .. } => indptr[j + 1] - indptr[j],
+            Columns::Sparse { columns, .. } => Columns::sparse(columns, j).0.len(),
         }
     }
 
@@ -325,14 +405,9 @@ impl Columns {
                     f(i, v);
                 }
             }
-            Columns::Sparse {
-                indptr,
-                rows,
-                values,
-                ..
-            } => {
-                let (a, b) = (indptr[j], indptr[j + 1]);
-                for (&i, &v) in rows[a..b].iter().zip(&values[a..b]) {
+            Columns::Sparse { columns, .. } => {
+                let (rows, values) = Columns::sparse(columns, j);
+                for (&i, &v) in rows.iter().zip(values) {
                     f(i as usize, v);
                 }
             }
@@ -657,12 +732,10 @@ fn gram_cost(cols: &Columns, working: &[usize], n_features: usize) -> Option<(us
     }
     Some(match cols {
         Columns::Dense { n, .. } => (n * m * (m + 1) / 2, Vec::new()),
-        Columns::Sparse {
-            n, indptr, rows, ..
-        } => {
+        Columns::Sparse { n, columns } => {
             let mut per_row = vec![0u32; *n];
             for &c in working.iter().filter(|&&c| c < n_features) {
-                for &i in &rows[indptr[c]..indptr[c + 1]] {
+                for &i in Columns::sparse(columns, c).0 {
                     per_row[i as usize] += 1;
                 }
             }
@@ -714,52 +787,17 @@ fn working_gram(
                 }
             }
         }
-        Columns::Sparse {
-            indptr,
-            rows,
-            values,
-            ..
-        } => {
-            // Block by block of rows, W's values regrouped by row (from each column's cursor, in
-            // W's order, so every row's local indices increase), then one outer product a row.
-            let mut cursor: Vec<usize> = features.iter().map(|&c| indptr[c]).collect();
-            let mut start = vec![0usize; GRAM_BLOCK + 1];
-            let mut next = vec![0usize; GRAM_BLOCK];
-            let mut entries: Vec<(usize, f64)> = Vec::new();
-            for b0 in (0..n).step_by(GRAM_BLOCK) {
-                let b1 = (b0 + GRAM_BLOCK).min(n);
-                for (i, &k) in per_row[b0..b1].iter().enumerate() {
-                    start[i + 1] = start[i] + k as usize;
-                }
-                let len = b1 - b0;
-                entries.clear();
-                entries.resize(start[len], (0, 0.0));
-                next[..len].copy_from_slice(&start[..len]);
-                for (k, &c) in features.iter().enumerate() {
-                    let end = indptr[c + 1];
-                    let mut t = cursor[k];
-                    while t < end && (rows[t] as usize) < b1 {
-                        let i = rows[t] as usize - b0;
-                        entries[next[i]] = (k, values[t]);
-                        next[i] += 1;
-                        t += 1;
-                    }
-                    cursor[k] = t;
-                }
-                for i in 0..len {
-                    let di = d[b0 + i];
-                    let row = &entries[start[i]..start[i + 1]];
-                    for (a, &(ka, va)) in row.iter().enumerate() {
-                        let s = di * va;
-                        let out = &mut upper[ka * m..(ka + 1) * m];
-                        for &(kb, vb) in &row[a..] {
-                            out[kb] += s * vb;
-                        }
-                        if intercept {
-                            out[m - 1] += s;
-                        }
-                    }
-                }
+        Columns::Sparse { columns, .. } => {
+            let cols: Vec<(&[u32], &[f64])> = features
+                .iter()
+                .map(|&c| Columns::sparse(columns, c))
+                .collect();
+            let part = |task: usize| {
+                let rows = task * GRAM_TASK_ROWS..((task + 1) * GRAM_TASK_ROWS).min(n);
+                sparse_gram_part(&cols, d, per_row, rows, m, intercept)
+            };
+            if let Some(sum) = tree_sum(n.div_ceil(GRAM_TASK_ROWS), &part) {
+                upper = sum;
             }
         }
     }
@@ -774,6 +812,84 @@ fn working_gram(
             v
         }
     })
+}
+
+/// The upper triangle (row-major, m × m) of `X_Wᵀ D X_W` over the pass positions `rows`, from W's
+/// sparse columns `cols` (the intercept's column last when `intercept`). Block by block of rows,
+/// W's values are regrouped by row (from each column's cursor, in W's order, so every row's local
+/// indices increase), then one outer product a row.
+fn sparse_gram_part(
+    cols: &[(&[u32], &[f64])],
+    d: &[f64],
+    per_row: &[u32],
+    rows: std::ops::Range<usize>,
+    m: usize,
+    intercept: bool,
+) -> Vec<f64> {
+    let mut upper = vec![0.0; m * m];
+    let mut cursor: Vec<usize> = cols
+        .iter()
+        .map(|(r, _)| r.partition_point(|&i| (i as usize) < rows.start))
+        .collect();
+    let mut start = vec![0usize; GRAM_BLOCK + 1];
+    let mut next = vec![0usize; GRAM_BLOCK];
+    let mut entries: Vec<(usize, f64)> = Vec::new();
+    for b0 in rows.clone().step_by(GRAM_BLOCK) {
+        let b1 = (b0 + GRAM_BLOCK).min(rows.end);
+        for (i, &k) in per_row[b0..b1].iter().enumerate() {
+            start[i + 1] = start[i] + k as usize;
+        }
+        let len = b1 - b0;
+        entries.clear();
+        entries.resize(start[len], (0, 0.0));
+        next[..len].copy_from_slice(&start[..len]);
+        for (k, &(col_rows, col_values)) in cols.iter().enumerate() {
+            let mut t = cursor[k];
+            while t < col_rows.len() && (col_rows[t] as usize) < b1 {
+                let i = col_rows[t] as usize - b0;
+                entries[next[i]] = (k, col_values[t]);
+                next[i] += 1;
+                t += 1;
+            }
+            cursor[k] = t;
+        }
+        for i in 0..len {
+            let di = d[b0 + i];
+            let row = &entries[start[i]..start[i + 1]];
+            for (a, &(ka, va)) in row.iter().enumerate() {
+                let s = di * va;
+                let out = &mut upper[ka * m..(ka + 1) * m];
+                for &(kb, vb) in &row[a..] {
+                    out[kb] += s * vb;
+                }
+                if intercept {
+                    out[m - 1] += s;
+                }
+            }
+        }
+    }
+    upper
+}
+
+/// `part(0) + … + part(tasks − 1)` elementwise, the parts computed in parallel and added along a
+/// binary tree whose shape depends only on `tasks` (the same bits at any thread count); `None`
+/// for no task.
+fn tree_sum<F>(tasks: usize, part: &F) -> Option<Vec<f64>>
+where
+    F: Fn(usize) -> Vec<f64> + Sync,
+{
+    fn go<F: Fn(usize) -> Vec<f64> + Sync>(lo: usize, hi: usize, part: &F) -> Vec<f64> {
+        if hi - lo == 1 {
+            return part(lo);
+        }
+        let mid = lo + (hi - lo) / 2;
+        let (mut left, right) = rayon::join(|| go(lo, mid, part), || go(mid, hi, part));
+        for (l, r) in left.iter_mut().zip(&right) {
+            *l += r;
+        }
+        left
+    }
+    (tasks > 0).then(|| go(0, tasks, part))
 }
 
 /// Σ aᵢbᵢ with four accumulators (a fixed order, so the same bits every time).
@@ -816,6 +932,45 @@ pub(crate) struct CdStep<'l, 'a, 'c> {
     /// pass over the columns δ touches, not over X) for the next model's curvatures; empty for
     /// the other models.
     logits: Vec<f64>,
+    /// The smooth part as the driver evaluates it: its gradient at the start is taken from there.
+    smooth: &'c KeptGradient<'c>,
+}
+
+/// An objective that keeps the gradient of its last evaluation, so that coordinate descent's
+/// start reuses the driver's evaluation of the smooth part instead of making a pass of its own.
+pub(crate) struct KeptGradient<'o> {
+    inner: &'o dyn Objective,
+    last: std::cell::RefCell<Option<(DVector<f64>, DVector<f64>)>>,
+}
+
+impl<'o> KeptGradient<'o> {
+    pub(crate) fn new(inner: &'o dyn Objective) -> Self {
+        KeptGradient {
+            inner,
+            last: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The gradient kept from an evaluation at exactly `x`, if that was the last one.
+    fn take_at(&self, x: &DVector<f64>) -> Option<DVector<f64>> {
+        let mut last = self.last.borrow_mut();
+        match last.take() {
+            Some((at, g)) if at == *x => Some(g),
+            _ => None,
+        }
+    }
+}
+
+impl Objective for KeptGradient<'_> {
+    fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+
+    fn value_grad(&self, x: &DVector<f64>, grad: &mut DVector<f64>) -> Result<f64, OptimError> {
+        let v = self.inner.value_grad(x, grad)?;
+        *self.last.borrow_mut() = Some((x.clone(), grad.clone()));
+        Ok(v)
+    }
 }
 
 impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
@@ -825,8 +980,10 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
         curvature: &'c Curvature,
         screen: Option<Vec<bool>>,
         n_rows: usize,
+        smooth: &'c KeptGradient<'c>,
     ) -> Self {
         CdStep {
+            smooth,
             glm,
             l1,
             curvature,
@@ -854,6 +1011,19 @@ impl<'l, 'a, 'c> CdStep<'l, 'a, 'c> {
                 soft_threshold(g[j], l)
             }
         })
+    }
+
+    /// Copies the columns the coordinates `coords` read, where the curvature comes from
+    /// sparse columns copied as needed.
+    fn ensure_columns(&self, coords: &[usize]) {
+        if let (Curvature::Columns(cols), Data::Memory(x)) = (self.curvature, self.glm.data()) {
+            let glm = self.glm;
+            cols.ensure(
+                x,
+                glm.rows(),
+                coords.iter().filter_map(|&c| glm.column_of(c)),
+            );
+        }
     }
 
     /// The quadratic model at θ over the working set (coordinates in increasing order).
@@ -943,15 +1113,26 @@ impl Step for CdStep<'_, '_, '_> {
     }
 
     fn init(&mut self, _f: &dyn Objective, start: &Point) -> Result<(), OptimError> {
-        let mut g = DVector::zeros(start.x.len());
-        self.glm.value_grad(&start.x, &mut g).map_err(to_optim)?;
-        self.grad = g;
-        if let (Curvature::Columns(_), Glm::Binary(loss)) = (self.curvature, self.glm) {
-            self.logits = loss
-                .logits(&start.x)
-                .map_err(|e| to_optim(e.into()))?
-                .as_slice()
-                .to_vec();
+        self.grad = match self.smooth.take_at(&start.x) {
+            Some(g) => g,
+            None => {
+                let mut g = DVector::zeros(start.x.len());
+                self.glm.value_grad(&start.x, &mut g).map_err(to_optim)?;
+                g
+            }
+        };
+        if let (Curvature::Columns(cols), Glm::Binary(loss)) = (self.curvature, self.glm) {
+            // From the columns of the nonzero coefficients (none at the null-model start), not
+            // a pass over the rows; the coordinates that are not zero are in every working set.
+            let nonzero: Vec<usize> = (0..start.x.len()).filter(|&j| start.x[j] != 0.0).collect();
+            self.ensure_columns(&nonzero);
+            let mut z = cols.times(start.x.as_slice(), loss.n_features());
+            if loss.has_offset() {
+                for (pos, zi) in z.iter_mut().enumerate() {
+                    *zi += loss.offset(pos);
+                }
+            }
+            self.logits = z;
         }
         Ok(())
     }
@@ -1002,6 +1183,7 @@ impl CdStep<'_, '_, '_> {
                     || screen.as_ref().is_some_and(|s| s[j])
             })
             .collect();
+        self.ensure_columns(&working);
         let mut model = self.model(theta, &working)?;
 
         let mut diag = vec![0.0; p];
