@@ -40,7 +40,12 @@ impl LabelCodes {
     }
 
     /// Appends the labels of a chunk's target column, whose first row is `first` in the file.
-    pub(super) fn extend(&mut self, column: ColumnView<'_>, target: &str, first: usize) -> Result<(), Error> {
+    pub(super) fn extend(
+        &mut self,
+        column: ColumnView<'_>,
+        target: &str,
+        first: usize,
+    ) -> Result<(), Error> {
         let missing = |i: usize| Error::MissingLabel {
             column: target.to_string(),
             row: first + i + 1,

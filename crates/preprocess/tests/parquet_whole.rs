@@ -72,7 +72,10 @@ fn a_whole_file_is_its_passes_joined_with_or_without_side_columns() {
     .unwrap();
     assert_eq!(table_file.read_all().unwrap(), whole);
     let x = whole.column("x").unwrap().as_numeric().unwrap().to_vec();
-    assert_eq!(x[..5], [Some(-4.0), Some(-3.5), Some(-3.0), None, Some(-2.0)]);
+    assert_eq!(
+        x[..5],
+        [Some(-4.0), Some(-3.5), Some(-3.0), None, Some(-2.0)]
+    );
     assert_eq!(x[33], Some(12.5));
     let city = whole.column("city").unwrap().as_categorical().unwrap();
     assert_eq!(city.categories(), ["Lyon", "Paris", "Nice"]);
@@ -83,7 +86,10 @@ fn a_whole_file_is_its_passes_joined_with_or_without_side_columns() {
     // Only the columns selected are read.
     let mut some = ParquetPasses::open(&path).unwrap();
     some.select(&["city", "y"]).unwrap();
-    let t = some.read_all_with_side(|name| name == "y").unwrap().unwrap();
+    let t = some
+        .read_all_with_side(|name| name == "y")
+        .unwrap()
+        .unwrap();
     assert_eq!(t.column_names(), ["city", "y"]);
     assert_eq!(t, whole.select(&["city", "y"]).unwrap());
 }

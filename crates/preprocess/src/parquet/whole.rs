@@ -204,18 +204,19 @@ impl ParquetPasses {
         side: &mut [f64],
     ) -> Result<Vec<CategoricalColumn>, PreprocessError> {
         let (start, rows) = plan.groups[g];
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(input, self.metadata.clone())
-            .with_projection(plan.mask.clone())
-            .with_row_groups(vec![g])
-            .with_batch_size(batch_rows(plan.n_main + plan.n_side))
-            .build()
-            .map_err(|e| {
-                parquet_error(
-                    &self.path,
-                    format!("{} cannot be read", place(plan.groups, g)),
-                    e,
-                )
-            })?;
+        let reader =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(input, self.metadata.clone())
+                .with_projection(plan.mask.clone())
+                .with_row_groups(vec![g])
+                .with_batch_size(batch_rows(plan.n_main + plan.n_side))
+                .build()
+                .map_err(|e| {
+                    parquet_error(
+                        &self.path,
+                        format!("{} cannot be read", place(plan.groups, g)),
+                        e,
+                    )
+                })?;
         let mut labels: Vec<Labels> = (0..plan.n_labels).map(|_| Labels::default()).collect();
         let mut row = 0;
         for batch in reader {
