@@ -76,7 +76,8 @@ fn a_whole_file_is_its_passes_joined_with_or_without_side_columns() {
         x[..5],
         [Some(-4.0), Some(-3.5), Some(-3.0), None, Some(-2.0)]
     );
-    assert_eq!(x[33], Some(12.5));
+    assert_eq!(x[33], None);
+    assert_eq!(x[34], Some(13.0));
     let city = whole.column("city").unwrap().as_categorical().unwrap();
     assert_eq!(city.categories(), ["Lyon", "Paris", "Nice"]);
     assert_eq!(
