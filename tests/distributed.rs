@@ -4,15 +4,16 @@
 //! rows; shard errors name the rank, the file and the column.
 
 use logreg::collective::InProcess;
-use logreg::distributed::{read_csv_on_ranks, split_on_ranks, DataSource};
+use logreg::distributed::{read_csv_on_ranks, read_table_on_ranks, split_on_ranks, DataSource};
 use logreg::evaluate::Split;
 use logreg::model::{FitOptions, LogisticRegression, ValidParams};
+use logreg::preprocess::parquet::{write_parquet, ParquetColumn};
 use logreg::preprocess::{
-    read_csv, CsvOptions, ImputeStrategy, Imputer, OneHotEncoder, Pipeline, Ranks,
+    read_csv, CsvOptions, FileFormat, ImputeStrategy, Imputer, OneHotEncoder, Pipeline, Ranks,
+    Table, TableFile,
 };
 use logreg::{Classifier, Evaluation, FitColumns, Trained};
 use std::path::Path;
-use std::thread;
 
 const BANK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/bank.csv");
 const CATEGORICAL: [&str; 9] = [
@@ -76,7 +77,7 @@ fn write(path: &Path, header: &str, rows: &[String]) {
 #[allow(clippy::too_many_arguments)]
 fn fit_split_on_ranks<T>(
     rank: &InProcess,
-    source: &DataSource,
+    (source, format): (&DataSource, FileFormat),
     target: &str,
     columns: &FitColumns,
     pipeline: Pipeline,
@@ -84,7 +85,7 @@ fn fit_split_on_ranks<T>(
     (test_size, seed): (f64, u64),
     then: impl FnOnce(Trained, &Ranks<'_>, &Split) -> T,
 ) -> T {
-    let mine = read_csv_on_ranks(rank, source, &CsvOptions::new()).unwrap();
+    let mine = read_table_on_ranks(rank, source, format, &CsvOptions::new(), &[]).unwrap();
     let split = split_on_ranks(rank, mine.position(), test_size, seed, None).unwrap();
     let ranks = Ranks::new(rank).with_origins(&mine.origins);
     let trained = Classifier::fit_on_ranks(
@@ -104,11 +105,15 @@ fn fit_split_on_ranks<T>(
 }
 
 /// What one rank ends with: the model's JSON and the train and test metrics.
-fn train_on_ranks(rank: &InProcess, source: &DataSource) -> (String, Evaluation, Evaluation) {
+fn train_on_ranks(
+    rank: &InProcess,
+    source: &DataSource,
+    format: FileFormat,
+) -> (String, Evaluation, Evaluation) {
     let (columns, params) = (FitColumns::default(), params());
     fit_split_on_ranks(
         rank,
-        source,
+        (source, format),
         "deposit",
         &columns,
         pipeline(),
@@ -136,17 +141,7 @@ fn relative_gap(a: &[f64], b: &[f64]) -> f64 {
 }
 
 fn on_ranks<T: Send>(size: usize, work: impl Fn(&InProcess) -> T + Sync) -> Vec<T> {
-    let group = InProcess::group(size).unwrap();
-    thread::scope(|s| {
-        let handles: Vec<_> = group
-            .into_iter()
-            .map(|rank| {
-                let work = &work;
-                s.spawn(move || work(&rank))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
+    InProcess::run(size, work).unwrap()
 }
 
 #[test]
@@ -203,7 +198,7 @@ fn shards_and_row_ranges_train_the_single_process_classifier() {
     let one_file = DataSource::from_args([whole.display().to_string()]);
     for (source, sizes) in [(&pattern, 1..=4), (&one_file, 1..=3)] {
         for size in sizes {
-            let results = on_ranks(size, |rank| train_on_ranks(rank, source));
+            let results = on_ranks(size, |rank| train_on_ranks(rank, source, FileFormat::Csv));
             for (json, train, test) in &results {
                 assert_eq!(
                     json, &results[0].0,
@@ -222,6 +217,186 @@ fn shards_and_row_ranges_train_the_single_process_classifier() {
             }
         }
     }
+}
+
+/// `table` as a Parquet file: numbers as doubles (a missing one as NaN, which reads back
+/// missing), text as strings (a missing one as null).
+fn write_parquet_table(path: &Path, table: &Table) {
+    let columns: Vec<(String, ParquetColumn)> = table
+        .column_names()
+        .iter()
+        .map(|name| {
+            let column = table.column(name).unwrap();
+            let values = match column.as_numeric() {
+                Some(v) => {
+                    ParquetColumn::Float64(v.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+                }
+                None => ParquetColumn::Utf8Nullable(
+                    (0..table.n_rows())
+                        .map(|i| column.display_value(i))
+                        .collect(),
+                ),
+            };
+            (name.clone(), values)
+        })
+        .collect();
+    let named: Vec<(&str, ParquetColumn)> = columns
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.clone()))
+        .collect();
+    write_parquet(path, &named).unwrap();
+}
+
+#[test]
+fn parquet_shards_train_the_single_process_classifier() {
+    let n = 3000;
+    let (header, rows) = bank_rows(n);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let whole_csv = d.join("bank.csv");
+    write(&whole_csv, &header, &rows);
+    let whole = read_csv(&whole_csv, &CsvOptions::new()).unwrap();
+    write_parquet_table(&d.join("bank.parquet"), &whole);
+    // Four shards of uneven sizes, each column of the type the whole file has.
+    let typed = CsvOptions::new().with_schema(&whole.schema());
+    let cuts = [0, 300, 1300, 2100, n];
+    for k in 0..4 {
+        let part = d.join(format!("part-{k}.csv"));
+        write(&part, &header, &rows[cuts[k]..cuts[k + 1]]);
+        let table = read_csv(&part, &typed).unwrap();
+        write_parquet_table(&d.join(format!("part-{k:05}.parquet")), &table);
+    }
+
+    // One process, the whole Parquet file: the reference.
+    let table = TableFile::open(
+        d.join("bank.parquet"),
+        FileFormat::Parquet,
+        &CsvOptions::new(),
+    )
+    .unwrap()
+    .read_all()
+    .unwrap();
+    let split = logreg::evaluate::train_test_split(n, 0.2, 7).unwrap();
+    let single = Classifier::fit_owned(
+        table,
+        "deposit",
+        pipeline(),
+        &params(),
+        FitOptions {
+            rows: Some(&split.train),
+            ..FitOptions::default()
+        },
+    )
+    .unwrap();
+    let single_test = single
+        .classifier
+        .evaluate_on(&single.features.design, &single.labels, Some(&split.test))
+        .unwrap();
+    let model = |json: &str| -> Vec<f64> {
+        let clf = Classifier::from_json(json).unwrap();
+        let m = clf.binary_model().unwrap();
+        m.coefficients()
+            .iter()
+            .copied()
+            .chain([m.intercept()])
+            .collect()
+    };
+    let expected = model(&single.classifier.to_json().unwrap());
+
+    let pattern = DataSource::from_args([format!("{}/part-*.parquet", d.display())]);
+    for size in 1..=3 {
+        let results = on_ranks(size, |rank| {
+            train_on_ranks(rank, &pattern, FileFormat::Parquet)
+        });
+        for (json, _, test) in &results {
+            assert_eq!(json, &results[0].0, "{size} ranks: every rank's model");
+            let gap = relative_gap(&model(json), &expected);
+            assert!(gap <= 1e-10, "{size} ranks: gap {gap:e}");
+            assert_eq!(test.confusion, single_test.confusion);
+            assert!((test.log_loss - single_test.log_loss).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn parquet_shards_that_disagree_are_every_ranks_error_naming_the_rank_file_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let numbers = |v: &[f64]| ParquetColumn::Float64(v.to_vec());
+    let text = |v: &[&str]| ParquetColumn::Utf8(v.iter().map(|s| s.to_string()).collect());
+    let file = |name: &str, columns: &[(&str, ParquetColumn)]| {
+        write_parquet(d.join(name), columns).unwrap();
+        d.join(name)
+    };
+    let p0 = file(
+        "p0.parquet",
+        &[
+            ("x", numbers(&[1.0, 2.0])),
+            ("k", text(&["a", "b"])),
+            ("y", numbers(&[0.0, 1.0])),
+        ],
+    );
+    let p1 = file(
+        "p1.parquet",
+        &[
+            ("x", numbers(&[3.0, 4.0])),
+            ("k", text(&["b", "a"])),
+            ("y", numbers(&[1.0, 0.0])),
+        ],
+    );
+    let renamed = file(
+        "p2.parquet",
+        &[
+            ("x", numbers(&[5.0])),
+            ("kind", text(&["a"])),
+            ("y", numbers(&[1.0])),
+        ],
+    );
+    let retyped = file(
+        "p3.parquet",
+        &[
+            ("x", numbers(&[5.0])),
+            ("k", numbers(&[2.0])),
+            ("y", numbers(&[1.0])),
+        ],
+    );
+    let errors = |size: usize, files: &[&Path], skip: &[String]| {
+        let source = DataSource::from_args(files.iter().map(|p| p.display().to_string()));
+        let out = on_ranks(size, |rank| {
+            read_table_on_ranks(rank, &source, FileFormat::Parquet, &CsvOptions::new(), skip)
+                .map(|local| local.table.schema())
+                .map_err(|e| e.to_string())
+        });
+        assert!(out.iter().all(|e| e == &out[0]), "{out:?}");
+        out[0].clone()
+    };
+    assert_eq!(
+        errors(3, &[&p0, &p1, &renamed], &[]).unwrap_err(),
+        format!(
+            "the shards' columns disagree: rank 2's file `{}` has no column \"k\" (compared with \
+             rank 0's `{}`)",
+            renamed.display(),
+            p0.display()
+        )
+    );
+    assert_eq!(
+        errors(2, &[&p0, &p1, &retyped], &[]).unwrap_err(),
+        format!(
+            "the shards' columns disagree: rank 1's file `{}` stores column \"k\" as numbers, \
+             not as text (compared with rank 0's `{}`)",
+            retyped.display(),
+            p0.display()
+        )
+    );
+    // A column left unread may have any type, but every file has it.
+    let read = errors(2, &[&p0, &p1, &retyped], &["k".to_string()]).unwrap();
+    assert_eq!(read.names(), ["x", "y"]);
+    // One Parquet file is one shard: it is not cut into row ranges.
+    assert_eq!(
+        errors(2, &[&p0], &[]).unwrap_err(),
+        "2 ranks but only 1 shard file(s): rank 1 would get none; run with at most 1 rank(s) or \
+         split the data into more files"
+    );
 }
 
 #[test]
@@ -438,7 +613,7 @@ fn weights_offsets_statistics_and_threshold_are_the_single_processs_on_ranks() {
         let standardized = Pipeline::new().standardize_all();
         fit_split_on_ranks(
             rank,
-            &source,
+            (&source, FileFormat::Csv),
             "y",
             &columns,
             standardized,
@@ -519,19 +694,41 @@ fn a_bad_weight_on_one_rank_is_every_ranks_error_at_its_files_row() {
 
 #[test]
 fn a_multinomial_l1_fit_on_ranks_is_the_single_process_classifier_even_where_ranks_lack_classes() {
-    // iris.csv is sorted by species: on 3 ranks each rank holds one class, on 2 one rank two.
-    let iris = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/iris.csv");
     let params = LogisticRegression::params()
         .penalty(logreg::model::Penalty::L1 { c: 0.5 })
         .tol(1e-12)
         .check()
         .unwrap();
+    iris_on_ranks_is_the_single_process_classifier(&params);
+}
+
+#[test]
+fn a_one_vs_rest_fit_on_ranks_is_the_single_process_classifier_even_where_ranks_lack_classes() {
+    for penalty in [
+        logreg::model::Penalty::L2 { c: 1.0 },
+        logreg::model::Penalty::L1 { c: 0.5 },
+    ] {
+        let params = LogisticRegression::params()
+            .penalty(penalty)
+            .multi_class(logreg::model::MultiClass::OneVsRest)
+            .tol(1e-12)
+            .check()
+            .unwrap();
+        iris_on_ranks_is_the_single_process_classifier(&params);
+    }
+}
+
+/// iris (3 classes) fitted with `params` on 2 and 3 ranks: every rank's model is the single
+/// process's (the same coefficients exactly 0 under L1), and so are the test metrics.
+fn iris_on_ranks_is_the_single_process_classifier(params: &ValidParams) {
+    // iris.csv is sorted by species: on 3 ranks each rank holds one class, on 2 one rank two.
+    let iris = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/iris.csv");
     let split = logreg::evaluate::train_test_split(150, 0.2, 3).unwrap();
     let single = Classifier::fit_owned(
         read_csv(iris, &CsvOptions::new()).unwrap(),
         "species",
         Pipeline::new().standardize_all(),
-        &params,
+        params,
         FitOptions {
             rows: Some(&split.train),
             ..FitOptions::default()
@@ -550,11 +747,17 @@ fn a_multinomial_l1_fit_on_ranks_is_the_single_process_classifier_even_where_ran
                 .chain(m.intercepts().iter())
                 .copied()
                 .collect(),
-            other => panic!("expected a multinomial model, got {:?}", other.kind()),
+            logreg::model::FittedModel::OneVsRest(m) => m
+                .models()
+                .iter()
+                .flat_map(|b| b.coefficients().iter().copied().chain([b.intercept()]))
+                .collect(),
+            other => panic!("expected a K-class model, got {:?}", other.kind()),
         }
     };
     let expected = flat(&single.classifier.to_json().unwrap());
-    assert!(expected.contains(&0.0), "L1 set no coefficient to 0");
+    let l1 = matches!(params.penalty(), logreg::model::Penalty::L1 { .. });
+    assert_eq!(l1, expected.contains(&0.0), "L1 sets some coefficient to 0");
     let source = DataSource::from_args([iris]);
     for size in [2, 3] {
         let results = on_ranks(size, |rank| {
@@ -562,11 +765,11 @@ fn a_multinomial_l1_fit_on_ranks_is_the_single_process_classifier_even_where_ran
                 (FitColumns::default(), Pipeline::new().standardize_all());
             fit_split_on_ranks(
                 rank,
-                &source,
+                (&source, FileFormat::Csv),
                 "species",
                 &columns,
                 standardized,
-                &params,
+                params,
                 (0.2, 3),
                 |trained, ranks, split| {
                     let test = trained

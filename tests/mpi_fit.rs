@@ -2,11 +2,11 @@
 //! where cores are fewer): every rank generates the same data, keeps its contiguous share of the
 //! rows, fits on every rank's rows, and compares with the single-process fit of all the rows,
 //! which it also computes. L2 (auto, Newton, L-BFGS), L1 and elastic net (coordinate descent on
-//! the summed Hessian, OWL-QN) and multinomial (L2, L1): coefficients within 1e-10 relative (L1:
-//! the same coefficients exactly 0), every rank the same bits, the L2 fits the same bits on a
-//! second run. This one program is both
-//! sides: run by `cargo test --features mpi` it is the driver, which launches `mpirun -n N
-//! <itself> --rank-worker`; under `mpirun` it is a rank. Needs the `mpi` feature.
+//! the summed Hessian, OWL-QN), multinomial and one-vs-rest (L2, L1): coefficients within 1e-10
+//! relative (L1: the same coefficients exactly 0), every rank the same bits, the L2 fits the
+//! same bits on a second run. This one program is both sides: run by `cargo test --features
+//! mpi` it is the driver, which launches `mpirun -n N <itself> --rank-worker`; under `mpirun` it
+//! is a rank. Needs the `mpi` feature.
 
 use logreg::collective::launch::Launcher;
 use logreg::collective::{assign_rows, init_distributed, Collective};
@@ -22,8 +22,8 @@ use std::time::Duration;
 const WORKER: &str = "--rank-worker";
 const DEADLINE: Duration = Duration::from_secs(300);
 /// The fits each rank reports: three L2 solvers, L1 and elastic net by coordinate descent, L1 by
-/// OWL-QN, multinomial with L2 and with L1.
-const CASES: usize = 8;
+/// OWL-QN, multinomial and one-vs-rest with L2 and with L1.
+const CASES: usize = 10;
 
 fn main() -> ExitCode {
     match std::env::args().nth(1) {
@@ -197,6 +197,42 @@ fn worker() -> ExitCode {
             let dist = flat(
                 params
                     .fit_multinomial_distributed(
+                        &local,
+                        &labels[r.clone()],
+                        MultiFitOptions::default(),
+                        &*world,
+                    )
+                    .map_err(|e| e.to_string())?,
+            );
+            lines.push(format!(
+                "{name} gap={:e} bits={}",
+                gap(&dist, &single),
+                fingerprint(&dist)
+            ));
+        }
+        let flat_ovr = |m: logreg::model::FittedOneVsRest<usize>| -> Vec<f64> {
+            m.models()
+                .iter()
+                .flat_map(|b| b.coefficients().iter().copied().chain([b.intercept()]))
+                .collect()
+        };
+        for (name, penalty) in [
+            ("ovr", Penalty::L2 { c: 1.0 }),
+            ("ovr-l1", Penalty::L1 { c: 0.1 }),
+        ] {
+            let params = LogisticRegression::params()
+                .penalty(penalty)
+                .tol(1e-13)
+                .check()
+                .map_err(|e| e.to_string())?;
+            let single = flat_ovr(
+                params
+                    .fit_one_vs_rest(&bx, &labels)
+                    .map_err(|e| e.to_string())?,
+            );
+            let dist = flat_ovr(
+                params
+                    .fit_one_vs_rest_distributed(
                         &local,
                         &labels[r.clone()],
                         MultiFitOptions::default(),

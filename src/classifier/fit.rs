@@ -1,15 +1,16 @@
 //! Fitting a [`Classifier`]: on a table (binary or K classes), on libsvm rows, or with C chosen
 //! by cross-validation.
 
-use super::labels::{labels_in, libsvm_labels, ClassLabel};
-use super::{Classifier, Trained, LIBSVM_TARGET};
+use super::labels::{labels_in, ClassLabel};
+use super::{Classifier, Trained};
+use crate::collective::Local;
 use crate::columns::{values_of, FitColumns};
-use crate::linalg::Design;
+use crate::distributed::LocalLibsvm;
 use crate::model::{
-    sorted_classes, two_classes, CvOptions, CvResult, FitOptions, FittedModel, ModelError,
-    MultiClass, MultiFitOptions, ValidParams,
+    CvOptions, CvResult, FitOptions, FittedModel, ModelError, MultiClass, MultiFitOptions,
+    ValidParams,
 };
-use crate::preprocess::{Features, LibsvmData, Pipeline, Ranks, Table};
+use crate::preprocess::{LibsvmData, Pipeline, Ranks, Table};
 use crate::Error;
 
 /// What a fit takes out of a table besides the features: the target's labels and the sample
@@ -72,7 +73,7 @@ pub(crate) fn check_fit_classes(
 /// The pipeline fitted on the training rows of `table` and a K-class model (multinomial or
 /// one-vs-rest, as `params` say) of its features and `labels` (the table's, with the sample
 /// weights taken from its weight column), on this process's rows ([`Ranks::local`]) or on every
-/// rank's (multinomial only: one-vs-rest is refused on several ranks, before any work).
+/// rank's.
 pub(crate) fn train_k_classes(
     target: &str,
     columns: &FitColumns,
@@ -83,15 +84,6 @@ pub(crate) fn train_k_classes(
     ranks: &Ranks<'_>,
 ) -> Result<Trained, Error> {
     let world = ranks.world();
-    if world.size() > 1 && params.multi_class() == MultiClass::OneVsRest {
-        return Err(ModelError::InvalidParam {
-            name: "multi_class",
-            value: "ovr".to_string(),
-            expected: "multinomial in a distributed fit (one-vs-rest models are fitted on one \
-                       process)",
-        }
-        .into());
-    }
     let features = pipeline.fit_transform_owned_in(table, opts.rows, ranks)?;
     let mo = MultiFitOptions {
         rows: opts.rows,
@@ -105,7 +97,7 @@ pub(crate) fn train_k_classes(
             params.fit_multinomial_distributed(design, &labels, mo, world)?,
         ),
         MultiClass::OneVsRest => {
-            FittedModel::OneVsRest(params.fit_one_vs_rest_with(design, &labels, mo)?)
+            FittedModel::OneVsRest(params.fit_one_vs_rest_distributed(design, &labels, mo, world)?)
         }
     };
     Ok(Trained {
@@ -118,7 +110,7 @@ pub(crate) fn train_k_classes(
 }
 
 /// The labels of the training rows `rows` (every row when `None`).
-fn training_labels(labels: &[ClassLabel], rows: Option<&[usize]>) -> Vec<ClassLabel> {
+pub(crate) fn training_labels(labels: &[ClassLabel], rows: Option<&[usize]>) -> Vec<ClassLabel> {
     match rows {
         Some(rows) => rows
             .iter()
@@ -130,7 +122,7 @@ fn training_labels(labels: &[ClassLabel], rows: Option<&[usize]>) -> Vec<ClassLa
 
 /// The error for a positive class `given` that is none of the training labels (the first ten
 /// classes, sorted by their printed form, are named).
-fn unknown_positive_class(given: String, train_labels: &[ClassLabel]) -> Error {
+pub(crate) fn unknown_positive_class(given: String, train_labels: &[ClassLabel]) -> Error {
     let mut classes: Vec<String> = train_labels.iter().map(|l| l.to_string()).collect();
     classes.sort();
     classes.dedup();
@@ -224,64 +216,20 @@ impl Classifier {
         table: Table,
         target: &str,
         columns: &FitColumns,
-        mut pipeline: Pipeline,
+        pipeline: Pipeline,
         params: &ValidParams,
-        mut opts: FitOptions<'_, ClassLabel>,
+        opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Trained, Error> {
-        columns.check(target)?;
-        let (features_table, labels, sample_weight, offset) = split_fit_columns(
+        // One process is the job of one rank: the same checks, pipeline and fit.
+        Self::fit_on_ranks(
             table,
             target,
             columns,
-            opts.sample_weight.is_some(),
-            opts.offset.is_some(),
-        )?;
-        let train_labels = training_labels(&labels, opts.rows);
-        // Checked before the pipeline runs, so a label problem is reported before any work.
-        let classes = sorted_classes(&train_labels)?;
-        if check_fit_classes(&classes, &opts, offset.is_some())? > 2 {
-            let parts = (features_table, labels, sample_weight);
-            return train_k_classes(
-                target,
-                columns,
-                pipeline,
-                parts,
-                params,
-                opts,
-                &Ranks::local(),
-            );
-        }
-        if let Some(wanted) = opts.positive_class.take() {
-            let name = wanted.to_string();
-            let found = train_labels.iter().find(|l| l.to_string() == name).cloned();
-            opts.positive_class =
-                Some(found.ok_or_else(|| unknown_positive_class(name, &train_labels))?);
-        }
-        let features = pipeline.fit_transform_owned(features_table, opts.rows)?;
-        opts.feature_names = Some(features.names.clone());
-        let opts = FitOptions {
-            sample_weight: opts.sample_weight.or(sample_weight.as_deref()),
-            offset: opts.offset.or(offset.as_deref()),
-            rows: opts.rows,
-            positive_class: opts.positive_class,
-            warm_start: opts.warm_start,
-            feature_names: opts.feature_names,
-            observer: opts.observer.map(|o| o as &mut dyn crate::optim::Observer),
-        };
-        let model = FittedModel::Binary(params.fit_with(&features.design, &labels, opts)?);
-        Ok(Trained {
-            classifier: Classifier {
-                target: target.to_string(),
-                pipeline: Some(pipeline),
-                model,
-                sample_weight_column: columns.sample_weight.clone(),
-                offset_column: columns.offset.clone(),
-            },
-            features,
-            labels,
-            offset,
-            sample_weight,
-        })
+            pipeline,
+            params,
+            opts,
+            &Ranks::local(),
+        )
     }
 
     /// Choose C (and ρ) by cross-validation on the rows `cv.rows` (every row when `None`) and
@@ -342,37 +290,15 @@ impl Classifier {
     pub fn fit_libsvm(
         data: LibsvmData,
         params: &ValidParams,
-        mut opts: FitOptions<'_, ClassLabel>,
+        opts: FitOptions<'_, ClassLabel>,
     ) -> Result<Trained, Error> {
-        let labels = libsvm_labels(&data);
-        let names: Vec<String> = (1..=data.n_features()).map(|i| i.to_string()).collect();
-        let train_labels = training_labels(&labels, opts.rows);
-        two_classes(&train_labels, None)?;
-        if let Some(wanted) = opts.positive_class.take() {
-            let name = wanted.to_string();
-            let as_number: Option<f64> = name.trim().parse().ok();
-            let found = train_labels
-                .iter()
-                .find(|l| Some(*l) == as_number.map(ClassLabel::Number).as_ref())
-                .cloned();
-            opts.positive_class =
-                Some(found.ok_or_else(|| unknown_positive_class(name, &train_labels))?);
-        }
-        let design = Design::Sparse(data.design);
-        opts.feature_names = Some(names.clone());
-        let model = FittedModel::Binary(params.fit_with(&design, &labels, opts)?);
-        Ok(Trained {
-            classifier: Classifier {
-                target: LIBSVM_TARGET.to_string(),
-                pipeline: None,
-                sample_weight_column: None,
-                offset_column: None,
-                model,
-            },
-            features: Features { design, names },
-            labels,
-            offset: None,
-            sample_weight: None,
-        })
+        let rows = data.n_rows();
+        let local = LocalLibsvm {
+            labels: data.numeric_labels(),
+            design: data.design,
+            rows_before: 0,
+            total_rows: rows,
+        };
+        Self::fit_libsvm_on_ranks(local, params, opts, &Local)
     }
 }

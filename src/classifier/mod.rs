@@ -12,7 +12,9 @@ mod persist;
 mod predict;
 
 pub use evaluate::{Evaluation, MulticlassEvaluation};
-pub(crate) use fit::{check_fit_classes, split_fit_columns, train_k_classes};
+pub(crate) use fit::{
+    check_fit_classes, split_fit_columns, train_k_classes, training_labels, unknown_positive_class,
+};
 pub(crate) use labels::labels_in_at;
 pub use labels::{labels_of, libsvm_labels, ClassLabel};
 

@@ -1,26 +1,15 @@
 //! Distributed fits (ranks as threads here; MPI processes under mpirun).
 
-use crate::common::{csv, message, xy};
+use crate::common::{message, xy};
 use logreg::model::{FitOptions, LogisticRegression, Solver};
-use logreg::preprocess::{CsvOptions, Pipeline};
-use logreg::Classifier;
+use logreg::preprocess::CsvOptions;
 
 /// Every rank's error, from `work` run on each rank of a group of `size` threads.
 fn on_ranks(
     size: usize,
     work: impl Fn(&logreg::collective::InProcess) -> String + Sync,
 ) -> Vec<String> {
-    let group = logreg::collective::InProcess::group(size).unwrap();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = group
-            .into_iter()
-            .map(|rank| {
-                let work = &work;
-                s.spawn(move || work(&rank))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
+    logreg::collective::InProcess::run(size, work).unwrap()
 }
 
 fn shard_files(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -107,33 +96,41 @@ fn sgd_in_a_distributed_fit() {
 }
 
 #[test]
-fn one_vs_rest_in_a_distributed_fit() {
-    // Three classes over two ranks (rank 1 holds no "a"): one-vs-rest is refused on every rank,
-    // before the pipeline runs.
-    let params = LogisticRegression::params()
-        .multi_class(logreg::model::MultiClass::OneVsRest)
-        .check()
-        .unwrap();
+fn parquet_shards_that_store_a_column_as_another_kind() {
+    use logreg::preprocess::parquet::{write_parquet, ParquetColumn};
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let k = ParquetColumn::Utf8(vec!["a".into()]);
+    write_parquet(
+        p("a.parquet"),
+        &[("k", k), ("y", ParquetColumn::Float64(vec![0.0]))],
+    )
+    .unwrap();
+    let k = ParquetColumn::Float64(vec![1.0]);
+    write_parquet(
+        p("b.parquet"),
+        &[("k", k), ("y", ParquetColumn::Float64(vec![1.0]))],
+    )
+    .unwrap();
+    let source = logreg::distributed::DataSource::from_args(
+        ["a.parquet", "b.parquet"].map(|n| p(n).display().to_string()),
+    );
     let m = on_ranks(2, |rank| {
-        let text = if logreg::collective::Collective::rank(rank) == 0 {
-            "x,y\n1,a\n2,b\n3,c\n"
-        } else {
-            "x,y\n4,b\n5,c\n6,b\n"
-        };
-        let ranks = logreg::preprocess::Ranks::new(rank);
-        message(Classifier::fit_on_ranks(
-            csv(text).unwrap(),
-            "y",
-            &Default::default(),
-            Pipeline::new(),
-            &params,
-            FitOptions::default(),
-            &ranks,
+        message(logreg::distributed::read_table_on_ranks(
+            rank,
+            &source,
+            logreg::preprocess::FileFormat::Parquet,
+            &CsvOptions::new(),
+            &[],
         ))
     });
-    let expected = "invalid parameter `multi_class` = ovr: expected multinomial in a distributed \
-                    fit (one-vs-rest models are fitted on one process)";
-    assert_eq!(m, [expected, expected]);
+    let expected = format!(
+        "the shards' columns disagree: rank 1's file `{}` stores column \"k\" as numbers, not \
+         as text (compared with rank 0's `{}`)",
+        p("b.parquet").display(),
+        p("a.parquet").display()
+    );
+    assert_eq!(m, [expected.clone(), expected]);
 }
 
 #[test]

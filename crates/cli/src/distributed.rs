@@ -17,11 +17,13 @@ use crate::report::{
 use crate::Out;
 use logreg::collective::{agree, allreduce_counts, init_distributed, Collective};
 use logreg::distributed::{
-    agreed, read_csv_on_ranks, read_libsvm_on_ranks, split_on_ranks, DataSource, LocalLibsvm,
+    agreed, read_libsvm_on_ranks, read_table_on_ranks, split_on_ranks, DataSource, LocalLibsvm,
     LocalRows,
 };
 use logreg::model::{classes_on_ranks, FitOptions, ModelKind};
-use logreg::preprocess::{ColumnType, CsvOptions, Pipeline, PreprocessError, Ranks, RowOrigins};
+use logreg::preprocess::{
+    ColumnType, CsvOptions, FileFormat, Pipeline, PreprocessError, Ranks, RowOrigins,
+};
 use logreg::{labels_of, ClassLabel, Classifier, FitColumns};
 use std::io::Write;
 
@@ -105,18 +107,26 @@ fn run(
         (Input::Libsvm(local), labels, classes, position, n_cols)
     } else {
         let options = csv_options(plan);
-        let local = read_csv_on_ranks(world, &source, &options).map_err(|e| match e {
-            logreg::Error::Preprocess(PreprocessError::ColumnNotFound { .. }) => {
-                CliError::failed(format!("{data}: --one-hot: {e}"))
-            }
-            other => CliError::from(other),
-        })?;
+        let format = match plan.format {
+            FormatArg::Parquet => FileFormat::Parquet,
+            _ => FileFormat::Csv,
+        };
+        // Parquet files never decode the dropped columns, as on one machine.
+        let local = read_table_on_ranks(world, &source, format, &options, &plan.pipeline.drop)
+            .map_err(|e| match e {
+                logreg::Error::Preprocess(PreprocessError::ColumnNotFound { .. }) => {
+                    CliError::failed(format!("{data}: --one-hot: {e}"))
+                }
+                other => CliError::from(other),
+            })?;
         // Every rank has the same columns and types: these checks agree without talking.
-        check_flag_columns(local.table.column_names(), plan, &data)?;
+        check_flag_columns(&local.header, plan, &data)?;
         let labels = agreed(world, &local.origins, labels_of(&local.table, &plan.target))?;
         let classes = classes_on_ranks(world, &labels).map_err(logreg::Error::from)?;
         check_numeric_and_complete(world, &local, plan, &data)?;
-        let pipeline = plan.pipeline.build(&local.table, &plan.outside());
+        let mut spec = plan.pipeline.clone();
+        spec.drop.retain(|c| local.table.contains(c));
+        let pipeline = spec.build(&local.table, &plan.outside());
         let (position, n_cols) = (local.position(), local.table.n_cols());
         (
             Input::Table(local, pipeline),

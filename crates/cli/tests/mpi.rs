@@ -1,12 +1,15 @@
 //! `logreg train --distributed` under `mpirun` with 1, 2 and 3 ranks (oversubscribed where cores
 //! are fewer), against the single-process `logreg train` of the same rows: the same model
 //! (coefficients within 1e-10 relative), the same split and metrics, one report and one model
-//! file from rank 0; the same model file for L1 and for a multinomial model (iris, whose classes
-//! are sorted, so on 3 ranks each rank holds one class); and each bad-input case ends the job
+//! file from rank 0, from CSV or Parquet shards; the same model file for L1 and for a
+//! multinomial and a one-vs-rest model (iris, whose classes are sorted, so on 3 ranks each rank
+//! holds one class); and each bad-input case ends the job
 //! fast, every rank printing the same error. Needs the `mpi` feature and an MPI launcher (`mpirun`, or `$LOGREG_MPIRUN`); every job
 //! runs under a deadline, so a hang is a failure, never a stuck CI.
 
 use logreg::collective::launch::{Job, Launcher};
+use logreg::preprocess::parquet::{write_parquet, ParquetColumn};
+use logreg::preprocess::{read_csv, ColumnType, CsvOptions, Table};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -82,7 +85,51 @@ fn write_data(dir: &Path) -> Result<(), String> {
     let mut ragged: Vec<String> = rows[..100].iter().map(|r| r.to_string()).collect();
     ragged[41].push_str(",extra");
     let ragged: Vec<&str> = ragged.iter().map(String::as_str).collect();
-    write("ragged.csv", header, &ragged)
+    write("ragged.csv", header, &ragged)?;
+    // The same rows as Parquet: the whole, and the shards with the whole file's column types.
+    let whole = read_csv(dir.join("whole.csv"), &CsvOptions::new()).map_err(|e| e.to_string())?;
+    write_parquet_table(&dir.join("whole.parquet"), &whole)?;
+    let typed = CsvOptions::new().with_schema(&whole.schema());
+    for k in 0..5 {
+        let part =
+            read_csv(dir.join(format!("part-{k:05}.csv")), &typed).map_err(|e| e.to_string())?;
+        write_parquet_table(&dir.join(format!("part-{k:05}.parquet")), &part)?;
+    }
+    // A shard whose `age` holds text.
+    let retyped = read_csv(
+        dir.join("part-00004.csv"),
+        &typed.column_type("age", ColumnType::Categorical),
+    )
+    .map_err(|e| e.to_string())?;
+    write_parquet_table(&dir.join("retyped.parquet"), &retyped)
+}
+
+/// `table` as a Parquet file: numbers as doubles (a missing one as NaN, which reads back
+/// missing), text as strings (a missing one as null).
+fn write_parquet_table(path: &Path, table: &Table) -> Result<(), String> {
+    let columns: Vec<(String, ParquetColumn)> = table
+        .column_names()
+        .iter()
+        .map(|name| {
+            let column = table.column(name).map_err(|e| e.to_string())?;
+            let values = match column.as_numeric() {
+                Some(v) => {
+                    ParquetColumn::Float64(v.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+                }
+                None => ParquetColumn::Utf8Nullable(
+                    (0..table.n_rows())
+                        .map(|i| column.display_value(i))
+                        .collect(),
+                ),
+            };
+            Ok((name.clone(), values))
+        })
+        .collect::<Result<_, String>>()?;
+    let named: Vec<(&str, ParquetColumn)> = columns
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.clone()))
+        .collect();
+    write_parquet(path, &named).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn shard(dir: &Path, name: &str) -> String {
@@ -203,6 +250,23 @@ fn case_fits(mpi: &Launcher, dir: &Path, single: &Value, size: usize) -> Result<
     if !saved.contains("logreg_classifier") {
         return Err("the model file is not a classifier".into());
     }
+    // The same rows as Parquet shards, against one process reading the whole Parquet file.
+    let single_parquet = single_report(&args(&[shard(dir, "whole.parquet")], &["--json"]))?;
+    same_fit(single, &single_parquet, "one process, Parquet against CSV")?;
+    let job = mpi.run(
+        size,
+        Path::new(BIN),
+        &args(
+            &[shard(dir, "part-*.parquet")],
+            &["--distributed", "--json"],
+        ),
+        DEADLINE,
+    )?;
+    same_fit(
+        &single_parquet,
+        &report(&job)?,
+        &format!("{size} ranks, Parquet shards"),
+    )?;
     if size > 1 {
         let whole = vec![shard(dir, "whole.csv")];
         let job = mpi.run(
@@ -389,6 +453,23 @@ fn case_errors(mpi: &Launcher, dir: &Path) -> Result<(), String> {
         ),
     )?;
     failed_everywhere(
+        &run(
+            3,
+            vec![
+                p("part-00000.parquet"),
+                p("part-00001.parquet"),
+                p("retyped.parquet"),
+            ],
+        )?,
+        3,
+        &format!(
+            "the shards' columns disagree: rank 2's file `{}` stores column \"age\" as text, \
+             not as numbers (compared with rank 0's `{}`)",
+            p("retyped.parquet"),
+            p("part-00000.parquet")
+        ),
+    )?;
+    failed_everywhere(
         &run(2, vec![p("part-00000.csv"), p("part-00009.csv")])?,
         2,
         &format!(
@@ -466,6 +547,15 @@ fn main() -> ExitCode {
         "1e-12",
     ];
     let multinomial_flags = ["--target", "species", "--standardize", "--tol", "1e-12"];
+    let ovr_flags = [
+        "--target",
+        "species",
+        "--standardize",
+        "--multi-class",
+        "ovr",
+        "--tol",
+        "1e-12",
+    ];
     for size in [2, 3] {
         results.push((
             format!("{size} ranks: the single-process L1 model file"),
@@ -475,6 +565,10 @@ fn main() -> ExitCode {
         results.push((
             format!("{size} ranks: the single-process multinomial model file"),
             case_same_model_file(&mpi, &dir, "iris", IRIS, &multinomial_flags, size),
+        ));
+        results.push((
+            format!("{size} ranks: the single-process one-vs-rest model file"),
+            case_same_model_file(&mpi, &dir, "iris-ovr", IRIS, &ovr_flags, size),
         ));
     }
     results.push((

@@ -142,20 +142,9 @@ pub fn all_gather_strings<C: Collective + ?Sized, S: AsRef<str>>(
 mod tests {
     use super::*;
     use crate::{InProcess, Local};
-    use std::thread;
 
     fn on_ranks<T: Send>(size: usize, work: impl Fn(&InProcess) -> T + Sync) -> Vec<T> {
-        let group = InProcess::group(size).unwrap();
-        thread::scope(|s| {
-            let handles: Vec<_> = group
-                .into_iter()
-                .map(|rank| {
-                    let work = &work;
-                    s.spawn(move || work(&rank))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        })
+        InProcess::run(size, work).unwrap()
     }
 
     #[test]

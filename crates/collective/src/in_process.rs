@@ -14,16 +14,12 @@ use crate::{check_root, sum_in_rank_order, Collective, CollectiveError};
 /// ```
 /// use logreg_collective::{Collective, CollectiveError, InProcess};
 ///
-/// let sums = std::thread::scope(|s| {
-///     let handles: Vec<_> = InProcess::group(3)?
-///         .into_iter()
-///         .map(|rank| s.spawn(move || {
-///             let mut partial = [rank.rank() as f64, 1.0];  // this rank's share of a sum
-///             rank.allreduce_sum(&mut partial).map(|()| partial)
-///         }))
-///         .collect();
-///     handles.into_iter().map(|h| h.join().unwrap()).collect::<Result<Vec<_>, _>>()
-/// })?;
+/// let sums = InProcess::run(3, |rank| {
+///     let mut partial = [rank.rank() as f64, 1.0];  // this rank's share of a sum
+///     rank.allreduce_sum(&mut partial).map(|()| partial)
+/// })?
+/// .into_iter()
+/// .collect::<Result<Vec<_>, _>>()?;
 /// assert_eq!(sums, vec![[3.0, 3.0]; 3]);
 /// # Ok::<(), CollectiveError>(())
 /// ```
@@ -77,6 +73,33 @@ impl InProcess {
                 shared: Arc::clone(&shared),
             })
             .collect())
+    }
+
+    /// Runs `work` on every rank of a new group of `size`, each rank on a scoped thread of its
+    /// own (so `work` may borrow), and returns each rank's result in rank order: how tests and
+    /// examples play a job of `size` processes. A rank that panics leaves the group (the
+    /// others get [`CollectiveError::RankLeft`] rather than wait for it), and its panic is
+    /// resumed here once every rank has ended. (The example on [`InProcess`] uses it.)
+    pub fn run<T: Send>(
+        size: usize,
+        work: impl Fn(&InProcess) -> T + Sync,
+    ) -> Result<Vec<T>, CollectiveError> {
+        let group = InProcess::group(size)?;
+        let joined: Vec<std::thread::Result<T>> = std::thread::scope(|s| {
+            let handles: Vec<_> = group
+                .into_iter()
+                .map(|rank| {
+                    let work = &work;
+                    s.spawn(move || work(&rank))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+        joined
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(Ok)
+            .collect()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -194,24 +217,9 @@ impl Drop for InProcess {
 mod tests {
     use super::*;
     use crate::agree;
-    use std::thread;
 
-    /// Runs `work` on every rank of a group of `size`, each on its own thread; results by rank.
-    fn on_ranks<T: Send>(
-        size: usize,
-        work: impl Fn(&InProcess) -> T + Sync,
-    ) -> Vec<thread::Result<T>> {
-        let group = InProcess::group(size).unwrap();
-        thread::scope(|s| {
-            let handles: Vec<_> = group
-                .into_iter()
-                .map(|rank| {
-                    let work = &work;
-                    s.spawn(move || work(&rank))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join()).collect()
-        })
+    fn on_ranks<T: Send>(size: usize, work: impl Fn(&InProcess) -> T + Sync) -> Vec<T> {
+        InProcess::run(size, work).unwrap()
     }
 
     /// A rank's share: values of very different magnitudes, so that the order of addition shows
@@ -252,7 +260,7 @@ mod tests {
                 runs
             });
             for runs in results {
-                for run in runs.unwrap() {
+                for run in runs {
                     assert_eq!(run, expected, "size {size}");
                 }
             }
@@ -273,7 +281,7 @@ mod tests {
             (values, bytes)
         });
         for result in results {
-            let (values, bytes) = result.unwrap();
+            let (values, bytes) = result;
             assert_eq!(values, [2.0; 4]);
             assert_eq!(bytes, b"columns: a,b,c");
         }
@@ -287,7 +295,7 @@ mod tests {
         });
         for result in results {
             assert_eq!(
-                result.unwrap(),
+                result,
                 CollectiveError::LengthMismatch {
                     operation: "allreduce_sum",
                     rank: 2,
@@ -308,7 +316,7 @@ mod tests {
             Some(c.allreduce_sum(&mut [1.0]).unwrap_err())
         });
         for (rank, result) in results.into_iter().enumerate() {
-            match result.unwrap() {
+            match result {
                 None => assert_eq!(rank, 1),
                 Some(error) => assert_eq!(error, CollectiveError::RankLeft { rank: 1 }),
             }
@@ -325,14 +333,14 @@ mod tests {
             agree(c, mine)
         });
         for result in results {
-            let error = result.unwrap().unwrap_err();
+            let error = result.unwrap_err();
             assert_eq!(
                 error.to_string(),
                 "rank 1 of 4 failed: cannot read shard 1 (rank 3 failed too)"
             );
         }
         let results = on_ranks(3, |c| agree(c, Ok::<_, String>(c.rank() * 10)));
-        let values: Vec<usize> = results.into_iter().map(|r| r.unwrap().unwrap()).collect();
+        let values: Vec<usize> = results.into_iter().map(|r| r.unwrap()).collect();
         assert_eq!(values, [0, 10, 20]);
     }
 }

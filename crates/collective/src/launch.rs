@@ -39,6 +39,8 @@ impl Job {
 pub struct Launcher {
     program: String,
     flags: Vec<String>,
+    /// Open MPI: its own `--timeout` ends a hung job cleanly, before the caller's deadline.
+    open_mpi: bool,
 }
 
 impl Launcher {
@@ -56,16 +58,20 @@ impl Launcher {
             })?;
         let text = String::from_utf8_lossy(&version.stdout).into_owned()
             + &String::from_utf8_lossy(&version.stderr);
-        // Open MPI refuses more ranks than cores and refuses root without these; its own
-        // timeout ends a hung job cleanly, before a caller's deadline kills it.
-        let flags = if text.contains("Open MPI") || text.contains("OpenRTE") {
-            ["--oversubscribe", "--allow-run-as-root", "--timeout", "75"]
+        // Open MPI refuses more ranks than cores and refuses root without these.
+        let open_mpi = text.contains("Open MPI") || text.contains("OpenRTE");
+        let flags = if open_mpi {
+            ["--oversubscribe", "--allow-run-as-root"]
                 .map(String::from)
                 .to_vec()
         } else {
             Vec::new()
         };
-        Ok(Launcher { program, flags })
+        Ok(Launcher {
+            program,
+            flags,
+            open_mpi,
+        })
     }
 
     /// Runs `program args…` on `size` ranks; a job still running after `deadline` is killed
@@ -78,8 +84,13 @@ impl Launcher {
         deadline: Duration,
     ) -> Result<Job, String> {
         let mut command = Command::new(&self.program);
+        command.args(&self.flags);
+        if self.open_mpi {
+            // A few seconds before the deadline (a slow machine may need all of it).
+            let seconds = deadline.saturating_sub(Duration::from_secs(5)).as_secs();
+            command.args(["--timeout", &seconds.max(1).to_string()]);
+        }
         command
-            .args(&self.flags)
             .arg("-n")
             .arg(size.to_string())
             .arg(program)

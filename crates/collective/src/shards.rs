@@ -254,7 +254,6 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 mod tests {
     use super::*;
     use crate::{InProcess, Local};
-    use std::thread;
 
     fn shard_dir(names: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -426,17 +425,7 @@ mod tests {
     }
 
     fn on_ranks<T: Send>(size: usize, work: impl Fn(&InProcess) -> T + Sync) -> Vec<T> {
-        let group = InProcess::group(size).unwrap();
-        thread::scope(|s| {
-            let handles: Vec<_> = group
-                .into_iter()
-                .map(|rank| {
-                    let work = &work;
-                    s.spawn(move || work(&rank))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        })
+        InProcess::run(size, work).unwrap()
     }
 
     #[test]

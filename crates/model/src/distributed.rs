@@ -2,7 +2,10 @@
 //! (so a rank that fails alone does not leave the others waiting), and the classes of every
 //! rank's labels.
 
+use std::borrow::Cow;
+
 use logreg_collective::{agree, all_gather_bytes, Collective, CollectiveError};
+use logreg_linalg_core::{Design, IntoDesign};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -74,4 +77,28 @@ pub(crate) fn check_solver(
         });
     }
     Ok(())
+}
+
+/// What every fit on ranks does first: refuse a solver that cannot run there, take the design
+/// (an error on any rank is every rank's), and gather the sorted classes of every rank's
+/// training labels.
+pub(crate) fn design_and_classes<'x, L>(
+    world: &dyn Collective,
+    kind: crate::SolverKind,
+    x: impl IntoDesign<'x>,
+    y: &[L],
+    rows: Option<&[usize]>,
+) -> Result<(Cow<'x, Design<'x>>, Vec<L>), ModelError>
+where
+    L: Label + Serialize + DeserializeOwned,
+{
+    check_solver(world, kind)?;
+    let x = agreed(world, x.into_design().map_err(ModelError::from))?;
+    let local = agreed(
+        world,
+        crate::binary::training_rows(&x, y.len(), rows)
+            .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
+    )?;
+    let classes = classes_on_ranks(world, &local)?;
+    Ok((x, classes))
 }

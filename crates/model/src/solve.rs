@@ -1,7 +1,7 @@
 //! The seam between the loss and the solvers: a loss seen as an `optim` objective, and the chosen
 //! solver run on it.
 
-use crate::cd::{CdStep, CoordinateDescent, Curvature, Glm};
+use crate::cd::{CdStep, CoordinateDescent, Curvature, Glm, KeptGradient};
 use crate::params::ValidParams;
 use crate::precondition::{Preconditioned, Scaling};
 use crate::solver::{Solver, SolverKind};
@@ -486,7 +486,9 @@ pub(crate) fn minimize_l1(
     if let Some((cfg, why)) = cd {
         if let Some(curvature) = Curvature::choose(&l1p.glm, problem.rows, ranks) {
             let reason = format!("{why}; {}", curvature.describe());
-            let mut step = CdStep::new(l1p.glm, l1p.l1, &curvature, l1p.screen, shape.n);
+            let smooth = KeptGradient::new(problem.objective);
+            let composite = L1Penalized::new(&smooth, L1::new(l1p.l1.clone())?)?;
+            let mut step = CdStep::new(l1p.glm, l1p.l1, &curvature, l1p.screen, shape.n, &smooth);
             let report = logreg_optim::run(&mut step, &composite, x0, &cfg.stop_rule(), obs)?;
             let stages = vec![Stage {
                 solver: SolverKind::CoordinateDescent,

@@ -480,3 +480,42 @@ fn wide_sparse_and_dense_binary_fits_on_the_column_copy_are_optimal() {
         }
     }
 }
+
+#[test]
+fn column_fits_give_the_same_bits_at_any_thread_count() {
+    // Sparse columns picked out of the rows in parallel blocks and the working set's Hessian
+    // summed over parallel row blocks: the fixed splits and the fixed order of the sums make the
+    // coefficients the same bits on one thread as on three. Rows past a Hessian task (16 384)
+    // and a Zipf-like design wider than the formed-Hessian limit reach both.
+    let (csr, y) = logreg_model::datasets::make_sparse_logistic(40_000, 2_000, 12, 3).unwrap();
+    let y: Vec<u8> = y.iter().map(|&v| v as u8).collect();
+    let design = Design::from(csr);
+    let params = LogisticRegression::params()
+        .penalty(Penalty::L1 { c: 0.05 })
+        .check()
+        .unwrap();
+    let fit_on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| params.fit(&design, &y).unwrap())
+    };
+    let (one, three) = (fit_on(1), fit_on(3));
+    assert!(one.report().converged, "{:?}", one.report().stop);
+    assert!(
+        one.report().stages[0].reason.contains("column"),
+        "{}",
+        one.report().stages[0].reason
+    );
+    let bits = |m: &logreg_model::FittedLogisticRegression<u8>| -> Vec<u64> {
+        m.coefficients()
+            .iter()
+            .chain(std::iter::once(&m.intercept()))
+            .map(|v| v.to_bits())
+            .collect()
+    };
+    assert_eq!(bits(&one), bits(&three));
+    let zeros = one.coefficients().iter().filter(|&&v| v == 0.0).count();
+    assert!(zeros > 0 && zeros < 2_000, "{zeros} zeros");
+}

@@ -237,7 +237,8 @@ impl TableFile {
         })))
     }
 
-    /// The whole file as one table (the columns read, with their types).
+    /// The whole file as one table (the columns read, with their types); the numeric columns
+    /// the options name as side columns ([`CsvOptions::side_columns`]) in a block of their own.
     pub fn read_all(&self) -> Result<Table, PreprocessError> {
         match &self.inner {
             Inner::Csv(c) => {
@@ -249,9 +250,11 @@ impl TableFile {
                 let names = c.schema().names();
                 table.select(&names)
             }
-            Inner::Parquet(p) => p.read_all()?.ok_or_else(|| PreprocessError::NoRows {
-                path: Some(self.path.clone()),
-            }),
+            Inner::Parquet(p) => p
+                .read_all_with_side(|name| self.csv_options.is_side(name))?
+                .ok_or_else(|| PreprocessError::NoRows {
+                    path: Some(self.path.clone()),
+                }),
         }
     }
 }

@@ -3,9 +3,7 @@
 use super::cv::{plan_cv, CvPlan};
 use super::estimator::estimator;
 use super::train::TrainArgs;
-use super::values::{
-    cov_name, penalty_name, DtypeArg, FormatArg, ImputeArg, MultiClassArg, PenaltyArg,
-};
+use super::values::{cov_name, penalty_name, DtypeArg, FormatArg, ImputeArg, PenaltyArg};
 use crate::error::CliError;
 use logreg::model::ValidParams;
 use logreg::preprocess::{DesignStorage, ImputeStrategy, OneHot, PipelineSpec, SpecProblem};
@@ -96,14 +94,6 @@ pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
                     .into(),
             ));
         }
-        if a.multi_class == Some(MultiClassArg::Ovr) {
-            return Err(usage(
-                "--multi-class ovr is not available with --distributed: one-vs-rest models are \
-                 fitted on one process; K classes on ranks fit one multinomial model (the \
-                 default)"
-                    .into(),
-            ));
-        }
         if a.cv.is_some() {
             return Err(usage(
                 "--cv is not available with --distributed: cross-validation runs on one \
@@ -117,13 +107,6 @@ pub(crate) fn plan_train(a: &TrainArgs) -> Result<TrainPlan, CliError> {
         Some(path) => a.format.resolve(path),
         None => FormatArg::Csv,
     };
-    if a.distributed && format == FormatArg::Parquet {
-        return Err(usage(
-            "--distributed reads CSV or libsvm files, not Parquet; train on one machine (leave \
-             out --distributed)"
-                .into(),
-        ));
-    }
     if !(0.0..1.0).contains(&a.test_size) {
         return Err(usage(format!(
             "--test-size {} is out of range: expected a fraction in [0, 1) (0 trains on every row)",

@@ -238,12 +238,6 @@ fn distributed_flags_are_checked_before_any_work() {
         "error: --solver sgd cannot run with --distributed: its mini-batches are drawn on one \
          process; use auto, lbfgs, newton, newton-cg or gd"
     );
-    let e = fails_in(d, &train(&["--distributed", "--multi-class", "ovr"]), 2);
-    assert_eq!(
-        e.trim_end(),
-        "error: --multi-class ovr is not available with --distributed: one-vs-rest models are \
-         fitted on one process; K classes on ranks fit one multinomial model (the default)"
-    );
     let e = fails_in(d, &train(&["--distributed", "--cv", "3"]), 2);
     assert_eq!(
         e.trim_end(),

@@ -1,7 +1,7 @@
 //! Fits in passes (`--memory-limit`): what they fit, what they refuse, and the scratch
 //! files they never leave behind.
 
-use crate::common::{dataset, f, fails_in, fixture, json_in, ok_in, scratch_left, tmp, write};
+use crate::common::{dataset, f, fails_in, json_in, ok_in, scratch_left, tmp, write};
 use std::path::{Path, PathBuf};
 
 #[test]
@@ -148,23 +148,6 @@ fn flags_a_fit_in_passes_cannot_honour_are_refused_by_name() {
         e.trim_end(),
         "error: --memory-limit: a libsvm file is fitted in memory; a fit in passes reads CSV or \
          Parquet files"
-    );
-    // Parquet is read by one process: --distributed refuses it before any work.
-    let e = fails_in(
-        d,
-        &[
-            "train",
-            &fixture("types.parquet"),
-            "-t",
-            "y",
-            "--distributed",
-        ],
-        2,
-    );
-    assert_eq!(
-        e.trim_end(),
-        "error: --distributed reads CSV or libsvm files, not Parquet; train on one machine \
-         (leave out --distributed)"
     );
 }
 

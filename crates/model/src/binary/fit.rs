@@ -2,10 +2,10 @@
 //! and the statistics computed at the optimum.
 
 use super::{
-    check_name_count, combined_weights, rows_of, training_rows, FitOptions, FitReport,
-    FittedLogisticRegression, PENALIZED_NOTE, SEPARATED_NOTE,
+    check_name_count, combined_weights, rows_of, FitOptions, FitReport, FittedLogisticRegression,
+    PENALIZED_NOTE, SEPARATED_NOTE,
 };
-use crate::distributed::{agreed, check_solver, classes_on_ranks};
+use crate::distributed::{agreed, design_and_classes};
 use crate::inference;
 use crate::labels::{two_classes, Label};
 use crate::params::{Penalty, ValidParams};
@@ -133,14 +133,7 @@ impl ValidParams {
     where
         L: Label + Serialize + DeserializeOwned,
     {
-        check_solver(world, self.solver().kind())?;
-        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
-        let local = agreed(
-            world,
-            training_rows(&x, y.len(), opts.rows)
-                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
-        )?;
-        let all = classes_on_ranks(world, &local)?;
+        let (x, all) = design_and_classes(world, self.solver().kind(), x, y, opts.rows)?;
         let classes = two_classes(&all, opts.positive_class.clone())?;
         self.fit_on_ranks(Data::Memory(&x), y, opts, world, Some(classes), None)
     }
@@ -149,7 +142,7 @@ impl ValidParams {
     /// [`Local`]) or on every rank's. `classes` are
     /// the labels' classes when known (every rank's), else found in this process's labels;
     /// `start` as in [`fit_from`](Self::fit_from).
-    fn fit_on_ranks<L: Label>(
+    pub(crate) fn fit_on_ranks<L: Label>(
         &self,
         x: Data<'_>,
         y: &[L],

@@ -3,7 +3,7 @@
 
 use super::{class_weighted, multi_classes, FittedMultinomial, FittedOneVsRest, MultiFitOptions};
 use crate::binary::{check_name_count, FitOptions, FitReport, PENALIZED_NOTE, SEPARATED_NOTE};
-use crate::distributed::{agreed, check_solver, classes_on_ranks};
+use crate::distributed::{agreed, design_and_classes};
 use crate::inference;
 use crate::labels::{encode, Label};
 use crate::params::{Penalty, ValidParams};
@@ -12,7 +12,7 @@ use crate::statistics::{self, CovType, ModelStatistics};
 use crate::ModelError;
 use logreg_collective::{allreduce_counts, Collective, Local};
 use logreg_linalg_core::{Design, IntoDesign};
-use logreg_loss::MultinomialLogLoss;
+use logreg_loss::{Data, MultinomialLogLoss};
 use logreg_optim::NoObserver;
 use nalgebra::{DMatrix, DVector};
 use serde::de::DeserializeOwned;
@@ -66,14 +66,7 @@ impl ValidParams {
     where
         L: Label + Serialize + DeserializeOwned,
     {
-        check_solver(world, self.solver().kind())?;
-        let x = agreed(world, x.into_design().map_err(ModelError::from))?;
-        let local = agreed(
-            world,
-            crate::binary::training_rows(&x, y.len(), opts.rows)
-                .map(|rows| rows.iter().map(|&i| y[i].clone()).collect::<Vec<L>>()),
-        )?;
-        let classes = classes_on_ranks(world, &local)?;
+        let (x, classes) = design_and_classes(world, self.solver().kind(), x, y, opts.rows)?;
         self.fit_multinomial_on_ranks(&x, y, opts, world, Some(classes))
     }
 
@@ -238,21 +231,57 @@ impl ValidParams {
         opts: MultiFitOptions<'_, L>,
     ) -> Result<FittedOneVsRest<L>, ModelError> {
         let x = x.into_design()?;
-        let x: &Design<'_> = &x;
-        let (_, classes) = prepare(x, y, opts.rows)?;
+        let (_, classes) = prepare(&x, y, opts.rows)?;
+        self.fit_one_vs_rest_on_ranks(&x, y, opts, &Local, classes)
+    }
+
+    /// [`fit_one_vs_rest_with`](Self::fit_one_vs_rest_with) on the rows of every rank of a
+    /// job, as [`fit_multinomial_distributed`](Self::fit_multinomial_distributed) is for a
+    /// multinomial model: the classes are those of every rank's labels (a rank may lack some),
+    /// and each class's binary model is fitted with sums over every rank's rows, so every rank
+    /// gets the model one process fits on all the rows.
+    pub fn fit_one_vs_rest_distributed<'x, L>(
+        &self,
+        x: impl IntoDesign<'x>,
+        y: &[L],
+        opts: MultiFitOptions<'_, L>,
+        world: &dyn Collective,
+    ) -> Result<FittedOneVsRest<L>, ModelError>
+    where
+        L: Label + Serialize + DeserializeOwned,
+    {
+        let (x, classes) = design_and_classes(world, self.solver().kind(), x, y, opts.rows)?;
+        let classes = agreed(world, multi_classes(&classes))?;
+        self.fit_one_vs_rest_on_ranks(&x, y, opts, world, classes)
+    }
+
+    /// One binary model per class of `classes` (every rank's), each on this process's rows or
+    /// on every rank's.
+    fn fit_one_vs_rest_on_ranks<L: Label>(
+        &self,
+        x: &Design<'_>,
+        y: &[L],
+        opts: MultiFitOptions<'_, L>,
+        world: &dyn Collective,
+        classes: Vec<L>,
+    ) -> Result<FittedOneVsRest<L>, ModelError> {
         let k = classes.len();
-        if let Some(o) = opts.offset {
-            if o.len() != x.n_rows() * k {
-                return Err(ModelError::Shape {
-                    what: "offsets (one per row of X and class)",
-                    expected: x.n_rows() * k,
-                    found: o.len(),
-                });
+        let checked = (|| {
+            if let Some(o) = opts.offset {
+                if o.len() != x.n_rows() * k {
+                    return Err(ModelError::Shape {
+                        what: "offsets (one per row of X and class)",
+                        expected: x.n_rows() * k,
+                        found: o.len(),
+                    });
+                }
             }
-        }
-        if let Some(start) = &opts.warm_start {
-            start.check(&classes, x.n_cols())?;
-        }
+            if let Some(start) = &opts.warm_start {
+                start.check(&classes, x.n_cols())?;
+            }
+            Ok(())
+        })();
+        agreed(world, checked)?;
         let d = x.n_cols();
         let start_of = |c: usize| {
             opts.warm_start.as_ref().map(|start| {
@@ -266,6 +295,8 @@ impl ValidParams {
                 x0
             })
         };
+        // The binary classes are known: a rank whose rows lack class c still fits "c vs rest".
+        let binary = [false, true];
         let models = classes
             .iter()
             .enumerate()
@@ -274,17 +305,20 @@ impl ValidParams {
                 let offset: Option<Vec<f64>> = opts
                     .offset
                     .map(|o| o.iter().skip(c).step_by(k).copied().collect());
-                self.fit_from(
-                    x,
+                let fit_options = FitOptions {
+                    rows: opts.rows,
+                    sample_weight: opts.sample_weight,
+                    offset: offset.as_deref(),
+                    positive_class: Some(true),
+                    feature_names: opts.feature_names.clone(),
+                    ..FitOptions::default()
+                };
+                self.fit_on_ranks(
+                    Data::Memory(x),
                     &yk,
-                    FitOptions {
-                        rows: opts.rows,
-                        sample_weight: opts.sample_weight,
-                        offset: offset.as_deref(),
-                        positive_class: Some(true),
-                        feature_names: opts.feature_names.clone(),
-                        ..FitOptions::default()
-                    },
+                    fit_options,
+                    world,
+                    Some(binary),
                     start_of(c),
                 )
             })

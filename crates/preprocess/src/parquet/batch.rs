@@ -46,20 +46,9 @@ pub(super) fn batch_to_table(
             }
         }
     }
-    // Columns into the row-major block a tile of rows at a time, so the rows being written
-    // stay in cache while every column visits them.
     let mut values = vec![0.0; n * width];
-    for start in (0..n).step_by(TILE_ROWS) {
-        let end = (start + TILE_ROWS).min(n);
-        for (col, column) in numbers.iter().enumerate() {
-            for (row, &v) in values[start * width..end * width]
-                .chunks_exact_mut(width)
-                .zip(&column[start..end])
-            {
-                row[col] = v;
-            }
-        }
-    }
+    let columns_at: Vec<(usize, &[f64])> = numbers.iter().map(|c| &c[..]).enumerate().collect();
+    into_rows(&columns_at, &mut values, width);
     Ok(Table::from_parts(
         columns.iter().map(|(n, _)| n.clone()).collect(),
         slots,
@@ -71,9 +60,30 @@ pub(super) fn batch_to_table(
 /// Rows of a batch copied into the row-major block together (a few hundred KB of it).
 const TILE_ROWS: usize = 256;
 
+/// Writes columns into row-major rows of `width` values: `(col, values)` puts `values[r]` at
+/// `out[r·width + col]`. A tile of rows at a time, so the rows being written stay in cache
+/// while every column visits them.
+pub(super) fn into_rows(columns: &[(usize, &[f64])], out: &mut [f64], width: usize) {
+    if width == 0 {
+        return;
+    }
+    let n = out.len() / width;
+    for start in (0..n).step_by(TILE_ROWS) {
+        let end = (start + TILE_ROWS).min(n);
+        for &(col, column) in columns {
+            for (row, &v) in out[start * width..end * width]
+                .chunks_exact_mut(width)
+                .zip(&column[start..end])
+            {
+                row[col] = v;
+            }
+        }
+    }
+}
+
 /// Column `array` as numbers (NaN for missing); an infinite value is an error naming its row.
 /// A float64 column without nulls is used where it lies.
-fn numbers_of<'a>(
+pub(super) fn numbers_of<'a>(
     array: &'a ArrayRef,
     name: &str,
     first: usize,
@@ -158,7 +168,7 @@ type HalfF16 = <Float16Type as arrow_array::ArrowPrimitiveType>::Native;
 
 /// A column as labels: strings as stored, dictionary values by key, numbers as text; nulls
 /// (and NaN) missing.
-fn labels_of(array: &ArrayRef) -> CategoricalColumn {
+pub(super) fn labels_of(array: &ArrayRef) -> CategoricalColumn {
     let mut lookup: FastMap<String, u32> = FastMap::default();
     let mut categories: Vec<String> = Vec::new();
     let mut code_of = |label: &str| -> u32 {

@@ -1,5 +1,5 @@
 //! Reading a Parquet file in passes: row group by row group, record batch by record batch, only
-//! the columns asked for, each batch as a chunk table; or every row group at once on every core.
+//! the columns asked for, each batch as a chunk table.
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -24,39 +24,39 @@ impl ParquetPasses {
         self.pass(batch_rows)
     }
 
+    /// The columns read (in file order, with the type each is read as) and the projection
+    /// that decodes only those.
+    pub(super) fn projection(&self) -> (ProjectionMask, Vec<(String, ColumnType)>) {
+        let read: Vec<usize> = (0..self.names.len())
+            .filter(|&i| self.types[i].is_some())
+            .collect();
+        let mask = ProjectionMask::roots(self.metadata.parquet_schema(), read.iter().copied());
+        let columns = read
+            .iter()
+            .map(|&i| {
+                (
+                    self.names[i].clone(),
+                    self.types[i].unwrap_or(ColumnType::Numeric),
+                )
+            })
+            .collect();
+        (mask, columns)
+    }
+
     /// The state of one pass, on a handle of its own on the file.
     fn pass(&self, batch_rows: usize) -> Result<ParquetChunks, PreprocessError> {
         let file = File::open(&self.path).map_err(|source| PreprocessError::Io {
             path: Some(self.path.clone()),
             source,
         })?;
-        let read: Vec<usize> = (0..self.names.len())
-            .filter(|&i| self.types[i].is_some())
-            .collect();
-        let meta = self.metadata.metadata();
-        let groups: Vec<(usize, usize)> = (0..meta.num_row_groups())
-            .scan(0usize, |start, g| {
-                let n = usize::try_from(meta.row_group(g).num_rows()).unwrap_or(0);
-                let out = (*start, n);
-                *start += n;
-                Some(out)
-            })
-            .collect();
+        let (mask, columns) = self.projection();
+        let groups = row_groups(&self.metadata);
         Ok(ParquetChunks {
             path: self.path.clone(),
             file,
             metadata: self.metadata.clone(),
-            mask: ProjectionMask::roots(self.metadata.parquet_schema(), read.iter().copied()),
-            columns: read
-                .iter()
-                .map(|&i| {
-                    (
-                        self.names[i].clone(),
-                        self.types[i].unwrap_or(ColumnType::Numeric),
-                    )
-                })
-                .collect(),
-            end_group: groups.len(),
+            mask,
+            columns,
             groups,
             next_group: 0,
             batch_rows: batch_rows.max(1),
@@ -64,37 +64,6 @@ impl ParquetPasses {
             row: 0,
             done: false,
         })
-    }
-}
-
-impl ParquetPasses {
-    /// Every row in one table, the row groups decoded on every core (each with its own handle
-    /// on the file) and joined in file order. `None` when the file has no rows.
-    pub fn read_all(&self) -> Result<Option<Table>, PreprocessError> {
-        use rayon::prelude::*;
-        let n_groups = self.metadata.metadata().num_row_groups();
-        let decoded: Vec<Result<Vec<Table>, PreprocessError>> = (0..n_groups)
-            .into_par_iter()
-            .map(|g| -> Result<Vec<Table>, PreprocessError> {
-                let mut pass = self.pass(usize::MAX)?;
-                let (start, rows) = pass.groups[g];
-                pass.next_group = g;
-                pass.end_group = g + 1;
-                pass.row = start;
-                pass.batch_rows = rows.max(1);
-                pass.map(|c| c.map(|(_, t)| t)).collect()
-            })
-            .collect();
-        // The first failing row group's error, whichever core saw it first.
-        let mut tables = Vec::with_capacity(n_groups);
-        for group in decoded {
-            tables.extend(group?);
-        }
-        match tables.len() {
-            0 => Ok(None),
-            1 => Ok(tables.pop()),
-            _ => Table::concat(tables).map(Some),
-        }
     }
 }
 
@@ -109,8 +78,6 @@ struct ParquetChunks {
     /// Each row group's first row and rows.
     groups: Vec<(usize, usize)>,
     next_group: usize,
-    /// The pass stops before this row group.
-    end_group: usize,
     batch_rows: usize,
     reader: Option<(
         usize,
@@ -121,16 +88,34 @@ struct ParquetChunks {
     done: bool,
 }
 
+/// Each row group's first row and rows.
+pub(super) fn row_groups(metadata: &ArrowReaderMetadata) -> Vec<(usize, usize)> {
+    let meta = metadata.metadata();
+    (0..meta.num_row_groups())
+        .scan(0usize, |start, g| {
+            let n = usize::try_from(meta.row_group(g).num_rows()).unwrap_or(0);
+            let out = (*start, n);
+            *start += n;
+            Some(out)
+        })
+        .collect()
+}
+
+/// Row group `g` as errors name it: its number and its data rows.
+pub(super) fn place(groups: &[(usize, usize)], g: usize) -> String {
+    let (start, n) = groups[g];
+    format!(
+        "row group {} of {} (data rows {}–{})",
+        g + 1,
+        groups.len(),
+        start + 1,
+        start + n
+    )
+}
+
 impl ParquetChunks {
     fn place(&self, g: usize) -> String {
-        let (start, n) = self.groups[g];
-        format!(
-            "row group {} of {} (data rows {}–{})",
-            g + 1,
-            self.groups.len(),
-            start + 1,
-            start + n
-        )
+        place(&self.groups, g)
     }
 
     fn next_chunk(&mut self) -> Result<Option<(usize, Table)>, PreprocessError> {
@@ -156,7 +141,7 @@ impl ParquetChunks {
                 }
             }
             let g = self.next_group;
-            if g >= self.end_group {
+            if g >= self.groups.len() {
                 return Ok(None);
             }
             self.next_group += 1;

@@ -41,6 +41,7 @@
 
 mod batch;
 mod chunks;
+mod whole;
 mod write;
 
 pub use write::{write_parquet, ParquetColumn, ParquetWriter};

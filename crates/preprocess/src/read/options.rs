@@ -140,9 +140,10 @@ impl CsvOptions {
         self.keep_default_na
     }
 
-    /// The test suite's reference reader checks the types given on its own.
-    #[cfg(test)]
-    pub(crate) fn forced_types(&self) -> &[(String, ColumnType)] {
+    /// The columns given a type ([`column_type`](Self::column_type),
+    /// [`with_schema`](Self::with_schema)), in the order given (a later one wins): what a
+    /// reader of another format (a Parquet shard) applies as well.
+    pub fn forced_types(&self) -> &[(String, ColumnType)] {
         &self.types
     }
 
