@@ -18,7 +18,7 @@ fn write(path: &std::path::Path, bad: Option<(usize, f64)>) {
     let x: Vec<Option<f64>> = (0..n)
         .map(|i| match bad {
             Some((row, v)) if row == i + 1 => Some(v),
-            _ => (i % 5 != 3).then(|| i as f64 * 0.5 - 4.0),
+            _ => (i % 5 != 3).then_some(i as f64 * 0.5 - 4.0),
         })
         .collect();
     let k: Vec<i32> = (0..n).map(|i| (i as i32 * 7) % 11).collect();
