@@ -14,17 +14,18 @@ use crate::progress::Progress;
 use crate::report::{
     AnyMetrics, DataInfo, Metrics, MulticlassMetrics, Report, SplitInfo, StatisticsFields,
 };
+use crate::train::fit_request;
 use crate::Out;
 use logreg::collective::{agree, allreduce_counts, init_distributed, Collective};
 use logreg::distributed::{
     agreed, read_libsvm_on_ranks, read_table_on_ranks, split_on_ranks, DataSource, LocalLibsvm,
     LocalRows,
 };
-use logreg::model::{classes_on_ranks, FitOptions, ModelKind};
+use logreg::model::{classes_on_ranks, ModelKind};
 use logreg::preprocess::{
     ColumnType, CsvOptions, FileFormat, Pipeline, PreprocessError, Ranks, RowOrigins,
 };
-use logreg::{labels_of, ClassLabel, Classifier, FitColumns};
+use logreg::{labels_of, ClassLabel, Classifier};
 use std::io::Write;
 
 /// Runs `train --distributed`: opens the MPI job, trains, and closes it.
@@ -173,17 +174,7 @@ fn run(
     };
     let ranks = Ranks::new(world).with_origins(&origins);
     let mut progress = Progress::fit(quiet || !world.is_root());
-    let opts = FitOptions {
-        rows: train_rows,
-        positive_class: args.positive.as_deref().map(ClassLabel::from),
-        warm_start: warm_start.as_ref().and_then(Classifier::binary_model),
-        observer: Some(&mut progress),
-        ..FitOptions::default()
-    };
-    let columns = FitColumns {
-        sample_weight: plan.sample_weight.clone(),
-        offset: plan.offset.clone(),
-    };
+    let (opts, columns) = fit_request(args, plan, train_rows, warm_start.as_ref(), &mut progress);
     let fitted = match input {
         Input::Table(local, pipeline) => Classifier::fit_on_ranks(
             local.table,

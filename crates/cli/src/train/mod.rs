@@ -9,7 +9,7 @@ mod passes;
 mod plots;
 mod read;
 
-use crate::args::{FormatArg, TrainArgs};
+use crate::args::{FormatArg, TrainArgs, TrainPlan};
 use crate::checks::check_classes;
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, bundled, check_writable, load_model, write_text};
@@ -153,17 +153,7 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
     // The data is handed over: its numbers become the design (one copy of them, split by row
     // indices), and every error names rows of the file.
     let mut progress = Progress::fit(quiet);
-    let opts = FitOptions {
-        rows: train_rows,
-        positive_class: args.positive.as_deref().map(ClassLabel::from),
-        warm_start: warm_start.as_ref().and_then(Classifier::binary_model),
-        observer: Some(&mut progress),
-        ..FitOptions::default()
-    };
-    let columns = FitColumns {
-        sample_weight: plan.sample_weight.clone(),
-        offset: plan.offset.clone(),
-    };
+    let (opts, columns) = fit_request(args, &plan, train_rows, warm_start.as_ref(), &mut progress);
     let fitted = match (input, &plan.cv) {
         (Input::Table(table, pipeline), None) => {
             Classifier::fit_owned_with(table, &plan.target, &columns, pipeline, &plan.params, opts)
@@ -315,4 +305,27 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
 enum Input {
     Table(Table, Pipeline),
     Libsvm(LibsvmData),
+}
+
+/// What `train`'s flags ask of the fit, on one process or on ranks: the options (training rows,
+/// positive class, warm start, progress) and the weight and offset columns.
+pub(crate) fn fit_request<'a>(
+    args: &TrainArgs,
+    plan: &TrainPlan,
+    train_rows: Option<&'a [usize]>,
+    warm_start: Option<&'a Classifier>,
+    progress: &'a mut Progress,
+) -> (FitOptions<'a, ClassLabel>, FitColumns) {
+    let opts = FitOptions {
+        rows: train_rows,
+        positive_class: args.positive.as_deref().map(ClassLabel::from),
+        warm_start: warm_start.and_then(Classifier::binary_model),
+        observer: Some(progress),
+        ..FitOptions::default()
+    };
+    let columns = FitColumns {
+        sample_weight: plan.sample_weight.clone(),
+        offset: plan.offset.clone(),
+    };
+    (opts, columns)
 }
