@@ -4,7 +4,7 @@
 //! model and prints the report. Every check that one rank makes of its own rows is agreed on, so
 //! a problem on any rank is the same error on every rank and the job ends at once.
 
-use crate::args::{FormatArg, TrainArgs, TrainPlan};
+use crate::args::{fit_request, FormatArg, TrainArgs, TrainPlan};
 use crate::checks::{
     check_classes, check_flag_columns, csv_options, first_missing, missing_message, numeric_hint,
 };
@@ -14,7 +14,6 @@ use crate::progress::Progress;
 use crate::report::{
     AnyMetrics, DataInfo, Metrics, MulticlassMetrics, Report, SplitInfo, StatisticsFields,
 };
-use crate::train::fit_request;
 use crate::Out;
 use logreg::collective::{agree, allreduce_counts, init_distributed, Collective};
 use logreg::distributed::{

@@ -10,12 +10,14 @@ mod estimator;
 mod inspect;
 mod plan;
 mod predict;
+mod request;
 mod train;
 mod values;
 
 pub(crate) use inspect::{EvaluateArgs, ExportArgs, SummaryArgs};
 pub(crate) use plan::{check_threshold, plan_train, refused_in_passes, TrainPlan};
 pub(crate) use predict::PredictArgs;
+pub(crate) use request::fit_request;
 pub(crate) use train::TrainArgs;
 pub(crate) use values::{format_of, FormatArg};
 

@@ -9,7 +9,7 @@ mod passes;
 mod plots;
 mod read;
 
-use crate::args::{FormatArg, TrainArgs, TrainPlan};
+use crate::args::{fit_request, FormatArg, TrainArgs};
 use crate::checks::check_classes;
 use crate::error::{CliError, CliResult};
 use crate::files::{about_file, bundled, check_writable, load_model, write_text};
@@ -21,10 +21,10 @@ use crate::report::{
 use crate::Out;
 use cv::{check_folds, chosen_path};
 use logreg::evaluate::{stratified_train_test_split, train_test_split};
-use logreg::model::{sorted_classes, CvOptions, FitOptions, ModelKind};
+use logreg::model::{sorted_classes, CvOptions, ModelKind};
 use logreg::passes::{choose_mode, FitMode};
 use logreg::preprocess::{read_libsvm, FileFormat, LibsvmData, Pipeline, PreprocessError, Table};
-use logreg::{labels_of, ClassLabel, Classifier, FitColumns};
+use logreg::{labels_of, ClassLabel, Classifier};
 use passes::train_in_passes;
 use plots::{plot, BOUNDARY_SVG, CV_SVG, LOSS_SVG, PATH_SVG};
 use read::{build_pipeline, check_numeric_and_complete, open_file, read_columns, read_table};
@@ -305,27 +305,4 @@ pub(crate) fn run(args: &TrainArgs, quiet: bool, out: &mut Out) -> CliResult<()>
 enum Input {
     Table(Table, Pipeline),
     Libsvm(LibsvmData),
-}
-
-/// What `train`'s flags ask of the fit, on one process or on ranks: the options (training rows,
-/// positive class, warm start, progress) and the weight and offset columns.
-pub(crate) fn fit_request<'a>(
-    args: &TrainArgs,
-    plan: &TrainPlan,
-    train_rows: Option<&'a [usize]>,
-    warm_start: Option<&'a Classifier>,
-    progress: &'a mut Progress,
-) -> (FitOptions<'a, ClassLabel>, FitColumns) {
-    let opts = FitOptions {
-        rows: train_rows,
-        positive_class: args.positive.as_deref().map(ClassLabel::from),
-        warm_start: warm_start.and_then(Classifier::binary_model),
-        observer: Some(progress),
-        ..FitOptions::default()
-    };
-    let columns = FitColumns {
-        sample_weight: plan.sample_weight.clone(),
-        offset: plan.offset.clone(),
-    };
-    (opts, columns)
 }
