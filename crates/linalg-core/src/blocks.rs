@@ -74,8 +74,17 @@ pub(crate) fn has_avx2() -> bool {
 }
 
 /// `map(0) + map(1) + … + map(n − 1)`, evaluated in parallel and combined along a balanced binary
-/// tree whose shape depends only on n; `None` for n = 0.
-pub(crate) fn tree_reduce<T, M, A>(n: usize, map: &M, add: &A) -> Option<T>
+/// tree whose shape depends only on n; `None` for n = 0. The order of addition never depends on
+/// the thread count, so a sum of fixed tasks has the same bits on any machine.
+///
+/// ```
+/// let sum = logreg_linalg_core::tree_reduce(5, &|i| vec![i as f64, 1.0], &|mut a, b| {
+///     a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+///     a
+/// });
+/// assert_eq!(sum, Some(vec![10.0, 5.0]));
+/// ```
+pub fn tree_reduce<T, M, A>(n: usize, map: &M, add: &A) -> Option<T>
 where
     T: Send,
     M: Fn(usize) -> T + Sync,

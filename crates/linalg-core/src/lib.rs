@@ -70,6 +70,7 @@ mod row_blocks;
 mod sparse;
 mod vector_math;
 
+pub use blocks::tree_reduce;
 pub use design::{ColumnScaling, Csr, Dense, Design, IntoDesign, Real, Storage, MAX_MAGNITUDE};
 pub use passes::{Moments, MultiPassSums, PassSums, Rows, MAX_SPARSE_GRAM};
 pub use row_blocks::{

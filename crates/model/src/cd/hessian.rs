@@ -2,6 +2,7 @@
 
 use super::columns::Columns;
 use super::{GRAM_BLOCK, GRAM_MAX_PARAMS, GRAM_TASK_ROWS};
+use logreg_linalg_core::tree_reduce;
 use nalgebra::DMatrix;
 
 /// What forming the binary model's Hessian on the working set W costs: the multiply-adds, and for
@@ -82,7 +83,11 @@ pub(super) fn working_gram(
                 let rows = task * GRAM_TASK_ROWS..((task + 1) * GRAM_TASK_ROWS).min(n);
                 sparse_gram_part(&cols, d, per_row, rows, m, intercept)
             };
-            if let Some(sum) = tree_sum(n.div_ceil(GRAM_TASK_ROWS), &part) {
+            let add = |mut left: Vec<f64>, right: Vec<f64>| {
+                left.iter_mut().zip(&right).for_each(|(l, r)| *l += r);
+                left
+            };
+            if let Some(sum) = tree_reduce(n.div_ceil(GRAM_TASK_ROWS), &part, &add) {
                 upper = sum;
             }
         }
@@ -155,27 +160,6 @@ fn sparse_gram_part(
         }
     }
     upper
-}
-
-/// `part(0) + … + part(tasks − 1)` elementwise, the parts computed in parallel and added along a
-/// binary tree whose shape depends only on `tasks` (the same bits at any thread count); `None`
-/// for no task.
-fn tree_sum<F>(tasks: usize, part: &F) -> Option<Vec<f64>>
-where
-    F: Fn(usize) -> Vec<f64> + Sync,
-{
-    fn go<F: Fn(usize) -> Vec<f64> + Sync>(lo: usize, hi: usize, part: &F) -> Vec<f64> {
-        if hi - lo == 1 {
-            return part(lo);
-        }
-        let mid = lo + (hi - lo) / 2;
-        let (mut left, right) = rayon::join(|| go(lo, mid, part), || go(mid, hi, part));
-        for (l, r) in left.iter_mut().zip(&right) {
-            *l += r;
-        }
-        left
-    }
-    (tasks > 0).then(|| go(0, tasks, part))
 }
 
 /// Σ aᵢbᵢ with four accumulators (a fixed order, so the same bits every time).
